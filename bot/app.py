@@ -1,0 +1,144 @@
+"""The bot process: the Bot subclass, its command tree, and how it is started and stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import pkgutil
+import signal
+from collections.abc import AsyncIterator
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.config import ConfigError, Settings
+from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 10.0
+
+
+class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
+    """The command tree: counts work in flight and turns every error into an ephemeral reply."""
+
+    def __init__(self, client: SeasonwatchBot) -> None:
+        super().__init__(client)
+        self.in_flight: set[asyncio.Task[object]] = set()
+        self.draining = False
+
+    async def interaction_check(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
+        if self.draining:
+            await send_ephemeral(interaction, "The bot is restarting; try again in a minute.")
+            return False
+        task = asyncio.current_task()
+        if task is not None:
+            self.in_flight.add(task)
+            task.add_done_callback(self.in_flight.discard)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction[SeasonwatchBot], error: app_commands.AppCommandError
+    ) -> None:
+        await send_ephemeral(interaction, error_message(error, interaction))
+
+
+class SeasonwatchBot(commands.Bot):
+    """seasonwatch's bot: gets its settings and store from whoever starts it."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channel and role cache for permission checks, GUILD/CHANNEL_DELETE
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=SeasonTree,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            guild_ready_timeout=0.5,
+        )
+        self.settings = settings
+        self.store = store
+        self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
+
+    @property
+    def season_tree(self) -> SeasonTree:
+        """The tree, typed as ours."""
+        assert isinstance(self.tree, SeasonTree)
+        return self.tree
+
+    async def setup_hook(self) -> None:
+        for module in pkgutil.iter_modules(cogs.__path__):
+            await self.load_extension(f"cogs.{module.name}")
+        await self.tree.sync()
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        log.info("loaded %d cogs and synced commands", len(self.cogs))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def drain(self, grace: float = DRAIN_SECONDS) -> None:
+        """Stop taking new interactions and wait for those in flight to finish."""
+        tree = self.season_tree
+        tree.draining = True
+        pending = {t for t in tree.in_flight if t is not asyncio.current_task()}
+        if pending:
+            log.info("waiting for %d interactions in flight", len(pending))
+            await asyncio.wait(pending, timeout=grace)
+
+
+def point_at(settings: Settings) -> None:
+    """Send discord.py's REST and gateway traffic where the settings say (a proxy, the stand-in)."""
+    discord.http.Route.BASE = settings.api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[SeasonwatchBot]:
+    """Open the store, start the bot, yield it once ready; stop both cleanly on exit."""
+    if not settings.token:
+        raise ConfigError("DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)")
+    point_at(settings)
+    store = await Store.open(settings.database_path)
+    try:
+        await store.seed_if_empty()
+        async with SeasonwatchBot(settings, store) as bot:
+            runner = asyncio.create_task(bot.start(settings.token), name="seasonwatch-bot")
+            bot.runner = runner
+            ready = asyncio.create_task(bot.wait_until_ready())
+            await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if runner.done():
+                ready.cancel()
+                runner.result()  # re-raises why the bot could not start
+                raise RuntimeError("the bot stopped before it was ready")
+            try:
+                yield bot
+            finally:
+                await bot.drain()
+                await bot.close()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await runner
+    finally:
+        await store.close()
+
+
+async def run(settings: Settings) -> None:
+    """Run the bot until SIGINT/SIGTERM or until its connection ends for good."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(settings) as bot:
+        stopping = asyncio.create_task(stop.wait())
+        assert bot.runner is not None
+        await asyncio.wait({stopping, bot.runner}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        log.info("shutting down")

@@ -1,0 +1,129 @@
+"""The `seasonwatch` command line: run, db upgrade, import, export, backup, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.errors import InvalidImport, StoreError
+from bot.logs import setup_logging
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seasonwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (needs DISCORD_TOKEN)")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    imp = sub.add_parser("import", help="merge a catalogue JSON file (all or nothing)")
+    imp.add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="write the catalogue as JSON (stdout by default)")
+    exp.add_argument("file", type=Path, nargs="?")
+    backup = sub.add_parser("backup", help="copy the database consistently, even while running")
+    backup.add_argument("path", type=Path)
+    sandbox = sub.add_parser("sandbox", help="try the bot against a local stand-in for Discord")
+    sandbox.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    sandbox.add_argument("--script", type=Path, help="run the lines of FILE and print the transcript")
+    return parser
+
+
+async def _with_store(settings: Settings, action: Callable[[Store], Awaitable[int]]) -> int:
+    store = await Store.open(settings.database_path)
+    try:
+        await store.seed_if_empty()
+        return await action(store)
+    finally:
+        await store.close()
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    store = await Store.open(settings.database_path, upgrade=False)
+    try:
+        before, after = await store.upgrade()
+    finally:
+        await store.close()
+    print(f"{settings.database_path}: schema version {before} -> {after}")
+    return 0
+
+
+async def _import(store: Store, path: Path) -> int:
+    try:
+        data: Any = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    report = await store.import_data(data)
+    print(f"imported {path}: {report.shows_added} new shows, {report.entries_changed} entries changed")
+    return 0
+
+
+async def _export(store: Store, path: Path | None) -> int:
+    text = json.dumps(store.export(), ensure_ascii=False, indent=2) + "\n"
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, "utf-8")
+        print(f"exported to {path}", file=sys.stderr)
+    return 0
+
+
+async def _backup(store: Store, path: Path) -> int:
+    await store.backup(path)
+    print(f"backed up {store.path} to {path}")
+    return 0
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        from bot.app import run
+
+        if not settings.token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put the bot token in .env (see .env.example), "
+                "or try `seasonwatch sandbox` without one"
+            )
+        asyncio.run(run(settings))
+        return 0
+    if args.command == "sandbox":
+        from bot.sandbox import main as sandbox_main
+
+        return sandbox_main(settings, db=args.db, script=args.script)
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(settings))
+    actions: dict[str, Callable[[Store], Awaitable[int]]] = {
+        "import": lambda s: _import(s, args.file),
+        "export": lambda s: _export(s, args.file),
+        "backup": lambda s: _backup(s, args.path),
+    }
+    return asyncio.run(_with_store(settings, actions[args.command]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `seasonwatch` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.token)
+    try:
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (StoreError, InvalidImport) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,118 @@
+"""Settings read from the environment (and `.env`, which the environment overrides)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment, validated once at start-up."""
+
+    token: str | None = field(default=None, repr=False)
+    database_path: Path = Path("seasonwatch.db")
+    owner_ids: frozenset[int] = frozenset()
+    home_guild_id: int | None = None
+    editor_role_ids: frozenset[int] = frozenset()
+    dev_guild_id: int | None = None
+    api_base: str = DEFAULT_API_BASE
+    gateway_url: str = DEFAULT_GATEWAY_URL
+    announce_rate: float = 25.0
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:
+        token = "set" if self.token else "unset"
+        return (
+            f"Settings(token=<{token}>, database_path={str(self.database_path)!r}, "
+            f"owner_ids={sorted(self.owner_ids)}, home_guild_id={self.home_guild_id}, "
+            f"editor_role_ids={sorted(self.editor_role_ids)}, dev_guild_id={self.dev_guild_id}, "
+            f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
+            f"announce_rate={self.announce_rate}, log_level={self.log_level!r})"
+        )
+
+    __str__ = __repr__
+
+
+def _snowflake(name: str, raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or int(value) <= 0:
+        raise ConfigError(f"{name} must be a Discord id (digits only), got {value!r}")
+    return int(value)
+
+
+def _optional_id(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    return _snowflake(name, raw) if raw else None
+
+
+def _id_list(env: Mapping[str, str], name: str) -> frozenset[int]:
+    raw = env.get(name, "")
+    return frozenset(_snowflake(name, part) for part in raw.split(",") if part.strip())
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip() or default
+    if not value.startswith(schemes) or "://" not in value or len(value.split("://", 1)[1]) == 0:
+        raise ConfigError(f"{name} must be a URL starting with {' or '.join(schemes)}, got {value!r}")
+    return value.rstrip("/")
+
+
+def _rate(env: Mapping[str, str], name: str) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 25.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of sends per second, got {raw!r}") from None
+    if not 0 < value <= 50:
+        raise ConfigError(f"{name} must be above 0 and at most 50 (Discord's global limit), got {raw}")
+    return value
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if value not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
+    return value
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    """Build validated settings from a mapping of environment variables."""
+    database = env.get("DATABASE_PATH", "").strip() or "seasonwatch.db"
+    return Settings(
+        token=env.get("DISCORD_TOKEN", "").strip() or None,
+        database_path=Path(database),
+        owner_ids=_id_list(env, "OWNER_IDS"),
+        home_guild_id=_optional_id(env, "HOME_GUILD_ID"),
+        editor_role_ids=_id_list(env, "EDITOR_ROLE_IDS"),
+        dev_guild_id=_optional_id(env, "DEV_GUILD_ID"),
+        api_base=_url(env, "DISCORD_API_BASE", DEFAULT_API_BASE, ("http://", "https://")),
+        gateway_url=_url(env, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),
+        announce_rate=_rate(env, "ANNOUNCE_RATE"),
+        log_level=_log_level(env),
+    )
+
+
+def load_settings(dotenv_path: Path | None = None) -> Settings:
+    """Read `.env` (if present) under the process environment, which wins, and validate."""
+    file_values = dotenv_values(dotenv_path or Path(".env"))
+    merged = {k: v for k, v in file_values.items() if v is not None}
+    merged.update(os.environ)
+    return settings_from(merged)

@@ -1,0 +1,49 @@
+"""Exceptions that carry a message meant for the person who caused them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.models import Entry
+
+
+class UserError(Exception):
+    """Something the user can fix; the message says what and how."""
+
+
+class InvalidInput(UserError):
+    """An option's value is malformed; names the option and the expected form."""
+
+    def __init__(self, option: str, problem: str) -> None:
+        super().__init__(f"`{option}`: {problem}")
+        self.option = option
+        self.problem = problem
+
+
+class NotAllowed(UserError):
+    """The caller lacks the role this command needs."""
+
+
+class UnknownShow(UserError):
+    """No tracked show matches what was typed."""
+
+
+class ConflictError(UserError):
+    """The entry changed after the edit was prepared; carries the newer entry."""
+
+    def __init__(self, current: Entry | None) -> None:
+        version = current.version if current else 0
+        super().__init__(
+            f"Someone changed this entry meanwhile (now at version {version}). "
+            "Run the command again to edit the newer value."
+        )
+        self.current = current
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is (too new, a failed migration)."""
+
+
+class InvalidImport(ValueError):
+    """An import file is wrong; the message names the entry and field at fault."""

@@ -1,0 +1,246 @@
+"""Parsing and validating what an entry may hold: windows, URLs, names, numbers."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.errors import InvalidInput
+from bot.models import (
+    BILLINGS,
+    CAST_STATES,
+    CONFIDENCES,
+    KIND_FIELDS,
+    KINDS,
+    RATINGS,
+    STAGES,
+    Fact,
+)
+
+WINDOW_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, or two of these joined by `..`"
+_WINDOW = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4])|-H([12]))?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NEWS_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+_MONTHS = tuple(calendar.month_name)
+
+
+def _bounds(part: str) -> tuple[dt.date, dt.date]:
+    match = _WINDOW.match(part)
+    if not match:
+        raise ValueError(part)
+    year_s, month_s, day_s, quarter_s, half_s = match.groups()
+    year = int(year_s)
+    if not 1900 <= year <= 2100:
+        raise ValueError(part)
+    if day_s:
+        day = dt.date(year, int(month_s), int(day_s))  # raises on 2025-02-30
+        return day, day
+    if month_s:
+        month = int(month_s)
+        if not 1 <= month <= 12:
+            raise ValueError(part)
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    first, last = 1, 12
+    if quarter_s:
+        first = 3 * int(quarter_s) - 2
+        last = first + 2
+    elif half_s:
+        first = 6 * int(half_s) - 5
+        last = first + 5
+    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+
+def parse_window(text: str, option: str = "when") -> str:
+    """Check a date or window such as `2025-Q1` or `2024-H2..2025-H1`; return it normalised."""
+    value = text.strip().upper().replace("Q", "Q").replace(" ", "")
+    parts = value.split("..")
+    try:
+        if len(parts) > 2:
+            raise ValueError(value)
+        spans = [_bounds(p) for p in parts]
+    except ValueError:
+        raise InvalidInput(option, f"`{text}` is not a real date or window; use {WINDOW_FORMS}.") from None
+    if len(spans) == 2 and spans[0][0] >= spans[1][0]:
+        raise InvalidInput(option, "a range must go from the earlier window to the later one.")
+    return value
+
+
+def window_start(window: str) -> dt.date:
+    """The first day a window covers, for sorting."""
+    return _bounds(window.split("..")[0])[0]
+
+
+def render_window(window: str) -> str:
+    """A window for people: `2025-03` reads `March 2025`, `2024-H2` reads `H2 2024`."""
+    return " – ".join(_render_part(p) for p in window.split(".."))
+
+
+def _render_part(part: str) -> str:
+    match = _WINDOW.match(part)
+    if not match:
+        return part
+    year, month, day, quarter, half = match.groups()
+    if day:
+        return f"{int(day)} {_MONTHS[int(month)]} {year}"
+    if month:
+        return f"{_MONTHS[int(month)]} {year}"
+    if quarter:
+        return f"Q{quarter} {year}"
+    if half:
+        return f"{'early' if half == '1' else 'late'} {year}"
+    return year
+
+
+def parse_date(text: str, option: str) -> str:
+    """Check a real `YYYY-MM-DD` date."""
+    value = text.strip()
+    try:
+        if not _DATE.match(value):
+            raise ValueError(value)
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(option, f"`{text}` is not a real date; use YYYY-MM-DD.") from None
+    return value
+
+
+def check_url(text: str, option: str) -> str:
+    """Check an http(s) URL without credentials, at most 512 characters."""
+    value = text.strip()
+    if len(value) > 512:
+        raise InvalidInput(option, "the URL is longer than 512 characters.")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(option, f"`{value[:100]}` is not a web address; use https://…")
+    if parts.username or parts.password:
+        raise InvalidInput(option, "the URL must not contain a user name or password.")
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+        raise InvalidInput(option, "the URL must not contain spaces or control characters.")
+    return value
+
+
+def check_text(text: str, option: str, *, limit: int, required: bool = True) -> str:
+    """Check free text: length limit and no control characters (newlines allowed in notes)."""
+    value = text.strip()
+    if required and not value:
+        raise InvalidInput(option, "must not be empty.")
+    if len(value) > limit:
+        raise InvalidInput(option, f"is {len(value)} characters long; at most {limit} allowed.")
+    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in value):
+        raise InvalidInput(option, "must not contain control characters.")
+    return value
+
+
+def check_name(text: str, option: str) -> str:
+    """Check a person or character name: 1-100 characters, one line."""
+    value = check_text(text, option, limit=100)
+    if "\n" in value:
+        raise InvalidInput(option, "must be a single line.")
+    return value
+
+
+def check_choice(value: Any, option: str, allowed: tuple[str, ...]) -> str:
+    """Check that a value is one of a fixed list."""
+    if value not in allowed:
+        raise InvalidInput(option, f"`{value}` is not one of: {', '.join(allowed)}.")
+    return str(value)
+
+
+def check_int(value: Any, option: str, low: int, high: int) -> int:
+    """Check a whole number within bounds."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(option, f"must be a whole number from {low} to {high}.")
+    return value
+
+
+def cast_key(person: str) -> str:
+    """The key of a cast entry: the name without regard to case or spacing."""
+    return " ".join(person.split()).casefold()
+
+
+def news_key(headline: str) -> str:
+    """A stable key for a news entry, derived from its headline."""
+    ascii_text = unicodedata.normalize("NFKD", headline).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50].strip("-")
+    digest = hashlib.sha1(headline.strip().casefold().encode()).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"news-{digest}"
+
+
+def entry_key(kind: str, fields: Mapping[str, Any]) -> str:
+    """The stable key an entry of this kind and these fields is stored under."""
+    if kind == "status":
+        return str(fields["stage"])
+    if kind == "cast":
+        return cast_key(str(fields["person"]))
+    if kind == "news":
+        return news_key(str(fields["headline"]))
+    return kind
+
+
+def _optional(fields: Mapping[str, Any], name: str) -> Any:
+    value = fields.get(name)
+    return None if value in (None, "") else value
+
+
+def _check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    note = _optional(fields, "note")
+    out["note"] = None if note is None else check_text(str(note), "note", limit=1000)
+    if kind == "status":
+        out["stage"] = check_choice(fields.get("stage"), "stage", STAGES)
+        when = _optional(fields, "when")
+        out["when"] = None if when is None else parse_window(str(when))
+    elif kind == "release":
+        out["when"] = parse_window(str(fields.get("when") or ""))
+    elif kind == "cast":
+        out["person"] = check_name(str(fields.get("person") or ""), "person")
+        character = _optional(fields, "character")
+        out["character"] = None if character is None else check_name(str(character), "character")
+        billing = _optional(fields, "billing")
+        out["billing"] = None if billing is None else check_choice(billing, "billing", BILLINGS)
+        state = _optional(fields, "state")
+        out["state"] = None if state is None else check_choice(state, "state", CAST_STATES)
+    elif kind == "episodes":
+        count, runtime, rating = (_optional(fields, k) for k in ("count", "runtime", "rating"))
+        out["count"] = None if count is None else check_int(count, "count", 1, 100)
+        out["runtime"] = None if runtime is None else check_int(runtime, "runtime", 1, 300)
+        out["rating"] = None if rating is None else check_choice(rating, "rating", RATINGS)
+    elif kind == "news":
+        out["headline"] = check_text(str(fields.get("headline") or ""), "headline", limit=200)
+        out["url"] = check_url(str(fields.get("url") or ""), "url")
+        published = _optional(fields, "published")
+        out["published"] = None if published is None else parse_date(str(published), "published")
+    return {name: out[name] for name in KIND_FIELDS[kind]}
+
+
+def check_fact(kind: str, fact: Fact) -> Fact:
+    """Validate a fact for an entry of this kind; return it normalised or raise InvalidInput."""
+    check_choice(kind, "kind", KINDS)
+    unknown = set(fact.fields) - set(KIND_FIELDS[kind])
+    if unknown:
+        raise InvalidInput("fields", f"unknown for {kind}: {', '.join(sorted(unknown))}.")
+    source_name = _optional({"s": fact.source_name}, "s")
+    return Fact(
+        fields=_check_fields(kind, fact.fields),
+        confidence=check_choice(fact.confidence, "confidence", CONFIDENCES),
+        source_name=None if source_name is None else check_name(str(source_name), "source_name"),
+        source_url=check_url(fact.source_url, "source_url"),
+        as_of=parse_date(fact.as_of, "as_of"),
+    )
+
+
+def check_key(kind: str, key: str, fields: Mapping[str, Any]) -> str:
+    """Check an imported key against the one the fields imply."""
+    if kind == "news":
+        if not _NEWS_KEY.match(key):
+            raise InvalidInput("key", "news keys are 1-60 lowercase letters, digits and hyphens.")
+        return key
+    expected = entry_key(kind, fields)
+    if key != expected:
+        raise InvalidInput("key", f"should be `{expected}` for this {kind} entry.")
+    return key

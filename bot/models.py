@@ -1,0 +1,118 @@
+"""The catalogue's vocabulary and the frozen records the store hands out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+KINDS = ("status", "release", "cast", "episodes", "news")
+CONFIDENCES = ("confirmed", "reported", "rumored", "speculation", "denied")
+STAGES = (
+    "announced",
+    "in_development",
+    "pre_production",
+    "filming",
+    "post_production",
+    "release_date_set",
+    "released",
+    "cancelled",
+)
+BILLINGS = ("main", "supporting", "cameo")
+CAST_STATES = ("returning", "new", "departed")
+RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA", "ALL", "7+", "12+", "15+", "19+")
+
+# Fields each kind of entry carries, in display order.
+KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "status": ("stage", "when", "note"),
+    "release": ("when", "note"),
+    "cast": ("person", "character", "billing", "state", "note"),
+    "episodes": ("count", "runtime", "rating", "note"),
+    "news": ("headline", "url", "published", "note"),
+}
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who made a change: a Discord user, or a tool such as the importer (id 0)."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Show:
+    """A tracked show and the season being followed."""
+
+    id: int
+    slug: str
+    title: str
+    original_title: str | None
+    network: str | None
+    season: int
+    aliases: tuple[str, ...]
+    archived: bool
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What an entry says: its fields, how sure we are and where it comes from."""
+
+    fields: Mapping[str, Any]
+    confidence: str
+    source_name: str | None
+    source_url: str
+    as_of: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The fact as plain JSON-ready data."""
+        return {
+            "fields": dict(self.fields),
+            "confidence": self.confidence,
+            "source_name": self.source_name,
+            "source_url": self.source_url,
+            "as_of": self.as_of,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Fact:
+        """Rebuild a fact from `to_json` output."""
+        return cls(
+            fields=dict(data["fields"]),
+            confidence=data["confidence"],
+            source_name=data.get("source_name"),
+            source_url=data["source_url"],
+            as_of=data["as_of"],
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One live fact about a show's season, at its current version."""
+
+    id: int
+    show_id: int
+    kind: str
+    key: str
+    version: int
+    fact: Fact
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One write to an entry: what it was before and after, who, when and why."""
+
+    id: int
+    entry_id: int
+    show_id: int
+    kind: str
+    key: str
+    version: int
+    before: Fact | None
+    after: Fact | None
+    editor: Editor
+    created_at: str
+    reason: str | None
+    silent: bool
+    correction_of: int | None

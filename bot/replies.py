@@ -1,0 +1,58 @@
+"""Replying safely: no pings ever, ephemeral errors, and the error-to-message table."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+# Exception type -> what the user is told. The first matching type wins.
+_MESSAGES: tuple[tuple[type[BaseException], str], ...] = (
+    (app_commands.NoPrivateMessage, "This command only works in a server, not in DMs."),
+    (app_commands.CommandOnCooldown, "Slow down: try again in {retry:.0f} s."),
+    (app_commands.MissingPermissions, "You need the Manage Server permission for this."),
+    (app_commands.TransformerError, "`{value}` is not a valid value for this option."),
+    (app_commands.CheckFailure, "You can't use this command here."),
+)
+
+
+def error_message(error: BaseException, interaction: discord.Interaction[Any] | None = None) -> str:
+    """What to tell the user about an error; unexpected ones are logged with a short id."""
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, UserError):
+        return str(original)
+    for kind, template in _MESSAGES:
+        if isinstance(original, kind):
+            return template.format(
+                retry=getattr(original, "retry_after", 0.0),
+                value=str(getattr(original, "value", ""))[:100],
+            )
+    error_id = secrets.token_hex(4)
+    command = interaction.command.qualified_name if interaction and interaction.command else "?"
+    log.error("error %s in /%s", error_id, command, exc_info=original)
+    return (
+        f"Something went wrong on our side (error `{error_id}`). "
+        "It has been logged; quote that id if you report it."
+    )
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
+    """Answer (or follow up) with an ephemeral message that pings nobody."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                message, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException:
+        log.warning("could not deliver an error reply", exc_info=True)

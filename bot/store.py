@@ -1,0 +1,567 @@
+"""The only place SQL lives: SQLite through aiosqlite, plus an in-memory view of the catalogue.
+
+Reads are hot and writes rare, so the current shows and entries are kept in memory and
+refreshed by the write path after each commit; SQLite stays the truth. History is read from
+the database since it is paged and rarely asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import ConflictError, InvalidImport, InvalidInput, StoreError, UserError
+from bot.facts import check_fact, check_key, check_name, check_text
+from bot.models import KINDS, Change, Editor, Entry, Fact, Show
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1
+SEED_FILE = "all-of-us-are-dead.json"
+IMPORTER = Editor(0, "import")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_SHOW_KEYS = ("slug", "title", "original_title", "network", "season", "aliases", "archived")
+_ENTRY_KEYS = ("kind", "key", "fields", "confidence", "source_name", "source_url", "as_of")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema script."""
+
+    version: int
+    name: str
+    script: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did."""
+
+    shows_added: int
+    entries_changed: int
+
+
+def migrations() -> list[Migration]:
+    """The packaged migrations, in order."""
+    found = []
+    for item in resources.files("bot.migrations").iterdir():
+        match = _MIGRATION_NAME.match(item.name)
+        if match:
+            found.append(Migration(int(match.group(1)), item.name, item.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise StoreError("migrations must be numbered 0001, 0002, … without gaps")
+    return found
+
+
+def now_iso() -> str:
+    """The current UTC time as stored in the database."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _fact_json(fact: Fact | None) -> str | None:
+    return None if fact is None else json.dumps(fact.to_json(), ensure_ascii=False, sort_keys=True)
+
+
+def _fact(text: str | None) -> Fact | None:
+    return None if text is None else Fact.from_json(json.loads(text))
+
+
+def _show(row: sqlite3.Row) -> Show:
+    return Show(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        original_title=row["original_title"],
+        network=row["network"],
+        season=row["season"],
+        aliases=tuple(json.loads(row["aliases"])),
+        archived=bool(row["archived"]),
+    )
+
+
+def _change(row: sqlite3.Row) -> Change:
+    return Change(
+        id=row["id"],
+        entry_id=row["entry_id"],
+        show_id=row["show_id"],
+        kind=row["kind"],
+        key=row["key"],
+        version=row["version"],
+        before=_fact(row["before"]),
+        after=_fact(row["after"]),
+        editor=Editor(row["editor_id"], row["editor_name"]),
+        created_at=row["created_at"],
+        reason=row["reason"],
+        silent=bool(row["silent"]),
+        correction_of=row["correction_of"],
+    )
+
+
+_CHANGE_SELECT = (
+    "SELECT c.*, e.show_id, e.kind, e.key FROM change c JOIN entry e ON e.id = c.entry_id"
+)
+
+
+class Store:
+    """The catalogue's database and its in-memory view. Open with `await Store.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+        self._write_lock = asyncio.Lock()
+        self._shows: dict[int, Show] = {}
+        # show id -> (kind, key) -> entry; removed entries are kept with their version only.
+        self._entries: dict[int, dict[tuple[str, str], Entry]] = {}
+        self._versions: dict[tuple[int, str, str], int] = {}
+
+    # -- opening, closing, migrating -------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path | str, *, upgrade: bool = True) -> Store:
+        """Open (creating if needed) the database, migrate it and load the catalogue."""
+        path = Path(path)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        store = cls(db, path)
+        try:
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                           "busy_timeout=5000"):
+                await db.execute(f"PRAGMA {pragma}")
+            await store._check_version()
+            if upgrade:
+                await store.upgrade()
+            elif await store.schema_version() == len(migrations()):
+                await store._load()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        """Close the database connection."""
+        await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        """The database's `PRAGMA user_version`."""
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _check_version(self) -> None:
+        current, latest = await self.schema_version(), len(migrations())
+        if current > latest:
+            raise StoreError(
+                f"{self.path} is at schema version {current}, newer than this seasonwatch "
+                f"(knows up to {latest}); upgrade seasonwatch or use another DATABASE_PATH"
+            )
+
+    async def upgrade(self) -> tuple[int, int]:
+        """Apply pending migrations, each atomically; return (version before, version after)."""
+        await self._check_version()
+        start = await self.schema_version()
+        async with self._write_lock:
+            for migration in migrations():
+                if migration.version <= await self.schema_version():
+                    continue
+                await self._apply(migration)
+            await self._load()
+        return start, await self.schema_version()
+
+    async def _apply(self, migration: Migration) -> None:
+        try:
+            await self._db.executescript(migration.script)
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                await self._db.rollback()
+            raise StoreError(f"migration {migration.name} failed: {exc}") from exc
+        if await self.schema_version() != migration.version:
+            raise StoreError(f"migration {migration.name} did not set user_version")
+        log.info("applied migration %s", migration.name)
+
+    async def _load(self) -> None:
+        self._shows.clear()
+        self._entries.clear()
+        self._versions.clear()
+        async with self._db.execute("SELECT * FROM show") as cursor:
+            for row in await cursor.fetchall():
+                show = _show(row)
+                self._shows[show.id] = show
+                self._entries[show.id] = {}
+        async with self._db.execute("SELECT * FROM entry") as cursor:
+            for row in await cursor.fetchall():
+                self._remember(row["id"], row["show_id"], row["kind"], row["key"],
+                               row["version"], _fact(row["data"]), row["updated_at"])
+
+    def _remember(self, entry_id: int, show_id: int, kind: str, key: str, version: int,
+                  fact: Fact | None, updated_at: str) -> None:
+        self._versions[(show_id, kind, key)] = version
+        entries = self._entries.setdefault(show_id, {})
+        if fact is None:
+            entries.pop((kind, key), None)
+        else:
+            entries[(kind, key)] = Entry(entry_id, show_id, kind, key, version, fact, updated_at)
+
+    # -- reading the catalogue (in memory, no awaits) ------------------------------------
+
+    def shows(self, *, include_archived: bool = False) -> list[Show]:
+        """Every show, by title; archived ones only when asked."""
+        shows = [s for s in self._shows.values() if include_archived or not s.archived]
+        return sorted(shows, key=lambda s: s.title.casefold())
+
+    def show_by_slug(self, slug: str) -> Show | None:
+        """The show with this slug, archived or not."""
+        return next((s for s in self._shows.values() if s.slug == slug), None)
+
+    def show(self, show_id: int) -> Show | None:
+        """The show with this id."""
+        return self._shows.get(show_id)
+
+    def entries(self, show_id: int, kind: str | None = None) -> list[Entry]:
+        """A show's live entries, optionally of one kind, in a stable order."""
+        entries = self._entries.get(show_id, {}).values()
+        chosen = [e for e in entries if kind is None or e.kind == kind]
+        return sorted(chosen, key=lambda e: (KINDS.index(e.kind), e.key))
+
+    def entry(self, show_id: int, kind: str, key: str) -> Entry | None:
+        """One live entry, or None if it does not exist or was removed."""
+        return self._entries.get(show_id, {}).get((kind, key))
+
+    def entry_version(self, show_id: int, kind: str, key: str) -> int:
+        """The current version of an entry: 0 if it never existed (removed ones keep theirs)."""
+        return self._versions.get((show_id, kind, key), 0)
+
+    # -- history -------------------------------------------------------------------------
+
+    async def change(self, change_id: int) -> Change | None:
+        """One change by its number."""
+        async with self._db.execute(f"{_CHANGE_SELECT} WHERE c.id = ?", (change_id,)) as cur:
+            row = await cur.fetchone()
+        return _change(row) if row else None
+
+    async def changes(self, show_id: int, *, kind: str | None = None, key: str | None = None,
+                      before_id: int | None = None, limit: int = 10) -> list[Change]:
+        """A show's changes newest first, optionally for one entry, older than `before_id`."""
+        sql = f"{_CHANGE_SELECT} WHERE e.show_id = ?"
+        params: list[Any] = [show_id]
+        if kind is not None and key is not None:
+            sql += " AND e.kind = ? AND e.key = ?"
+            params += [kind, key]
+        if before_id is not None:
+            sql += " AND c.id < ?"
+            params.append(before_id)
+        sql += " ORDER BY c.id DESC LIMIT ?"
+        params.append(limit)
+        async with self._db.execute(sql, params) as cursor:
+            return [_change(row) for row in await cursor.fetchall()]
+
+    async def count_changes(self, show_id: int) -> int:
+        """How many changes a show has had."""
+        sql = "SELECT COUNT(*) FROM change c JOIN entry e ON e.id = c.entry_id WHERE e.show_id = ?"
+        async with self._db.execute(sql, (show_id,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    # -- the single write path ---------------------------------------------------------------
+
+    async def write(self, show_id: int, kind: str, key: str, fact: Fact | None, *,
+                    expected_version: int, editor: Editor, reason: str | None = None,
+                    silent: bool = False, correction_of: int | None = None) -> Change:
+        """Write an entry's new fact (None removes it) as one change, if still at `expected_version`."""
+        if fact is not None:
+            fact = check_fact(kind, fact)
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                change = await self._write_in_tx(show_id, kind, key, fact, expected_version,
+                                                 editor, reason, silent, correction_of)
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                raise
+            self._remember(change.entry_id, show_id, kind, key, change.version, fact,
+                           change.created_at)
+        return change
+
+    async def _write_in_tx(self, show_id: int, kind: str, key: str, fact: Fact | None,
+                           expected_version: int, editor: Editor, reason: str | None,
+                           silent: bool, correction_of: int | None) -> Change:
+        sql = "SELECT id, version, data FROM entry WHERE show_id = ? AND kind = ? AND key = ?"
+        async with self._db.execute(sql, (show_id, kind, key)) as cursor:
+            row = await cursor.fetchone()
+        current_version = row["version"] if row else 0
+        if current_version != expected_version:
+            raise ConflictError(self.entry(show_id, kind, key))
+        before = _fact(row["data"]) if row else None
+        if before is None and fact is None:
+            raise UserError("That entry does not exist (it may have been removed already).")
+        created_at = now_iso()
+        version = current_version + 1
+        if row is None:
+            cursor = await self._db.execute(
+                "INSERT INTO entry (show_id, kind, key, version, data, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (show_id, kind, key, version, _fact_json(fact), created_at),
+            )
+            entry_id = cursor.lastrowid
+            assert entry_id is not None
+        else:
+            entry_id = row["id"]
+            await self._db.execute(
+                "UPDATE entry SET version = ?, data = ?, updated_at = ? WHERE id = ?",
+                (version, _fact_json(fact), created_at, entry_id),
+            )
+        cursor = await self._db.execute(
+            "INSERT INTO change (entry_id, version, before, after, editor_id, editor_name, "
+            "created_at, reason, silent, correction_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry_id, version, _fact_json(before), _fact_json(fact), editor.id, editor.name,
+             created_at, reason, int(silent), correction_of),
+        )
+        assert cursor.lastrowid is not None
+        return Change(cursor.lastrowid, entry_id, show_id, kind, key, version, before, fact,
+                      editor, created_at, reason, silent, correction_of)
+
+    async def undo(self, change_id: int, *, expected_version: int, editor: Editor,
+                   reason: str | None = None, silent: bool = False) -> Change:
+        """Restore what a change replaced, as a new change marked as its correction."""
+        target = await self.change(change_id)
+        if target is None:
+            raise UserError(f"There is no change #{change_id}; pick one from /history.")
+        return await self.write(
+            target.show_id, target.kind, target.key, target.before,
+            expected_version=expected_version, editor=editor,
+            reason=reason or f"undo of #{change_id}", silent=silent, correction_of=change_id,
+        )
+
+    # -- shows ---------------------------------------------------------------------------------
+
+    async def add_show(self, slug: str, title: str, season: int, *,
+                       original_title: str | None = None, network: str | None = None,
+                       aliases: Iterable[str] = ()) -> Show:
+        """Add a tracked show; the slug must be new."""
+        show = _check_show(Show(0, slug, title, original_title, network, season,
+                                tuple(aliases), False))
+        if self.show_by_slug(show.slug):
+            raise InvalidInput("slug", f"`{show.slug}` is taken; pick another slug.")
+        async with self._write_lock:
+            cursor = await self._db.execute(
+                "INSERT INTO show (slug, title, original_title, network, season, aliases) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (show.slug, show.title, show.original_title, show.network, show.season,
+                 json.dumps(list(show.aliases), ensure_ascii=False)),
+            )
+            assert cursor.lastrowid is not None
+            show = replace(show, id=cursor.lastrowid)
+            self._shows[show.id] = show
+            self._entries.setdefault(show.id, {})
+        return show
+
+    async def update_show(self, show: Show) -> Show:
+        """Save a show's title, season, names, aliases and archived flag."""
+        show = _check_show(show)
+        async with self._write_lock:
+            await self._db.execute(
+                "UPDATE show SET title = ?, original_title = ?, network = ?, season = ?, "
+                "aliases = ?, archived = ? WHERE id = ?",
+                (show.title, show.original_title, show.network, show.season,
+                 json.dumps(list(show.aliases), ensure_ascii=False), int(show.archived), show.id),
+            )
+            self._shows[show.id] = show
+        return show
+
+    # -- import, export, backup --------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """The whole catalogue (current entries) as JSON data that `import_data` takes back."""
+        shows = []
+        for show in sorted(self._shows.values(), key=lambda s: s.slug):
+            shows.append({
+                "slug": show.slug,
+                "title": show.title,
+                "original_title": show.original_title,
+                "network": show.network,
+                "season": show.season,
+                "aliases": list(show.aliases),
+                "archived": show.archived,
+                "entries": [
+                    {"kind": e.kind, "key": e.key, **e.fact.to_json()}
+                    for e in self.entries(show.id)
+                ],
+            })
+        return {"format": EXPORT_FORMAT, "shows": shows}
+
+    async def import_data(self, data: Any, editor: Editor = IMPORTER) -> ImportReport:
+        """Merge a catalogue file in one transaction: all of it or, if anything is wrong, none."""
+        parsed = parse_catalogue(data)
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                report, written = await self._import_in_tx(parsed, editor)
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                await self._load()
+                raise
+            for change in written:
+                self._remember(change.entry_id, change.show_id, change.kind, change.key,
+                               change.version, change.after, change.created_at)
+        return report
+
+    async def _import_in_tx(self, parsed: list[tuple[Show, list[tuple[str, str, Fact]]]],
+                            editor: Editor) -> tuple[ImportReport, list[Change]]:
+        added, written = 0, []
+        for show, entries in parsed:
+            existing = self.show_by_slug(show.slug)
+            aliases = json.dumps(list(show.aliases), ensure_ascii=False)
+            if existing is None:
+                cursor = await self._db.execute(
+                    "INSERT INTO show (slug, title, original_title, network, season, aliases, "
+                    "archived) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (show.slug, show.title, show.original_title, show.network, show.season,
+                     aliases, int(show.archived)),
+                )
+                assert cursor.lastrowid is not None
+                show, added = replace(show, id=cursor.lastrowid), added + 1
+            else:
+                show = replace(show, id=existing.id)
+                await self._db.execute(
+                    "UPDATE show SET title = ?, original_title = ?, network = ?, season = ?, "
+                    "aliases = ?, archived = ? WHERE id = ?",
+                    (show.title, show.original_title, show.network, show.season, aliases,
+                     int(show.archived), show.id),
+                )
+            self._shows[show.id] = show
+            for kind, key, fact in entries:
+                current = self.entry(show.id, kind, key)
+                if current is not None and current.fact == fact:
+                    continue
+                written.append(await self._write_in_tx(
+                    show.id, kind, key, fact, self.entry_version(show.id, kind, key), editor,
+                    "import", True, None))
+        return ImportReport(added, len(written)), written
+
+    async def seed_if_empty(self) -> bool:
+        """Fill an empty catalogue with the packaged first show; True if it did."""
+        if self._shows:
+            return False
+        text = resources.files("bot.data").joinpath(SEED_FILE).read_text("utf-8")
+        await self.import_data(json.loads(text), Editor(0, "seed"))
+        log.info("seeded the catalogue from %s", SEED_FILE)
+        return True
+
+    async def backup(self, target: Path | str) -> None:
+        """Copy the database to `target` with SQLite's online backup (consistent while in use)."""
+        # A connection of its own, so the copy neither waits for nor blocks the store's writes.
+        await asyncio.to_thread(_backup, self.path, Path(target))
+
+
+def _backup(source: Path, target: Path) -> None:
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)  # all pages in one step: a single consistent snapshot
+    finally:
+        dst.close()
+        src.close()
+
+
+def _check_show(show: Show) -> Show:
+    if not _SLUG.match(show.slug):
+        raise InvalidInput("slug", "use 1-40 lowercase letters, digits and hyphens.")
+    if isinstance(show.season, bool) or not isinstance(show.season, int) or not 1 <= show.season <= 100:
+        raise InvalidInput("season", "must be a whole number from 1 to 100.")
+    aliases = tuple(check_name(str(a), "aliases") for a in show.aliases)
+    if len(aliases) > 20:
+        raise InvalidInput("aliases", "at most 20 aliases.")
+    return replace(
+        show,
+        title=check_name(show.title, "title"),
+        original_title=check_text(show.original_title or "", "original_title", limit=100,
+                                  required=False) or None,
+        network=check_text(show.network or "", "network", limit=100, required=False) or None,
+        aliases=aliases,
+    )
+
+
+def parse_catalogue(data: Any) -> list[tuple[Show, list[tuple[str, str, Fact]]]]:
+    """Validate a whole catalogue file; raise InvalidImport naming the show, entry and field."""
+    if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
+        raise InvalidImport(f"not a seasonwatch catalogue: expected \"format\": {EXPORT_FORMAT}")
+    shows = data.get("shows")
+    if not isinstance(shows, list):
+        raise InvalidImport("\"shows\" must be a list")
+    parsed, slugs = [], set()
+    for i, raw in enumerate(shows):
+        where = f"shows[{i}]"
+        show = _parse_show(raw, where)
+        if show.slug in slugs:
+            raise InvalidImport(f"{where}: slug {show.slug!r} appears twice")
+        slugs.add(show.slug)
+        parsed.append((show, _parse_entries(raw.get("entries", []), f"{where} ({show.slug})")))
+    return parsed
+
+
+def _parse_show(raw: Any, where: str) -> Show:
+    if not isinstance(raw, Mapping):
+        raise InvalidImport(f"{where}: must be an object")
+    missing = [k for k in ("slug", "title", "season") if k not in raw]
+    unknown = set(raw) - {*_SHOW_KEYS, "entries"}
+    if missing or unknown:
+        raise InvalidImport(f"{where}: missing {missing} / unknown {sorted(unknown)} fields")
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise InvalidImport(f"{where}: field 'aliases' must be a list of names")
+    try:
+        return _check_show(Show(0, str(raw["slug"]), str(raw["title"]), raw.get("original_title"),
+                                raw.get("network"), raw["season"], tuple(aliases),
+                                bool(raw.get("archived", False))))
+    except InvalidInput as exc:
+        raise InvalidImport(f"{where}: field '{exc.option}': {exc.problem}") from None
+
+
+def _parse_entries(raw: Any, where: str) -> list[tuple[str, str, Fact]]:
+    if not isinstance(raw, list):
+        raise InvalidImport(f"{where}: 'entries' must be a list")
+    out, seen = [], set()
+    for j, item in enumerate(raw):
+        here = f"{where} entries[{j}]"
+        if not isinstance(item, Mapping) or set(item) != set(_ENTRY_KEYS):
+            raise InvalidImport(f"{here}: an entry has exactly the fields {', '.join(_ENTRY_KEYS)}")
+        kind, key = item["kind"], str(item["key"])
+        here = f"{here} ({kind} {key!r})"
+        try:
+            if kind not in KINDS:
+                raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
+            if not isinstance(item["fields"], Mapping):
+                raise InvalidInput("fields", "must be an object")
+            fact = check_fact(kind, Fact.from_json(item))
+            check_key(kind, key, fact.fields)
+        except InvalidInput as exc:
+            raise InvalidImport(f"{here}: field '{exc.option}': {exc.problem}") from None
+        if (kind, key) in seen:
+            raise InvalidImport(f"{here}: this kind and key appear twice")
+        seen.add((kind, key))
+        out.append((kind, key, fact))
+    return out

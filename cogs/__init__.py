@@ -1,0 +1,1 @@
+"""Command groups, each a cog loaded by the bot's setup_hook."""

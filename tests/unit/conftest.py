@@ -1,0 +1,30 @@
+import pytest
+
+from bot.models import Editor, Fact
+from bot.store import Store
+
+ALICE = Editor(101, "alice")
+BOB = Editor(102, "bob")
+
+
+def cast_fact(person="Park Ji-hu", character="On-jo", confidence="reported"):
+    return Fact(
+        fields={"person": person, "character": character, "billing": "main",
+                "state": "returning", "note": None},
+        confidence=confidence,
+        source_name="Teen Vogue",
+        source_url="https://www.teenvogue.com/",
+        as_of="2024-01-17",
+    )
+
+
+@pytest.fixture
+async def store(tmp_path):
+    store = await Store.open(tmp_path / "test.db")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def show(store):
+    return await store.add_show("test-show", "Test Show", 2, aliases=["TS"])

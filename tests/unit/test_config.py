@@ -1,0 +1,62 @@
+"""Configuration: defaults, parsing, and errors that name the variable."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings, settings_from
+
+
+def test_defaults_match_the_design():
+    settings = settings_from({})
+    assert settings.token is None
+    assert settings.database_path == Path("seasonwatch.db")
+    assert settings.api_base == "https://discord.com/api/v10"
+    assert settings.gateway_url == "wss://gateway.discord.gg"
+    assert settings.announce_rate == 25
+    assert settings.log_level == "INFO"
+    assert settings.owner_ids == frozenset()
+
+
+def test_id_lists_are_parsed():
+    settings = settings_from({"OWNER_IDS": "1, 22 ,333", "EDITOR_ROLE_IDS": "9", "HOME_GUILD_ID": "7"})
+    assert settings.owner_ids == {1, 22, 333}
+    assert settings.editor_role_ids == {9}
+    assert settings.home_guild_id == 7
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("OWNER_IDS", "12,abc"),
+        ("HOME_GUILD_ID", "-5"),
+        ("EDITOR_ROLE_IDS", "1.5"),
+        ("DEV_GUILD_ID", "x"),
+        ("ANNOUNCE_RATE", "0"),
+        ("ANNOUNCE_RATE", "fast"),
+        ("ANNOUNCE_RATE", "51"),
+        ("DISCORD_API_BASE", "ftp://example.com"),
+        ("DISCORD_GATEWAY_URL", "http://example.com"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_bad_value_names_its_variable(variable, value):
+    with pytest.raises(ConfigError, match=variable):
+        settings_from({variable: value})
+
+
+def test_the_token_never_appears_in_repr_or_str():
+    settings = settings_from({"DISCORD_TOKEN": "secret-token-value"})
+    assert "secret-token-value" not in repr(settings)
+    assert "secret-token-value" not in str(settings)
+    assert settings.token == "secret-token-value"
+
+
+def test_environment_wins_over_dotenv(tmp_path, monkeypatch):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("ANNOUNCE_RATE=10\nLOG_LEVEL=DEBUG\n")
+    monkeypatch.setenv("ANNOUNCE_RATE", "5")
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    settings = load_settings(dotenv)
+    assert settings.announce_rate == 5
+    assert settings.log_level == "DEBUG"
