@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
 import discord
 
-from bot.models import Show
+from bot.facts import render_window, window_start
+from bot.models import STAGES, Change, Entry, Fact, Show
 
 BADGES = {
     "confirmed": "✅ confirmed",
@@ -15,12 +23,355 @@ BADGES = {
 }
 LEGEND = " · ".join(BADGES.values())
 COLOUR = discord.Colour(0x8B1E3F)
+PAGE_ITEMS = 10
+PAGE_CHARS = 3500  # of a description's 4,096: leaves room for a title and footer under 6,000
+EMBED_TOTAL = 6000
+STAGE_LABELS = {
+    "announced": "Announced",
+    "in_development": "In development",
+    "pre_production": "Pre-production",
+    "filming": "Filming",
+    "post_production": "Post-production",
+    "release_date_set": "Release date set",
+    "released": "Released",
+    "cancelled": "Cancelled",
+}
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<#])")
+_LINK = re.compile(r"\[([^\]]*)\]\(<[^>]*>\)")
 
 
 def escape(text: str) -> str:
     """User text made inert: no markdown, no links, no mentions."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    text = _MARKDOWN.sub(r"\\\1", text).replace("://", ":\u200b//")
+    return discord.utils.escape_mentions(text)
 
+
+def link(text: str, url: str) -> str:
+    """A markdown link whose text is escaped and whose URL cannot break out."""
+    safe = url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape(text)}](<{safe}>)"
+
+
+def stage_label(stage: str, show: Show) -> str:
+    """How a production stage reads; a later season's announcement is its renewal."""
+    if stage == "announced" and show.season > 1:
+        return "Renewed"
+    return STAGE_LABELS.get(stage, stage)
+
+
+def source(fact: Fact) -> str:
+    """`📰 reported · [Outlet](url)`."""
+    name = fact.source_name or urlsplit(fact.source_url).hostname or "source"
+    return f"{BADGES[fact.confidence]} · {link(name, fact.source_url)}"
+
+
+def timestamp(iso: str, style: Any = "R") -> str:
+    """A Discord timestamp (`<t:…:R>`) for a stored ISO time."""
+    return discord.utils.format_dt(dt.datetime.fromisoformat(iso), style)
+
+
+def date_text(iso_date: str) -> str:
+    """`2024-01-17` reads `17 January 2024`."""
+    return render_window(iso_date)
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Make sure an embed fits 6,000 characters: long source links give way to their names."""
+    if len(embed) <= EMBED_TOTAL:
+        return embed
+    if embed.description:
+        embed.description = _LINK.sub(r"\1", embed.description)
+    for i, f in enumerate(embed.fields):
+        embed.set_field_at(i, name=f.name or "", value=_LINK.sub(r"\1", f.value or ""),
+                           inline=bool(f.inline))
+    while len(embed) > EMBED_TOTAL and embed.fields:
+        embed.remove_field(-1)
+    return embed
+
+
+def base_embed(title: str, show: Show) -> discord.Embed:
+    """An embed with the house colour, a title and the confidence legend in the footer."""
+    embed = discord.Embed(title=title[:256], colour=COLOUR)
+    embed.set_footer(text=f"{show.title} season {show.season} · {LEGEND}"[:2048])
+    return embed
+
+
+# -- paging ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list: its lines, its number and how many pages there are."""
+
+    lines: tuple[str, ...]
+    number: int
+    count: int
+
+
+def paginate(lines: Sequence[str], number: int, *, items: int = PAGE_ITEMS,
+             chars: int = PAGE_CHARS) -> Page:
+    """Page `number` (clamped) of `lines`, packed by count and by characters."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = line if len(line) <= chars else line[: chars - 1] + "…"
+        if pages[-1] and (len(pages[-1]) >= items or size + len(line) + 1 > chars):
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line) + 1
+    number = max(0, min(number, len(pages) - 1))
+    return Page(tuple(pages[number]), number, len(pages))
+
+
+def paged_embed(title: str, show: Show, page: Page, empty: str) -> discord.Embed:
+    """An embed showing one page of lines, with `page N of M` in the footer."""
+    embed = base_embed(title, show)
+    embed.description = "\n".join(page.lines) or empty
+    if page.count > 1:
+        embed.set_footer(text=f"Page {page.number + 1} of {page.count} · {embed.footer.text}"[:2048])
+    return fit(embed)
+
+
+# -- /status -----------------------------------------------------------------------------------
+
+def current_stage(entries: Iterable[Entry]) -> Entry | None:
+    """The furthest stage that is confirmed or reported (a confirmed cancellation wins)."""
+    solid = [e for e in entries if e.fact.confidence in ("confirmed", "reported")]
+    cancelled = [e for e in solid if e.key == "cancelled"]
+    if cancelled:
+        return cancelled[0]
+    solid.sort(key=lambda e: STAGES.index(e.key) if e.key in STAGES else -1)
+    return solid[-1] if solid else None
+
+
+def _progress(show: Show, statuses: dict[str, Entry], now: Entry | None) -> str:
+    reached = STAGES.index(now.key) if now and now.key != "cancelled" else -1
+    steps = []
+    for i, stage in enumerate(STAGES[:-1]):
+        entry = statuses.get(stage)
+        if i <= reached:
+            mark = "●"
+        elif entry and entry.fact.confidence in ("rumored", "speculation"):
+            mark = "◐"
+        else:
+            mark = "○"
+        steps.append(f"{mark} {stage_label(stage, show)}")
+    return " → ".join(steps)
+
+
+def _status_value(fact: Fact, what: str | None) -> str:
+    parts = [render_window(what) if what else "date unknown", source(fact)]
+    if fact.fields.get("note"):
+        parts.append(escape(str(fact.fields["note"]))[:400])
+    return "\n".join(parts)[:1024]
+
+
+def status_embed(show: Show, entries: Sequence[Entry]) -> discord.Embed:
+    """The /status card: the production path, the release window, the last change."""
+    statuses = {e.key: e for e in entries if e.kind == "status"}
+    release = next((e for e in entries if e.kind == "release"), None)
+    now = current_stage(statuses.values())
+    embed = base_embed(f"{show.title} season {show.season}: where it stands", show)
+    lines = [_progress(show, statuses, now), ""]
+    if now:
+        lines.append(f"**Now: {stage_label(now.key, show)}** ({BADGES[now.fact.confidence]})")
+    else:
+        lines.append("**Now:** nothing confirmed or reported yet.")
+    if entries:
+        latest = max(entries, key=lambda e: e.updated_at)
+        lines.append(f"Last change {timestamp(latest.updated_at)}")
+    embed.description = "\n".join(lines)
+    for stage in STAGES:
+        entry = statuses.get(stage)
+        if entry:
+            embed.add_field(name=stage_label(stage, show),
+                            value=_status_value(entry.fact, entry.fact.fields.get("when")),
+                            inline=False)
+    if release:
+        embed.add_field(name="Release", value=_status_value(release.fact, release.fact.fields["when"]),
+                        inline=False)
+    else:
+        embed.add_field(name="Release", value="No date or window known yet.", inline=False)
+    return fit(embed)
+
+
+# -- /cast ---------------------------------------------------------------------------------------
+
+CAST_FILTERS = ("all", "confirmed", "rumored", "returning", "new")
+
+
+def cast_matches(entry: Entry, which: str) -> bool:
+    """Whether a cast entry passes a /cast filter."""
+    fact = entry.fact
+    return {
+        "all": True,
+        "confirmed": fact.confidence == "confirmed",
+        "rumored": fact.confidence in ("rumored", "speculation"),
+        "returning": fact.fields.get("state") == "returning",
+        "new": fact.fields.get("state") == "new",
+    }.get(which, True)
+
+
+def cast_line(entry: Entry) -> str:
+    """`**Park Ji-hu** as Nam On-jo · main · returning · 📰 reported · [source](…)`."""
+    fields = entry.fact.fields
+    text = f"**{escape(fields['person'])}**"
+    if fields.get("character"):
+        text += f" as {escape(fields['character'])}"
+    extras = [str(fields[k]) for k in ("billing", "state") if fields.get(k)]
+    return " · ".join([text, *extras, source(entry.fact)])
+
+
+def _billing_order(entry: Entry) -> tuple[int, str]:
+    order = {"main": 0, "supporting": 1, "cameo": 2}
+    return order.get(str(entry.fact.fields.get("billing")), 3), entry.key
+
+
+def cast_page(show: Show, entries: Sequence[Entry], which: str, number: int) -> tuple[discord.Embed, Page]:
+    """One page of the /cast list under a filter."""
+    cast = sorted((e for e in entries if e.kind == "cast" and cast_matches(e, which)), key=_billing_order)
+    page = paginate([cast_line(e) for e in cast], number)
+    title = f"{show.title} season {show.season}: cast" + ("" if which == "all" else f" ({which})")
+    empty = "No cast known yet." if which == "all" else f"No cast entries are {which} yet."
+    return paged_embed(title, show, page, empty), page
+
+
+def person_embed(show: Show, entry: Entry, related: Sequence[Entry]) -> discord.Embed:
+    """Everything known about one person for this season, and where it comes from."""
+    fields, fact = entry.fact.fields, entry.fact
+    embed = base_embed(f"{fields['person']} in {show.title} season {show.season}", show)
+    embed.description = escape(str(fields["note"]))[:1000] if fields.get("note") else None
+    embed.add_field(name="Character", value=escape(fields.get("character") or "not known"))
+    embed.add_field(name="Billing", value=fields.get("billing") or "not known")
+    embed.add_field(name="Status", value=fields.get("state") or "not known")
+    embed.add_field(name="Confidence and source", value=source(fact), inline=False)
+    embed.add_field(name="As of", value=date_text(fact.as_of))
+    if related:
+        lines = [news_line(e) for e in related[:5]]
+        embed.add_field(name="In the news", value="\n".join(lines)[:1024], inline=False)
+    return fit(embed)
+
+
+# -- /episodes -------------------------------------------------------------------------------------
+
+def episodes_embed(show: Show, entry: Entry | None) -> discord.Embed:
+    """Episode count, runtime and rating, each with its confidence and source."""
+    embed = base_embed(f"{show.title} season {show.season}: episodes", show)
+    if entry is None:
+        embed.description = "Nothing is known about the episodes yet."
+        return embed
+    fields, fact = entry.fact.fields, entry.fact
+    shown = {
+        "Episodes": fields.get("count"),
+        "Runtime": f"{fields['runtime']} minutes" if fields.get("runtime") else None,
+        "Rating": fields.get("rating"),
+    }
+    for name, value in shown.items():
+        text = f"{value}\n{source(fact)}" if value else "not known yet"
+        embed.add_field(name=name, value=text[:1024], inline=False)
+    if fields.get("note"):
+        embed.description = escape(str(fields["note"]))[:1000]
+    embed.add_field(name="As of", value=date_text(fact.as_of))
+    return fit(embed)
+
+
+# -- /news ----------------------------------------------------------------------------------------------
+
+def news_date(entry: Entry) -> str:
+    """The day a news item is filed under: its published date, else its as-of date."""
+    return str(entry.fact.fields.get("published") or entry.fact.as_of)
+
+
+def news_line(entry: Entry) -> str:
+    """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`."""
+    fields = entry.fact.fields
+    return f"{date_text(news_date(entry))} · {link(fields['headline'], fields['url'])} · {source(entry.fact)}"
+
+
+def news_page(show: Show, entries: Sequence[Entry], confidence: str | None,
+              number: int) -> tuple[discord.Embed, Page]:
+    """One page of the news timeline, newest first."""
+    news = [e for e in entries if e.kind == "news" and confidence in (None, e.fact.confidence)]
+    news.sort(key=lambda e: (news_date(e), e.id), reverse=True)
+    page = paginate([news_line(e) for e in news], number, items=8)
+    title = f"{show.title} season {show.season}: news" + (f" ({confidence})" if confidence else "")
+    empty = "No news yet." if confidence is None else f"No {confidence} news yet."
+    return paged_embed(title, show, page, empty), page
+
+
+# -- /history ------------------------------------------------------------------------------------------
+
+def entry_label(kind: str, fields: dict[str, Any] | Any, show: Show | None = None) -> str:
+    """How an entry is named: `Cast: Park Ji-hu`, `Status: Filming`, `Release`."""
+    if kind == "cast":
+        return f"Cast: {fields.get('person')}"
+    if kind == "news":
+        return f"News: {fields.get('headline')}"
+    if kind == "status":
+        stage = str(fields.get("stage"))
+        return f"Status: {stage_label(stage, show) if show else STAGE_LABELS.get(stage, stage)}"
+    return kind.capitalize()
+
+
+def _value(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if name == "when":
+        return render_window(str(value))
+    return str(value)
+
+
+def fact_summary(fact: Fact) -> str:
+    """A fact in one short phrase, for history lines: its main value and confidence."""
+    fields = fact.fields
+    main = fields.get("when") or fields.get("character") or fields.get("count") or fields.get("headline")
+    text = _value("when" if "when" in fields and fields.get("when") else "", main)
+    return f"{text} ({fact.confidence})" if main else fact.confidence
+
+
+def differences(before: Fact | None, after: Fact | None) -> list[str]:
+    """What changed between two facts, one `field: old → new` per difference."""
+    if before is None and after is not None:
+        return [f"added: {fact_summary(after)}"]
+    if after is None:
+        return ["removed"]
+    assert before is not None
+    out = []
+    for name in sorted(set(before.fields) | set(after.fields)):
+        old, new = before.fields.get(name), after.fields.get(name)
+        if old != new:
+            out.append(f"{name}: {_value(name, old)} → {_value(name, new)}")
+    for name in ("confidence", "source_name", "source_url", "as_of"):
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            out.append(f"{name.replace('_', ' ')}: {old or '—'} → {new or '—'}")
+    return out or ["no visible change"]
+
+
+def history_line(change: Change, show: Show) -> str:
+    """`#12 · <t:…:R> · alice · Cast: Park Ji-hu — character: On-jo → Nam On-jo`."""
+    fact = change.after or change.before
+    label = entry_label(change.kind, fact.fields if fact else {}, show)
+    what = "; ".join(differences(change.before, change.after))
+    marker = f" (correction of #{change.correction_of})" if change.correction_of else ""
+    return (f"**#{change.id}** · {timestamp(change.created_at)} · {escape(change.editor.name)}"
+            f" · {escape(label)}{marker} — {escape(what)}")[:1000]
+
+
+def history_embed(show: Show, changes: Sequence[Change], number: int, count: int,
+                  label: str | None) -> discord.Embed:
+    """One page of changes, newest first."""
+    title = f"{show.title} season {show.season}: history" + (f" of {label}" if label else "")
+    page = Page(tuple(history_line(c, show) for c in changes), number, count)
+    return paged_embed(title, show, page, "No changes yet.")
+
+
+def sort_by_when(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries with a `when` window, earliest first."""
+    return sorted(entries, key=lambda e: window_start(str(e.fact.fields.get("when") or "2100")))
+
+
+# -- /about ----------------------------------------------------------------------------------------------
 
 def about_embed(shows: list[Show], version: str) -> discord.Embed:
     """The /about card."""
@@ -38,7 +389,8 @@ def about_embed(shows: list[Show], version: str) -> discord.Embed:
     embed.add_field(name="Confidence", value="\n".join(BADGES.values()), inline=False)
     embed.add_field(
         name="Where facts come from",
-        value="Trusted editors post each fact with its source link; /history shows every change.",
+        value=("Trusted editors post each fact with its source link; `/history` shows every "
+               "change, who made it and what it replaced."),
         inline=False,
     )
     embed.add_field(name="Tracked", value=tracked[:1024], inline=False)

@@ -262,27 +262,30 @@ class Store:
         return _change(row) if row else None
 
     async def changes(self, show_id: int, *, kind: str | None = None, key: str | None = None,
-                      before_id: int | None = None, limit: int = 10) -> list[Change]:
-        """A show's changes newest first, optionally for one entry, older than `before_id`."""
-        sql = f"{_CHANGE_SELECT} WHERE e.show_id = ?"
-        params: list[Any] = [show_id]
-        if kind is not None and key is not None:
-            sql += " AND e.kind = ? AND e.key = ?"
-            params += [kind, key]
+                      before_id: int | None = None, offset: int = 0, limit: int = 10) -> list[Change]:
+        """A show's changes newest first, optionally for one entry or older than `before_id`."""
+        where, params = self._change_filter(show_id, kind, key)
         if before_id is not None:
-            sql += " AND c.id < ?"
+            where += " AND c.id < ?"
             params.append(before_id)
-        sql += " ORDER BY c.id DESC LIMIT ?"
-        params.append(limit)
-        async with self._db.execute(sql, params) as cursor:
+        sql = f"{_CHANGE_SELECT} WHERE {where} ORDER BY c.id DESC LIMIT ? OFFSET ?"
+        async with self._db.execute(sql, [*params, limit, offset]) as cursor:
             return [_change(row) for row in await cursor.fetchall()]
 
-    async def count_changes(self, show_id: int) -> int:
-        """How many changes a show has had."""
-        sql = "SELECT COUNT(*) FROM change c JOIN entry e ON e.id = c.entry_id WHERE e.show_id = ?"
-        async with self._db.execute(sql, (show_id,)) as cursor:
+    async def count_changes(self, show_id: int, *, kind: str | None = None,
+                            key: str | None = None) -> int:
+        """How many changes a show (or one of its entries) has had."""
+        where, params = self._change_filter(show_id, kind, key)
+        sql = f"SELECT COUNT(*) FROM change c JOIN entry e ON e.id = c.entry_id WHERE {where}"
+        async with self._db.execute(sql, params) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    @staticmethod
+    def _change_filter(show_id: int, kind: str | None, key: str | None) -> tuple[str, list[Any]]:
+        if kind is not None and key is not None:
+            return "e.show_id = ? AND e.kind = ? AND e.key = ?", [show_id, kind, key]
+        return "e.show_id = ?", [show_id]
 
     # -- the single write path ---------------------------------------------------------------
 

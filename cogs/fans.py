@@ -1,0 +1,268 @@
+"""What fans ask: /status, /cast, /episodes, /news, /history, answered from the in-memory catalogue."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import SeasonwatchBot
+from bot.errors import UserError
+from bot.models import CONFIDENCES, Entry, Show
+from bot.render import (
+    CAST_FILTERS,
+    cast_page,
+    entry_label,
+    episodes_embed,
+    history_embed,
+    news_page,
+    person_embed,
+    status_embed,
+)
+from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.search import MAX_CHOICES, entry_names, rank, resolve_entry, resolve_person, resolve_show, show_names
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+HISTORY_PAGE = 8
+EXPIRED = "This list expired; run the command again."
+
+
+def fan_cooldown() -> Callable[[T], T]:
+    """Five calls per ten seconds per person and command; a flood gets 'slow down'."""
+    return app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
+
+
+class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sw:p:(?P<state>.*)"):
+    """Previous/Next: the list, show, filter and page live in the custom id, so restarts don't matter."""
+
+    def __init__(self, label: str, state: str, *, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label, custom_id=f"sw:p:{state}",
+                                           style=discord.ButtonStyle.secondary, disabled=disabled))
+        self.state = state
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> PageButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(str(label), match["state"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        fans = interaction.client.get_cog("Fans")
+        try:
+            if not isinstance(fans, Fans):
+                raise UserError(EXPIRED)
+            listing = await fans.turn_page(self.state)
+        except Exception as exc:  # every failure becomes a message, never "interaction failed"
+            await send_ephemeral(interaction, error_message(exc, interaction))
+            return
+        await interaction.response.edit_message(embed=listing.embed, view=listing.view,
+                                                allowed_mentions=NO_MENTIONS)
+
+
+def pager(kind: str, show: Show, arg: str, number: int, count: int) -> discord.ui.View | None:
+    """Previous/Next buttons for page `number` of `count`, or None when one page is all."""
+    if count <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton("Previous", f"{kind}:{show.id}:{arg}:{max(number - 1, 0)}",
+                             disabled=number == 0))
+    view.add_item(PageButton("Next", f"{kind}:{show.id}:{arg}:{number + 1}",
+                             disabled=number >= count - 1))
+    return view
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A rendered page of a list, its buttons, and whether the list was empty."""
+
+    embed: discord.Embed
+    view: discord.ui.View | None
+    empty: bool
+
+
+class Fans(commands.Cog):
+    """Read-only commands anyone may use."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- shared pieces --------------------------------------------------------------------
+
+    def show_for(self, typed: str | None) -> Show:
+        """The show an option names, or the only tracked one."""
+        return resolve_show(self.store.shows(), typed, self.store.shows(include_archived=True))
+
+    async def show_autocomplete(self, interaction: discord.Interaction[Any],
+                                current: str) -> list[app_commands.Choice[str]]:
+        shows = self.store.shows()
+        found = rank(current, ((s, show_names(s)) for s in shows)) if current else shows
+        return [app_commands.Choice(name=f"{s.title} (season {s.season})"[:100], value=s.slug)
+                for s in found[:MAX_CHOICES]]
+
+    def _show_in(self, interaction: discord.Interaction[Any]) -> Show | None:
+        try:
+            return self.show_for(getattr(interaction.namespace, "show", None))
+        except UserError:
+            return None
+
+    async def person_autocomplete(self, interaction: discord.Interaction[Any],
+                                  current: str) -> list[app_commands.Choice[str]]:
+        show = self._show_in(interaction)
+        if show is None:
+            return []
+        cast = self.store.entries(show.id, "cast")
+        found = rank(current, ((e, [str(e.fact.fields["person"])]) for e in cast)) if current else cast
+        names = [str(e.fact.fields["person"])[:100] for e in found[:MAX_CHOICES]]
+        return [app_commands.Choice(name=n, value=n) for n in names]
+
+    async def entry_autocomplete(self, interaction: discord.Interaction[Any],
+                                 current: str) -> list[app_commands.Choice[str]]:
+        show = self._show_in(interaction)
+        if show is None:
+            return []
+        entries = self.store.entries(show.id)
+        found = rank(current, ((e, entry_names(e, show)) for e in entries)) if current else entries
+        return [app_commands.Choice(name=entry_label(e.kind, e.fact.fields, show)[:100], value=str(e.id))
+                for e in found[:MAX_CHOICES]]
+
+    async def reply(self, interaction: discord.Interaction[Any], embed: discord.Embed,
+                    view: discord.ui.View | None = None, *, ephemeral: bool = False) -> None:
+        """Answer with one embed (and buttons), pinging nobody; nothing to show is ephemeral."""
+        if view is None:
+            await interaction.response.send_message(embed=embed, ephemeral=ephemeral,
+                                                    allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral,
+                                                    allowed_mentions=NO_MENTIONS)
+
+    async def reply_listing(self, interaction: discord.Interaction[Any], listing: Listing) -> None:
+        """Answer with a list page; an empty list is said ephemerally."""
+        await self.reply(interaction, listing.embed, listing.view, ephemeral=listing.empty)
+
+    # -- paged lists ------------------------------------------------------------------------------
+
+    async def cast_list(self, show: Show, which: str, number: int) -> Listing:
+        """A page of /cast."""
+        embed, page = cast_page(show, self.store.entries(show.id, "cast"), which, number)
+        return Listing(embed, pager("cast", show, which, page.number, page.count), not page.lines)
+
+    async def news_list(self, show: Show, confidence: str | None, number: int) -> Listing:
+        """A page of /news."""
+        embed, page = news_page(show, self.store.entries(show.id, "news"), confidence, number)
+        view = pager("news", show, confidence or "-", page.number, page.count)
+        return Listing(embed, view, not page.lines)
+
+    async def history_list(self, show: Show, entry_id: int | None, number: int) -> Listing:
+        """A page of /history, for the show or one entry."""
+        entry = next((e for e in self.store.entries(show.id) if e.id == entry_id), None)
+        if entry_id is not None and entry is None:
+            raise UserError(EXPIRED)
+        kind, key = (entry.kind, entry.key) if entry else (None, None)
+        total = await self.store.count_changes(show.id, kind=kind, key=key)
+        count = max(1, -(-total // HISTORY_PAGE))
+        number = max(0, min(number, count - 1))
+        changes = await self.store.changes(show.id, kind=kind, key=key, offset=number * HISTORY_PAGE,
+                                           limit=HISTORY_PAGE)
+        label = entry_label(entry.kind, entry.fact.fields, show) if entry else None
+        embed = history_embed(show, changes, number, count, label)
+        view = pager("hist", show, str(entry_id) if entry_id else "-", number, count)
+        return Listing(embed, view, not changes)
+
+    async def turn_page(self, state: str) -> Listing:
+        """Render the page a Previous/Next button points at."""
+        try:
+            kind, show_id, arg, number_text = state.split(":")
+            show, number = self.store.show(int(show_id)), int(number_text)
+        except ValueError:
+            raise UserError(EXPIRED) from None
+        if show is None:
+            raise UserError(EXPIRED)
+        if kind == "cast" and arg in CAST_FILTERS:
+            return await self.cast_list(show, arg, number)
+        if kind == "news" and (arg == "-" or arg in CONFIDENCES):
+            return await self.news_list(show, None if arg == "-" else arg, number)
+        if kind == "hist" and (arg == "-" or arg.isdigit()):
+            return await self.history_list(show, None if arg == "-" else int(arg), number)
+        raise UserError(EXPIRED)
+
+    # -- the commands ------------------------------------------------------------------------------------
+
+    @app_commands.command(name="status",
+                          description="Where the season stands: stage, release window, sources")
+    @app_commands.describe(show="Which show (defaults to the only one tracked)")
+    @app_commands.autocomplete(show=show_autocomplete)
+    @fan_cooldown()
+    async def status(self, interaction: discord.Interaction[SeasonwatchBot],
+                     show: str | None = None) -> None:
+        chosen = self.show_for(show)
+        entries = self.store.entries(chosen.id)
+        await self.reply(interaction, status_embed(chosen, entries), ephemeral=not entries)
+
+    @app_commands.command(name="cast",
+                          description="Who is in the season, or everything known about one person")
+    @app_commands.describe(show="Which show", person="One person's card",
+                           filter="Which part of the cast to list")
+    @app_commands.choices(filter=[app_commands.Choice(name=f, value=f) for f in CAST_FILTERS])
+    @app_commands.autocomplete(show=show_autocomplete, person=person_autocomplete)
+    @fan_cooldown()
+    async def cast(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
+                   person: str | None = None, filter: str = "all") -> None:
+        chosen = self.show_for(show)
+        if person:
+            entries = self.store.entries(chosen.id)
+            entry = resolve_person(entries, person)
+            name = str(entry.fact.fields["person"]).casefold()
+            related = [e for e in entries if e.kind == "news" and name in _news_text(e)]
+            await self.reply(interaction, person_embed(chosen, entry, related))
+            return
+        await self.reply_listing(interaction, await self.cast_list(chosen, filter, 0))
+
+    @app_commands.command(name="episodes", description="Episode count, runtime and rating, with sources")
+    @app_commands.describe(show="Which show")
+    @app_commands.autocomplete(show=show_autocomplete)
+    @fan_cooldown()
+    async def episodes(self, interaction: discord.Interaction[SeasonwatchBot],
+                       show: str | None = None) -> None:
+        chosen = self.show_for(show)
+        entry = self.store.entry(chosen.id, "episodes", "episodes")
+        await self.reply(interaction, episodes_embed(chosen, entry), ephemeral=entry is None)
+
+    @app_commands.command(name="news", description="The news timeline, newest first")
+    @app_commands.describe(show="Which show", confidence="Only news this sure")
+    @app_commands.choices(confidence=[app_commands.Choice(name=c, value=c) for c in CONFIDENCES])
+    @app_commands.autocomplete(show=show_autocomplete)
+    @fan_cooldown()
+    async def news(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
+                   confidence: str | None = None) -> None:
+        chosen = self.show_for(show)
+        await self.reply_listing(interaction, await self.news_list(chosen, confidence, 0))
+
+    @app_commands.command(name="history",
+                          description="What changed, when, by whom, from what to what")
+    @app_commands.describe(show="Which show", entry="Only the changes of this entry")
+    @app_commands.autocomplete(show=show_autocomplete, entry=entry_autocomplete)
+    @fan_cooldown()
+    async def history(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
+                      entry: str | None = None) -> None:
+        chosen = self.show_for(show)
+        entry_id = resolve_entry(self.store.entries(chosen.id), chosen, entry).id if entry else None
+        await self.reply_listing(interaction, await self.history_list(chosen, entry_id, 0))
+
+
+def _news_text(entry: Entry) -> str:
+    fields = entry.fact.fields
+    return f"{fields['headline']} {fields.get('note') or ''}".casefold()
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    client.add_dynamic_items(PageButton)
+    await client.add_cog(Fans(client.store))

@@ -1,0 +1,542 @@
+"""What tests call: a Discord stand-in they act on as fans, editors and admins.
+
+    standin = StandIn(); await standin.start()   # also: async with StandIn() as standin
+    standin.api_base, .gateway_url, .token, .bot_user_id, .application_id
+
+World (standin.world, see standin/world.py):
+    g = standin.world.add_guild("Fans", bot_permissions=DEFAULT_BOT,
+                                everyone_permissions=DEFAULT_EVERYONE)
+    ch = g.add_channel("general")
+    news = g.add_channel("news", announcement=True,
+                         overwrites=[Overwrite.for_(role, deny=SEND_MESSAGES)])
+    role = g.add_role("Editors", permissions=0, mentionable=False)
+    fan = g.add_member("fan", roles=[role])
+    admin = g.add_member("admin", permissions_via_role=MANAGE_GUILD)
+    dm_user = standin.world.add_user("dmuser")
+
+Waiting and acting (all raise `NoReply` after `timeout` with what the stand-in saw):
+    await standin.wait_ready(timeout=10.0, commands=True)
+    reply = await standin.command(who, channel_or_None, "edit cast", timeout=5.0, person="X")
+    choices = await standin.autocomplete(who, channel_or_None, "cast", "person", "park", **opts)
+    reply = await standin.click(who, reply_or_message, "Next")
+    reply = await standin.submit_modal(who, reply_with_modal, {"custom_id or label": "value"})
+    msgs = standin.messages(ch, include_interactions=False)
+    msgs = await standin.wait_for_messages(ch, count=1, timeout=5.0, where=None)
+
+Gateway events (update the world and dispatch to the bot):
+    await standin.remove_bot_from_guild(g); await standin.delete_channel(ch)
+    await standin.create_channel(g, "name", announcement=False, overwrites=())
+    await standin.update_channel(ch)
+    await standin.update_role(role, permissions=..., mentionable=..., name=...)
+    await standin.update_member(member, roles=[...])
+    await standin.drop_connection(); await standin.send_reconnect()
+    await standin.send_invalid_session(resumable=False)
+
+Records: standin.requests, .violations, .rate_limited, .pings,
+.messages_without_allowed_mentions, .crossposts, .faults (.add(...), .latency),
+.commands ({None: global, guild_id: [...]}), .interactions (id -> InteractionState).
+
+Invoking a command the bot did not register, with an unknown option, a missing required
+option, a wrong type or a value outside choices/ranges raises `CommandUsageError`: a test bug.
+"""
+
+# ruff: noqa: ASYNC109 (`timeout=` is part of the driver API tests call)
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import interactions as ix
+from .commands import CommandUsageError, build_options, find_command
+from .gateway import guild_delete_payload
+from .server import Server
+from .world import DM, Channel, Guild, Member, Message, Overwrite, Role, User
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CommandUsageError", "NoReply", "Reply", "StandIn"]
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+class NoReply(AssertionError):
+    """The bot did not answer an interaction properly in time."""
+
+
+@dataclass
+class Reply:
+    """The bot's answer to one interaction; message fields read the live stored message."""
+
+    interaction_id: int
+    response_type: int | None
+    message: Message | None
+    followups: list[Message] = field(default_factory=list)
+    modal: dict[str, Any] | None = None
+    source: Message | None = None  # for component/modal interactions: the clicked message
+
+    @property
+    def content(self) -> str:
+        return self.message.content if self.message else ""
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return self.message.embeds if self.message else []
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return self.message.components if self.message else []
+
+    @property
+    def flags(self) -> int:
+        return self.message.flags if self.message else 0
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & 64)
+
+    @property
+    def message_id(self) -> int | None:
+        return self.message.id if self.message else None
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        return _buttons(self.components)
+
+    @property
+    def text(self) -> str:
+        """Content plus every embed's visible text, for loose assertions."""
+        parts = [self.content]
+        for e in self.embeds:
+            parts += [e.get("title") or "", e.get("description") or ""]
+            parts += [f"{f.get('name')}\n{f.get('value')}" for f in e.get("fields") or []]
+            parts += [
+                (e.get("footer") or {}).get("text") or "",
+                (e.get("author") or {}).get("name") or "",
+            ]
+        return "\n".join(p for p in parts if p)
+
+
+def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for c in components:
+        if c.get("type") == 2:
+            found.append(c)
+        found += _buttons(c.get("components") or [])
+        if isinstance(c.get("accessory"), dict):
+            found += _buttons([c["accessory"]])
+    return found
+
+
+class StandIn(Server):
+    # -- readiness ----------------------------------------------------------------------------
+
+    async def wait_ready(self, timeout: float = 10.0, *, commands: bool = True) -> None:
+        """Until the bot identified, got every GUILD_CREATE and (optionally) synced commands."""
+        try:
+            await asyncio.wait_for(self.gateway.ready.wait(), timeout)
+            if commands:
+                await asyncio.wait_for(self.commands_synced.wait(), timeout)
+        except TimeoutError:
+            raise NoReply(
+                f"bot not ready after {timeout}s: connections={self.gateway.connections} "
+                f"identifies={self.gateway.identifies} commands={list(self.commands)} "
+                f"requests={[(r.method, r.path, r.status) for r in self.requests]}"
+            ) from None
+
+    # -- interactions -------------------------------------------------------------------------
+
+    def _context(
+        self, who: Member | User, channel: Channel | None
+    ) -> tuple[User, Member | None, Guild | None, Channel]:
+        user = who.user if isinstance(who, Member) else who
+        if channel is None or channel.type == DM:
+            return user, None, None, channel or self.world.dm_channel(user)
+        guild = channel.guild
+        assert guild is not None
+        if guild.bot_member is None:
+            raise CommandUsageError(f"the bot is not in {guild.name!r}")
+        member = guild.member(user.id)
+        if member is None:
+            raise CommandUsageError(f"{user.name!r} is not a member of {guild.name!r}")
+        if channel.deleted:
+            raise CommandUsageError(f"channel {channel.name!r} was deleted")
+        return user, member, guild, channel
+
+    def _payload(
+        self,
+        itype: int,
+        user: User,
+        member: Member | None,
+        guild: Guild | None,
+        channel: Channel,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        iid = self.world.new_id()
+        token = f"aW50ZXJhY3Rpb246{iid}:{secrets.token_urlsafe(32)}"
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(self.world.application_id),
+            "type": itype,
+            "data": data,
+            "token": token,
+            "version": 1,
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        }
+        if guild is not None and member is not None:
+            me = guild.bot_member
+            assert me is not None
+            payload["guild_id"] = str(guild.id)
+            payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
+            payload["guild_locale"] = "en-US"
+            payload["member"] = member.payload() | {
+                "permissions": str(guild.permissions_in(member, channel))
+            }
+            payload["app_permissions"] = str(guild.permissions_in(me, channel))
+            payload["authorizing_integration_owners"] = {"0": str(guild.id)}
+            payload["context"] = 0
+        else:
+            payload["user"] = user.payload()
+            payload["app_permissions"] = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16))
+            payload["authorizing_integration_owners"] = {"0": "0"}
+            payload["context"] = 1
+        return payload
+
+    def _registered(
+        self, guild: Guild | None, path: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+        scopes: list[int | None] = [guild.id] if guild is not None else []
+        scopes.append(None)
+        last: CommandUsageError | None = None
+        for scope in scopes:
+            try:
+                top, leaf, subs = find_command(self.commands.get(scope, []), path)
+            except CommandUsageError as exc:
+                last = exc
+                continue
+            if guild is None and not _usable_in_dms(top):
+                raise CommandUsageError(f"/{top['name']} is not available in DMs")
+            return top, leaf, subs
+        assert last is not None
+        raise last
+
+    async def _start(
+        self,
+        itype: int,
+        user: User,
+        member: Member | None,
+        guild: Guild | None,
+        channel: Channel,
+        data: dict[str, Any],
+        *,
+        source: Message | None = None,
+    ) -> ix.InteractionState:
+        payload = self._payload(itype, user, member, guild, channel, data)
+        if source is not None:
+            payload["message"] = source.payload()
+        state = ix.InteractionState(
+            int(payload["id"]),
+            payload["token"],
+            itype,
+            user,
+            member,
+            guild,
+            channel,
+            payload,
+            source=source,
+        )
+        self.interactions[state.id] = state
+        self.interactions_by_token[state.token] = state
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return state
+
+    async def command(
+        self,
+        who: Member | User,
+        channel: Channel | None,
+        path: str,
+        /,
+        *,
+        timeout: float = 5.0,
+        **options: Any,
+    ) -> Reply:
+        """Invoke `/path` ("cast", "edit cast") with `options` exactly as registered."""
+        user, member, guild, channel = self._context(who, channel)
+        top, leaf, subs = self._registered(guild, path)
+        opts, resolved = build_options(self.world, guild, top, leaf, subs, options)
+        data: dict[str, Any] = {"id": top["id"], "name": top["name"], "type": 1, "options": opts}
+        if resolved.payload():
+            data["resolved"] = resolved.payload()
+        if top.get("guild_id"):
+            data["guild_id"] = top["guild_id"]
+        state = await self._start(ix.APPLICATION_COMMAND, user, member, guild, channel, data)
+        return await self._reply(state, timeout, f"/{path}")
+
+    async def autocomplete(
+        self,
+        who: Member | User,
+        channel: Channel | None,
+        path: str,
+        option: str,
+        typed: str,
+        /,
+        *,
+        timeout: float = 5.0,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Type `typed` into autocomplete option `option` of `/path`; returns the choices."""
+        user, member, guild, channel = self._context(who, channel)
+        top, leaf, subs = self._registered(guild, path)
+        opts, resolved = build_options(
+            self.world, guild, top, leaf, subs, {**options, option: typed}, focused=option
+        )
+        data: dict[str, Any] = {"id": top["id"], "name": top["name"], "type": 1, "options": opts}
+        if resolved.payload():
+            data["resolved"] = resolved.payload()  # options already filled in are resolved too
+        if top.get("guild_id"):
+            data["guild_id"] = top["guild_id"]
+        state = await self._start(ix.AUTOCOMPLETE, user, member, guild, channel, data)
+        await self._reply(state, timeout, f"autocomplete /{path} {option}")
+        return state.autocomplete_choices or []
+
+    async def click(
+        self, who: Member | User, target: Reply | Message, label: str, *, timeout: float = 5.0
+    ) -> Reply:
+        """Click the button labelled `label` on a reply or channel message (as it is now)."""
+        msg = target.message if isinstance(target, Reply) else target
+        if msg is None or msg.deleted:
+            raise CommandUsageError("that message is gone")
+        channel = self.world.channels[msg.channel_id]
+        user, member, guild, channel = self._context(who, None if channel.type == DM else channel)
+        if msg.ephemeral:
+            owner = self.interactions.get(msg.interaction_id or 0)
+            if owner is None or owner.user is not user:
+                raise CommandUsageError("only the user who got an ephemeral message can see it")
+        buttons = [b for b in _buttons(msg.components) if b.get("label") == label]
+        if not buttons:
+            raise CommandUsageError(
+                f"no button {label!r} (has {[b.get('label') for b in _buttons(msg.components)]})"
+            )
+        button = buttons[0]
+        if button.get("disabled"):
+            raise CommandUsageError(f"button {label!r} is disabled")
+        if "custom_id" not in button:
+            raise CommandUsageError(f"button {label!r} is a link button")
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        state = await self._start(
+            ix.MESSAGE_COMPONENT, user, member, guild, channel, data, source=msg
+        )
+        return await self._reply(state, timeout, f"click {label!r}")
+
+    async def submit_modal(
+        self, who: Member | User, reply: Reply, values: dict[str, str], *, timeout: float = 5.0
+    ) -> Reply:
+        """Fill the modal the bot opened in `reply` (keys: input custom_id or label), submit."""
+        modal = reply.modal
+        if modal is None:
+            raise CommandUsageError("the bot did not open a modal")
+        previous = self.interactions[reply.interaction_id]
+        user, member, guild, channel = self._context(
+            who, None if previous.channel.type == DM else previous.channel
+        )
+        if user is not previous.user:
+            raise CommandUsageError("only the user who opened the modal can submit it")
+        used: set[str] = set()
+        components = [_fill(c, values, used) for c in modal.get("components") or []]
+        unknown = set(values) - used
+        if unknown:
+            raise CommandUsageError(f"modal has no inputs {sorted(unknown)}")
+        data = {"custom_id": modal["custom_id"], "components": components}
+        state = await self._start(
+            ix.MODAL_SUBMIT, user, member, guild, channel, data, source=previous.source
+        )
+        return await self._reply(state, timeout, f"submit modal {modal.get('title')!r}")
+
+    async def _reply(self, state: ix.InteractionState, timeout: float, what: str) -> Reply:
+        deadline = time.monotonic() + timeout
+        while True:
+            state.changed.clear()
+            if any(body.get("code") == 10062 for _, body in state.errors):
+                raise NoReply(self._explain(state, what, "the bot answered too late (10062)"))
+            if self._answered(state):
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise NoReply(self._explain(state, what, f"no complete answer within {timeout}s"))
+            try:
+                await asyncio.wait_for(state.changed.wait(), remaining)
+            except TimeoutError:
+                pass
+        message = state.original
+        if (
+            state.response_type == ix.DEFERRED_UPDATE_MESSAGE
+            and state.followups
+            and not state.original_edited
+        ):
+            message = state.followups[0]
+        return Reply(
+            state.id, state.response_type, message, state.followups, state.modal, state.source
+        )
+
+    @staticmethod
+    def _answered(state: ix.InteractionState) -> bool:
+        kind = state.response_type
+        if kind in (ix.CHANNEL_MESSAGE, ix.UPDATE_MESSAGE, ix.AUTOCOMPLETE_RESULT, ix.MODAL):
+            return True
+        if kind == ix.DEFERRED_CHANNEL_MESSAGE:
+            return state.original is not None and not state.original.flags & 128
+        if kind == ix.DEFERRED_UPDATE_MESSAGE:
+            return state.original_edited or bool(state.followups)
+        return False
+
+    def _explain(self, state: ix.InteractionState, what: str, why: str) -> str:
+        related = [
+            (r.method, r.path, r.status, r.response if r.status >= 400 else None)
+            for r in self.requests
+            if state.token in r.path or str(state.id) in r.path
+        ]
+        return (
+            f"{what}: {why}; response_type={state.response_type}; "
+            f"bot's requests: {related}; errors: {state.errors}"
+        )
+
+    # -- reading what the bot posted ------------------------------------------------------
+
+    def messages(self, channel: Channel, *, include_interactions: bool = False) -> list[Message]:
+        """Messages the bot posted in `channel` (oldest first), deleted ones excluded."""
+        return [
+            m
+            for m in channel.messages
+            if not m.deleted
+            and m.author is self.world.bot
+            and (include_interactions or m.interaction_id is None)
+        ]
+
+    async def wait_for_messages(
+        self,
+        channel: Channel,
+        count: int = 1,
+        *,
+        timeout: float = 5.0,
+        where: Callable[[Message], bool] | None = None,
+    ) -> list[Message]:
+        """Poll until the bot posted at least `count` matching messages in `channel`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.messages(channel) if where is None or where(m)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise NoReply(
+                    f"{len(found)} of {count} messages in #{channel.name} after {timeout}s"
+                )
+            await asyncio.sleep(0.02)
+
+    # -- world changes the bot hears about ------------------------------------------------------
+
+    async def remove_bot_from_guild(self, guild: Guild) -> None:
+        guild.members.pop(self.world.bot.id, None)
+        await self.gateway.dispatch("GUILD_DELETE", guild_delete_payload(guild))
+
+    async def delete_channel(self, channel: Channel) -> None:
+        channel.deleted = True
+        if channel.guild is not None:
+            await self.gateway.dispatch("CHANNEL_DELETE", channel.payload())
+
+    async def create_channel(
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        announcement: bool = False,
+        overwrites: Iterable[Overwrite] = (),
+    ) -> Channel:
+        """Add a channel after the bot started (a world change made before start needs no event)."""
+        channel = guild.add_channel(name, announcement=announcement, overwrites=overwrites)
+        await self.gateway.dispatch("CHANNEL_CREATE", channel.payload())
+        return channel
+
+    async def update_channel(self, channel: Channel) -> None:
+        """Send CHANNEL_UPDATE after a test changed `channel` (name, overwrites, type)."""
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+
+    async def update_role(
+        self,
+        role: Role,
+        *,
+        name: str | None = None,
+        permissions: int | None = None,
+        mentionable: bool | None = None,
+    ) -> None:
+        if name is not None:
+            role.name = name
+        if permissions is not None:
+            role.permissions = permissions
+        if mentionable is not None:
+            role.mentionable = mentionable
+        await self.gateway.dispatch(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.payload()}
+        )
+
+    async def update_member(self, member: Member, *, roles: list[Role] | None = None) -> bool:
+        """Change a member's roles; returns whether the bot's intents let it hear about it."""
+        if roles is not None:
+            member.roles = list(roles)
+        data = member.payload() | {"guild_id": str(member.guild.id)}
+        return await self.gateway.dispatch("GUILD_MEMBER_UPDATE", data)
+
+    async def drop_connection(self) -> None:
+        await self.gateway.drop_connection()
+
+    async def send_reconnect(self) -> None:
+        await self.gateway.send_reconnect()
+
+    async def send_invalid_session(self, resumable: bool = False) -> None:
+        await self.gateway.send_invalid_session(resumable)
+
+
+def _usable_in_dms(command: dict[str, Any]) -> bool:
+    contexts = command.get("contexts")
+    if contexts is not None:
+        return 1 in contexts
+    return command.get("dm_permission") is not False
+
+
+def _fill(component: dict[str, Any], values: dict[str, str], used: set[str]) -> dict[str, Any]:
+    """Modal submit data mirroring the modal's layout (action rows or labels)."""
+    kind = component.get("type")
+    if kind == 1:
+        return {
+            "type": 1,
+            "components": [_fill(c, values, used) for c in component.get("components") or []],
+        }
+    if kind == 18:
+        inner = dict(component["component"])
+        inner.setdefault("label", component.get("label"))
+        return {"type": 18, "component": _fill(inner, values, used)}
+    if kind == 4:
+        key = next(
+            (k for k in (component.get("custom_id"), component.get("label")) if k in values), None
+        )
+        value = values[key] if key is not None else component.get("value") or ""
+        if key is not None:
+            used.add(key)
+        if component.get("required", True) and not value:
+            raise CommandUsageError(
+                f"modal input {component.get('label') or component.get('custom_id')!r} is required"
+            )
+        lo, hi = component.get("min_length", 0), component.get("max_length", 4000)
+        if value and not lo <= len(value) <= hi:
+            raise CommandUsageError(
+                f"modal input {component.get('custom_id')!r}: length outside {lo}..{hi}"
+            )
+        return {"type": 4, "custom_id": component["custom_id"], "value": value}
+    return {"type": kind}

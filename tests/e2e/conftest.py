@@ -1,0 +1,219 @@
+"""End-to-end fixtures: the real bot against the loopback Discord stand-in.
+
+Fixtures:
+- `standin`: a started `standin.StandIn`; at teardown the test fails if the bot did anything
+  Discord would refuse (`standin.violations`) or sent a message without `allowed_mentions`.
+- `scene`: the default world (`Scene`), built before the bot starts: guild "Home" (Editors
+  role, #general text, #announcements announcement) and guild "Other" (#general, #news);
+  members fan (both guilds), editor (Editors in Home), admin (Manage Server in Home),
+  other_admin (Manage Server in Other), owner (an OWNER_IDS user, member of Home).
+- `bot_settings`: `bot.config.Settings` pointing at the stand-in, database in tmp_path.
+- `bot`: the bot in-process (`async with bot.app.running(bot_settings)`), ready.
+- `bot_process`: a factory starting `python -m bot run` as a subprocess with env vars
+  (crash/restart tests): `proc = await bot_process(); await proc.kill(); await bot_process()`.
+"""
+
+# ruff: noqa: ASYNC109 (`timeout=` is part of the fixture API)
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import pytest_asyncio
+
+from standin import StandIn
+from standin.world import MANAGE_GUILD, Channel, Guild, Member, Role, User
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Works whatever asyncio_mode is configured: coroutine tests run on pytest-asyncio.
+    for item in items:
+        if isinstance(item, pytest.Function) and asyncio.iscoroutinefunction(item.obj):
+            item.add_marker(pytest.mark.asyncio)
+
+
+@dataclass
+class Scene:
+    home: Guild
+    other: Guild
+    home_general: Channel
+    home_announcements: Channel
+    other_general: Channel
+    other_news: Channel
+    editors: Role
+    fan: Member  # in Home
+    other_fan: Member  # the same user, as a member of Other
+    editor: Member
+    admin: Member
+    other_admin: Member
+    owner: Member
+
+    @property
+    def owner_user(self) -> User:
+        return self.owner.user
+
+
+def build_scene(standin: StandIn) -> Scene:
+    w = standin.world
+    home = w.add_guild("Home")
+    other = w.add_guild("Other")
+    editors = home.add_role("Editors")
+    fan = home.add_member("fan")
+    return Scene(
+        home=home,
+        other=other,
+        home_general=home.add_channel("general"),
+        home_announcements=home.add_channel("announcements", announcement=True),
+        other_general=other.add_channel("general"),
+        other_news=other.add_channel("news", announcement=True),
+        editors=editors,
+        fan=fan,
+        other_fan=other.add_member(fan.user),
+        editor=home.add_member("editor", roles=[editors]),
+        admin=home.add_member("admin", permissions_via_role=MANAGE_GUILD),
+        other_admin=other.add_member("other-admin", permissions_via_role=MANAGE_GUILD),
+        owner=home.add_member("owner"),
+    )
+
+
+@pytest_asyncio.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    s = StandIn()
+    await s.start()
+    try:
+        yield s
+    finally:
+        await s.stop()
+    # Teardown runs after the bot fixtures (they depend on this one), so all is recorded.
+    problems = [str(v) for v in s.violations]
+    problems += [
+        f"message {m.id} in channel {m.channel_id} sent without allowed_mentions: "
+        f"{m.content[:80]!r}"
+        for m in s.messages_without_allowed_mentions
+    ]
+    if problems:
+        pytest.fail("the bot did what Discord would refuse:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def scene(standin: StandIn) -> Scene:
+    return build_scene(standin)
+
+
+@pytest.fixture
+def bot_env(standin: StandIn, scene: Scene, tmp_path: Path) -> dict[str, str]:
+    """Environment variables for `python -m bot run` (also the source of `bot_settings`)."""
+    return {
+        "DISCORD_TOKEN": standin.token,
+        "DATABASE_PATH": str(tmp_path / "seasonwatch.db"),
+        "DISCORD_API_BASE": standin.api_base,
+        "DISCORD_GATEWAY_URL": standin.gateway_url,
+        "OWNER_IDS": str(scene.owner.id),
+        "HOME_GUILD_ID": str(scene.home.id),
+        "EDITOR_ROLE_IDS": str(scene.editors.id),
+        "ANNOUNCE_RATE": "25",
+        "LOG_LEVEL": "DEBUG",
+    }
+
+
+@pytest.fixture
+def bot_settings(bot_env: dict[str, str]) -> Any:
+    from bot.config import settings_from
+
+    return settings_from(bot_env)
+
+
+@pytest_asyncio.fixture
+async def bot(
+    standin: StandIn, bot_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Any]:
+    from bot.app import running
+
+    # The bot points these class attributes at the stand-in; put them back afterwards.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket,
+        "DEFAULT_GATEWAY",
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+    )
+    started = time.perf_counter()
+    async with running(bot_settings) as b:
+        await standin.wait_ready()
+        print(f"start to ready: {time.perf_counter() - started:.2f}s")
+        yield b
+
+
+@dataclass
+class BotProcess:
+    proc: asyncio.subprocess.Process
+    log_path: Path
+    identifies_before: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    async def kill(self) -> int:
+        """SIGKILL: a crash, no cleanup."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+        return await self.proc.wait()
+
+    async def stop(self, timeout: float = 10.0) -> int:
+        """SIGTERM, then wait for a clean exit."""
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.proc.wait(), timeout)
+
+
+@pytest_asyncio.fixture
+async def bot_process(
+    standin: StandIn, bot_env: dict[str, str], tmp_path: Path
+) -> AsyncIterator[Callable[..., Awaitable[BotProcess]]]:
+    started: list[BotProcess] = []
+
+    async def start(
+        *, wait: bool = True, timeout: float = 20.0, **env_overrides: str
+    ) -> BotProcess:
+        env = {**os.environ, **bot_env, **env_overrides, "PYTHONUNBUFFERED": "1"}
+        log_path = tmp_path / f"bot-{len(started)}.log"
+        before = standin.gateway.identifies
+        # A fresh process must identify and sync again before it counts as ready.
+        standin.gateway.ready.clear()
+        standin.commands_synced.clear()
+        with log_path.open("wb") as log:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        bp = BotProcess(proc, log_path, before)
+        started.append(bp)
+        if wait:
+            t0 = time.perf_counter()
+            try:
+                await standin.wait_ready(timeout)
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n--- bot log ---\n{bp.log_text()[-4000:]}") from None
+            print(f"subprocess start to ready: {time.perf_counter() - t0:.2f}s")
+        return bp
+
+    yield start
+    for bp in started:
+        await bp.kill()
