@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.access import Access, home_roles
 from bot.config import ConfigError, Settings
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.store import Store
@@ -64,6 +65,7 @@ class SeasonwatchBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.access = Access(settings, lambda guild_id, user_id: home_roles(self, guild_id, user_id))
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
 
     @property

@@ -36,7 +36,7 @@ STAGE_LABELS = {
     "released": "Released",
     "cancelled": "Cancelled",
 }
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<#])")
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]<#])")
 _LINK = re.compile(r"\[([^\]]*)\]\(<[^>]*>\)")
 
 
@@ -321,21 +321,8 @@ def _value(name: str, value: Any) -> str:
     return str(value)
 
 
-def fact_summary(fact: Fact) -> str:
-    """A fact in one short phrase, for history lines: its main value and confidence."""
-    fields = fact.fields
-    main = fields.get("when") or fields.get("character") or fields.get("count") or fields.get("headline")
-    text = _value("when" if "when" in fields and fields.get("when") else "", main)
-    return f"{text} ({fact.confidence})" if main else fact.confidence
-
-
-def differences(before: Fact | None, after: Fact | None) -> list[str]:
+def differences(before: Fact, after: Fact) -> list[str]:
     """What changed between two facts, one `field: old → new` per difference."""
-    if before is None and after is not None:
-        return [f"added: {fact_summary(after)}"]
-    if after is None:
-        return ["removed"]
-    assert before is not None
     out = []
     for name in sorted(set(before.fields) | set(after.fields)):
         old, new = before.fields.get(name), after.fields.get(name)
@@ -349,13 +336,13 @@ def differences(before: Fact | None, after: Fact | None) -> list[str]:
 
 
 def history_line(change: Change, show: Show) -> str:
-    """`#12 · <t:…:R> · alice · Cast: Park Ji-hu — character: On-jo → Nam On-jo`."""
-    fact = change.after or change.before
-    label = entry_label(change.kind, fact.fields if fact else {}, show)
-    what = "; ".join(differences(change.before, change.after))
+    """`#12 · <t:…:R> · alice · Cast: Park Ji-hu: as On-jo (rumored) → … — character: …`."""
+    what = change_line(change, show)
+    if change.before is not None and change.after is not None:
+        what += " — " + "; ".join(differences(change.before, change.after))
     marker = f" (correction of #{change.correction_of})" if change.correction_of else ""
     return (f"**#{change.id}** · {timestamp(change.created_at)} · {escape(change.editor.name)}"
-            f" · {escape(label)}{marker} — {escape(what)}")[:1000]
+            f" · {escape(what)}{marker}")[:1000]
 
 
 def history_embed(show: Show, changes: Sequence[Change], number: int, count: int,
@@ -396,3 +383,59 @@ def about_embed(shows: list[Show], version: str) -> discord.Embed:
     embed.add_field(name="Tracked", value=tracked[:1024], inline=False)
     embed.set_footer(text=f"seasonwatch {version}")
     return embed
+
+
+# -- a change, as announced and as previewed ---------------------------------------------------------------
+
+def _main_value(kind: str, fact: Fact) -> str:
+    fields = fact.fields
+    if kind in ("release", "status"):
+        value = render_window(str(fields["when"])) if fields.get("when") else "date unknown"
+    elif kind == "cast":
+        value = f"as {fields['character']}" if fields.get("character") else "in the cast"
+    elif kind == "episodes":
+        value = f"{fields['count']} episodes" if fields.get("count") else "episodes"
+    else:
+        value = str(fields.get("headline"))
+    return f"{value} ({fact.confidence})"
+
+
+def fact_line(kind: str, fact: Fact, show: Show) -> str:
+    """`Release: March 2025 (confirmed)`."""
+    return f"{entry_label(kind, fact.fields, show)}: {_main_value(kind, fact)}"
+
+
+def change_line(change: Change, show: Show) -> str:
+    """`Release: late 2024 – early 2025 (speculation) → March 2025 (confirmed)`."""
+    fact = change.after or change.before
+    assert fact is not None
+    label = entry_label(change.kind, fact.fields, show)
+    if change.after is None:
+        return f"{label}: removed"
+    if change.before is None:
+        return fact_line(change.kind, change.after, show)
+    return f"{label}: {_main_value(change.kind, change.before)} → {_main_value(change.kind, change.after)}"
+
+
+def change_embed(show: Show, change: Change, *, footer: str | None = None) -> discord.Embed:
+    """A change as announced: the entry from old to new, its badge, source and time."""
+    correction = f" (correction of #{change.correction_of})" if change.correction_of else ""
+    embed = discord.Embed(
+        title=f"{show.title} season {show.season}{correction}"[:256],
+        colour=COLOUR,
+        timestamp=dt.datetime.fromisoformat(change.created_at),
+    )
+    lines = [f"**{escape(change_line(change, show))}**"]
+    if change.before is not None and change.after is not None:
+        lines += [escape(d) for d in differences(change.before, change.after)]
+    if change.reason:
+        lines.append(f"Why: {escape(change.reason)}")
+    embed.description = "\n".join(lines)[:4096]
+    shown = change.after or change.before
+    assert shown is not None
+    embed.add_field(name="Confidence", value=BADGES[shown.confidence])
+    embed.add_field(name="Source", value=source(shown).split(" · ", 1)[1][:1024])
+    if change.after and change.after.fields.get("note"):
+        embed.add_field(name="Note", value=escape(str(change.after.fields["note"]))[:1024], inline=False)
+    embed.set_footer(text=footer or f"Change #{change.id} · {LEGEND}")
+    return fit(embed)

@@ -281,6 +281,12 @@ class Store:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def recent_changes(self, limit: int = 100) -> list[Change]:
+        """The latest changes across every show, newest first."""
+        sql = f"{_CHANGE_SELECT} ORDER BY c.id DESC LIMIT ?"
+        async with self._db.execute(sql, (limit,)) as cursor:
+            return [_change(row) for row in await cursor.fetchall()]
+
     @staticmethod
     def _change_filter(show_id: int, kind: str | None, key: str | None) -> tuple[str, list[Any]]:
         if kind is not None and key is not None:

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
 from bot.errors import UserError
 from bot.models import CONFIDENCES, Entry, Show
 from bot.render import (
@@ -26,8 +26,7 @@ from bot.render import (
     status_embed,
 )
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
-from bot.search import MAX_CHOICES, entry_names, rank, resolve_entry, resolve_person, resolve_show, show_names
-from bot.store import Store
+from bot.search import resolve_entry, resolve_person
 
 log = logging.getLogger(__name__)
 
@@ -89,50 +88,8 @@ class Listing:
     empty: bool
 
 
-class Fans(commands.Cog):
+class Fans(CatalogueCog):
     """Read-only commands anyone may use."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    # -- shared pieces --------------------------------------------------------------------
-
-    def show_for(self, typed: str | None) -> Show:
-        """The show an option names, or the only tracked one."""
-        return resolve_show(self.store.shows(), typed, self.store.shows(include_archived=True))
-
-    async def show_autocomplete(self, interaction: discord.Interaction[Any],
-                                current: str) -> list[app_commands.Choice[str]]:
-        shows = self.store.shows()
-        found = rank(current, ((s, show_names(s)) for s in shows)) if current else shows
-        return [app_commands.Choice(name=f"{s.title} (season {s.season})"[:100], value=s.slug)
-                for s in found[:MAX_CHOICES]]
-
-    def _show_in(self, interaction: discord.Interaction[Any]) -> Show | None:
-        try:
-            return self.show_for(getattr(interaction.namespace, "show", None))
-        except UserError:
-            return None
-
-    async def person_autocomplete(self, interaction: discord.Interaction[Any],
-                                  current: str) -> list[app_commands.Choice[str]]:
-        show = self._show_in(interaction)
-        if show is None:
-            return []
-        cast = self.store.entries(show.id, "cast")
-        found = rank(current, ((e, [str(e.fact.fields["person"])]) for e in cast)) if current else cast
-        names = [str(e.fact.fields["person"])[:100] for e in found[:MAX_CHOICES]]
-        return [app_commands.Choice(name=n, value=n) for n in names]
-
-    async def entry_autocomplete(self, interaction: discord.Interaction[Any],
-                                 current: str) -> list[app_commands.Choice[str]]:
-        show = self._show_in(interaction)
-        if show is None:
-            return []
-        entries = self.store.entries(show.id)
-        found = rank(current, ((e, entry_names(e, show)) for e in entries)) if current else entries
-        return [app_commands.Choice(name=entry_label(e.kind, e.fact.fields, show)[:100], value=str(e.id))
-                for e in found[:MAX_CHOICES]]
 
     async def reply(self, interaction: discord.Interaction[Any], embed: discord.Embed,
                     view: discord.ui.View | None = None, *, ephemeral: bool = False) -> None:
@@ -199,7 +156,7 @@ class Fans(commands.Cog):
     @app_commands.command(name="status",
                           description="Where the season stands: stage, release window, sources")
     @app_commands.describe(show="Which show (defaults to the only one tracked)")
-    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     @fan_cooldown()
     async def status(self, interaction: discord.Interaction[SeasonwatchBot],
                      show: str | None = None) -> None:
@@ -212,7 +169,8 @@ class Fans(commands.Cog):
     @app_commands.describe(show="Which show", person="One person's card",
                            filter="Which part of the cast to list")
     @app_commands.choices(filter=[app_commands.Choice(name=f, value=f) for f in CAST_FILTERS])
-    @app_commands.autocomplete(show=show_autocomplete, person=person_autocomplete)
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete,
+                               person=CatalogueCog.person_autocomplete)
     @fan_cooldown()
     async def cast(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
                    person: str | None = None, filter: str = "all") -> None:
@@ -228,7 +186,7 @@ class Fans(commands.Cog):
 
     @app_commands.command(name="episodes", description="Episode count, runtime and rating, with sources")
     @app_commands.describe(show="Which show")
-    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     @fan_cooldown()
     async def episodes(self, interaction: discord.Interaction[SeasonwatchBot],
                        show: str | None = None) -> None:
@@ -239,7 +197,7 @@ class Fans(commands.Cog):
     @app_commands.command(name="news", description="The news timeline, newest first")
     @app_commands.describe(show="Which show", confidence="Only news this sure")
     @app_commands.choices(confidence=[app_commands.Choice(name=c, value=c) for c in CONFIDENCES])
-    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     @fan_cooldown()
     async def news(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
                    confidence: str | None = None) -> None:
@@ -249,7 +207,8 @@ class Fans(commands.Cog):
     @app_commands.command(name="history",
                           description="What changed, when, by whom, from what to what")
     @app_commands.describe(show="Which show", entry="Only the changes of this entry")
-    @app_commands.autocomplete(show=show_autocomplete, entry=entry_autocomplete)
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete,
+                               entry=CatalogueCog.entry_autocomplete)
     @fan_cooldown()
     async def history(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
                       entry: str | None = None) -> None:

@@ -1,0 +1,373 @@
+"""What editors do: /edit with a preview before anything is written, /undo; owners' /shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.access import Access
+from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
+from bot.errors import ConflictError, InvalidInput, UserError
+from bot.facts import cast_key, check_fact, check_int, check_name, check_text, news_key
+from bot.models import BILLINGS, CAST_STATES, CONFIDENCES, RATINGS, STAGES, Change, Editor, Fact, Show
+from bot.render import change_embed, change_line, escape, fact_line
+from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.search import fold, resolve_person
+from bot.store import Store, now_iso
+
+log = logging.getLogger(__name__)
+
+PREVIEW_SECONDS = 600.0
+EXPIRED = "This preview expired (previews last 10 minutes). Nothing was written; run the command again."
+
+
+BUTTON_LABELS = {"publish": "Publish", "silent": "Publish silently", "cancel": "Cancel"}
+BUTTON_STYLES = {"publish": discord.ButtonStyle.success, "silent": discord.ButtonStyle.secondary,
+                 "cancel": discord.ButtonStyle.danger}
+
+
+def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=v, value=v) for v in values]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An edit waiting for Publish: what it would write and the version it was prepared from."""
+
+    show_id: int
+    kind: str
+    key: str
+    fact: Fact | None
+    expected_version: int
+    editor: Editor
+    reason: str | None
+    undo_of: int | None
+    created: float
+
+
+class Drafts:
+    """Previews in memory: nothing reaches the database before Publish; a restart drops them."""
+
+    def __init__(self) -> None:
+        self._drafts: dict[str, Draft] = {}
+
+    def add(self, draft: Draft) -> str:
+        """Keep a draft; returns its token."""
+        self._drafts = {t: d for t, d in self._drafts.items() if not self._expired(d)}
+        token = secrets.token_hex(8)
+        self._drafts[token] = draft
+        return token
+
+    def take(self, token: str) -> Draft | None:
+        """Remove and return a live draft, so it can be published or cancelled once only."""
+        draft = self._drafts.pop(token, None)
+        return None if draft is None or self._expired(draft) else draft
+
+    @staticmethod
+    def _expired(draft: Draft) -> bool:
+        return time.monotonic() - draft.created > PREVIEW_SECONDS
+
+
+class DraftButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>publish|silent|cancel)"):
+    """Publish, Publish silently, Cancel on a preview."""
+
+    def __init__(self, token: str, action: str) -> None:
+        super().__init__(discord.ui.Button(label=BUTTON_LABELS[action], style=BUTTON_STYLES[action],
+                                           custom_id=f"sw:d:{token}:{action}"))
+        self.token, self.action = token, action
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> DraftButton:
+        return cls(match["token"], match["action"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        editors = interaction.client.get_cog("Editors")
+        try:
+            if not isinstance(editors, Editors):
+                raise UserError(EXPIRED)
+            content, embed = await editors.settle(interaction, self.token, self.action)
+        except Exception as exc:  # never "interaction failed": say what happened
+            await send_ephemeral(interaction, error_message(exc, interaction))
+            return
+        await interaction.response.edit_message(content=content, embed=embed, view=None,
+                                                allowed_mentions=NO_MENTIONS)
+
+
+def _optional(text: str | None, option: str, limit: int) -> str | None:
+    return check_text(text, option, limit=limit, required=False) or None if text else None
+
+
+class Editors(CatalogueCog):
+    """/edit, /undo and /shows."""
+
+    edit = app_commands.Group(name="edit", description="Post or correct what is known (editors)")
+    shows = app_commands.Group(name="shows", description="Tracked shows (owners)")
+
+    def __init__(self, store: Store, access: Access) -> None:
+        super().__init__(store)
+        self.access = access
+        self.drafts = Drafts()
+
+    # -- preview and publish --
+
+    async def preview(self, interaction: discord.Interaction[Any], show: Show, kind: str, key: str,
+                      fact: Fact | None, *, reason: str | None = None, undo_of: int | None = None) -> None:
+        """Show the announcement this edit would send, with Publish / Publish silently / Cancel."""
+        current = self.store.entry(show.id, kind, key)
+        before = current.fact if current else None
+        if fact is not None:
+            fact = check_fact(kind, fact)
+        if fact == before:
+            raise UserError("That is what the entry already says; there is nothing to change.")
+        editor = Editor(interaction.user.id, interaction.user.display_name)
+        version = self.store.entry_version(show.id, kind, key)
+        draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic())
+        token = self.drafts.add(draft)
+        change = Change(0, 0, show.id, kind, key, version + 1, before, fact, editor, now_iso(),
+                        reason, False, undo_of)
+        view = discord.ui.View(timeout=None)
+        for action in ("publish", "silent", "cancel"):
+            view.add_item(DraftButton(token, action))
+        await interaction.response.send_message(
+            content="**Preview**: the announcement as it would be sent. Nothing is saved until you "
+                    "press Publish (this preview lasts 10 minutes).",
+            embed=change_embed(show, change, footer="Preview · not published yet"),
+            view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
+        )
+
+    async def settle(self, interaction: discord.Interaction[Any], token: str,
+                     action: str) -> tuple[str, discord.Embed | None]:
+        """Publish or cancel a draft; returns what the preview message becomes."""
+        draft = self.drafts.take(token)
+        if draft is None:
+            return EXPIRED, None
+        if action == "cancel":
+            return "Cancelled. Nothing was written.", None
+        await self.access.require_editor(interaction)
+        show = self.store.show(draft.show_id)
+        assert show is not None
+        silent = action == "silent"
+        try:
+            if draft.undo_of is not None:
+                change = await self.store.undo(draft.undo_of, expected_version=draft.expected_version,
+                                               editor=draft.editor, reason=draft.reason, silent=silent)
+            else:
+                change = await self.store.write(show.id, draft.kind, draft.key, draft.fact,
+                                                expected_version=draft.expected_version,
+                                                editor=draft.editor, reason=draft.reason, silent=silent)
+        except ConflictError as exc:
+            newer = exc.current
+            now = f" It now says: {escape(fact_line(newer.kind, newer.fact, show))}." if newer else ""
+            return (f"**Not published: conflict.** Someone changed this entry after your preview.{now} "
+                    "Run the command again to edit the newer value."), None
+        how = "silently (no announcements)" if silent else "and announced to subscribed channels"
+        return f"Published as change **#{change.id}** {how}.", change_embed(show, change)
+
+    # -- /edit --
+
+    async def _start(self, interaction: discord.Interaction[Any], show: str | None) -> Show:
+        await self.access.require_editor(interaction)
+        return self.show_for(show)
+
+    @staticmethod
+    def _fact(fields: dict[str, Any], confidence: str, source_url: str, source_name: str | None) -> Fact:
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        return Fact(fields, confidence, source_name, source_url, today)
+
+    @edit.command(name="status", description="Set what is known about one production stage")
+    @app_commands.describe(stage="The production stage", confidence="How sure this is",
+                           source_url="Where it comes from (http/https)", source_name="The outlet's name",
+                           note="Anything to add (up to 1,000 characters)", show="Which show")
+    @app_commands.choices(stage=_choices(STAGES), confidence=_choices(CONFIDENCES))
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def edit_status(self, interaction: discord.Interaction[SeasonwatchBot], stage: str,
+                          confidence: str, source_url: str, source_name: str | None = None,
+                          note: str | None = None, show: str | None = None) -> None:
+        chosen = await self._start(interaction, show)
+        current = self.store.entry(chosen.id, "status", stage)
+        when = current.fact.fields.get("when") if current else None
+        fields = {"stage": stage, "when": when, "note": note}
+        await self.preview(interaction, chosen, "status", stage,
+                           self._fact(fields, confidence, source_url, source_name))
+
+    @edit.command(name="release", description="Set the release date or window")
+    @app_commands.describe(when="2025-03-14, 2025-03, 2025-Q1, 2025-H2, 2025, or a range: 2024-H2..2025-H1",
+                           confidence="How sure this is", source_url="Where it comes from (http/https)",
+                           source_name="The outlet's name", note="Anything to add", show="Which show")
+    @app_commands.choices(confidence=_choices(CONFIDENCES))
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def edit_release(self, interaction: discord.Interaction[SeasonwatchBot], when: str,
+                           confidence: str, source_url: str, source_name: str | None = None,
+                           note: str | None = None, show: str | None = None) -> None:
+        chosen = await self._start(interaction, show)
+        fields = {"when": when, "note": note}
+        await self.preview(interaction, chosen, "release", "release",
+                           self._fact(fields, confidence, source_url, source_name))
+
+    @edit.command(name="cast", description="Add or update one person in the cast")
+    @app_commands.describe(person="Their name (one entry per person, case ignored)",
+                           confidence="How sure this is", source_url="Where it comes from (http/https)",
+                           character="Who they play", billing="main, supporting or cameo",
+                           state="returning, new or departed", source_name="The outlet's name",
+                           note="Anything to add", show="Which show")
+    @app_commands.choices(confidence=_choices(CONFIDENCES), billing=_choices(BILLINGS),
+                          state=_choices(CAST_STATES))
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete, person=CatalogueCog.person_autocomplete)
+    async def edit_cast(self, interaction: discord.Interaction[SeasonwatchBot], person: str,
+                        confidence: str, source_url: str, character: str | None = None,
+                        billing: str | None = None, state: str | None = None,
+                        source_name: str | None = None, note: str | None = None,
+                        show: str | None = None) -> None:
+        chosen = await self._start(interaction, show)
+        person = check_name(person, "person")
+        current = self.store.entry(chosen.id, "cast", cast_key(person))
+        old: dict[str, Any] = dict(current.fact.fields) if current else {}
+        given = {"character": character, "billing": billing, "state": state, "note": note}
+        fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()}}
+        await self.preview(interaction, chosen, "cast", cast_key(person),
+                           self._fact(fields, confidence, source_url, source_name))
+
+    @edit.command(name="cast-remove", description="Remove one person from the cast")
+    @app_commands.describe(person="Who to remove", reason="Why (shown in /history)", show="Which show")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete, person=CatalogueCog.person_autocomplete)
+    async def edit_cast_remove(self, interaction: discord.Interaction[SeasonwatchBot], person: str,
+                               reason: str, show: str | None = None) -> None:
+        chosen = await self._start(interaction, show)
+        reason = check_text(reason, "reason", limit=1000)
+        entry = resolve_person(self.store.entries(chosen.id, "cast"), person)
+        await self.preview(interaction, chosen, "cast", entry.key, None, reason=reason)
+
+    @edit.command(name="episodes", description="Set the episode count, runtime and rating")
+    @app_commands.describe(confidence="How sure this is", source_url="Where it comes from (http/https)",
+                           count="Number of episodes (1-100)", runtime="Minutes per episode (1-300)",
+                           rating="Age rating", source_name="The outlet's name", note="Anything to add",
+                           show="Which show")
+    @app_commands.choices(confidence=_choices(CONFIDENCES), rating=_choices(RATINGS))
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def edit_episodes(self, interaction: discord.Interaction[SeasonwatchBot], confidence: str,
+                            source_url: str, count: int | None = None, runtime: int | None = None,
+                            rating: str | None = None, source_name: str | None = None,
+                            note: str | None = None, show: str | None = None) -> None:
+        chosen = await self._start(interaction, show)
+        current = self.store.entry(chosen.id, "episodes", "episodes")
+        old: dict[str, Any] = dict(current.fact.fields) if current else {}
+        given = {"count": count, "runtime": runtime, "rating": rating, "note": note}
+        fields = {k: v if v is not None else old.get(k) for k, v in given.items()}
+        await self.preview(interaction, chosen, "episodes", "episodes",
+                           self._fact(fields, confidence, source_url, source_name))
+
+    @edit.command(name="news", description="Post a news item to the timeline")
+    @app_commands.describe(headline="The headline (up to 200 characters)", url="Link to the article",
+                           confidence="How sure the news is", published="YYYY-MM-DD",
+                           note="Anything to add", show="Which show")
+    @app_commands.choices(confidence=_choices(CONFIDENCES))
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def edit_news(self, interaction: discord.Interaction[SeasonwatchBot], headline: str, url: str,
+                        confidence: str, published: str | None = None, note: str | None = None,
+                        show: str | None = None) -> None:
+        chosen = await self._start(interaction, show)
+        headline = check_text(headline, "headline", limit=200)
+        fields = {"headline": headline, "url": url, "published": published, "note": note}
+        await self.preview(interaction, chosen, "news", news_key(headline),
+                           self._fact(fields, confidence, url, None))
+
+    # -- /undo --
+
+    async def change_autocomplete(self, interaction: discord.Interaction[Any],
+                                  current: str) -> list[app_commands.Choice[str]]:
+        if not await self.access.is_editor(interaction):
+            return []
+        wanted = fold(current)
+        choices = []
+        for change in await self.store.recent_changes(100):
+            show = self.store.show(change.show_id)
+            if show is None:
+                continue
+            label = f"#{change.id} {change_line(change, show)} ({change.editor.name})"[:100]
+            if wanted in fold(label):
+                choices.append(app_commands.Choice(name=label, value=str(change.id)))
+        return choices[:25]
+
+    @app_commands.command(name="undo", description="Restore what a change replaced (editors)")
+    @app_commands.describe(change="The change number, as #N in /history")
+    @app_commands.autocomplete(change=change_autocomplete)
+    async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
+        await self.access.require_editor(interaction)
+        number = change.strip().lstrip("#")
+        target = await self.store.change(int(number)) if number.isdigit() else None
+        if target is None:
+            raise InvalidInput("change", f"there is no change `{change[:40]}`; pick one from the list.")
+        show = self.store.show(target.show_id)
+        assert show is not None
+        await self.preview(interaction, show, target.kind, target.key, target.before,
+                           reason=f"undo of #{target.id}", undo_of=target.id)
+
+    # -- /shows --
+
+    @shows.command(name="add", description="Track a new show (owners)")
+    @app_commands.describe(slug="Short id: lowercase letters, digits, hyphens", title="The show's title",
+                           season="The season to follow", original_title="Title in its own language",
+                           network="Where it airs", aliases="Other names, comma-separated")
+    async def shows_add(self, interaction: discord.Interaction[SeasonwatchBot], slug: str, title: str,
+                        season: int, original_title: str | None = None, network: str | None = None,
+                        aliases: str | None = None) -> None:
+        self.access.require_owner(interaction)
+        check_int(season, "season", 1, 100)
+        show = await self.store.add_show(slug.strip(), title, season, original_title=original_title,
+                                         network=network, aliases=_aliases(aliases))
+        await send_ephemeral(interaction, f"Now tracking **{escape(show.title)}** season {show.season} "
+                                          f"as `{show.slug}`.")
+
+    @shows.command(name="edit", description="Change a tracked show (owners)")
+    @app_commands.describe(show="Which show", title="New title", season="The season to follow",
+                           original_title="Title in its own language", network="Where it airs",
+                           aliases="Other names, comma-separated (replaces the list)")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def shows_edit(self, interaction: discord.Interaction[SeasonwatchBot], show: str,
+                         title: str | None = None, season: int | None = None,
+                         original_title: str | None = None, network: str | None = None,
+                         aliases: str | None = None) -> None:
+        self.access.require_owner(interaction)
+        chosen = self.show_for(show)
+        if season is not None:
+            check_int(season, "season", 1, 100)
+        updated = replace(
+            chosen,
+            title=title or chosen.title,
+            season=season or chosen.season,
+            original_title=_optional(original_title, "original_title", 100) or chosen.original_title,
+            network=_optional(network, "network", 100) or chosen.network,
+            aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
+        )
+        await self.store.update_show(updated)
+        await send_ephemeral(interaction, f"Updated **{escape(updated.title)}** (`{updated.slug}`).")
+
+    @shows.command(name="archive", description="Stop tracking a show; its history stays (owners)")
+    @app_commands.describe(show="Which show")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def shows_archive(self, interaction: discord.Interaction[SeasonwatchBot], show: str) -> None:
+        self.access.require_owner(interaction)
+        chosen = self.show_for(show)
+        await self.store.update_show(replace(chosen, archived=True))
+        await send_ephemeral(interaction, f"Archived **{escape(chosen.title)}**: it leaves autocomplete "
+                                          f"and announces nothing more; `{chosen.slug}` still reads it.")
+
+
+def _aliases(text: str | None) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (text or "").split(",") if a.strip())
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    client.add_dynamic_items(DraftButton)
+    await client.add_cog(Editors(client.store, client.access))
