@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import discord
+
 from bot.config import ConfigError, Settings, load_settings
 from bot.errors import InvalidImport, StoreError
 from bot.logs import setup_logging
@@ -124,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (StoreError, InvalidImport) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except discord.LoginFailure:
+        print("error: Discord refused the token in DISCORD_TOKEN; check it in the developer portal",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
