@@ -1,0 +1,108 @@
+"""The prediction game's rules: reading answers, scoring guesses, drawing the spread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.errors import InvalidInput
+from bot.facts import check_name, parse_date
+
+PREDICTION_KINDS = ("date", "number", "choice")
+NUMBER_RANGE = (0, 1_000_000)
+FULL_POINTS = 100
+NUMBER_PENALTY = 10  # points lost per unit off
+DATE_PENALTY = 1  # points lost per day off
+SCORING_RULES = (
+    f"{FULL_POINTS} points for an exact answer; numbers lose {NUMBER_PENALTY} per unit off and dates "
+    f"{DATE_PENALTY} per day off, never below 0; choices score {FULL_POINTS} or 0. "
+    "Ties go to the earlier guess."
+)
+BAR_WIDTH = 20
+
+
+def parse_choices(text: str | None) -> tuple[str, ...]:
+    """Comma-separated choices: 2 to 10, each 1-100 characters, no repeats."""
+    items = tuple(check_name(part, "choices") for part in (text or "").split(",") if part.strip())
+    if not 2 <= len(items) <= 10:
+        raise InvalidInput("choices", "give 2 to 10 choices separated by commas, e.g. `yes, no`.")
+    if len({c.casefold() for c in items}) != len(items):
+        raise InvalidInput("choices", "each choice must be different.")
+    return items
+
+
+def parse_closes(text: str, now: dt.datetime) -> str:
+    """A closing time `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (UTC), which must be in the future."""
+    value = text.strip().replace(" ", "T")
+    try:
+        if len(value) == 10:
+            when = dt.datetime.fromisoformat(parse_date(value, "closes")).replace(tzinfo=dt.UTC)
+        elif len(value) == 16 and value[10] == "T":
+            when = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        else:
+            raise ValueError(value)
+    except (ValueError, InvalidInput):
+        raise InvalidInput("closes", f"`{text[:40]}` is not a time; use YYYY-MM-DD or "
+                                     "YYYY-MM-DDTHH:MM (UTC).") from None
+    if when <= now:
+        raise InvalidInput("closes", "that time has passed; pick one in the future.")
+    return when.isoformat(timespec="seconds")
+
+
+def parse_answer(kind: str, text: str, choices: Sequence[str]) -> str:
+    """Check an answer against the question's kind; returns it in its stored form."""
+    value = text.strip()
+    if kind == "date":
+        return parse_date(value, "answer")
+    if kind == "number":
+        low, high = NUMBER_RANGE
+        if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
+            raise InvalidInput("answer", f"`{value[:40]}` is not a whole number from {low} to {high:,}.")
+        return str(int(value))
+    match = [c for c in choices if c.casefold() == value.casefold()]
+    if not match:
+        raise InvalidInput("answer", f"pick one of: {', '.join(choices)}.")
+    return match[0]
+
+
+def score(kind: str, guess: str, answer: str) -> int:
+    """Points for one guess against the resolved answer."""
+    if kind == "choice":
+        return FULL_POINTS if guess == answer else 0
+    if kind == "number":
+        return max(0, FULL_POINTS - NUMBER_PENALTY * abs(int(guess) - int(answer)))
+    days = abs((dt.date.fromisoformat(guess) - dt.date.fromisoformat(answer)).days)
+    return max(0, FULL_POINTS - DATE_PENALTY * days)
+
+
+def spread(kind: str, answers: Sequence[str], choices: Sequence[str], buckets: int = 6) -> list[str]:
+    """The guesses so far as a small text histogram (counts per choice for choices)."""
+    if not answers:
+        return ["No guesses yet."]
+    if kind == "choice":
+        counts = Counter(answers)
+        return [_bar(c, counts[c], len(answers)) for c in choices]
+    values = sorted(_ordinal(kind, a) for a in answers)
+    low, high = values[0], values[-1]
+    width = max(1, -(-(high - low + 1) // buckets))
+    counts = Counter((v - low) // width for v in values)
+    lines = []
+    for i in range(max(counts) + 1):
+        start, end = low + i * width, min(high, low + (i + 1) * width - 1)
+        label = _label(kind, start) if start == end else f"{_label(kind, start)} – {_label(kind, end)}"
+        lines.append(_bar(label, counts.get(i, 0), len(values)))
+    return lines
+
+
+def _ordinal(kind: str, answer: str) -> int:
+    return dt.date.fromisoformat(answer).toordinal() if kind == "date" else int(answer)
+
+
+def _label(kind: str, value: int) -> str:
+    return dt.date.fromordinal(value).isoformat() if kind == "date" else str(value)
+
+
+def _bar(label: str, count: int, total: int) -> str:
+    filled = round(BAR_WIDTH * count / total) if total else 0
+    return f"`{'█' * filled}{'·' * (BAR_WIDTH - filled)}` {count} · {label}"
