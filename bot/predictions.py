@@ -86,12 +86,12 @@ def spread(kind: str, answers: Sequence[str], choices: Sequence[str], buckets: i
     values = sorted(_ordinal(kind, a) for a in answers)
     low, high = values[0], values[-1]
     width = max(1, -(-(high - low + 1) // buckets))
-    counts = Counter((v - low) // width for v in values)
+    per_bucket = Counter((v - low) // width for v in values)
     lines = []
-    for i in range(max(counts) + 1):
+    for i in range(max(per_bucket) + 1):
         start, end = low + i * width, min(high, low + (i + 1) * width - 1)
         label = _label(kind, start) if start == end else f"{_label(kind, start)} – {_label(kind, end)}"
-        lines.append(_bar(label, counts.get(i, 0), len(values)))
+        lines.append(_bar(label, per_bucket.get(i, 0), len(values)))
     return lines
 
 
