@@ -401,7 +401,9 @@ def _main_value(kind: str, fact: Fact) -> str:
 
 
 def fact_line(kind: str, fact: Fact, show: Show) -> str:
-    """`Release: March 2025 (confirmed)`."""
+    """`Release: March 2025 (confirmed)`; news reads `News: headline (reported)`."""
+    if kind == "news":
+        return f"{entry_label(kind, fact.fields, show)} ({fact.confidence})"
     return f"{entry_label(kind, fact.fields, show)}: {_main_value(kind, fact)}"
 
 
@@ -412,7 +414,7 @@ def change_line(change: Change, show: Show) -> str:
     label = entry_label(change.kind, fact.fields, show)
     if change.after is None:
         return f"{label}: removed"
-    if change.before is None:
+    if change.before is None or change.kind == "news":
         return fact_line(change.kind, change.after, show)
     return f"{label}: {_main_value(change.kind, change.before)} → {_main_value(change.kind, change.after)}"
 

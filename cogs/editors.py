@@ -180,8 +180,12 @@ class Editors(CatalogueCog):
         await self.access.require_editor(interaction)
         return self.show_for(show)
 
-    @staticmethod
-    def _fact(fields: dict[str, Any], confidence: str, source_url: str, source_name: str | None) -> Fact:
+    def _fact(self, show: Show, kind: str, key: str, fields: dict[str, Any], confidence: str,
+              source_url: str, source_name: str | None) -> Fact:
+        """The fact an edit proposes; the source's name carries over while its link is unchanged."""
+        current = self.store.entry(show.id, kind, key)
+        if source_name is None and current and current.fact.source_url == source_url.strip():
+            source_name = current.fact.source_name
         today = dt.datetime.now(dt.UTC).date().isoformat()
         return Fact(fields, confidence, source_name, source_url, today)
 
@@ -198,8 +202,8 @@ class Editors(CatalogueCog):
         current = self.store.entry(chosen.id, "status", stage)
         when = current.fact.fields.get("when") if current else None
         fields = {"stage": stage, "when": when, "note": note}
-        await self.preview(interaction, chosen, "status", stage,
-                           self._fact(fields, confidence, source_url, source_name))
+        fact = self._fact(chosen, "status", stage, fields, confidence, source_url, source_name)
+        await self.preview(interaction, chosen, "status", stage, fact)
 
     @edit.command(name="release", description="Set the release date or window")
     @app_commands.describe(when="2025-03-14, 2025-03, 2025-Q1, 2025-H2, 2025, or a range: 2024-H2..2025-H1",
@@ -212,8 +216,8 @@ class Editors(CatalogueCog):
                            note: str | None = None, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         fields = {"when": when, "note": note}
-        await self.preview(interaction, chosen, "release", "release",
-                           self._fact(fields, confidence, source_url, source_name))
+        fact = self._fact(chosen, "release", "release", fields, confidence, source_url, source_name)
+        await self.preview(interaction, chosen, "release", "release", fact)
 
     @edit.command(name="cast", description="Add or update one person in the cast")
     @app_commands.describe(person="Their name (one entry per person, case ignored)",
@@ -235,8 +239,9 @@ class Editors(CatalogueCog):
         old: dict[str, Any] = dict(current.fact.fields) if current else {}
         given = {"character": character, "billing": billing, "state": state, "note": note}
         fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()}}
-        await self.preview(interaction, chosen, "cast", cast_key(person),
-                           self._fact(fields, confidence, source_url, source_name))
+        key = cast_key(person)
+        fact = self._fact(chosen, "cast", key, fields, confidence, source_url, source_name)
+        await self.preview(interaction, chosen, "cast", key, fact)
 
     @edit.command(name="cast-remove", description="Remove one person from the cast")
     @app_commands.describe(person="Who to remove", reason="Why (shown in /history)", show="Which show")
@@ -264,8 +269,8 @@ class Editors(CatalogueCog):
         old: dict[str, Any] = dict(current.fact.fields) if current else {}
         given = {"count": count, "runtime": runtime, "rating": rating, "note": note}
         fields = {k: v if v is not None else old.get(k) for k, v in given.items()}
-        await self.preview(interaction, chosen, "episodes", "episodes",
-                           self._fact(fields, confidence, source_url, source_name))
+        fact = self._fact(chosen, "episodes", "episodes", fields, confidence, source_url, source_name)
+        await self.preview(interaction, chosen, "episodes", "episodes", fact)
 
     @edit.command(name="news", description="Post a news item to the timeline")
     @app_commands.describe(headline="The headline (up to 200 characters)", url="Link to the article",
@@ -279,8 +284,9 @@ class Editors(CatalogueCog):
         chosen = await self._start(interaction, show)
         headline = check_text(headline, "headline", limit=200)
         fields = {"headline": headline, "url": url, "published": published, "note": note}
-        await self.preview(interaction, chosen, "news", news_key(headline),
-                           self._fact(fields, confidence, url, None))
+        key = news_key(headline)
+        await self.preview(interaction, chosen, "news", key,
+                           self._fact(chosen, "news", key, fields, confidence, url, None))
 
     # -- /undo --
 

@@ -3,8 +3,9 @@
 Fixtures:
 - `standin`: a started `standin.StandIn`; at teardown the test fails if the bot did anything
   Discord would refuse (`standin.violations`) or sent a message without `allowed_mentions`.
-- `scene`: the default world (`Scene`), built before the bot starts: guild "Home" (Editors
-  role, #general text, #announcements announcement) and guild "Other" (#general, #news);
+- `scene`: the default world (`standin.scene`, shared with `seasonwatch sandbox`), built
+  before the bot starts: guild "Home" (Editors role, #general text, #announcements
+  announcement) and guild "Other" (#general, #news);
   members fan (both guilds), editor (Editors in Home), admin (Manage Server in Home),
   other_admin (Manage Server in Other), owner (an OWNER_IDS user, member of Home).
 - `bot_settings`: `bot.config.Settings` pointing at the stand-in, database in tmp_path.
@@ -31,7 +32,7 @@ import pytest
 import pytest_asyncio
 
 from standin import StandIn
-from standin.world import MANAGE_GUILD, Channel, Guild, Member, Role, User
+from standin.scene import Scene, build_scene
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,50 +42,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if isinstance(item, pytest.Function) and asyncio.iscoroutinefunction(item.obj):
             item.add_marker(pytest.mark.asyncio)
-
-
-@dataclass
-class Scene:
-    home: Guild
-    other: Guild
-    home_general: Channel
-    home_announcements: Channel
-    other_general: Channel
-    other_news: Channel
-    editors: Role
-    fan: Member  # in Home
-    other_fan: Member  # the same user, as a member of Other
-    editor: Member
-    admin: Member
-    other_admin: Member
-    owner: Member
-
-    @property
-    def owner_user(self) -> User:
-        return self.owner.user
-
-
-def build_scene(standin: StandIn) -> Scene:
-    w = standin.world
-    home = w.add_guild("Home")
-    other = w.add_guild("Other")
-    editors = home.add_role("Editors")
-    fan = home.add_member("fan")
-    return Scene(
-        home=home,
-        other=other,
-        home_general=home.add_channel("general"),
-        home_announcements=home.add_channel("announcements", announcement=True),
-        other_general=other.add_channel("general"),
-        other_news=other.add_channel("news", announcement=True),
-        editors=editors,
-        fan=fan,
-        other_fan=other.add_member(fan.user),
-        editor=home.add_member("editor", roles=[editors]),
-        admin=home.add_member("admin", permissions_via_role=MANAGE_GUILD),
-        other_admin=other.add_member("other-admin", permissions_via_role=MANAGE_GUILD),
-        owner=home.add_member("owner"),
-    )
 
 
 @pytest_asyncio.fixture

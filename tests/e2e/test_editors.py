@@ -238,3 +238,11 @@ async def test_names_are_stored_as_typed_and_rendered_escaped(standin, scene, bo
     listed = await standin.command(scene.fan, scene.home_general, "cast", filter="rumored")
     assert "@\u200beveryone \\_Star\\_" in listed.embeds[0]["description"]
     assert all(not (p.users or p.roles or p.everyone) for p in standin.pings)
+
+
+async def test_an_update_citing_the_same_link_keeps_the_sources_name(standin, scene, bot):
+    old = park(bot).fact
+    await publish(standin, scene.editor, scene.home_general, "edit cast", person="Park Ji-hu",
+                  confidence="confirmed", source_url=old.source_url)
+    assert park(bot).fact.source_name == old.source_name
+    assert park(bot).fact.confidence == "confirmed"
