@@ -16,6 +16,7 @@ from discord.ext import commands
 
 import cogs
 from bot.access import Access, home_roles
+from bot.announcer import Announcer
 from bot.config import ConfigError, Settings
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.store import Store
@@ -67,6 +68,7 @@ class SeasonwatchBot(commands.Bot):
         self.store = store
         self.access = Access(settings, lambda guild_id, user_id: home_roles(self, guild_id, user_id))
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
+        self.announcer = Announcer(store, self, rate=settings.announce_rate)
 
     @property
     def season_tree(self) -> SeasonTree:
@@ -83,6 +85,11 @@ class SeasonwatchBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
         log.info("loaded %d cogs and synced commands", len(self.cogs))
+        self.announcer.start()  # sends once the client is ready; resumes pending deliveries
+
+    async def close(self) -> None:
+        await self.announcer.stop()  # unsent deliveries stay in the outbox for the next start
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))

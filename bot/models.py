@@ -116,3 +116,60 @@ class Change:
     reason: str | None
     silent: bool
     correction_of: int | None
+
+
+# -- alerts ------------------------------------------------------------------------------
+
+TOPICS = (*KINDS, "predictions")
+# `min_confidence` choices, weakest first; `denied` ranks as `reported`.
+MIN_CONFIDENCES = ("speculation", "rumored", "reported", "confirmed")
+CONFIDENCE_RANK: Mapping[str, int] = {
+    "speculation": 0,
+    "rumored": 1,
+    "reported": 2,
+    "denied": 2,
+    "confirmed": 3,
+}
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A channel of a server that gets announcements: for which show, topics and confidence."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    show_id: int | None  # None: every show
+    topics: tuple[str, ...]
+    min_confidence: str
+    role_id: int | None
+    publish: bool
+    state: str  # "active" or "paused"
+    paused_reason: str | None
+    warning: str | None
+    created_by: int
+    created_at: str
+    updated_at: str
+
+    @property
+    def active(self) -> bool:
+        """Whether announcements go out to it."""
+        return self.state == "active"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One announcement of one change to one subscribed channel, and how sending it went."""
+
+    id: int
+    change_id: int
+    subscription_id: int
+    channel_id: int
+    state: str  # pending, sending, delivered, failed, skipped
+    batch: int | None
+    attempts: int
+    next_attempt_at: float
+    last_attempt_at: float | None
+    message_id: int | None
+    last_error: str | None
+    created_at: str

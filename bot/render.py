@@ -417,27 +417,3 @@ def change_line(change: Change, show: Show) -> str:
     if change.before is None or change.kind == "news":
         return fact_line(change.kind, change.after, show)
     return f"{label}: {_main_value(change.kind, change.before)} → {_main_value(change.kind, change.after)}"
-
-
-def change_embed(show: Show, change: Change, *, footer: str | None = None) -> discord.Embed:
-    """A change as announced: the entry from old to new, its badge, source and time."""
-    correction = f" (correction of #{change.correction_of})" if change.correction_of else ""
-    embed = discord.Embed(
-        title=f"{show.title} season {show.season}{correction}"[:256],
-        colour=COLOUR,
-        timestamp=dt.datetime.fromisoformat(change.created_at),
-    )
-    lines = [f"**{escape(change_line(change, show))}**"]
-    if change.before is not None and change.after is not None:
-        lines += [escape(d) for d in differences(change.before, change.after)]
-    if change.reason:
-        lines.append(f"Why: {escape(change.reason)}")
-    embed.description = "\n".join(lines)[:4096]
-    shown = change.after or change.before
-    assert shown is not None
-    embed.add_field(name="Confidence", value=BADGES[shown.confidence])
-    embed.add_field(name="Source", value=source(shown).split(" · ", 1)[1][:1024])
-    if change.after and change.after.fields.get("note"):
-        embed.add_field(name="Note", value=escape(str(change.after.fields["note"]))[:1024], inline=False)
-    embed.set_footer(text=footer or f"Change #{change.id} · {LEGEND}")
-    return fit(embed)

@@ -13,7 +13,8 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,19 @@ import aiosqlite
 
 from bot.errors import ConflictError, InvalidImport, InvalidInput, StoreError, UserError
 from bot.facts import check_fact, check_key, check_name, check_text
-from bot.models import KINDS, Change, Editor, Entry, Fact, Show
+from bot.models import (
+    CONFIDENCE_RANK,
+    KINDS,
+    MIN_CONFIDENCES,
+    TOPICS,
+    Change,
+    Delivery,
+    Editor,
+    Entry,
+    Fact,
+    Show,
+    Subscription,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +140,8 @@ class Store:
         # show id -> (kind, key) -> entry; removed entries are kept with their version only.
         self._entries: dict[int, dict[tuple[str, str], Entry]] = {}
         self._versions: dict[tuple[int, str, str], int] = {}
+        # Set after a commit that may have queued deliveries; the announcer waits on it.
+        self.deliveries_queued = asyncio.Event()
 
     # -- opening, closing, migrating -------------------------------------------------------
 
@@ -312,6 +327,8 @@ class Store:
                 raise
             self._remember(change.entry_id, show_id, kind, key, change.version, fact,
                            change.created_at)
+        if not silent:
+            self.deliveries_queued.set()  # after the commit: wake the announcer
         return change
 
     async def _write_in_tx(self, show_id: int, kind: str, key: str, fact: Fact | None,
@@ -349,8 +366,11 @@ class Store:
              created_at, reason, int(silent), correction_of),
         )
         assert cursor.lastrowid is not None
-        return Change(cursor.lastrowid, entry_id, show_id, kind, key, version, before, fact,
-                      editor, created_at, reason, silent, correction_of)
+        change = Change(cursor.lastrowid, entry_id, show_id, kind, key, version, before, fact,
+                        editor, created_at, reason, silent, correction_of)
+        if not silent:
+            await self._queue_deliveries(change)  # the outbox: same transaction as the change
+        return change
 
     async def undo(self, change_id: int, *, expected_version: int, editor: Editor,
                    reason: str | None = None, silent: bool = False) -> Change:
@@ -484,6 +504,253 @@ class Store:
         """Copy the database to `target` with SQLite's online backup (consistent while in use)."""
         # A connection of its own, so the copy neither waits for nor blocks the store's writes.
         await asyncio.to_thread(_backup, self.path, Path(target))
+
+    # -- alerts: subscriptions and deliveries --------------------------------------------------
+    # Every method takes the write lock, reads included: the connection is shared, so a read
+    # made while a write transaction is open would see its uncommitted deliveries.
+
+    _SUBSCRIPTION_MATCH = (
+        "s.state = 'active' AND (s.show_id = ? OR s.show_id IS NULL)"
+        " AND instr(',' || s.topics || ',', ',' || ? || ',') > 0"
+        " AND (CASE s.min_confidence WHEN 'speculation' THEN 0 WHEN 'rumored' THEN 1"
+        " WHEN 'reported' THEN 2 ELSE 3 END) <= ?"
+    )
+
+    async def _queue_deliveries(self, change: Change) -> None:
+        """Queue one delivery per channel whose active subscriptions match a change (in its tx)."""
+        show = self._shows.get(change.show_id)
+        fact = change.after or change.before
+        if fact is None or (show is not None and show.archived):
+            return
+        # Per channel one row, from its show subscription if that matches, else its all-shows one.
+        await self._db.execute(
+            "INSERT INTO delivery (change_id, subscription_id, channel_id, next_attempt_at, "
+            "created_at) SELECT ?, id, channel_id, ?, ? FROM (SELECT s.id, s.channel_id, "
+            "max(s.show_id IS NOT NULL) FROM subscription s WHERE "
+            f"{self._SUBSCRIPTION_MATCH} GROUP BY s.channel_id)",
+            (change.id, time.time(), change.created_at, change.show_id, change.kind,
+             CONFIDENCE_RANK[fact.confidence]),
+        )
+
+    @staticmethod
+    def _subscription(row: sqlite3.Row) -> Subscription:
+        return Subscription(
+            id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
+            show_id=row["show_id"], topics=tuple(t for t in row["topics"].split(",") if t),
+            min_confidence=row["min_confidence"], role_id=row["role_id"],
+            publish=bool(row["publish"]), state=row["state"], paused_reason=row["paused_reason"],
+            warning=row["warning"], created_by=row["created_by"], created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    @staticmethod
+    def _delivery(row: sqlite3.Row) -> Delivery:
+        return Delivery(
+            id=row["id"], change_id=row["change_id"], subscription_id=row["subscription_id"],
+            channel_id=row["channel_id"], state=row["state"], batch=row["batch"],
+            attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
+            last_attempt_at=row["last_attempt_at"], message_id=row["message_id"],
+            last_error=row["last_error"], created_at=row["created_at"],
+        )
+
+    async def subscribe(self, guild_id: int, channel_id: int, *, show_id: int | None,
+                        topics: Iterable[str] = TOPICS, min_confidence: str = "speculation",
+                        role_id: int | None = None, publish: bool = False,
+                        created_by: int) -> tuple[Subscription, bool]:
+        """Create, or update and resume, a channel's subscription; True if it is new."""
+        given = set(topics)
+        chosen = tuple(t for t in TOPICS if t in given)
+        unknown = given - set(TOPICS)
+        if unknown or not chosen:
+            raise InvalidInput("topics", f"pick one or more of {', '.join(TOPICS)}.")
+        if min_confidence not in MIN_CONFIDENCES:
+            raise InvalidInput("min_confidence", f"one of {', '.join(MIN_CONFIDENCES)}.")
+        if show_id is not None and show_id not in self._shows:
+            raise InvalidInput("show", "no such show.")
+        stamp = now_iso()
+        values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), stamp)
+        async with self._write_lock:
+            async with self._db.execute(
+                "SELECT id FROM subscription WHERE channel_id = ? AND coalesce(show_id, 0) = ?",
+                (channel_id, show_id or 0),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                await self._db.execute(
+                    "UPDATE subscription SET guild_id = ?, topics = ?, min_confidence = ?, "
+                    "role_id = ?, publish = ?, updated_at = ?, state = 'active', "
+                    "paused_reason = NULL, warning = NULL WHERE id = ?",
+                    (*values, row["id"]),
+                )
+                sub_id = int(row["id"])
+            else:
+                cursor = await self._db.execute(
+                    "INSERT INTO subscription (guild_id, topics, min_confidence, role_id, "
+                    "publish, updated_at, channel_id, show_id, created_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, channel_id, show_id, created_by, stamp),
+                )
+                assert cursor.lastrowid is not None
+                sub_id = cursor.lastrowid
+            async with self._db.execute("SELECT * FROM subscription WHERE id = ?",
+                                        (sub_id,)) as cursor:
+                found = await cursor.fetchone()
+        assert found is not None
+        return self._subscription(found), row is None
+
+    async def unsubscribe(self, guild_id: int, channel_id: int, show_id: int | None = None) -> int:
+        """Remove a channel's subscription to one show (None: all of them); how many went."""
+        sql = "DELETE FROM subscription WHERE guild_id = ? AND channel_id = ?"
+        params: list[Any] = [guild_id, channel_id]
+        if show_id is not None:
+            sql += " AND show_id = ?"
+            params.append(show_id)
+        async with self._write_lock:
+            cursor = await self._db.execute(sql, params)  # its deliveries go with it (cascade)
+        return cursor.rowcount
+
+    async def subscriptions(self, guild_id: int) -> list[Subscription]:
+        """Every subscription of a server, by channel then show."""
+        sql = "SELECT * FROM subscription WHERE guild_id = ? ORDER BY channel_id, coalesce(show_id, 0)"
+        async with self._write_lock, self._db.execute(sql, (guild_id,)) as cursor:
+            return [self._subscription(row) for row in await cursor.fetchall()]
+
+    async def subscriptions_by_id(self, ids: Iterable[int]) -> dict[int, Subscription]:
+        """Some subscriptions by id (missing ones were removed)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        sql = f"SELECT * FROM subscription WHERE id IN ({', '.join('?' * len(wanted))})"
+        async with self._write_lock, self._db.execute(sql, wanted) as cursor:
+            return {row["id"]: self._subscription(row) for row in await cursor.fetchall()}
+
+    async def pause_subscriptions(self, ids: Iterable[int], reason: str) -> int:
+        """Pause active subscriptions with a reason and skip their pending deliveries."""
+        return await self._pause("id IN ({})", list(ids), reason)
+
+    async def pause_channel(self, channel_id: int, reason: str) -> int:
+        """Pause every active subscription of a channel (deleted, or permissions gone)."""
+        return await self._pause("channel_id = {}", [channel_id], reason)
+
+    async def pause_guild(self, guild_id: int, reason: str) -> int:
+        """Pause every active subscription of a server (the bot was removed from it)."""
+        return await self._pause("guild_id = {}", [guild_id], reason)
+
+    async def _pause(self, where: str, params: list[int], reason: str) -> int:
+        if not params:
+            return 0
+        condition = where.format(", ".join("?" * len(params)))
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute(
+                    "UPDATE delivery SET state = 'skipped', last_error = ? WHERE state = 'pending' "
+                    f"AND subscription_id IN (SELECT id FROM subscription WHERE {condition} "
+                    "AND state = 'active')",
+                    [f"not sent: {reason}", *params],
+                )
+                cursor = await self._db.execute(
+                    "UPDATE subscription SET state = 'paused', paused_reason = ?, updated_at = ? "
+                    f"WHERE {condition} AND state = 'active'",
+                    [reason, now_iso(), *params],
+                )
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                raise
+        return cursor.rowcount
+
+    async def set_subscription_warning(self, subscription_id: int, warning: str | None) -> None:
+        """Record (or clear) a warning shown in /alerts list, such as a failed crosspost."""
+        async with self._write_lock:
+            await self._db.execute("UPDATE subscription SET warning = ? WHERE id = ?",
+                                   (warning, subscription_id))
+
+    async def due_deliveries(self, now: float, limit: int = 500) -> list[Delivery]:
+        """Pending deliveries of active subscriptions that are due, oldest first."""
+        sql = ("SELECT d.* FROM delivery d JOIN subscription s ON s.id = d.subscription_id "
+               "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND s.state = 'active' "
+               "ORDER BY d.next_attempt_at, d.id LIMIT ?")
+        async with self._write_lock, self._db.execute(sql, (now, limit)) as cursor:
+            return [self._delivery(row) for row in await cursor.fetchall()]
+
+    async def next_delivery_time(self) -> float | None:
+        """When the earliest pending delivery of an active subscription is due, if any."""
+        sql = ("SELECT min(d.next_attempt_at) FROM delivery d JOIN subscription s "
+               "ON s.id = d.subscription_id WHERE d.state = 'pending' AND s.state = 'active'")
+        async with self._write_lock, self._db.execute(sql) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def batch_deliveries(self, batch: int) -> list[Delivery]:
+        """The unsent deliveries of a batch (those once sent together as one message)."""
+        sql = "SELECT * FROM delivery WHERE batch = ? AND state IN ('pending', 'sending') ORDER BY id"
+        async with self._write_lock, self._db.execute(sql, (batch,)) as cursor:
+            return [self._delivery(row) for row in await cursor.fetchall()]
+
+    async def deliveries(self, *, change_id: int | None = None, state: str | None = None,
+                         limit: int = 100) -> list[Delivery]:
+        """Deliveries of one change and/or in one state, by id."""
+        sql = ("SELECT * FROM delivery WHERE (? IS NULL OR change_id = ?) "
+               "AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?")
+        params = (change_id, change_id, state, state, limit)
+        async with self._write_lock, self._db.execute(sql, params) as cursor:
+            return [self._delivery(row) for row in await cursor.fetchall()]
+
+    async def start_attempt(self, ids: Sequence[int], now: float) -> list[int]:
+        """Claim pending deliveries as one batch in flight, before the request; the ids claimed."""
+        if not ids:
+            return []
+        sql = ("UPDATE delivery SET state = 'sending', batch = ?, attempts = attempts + 1, "
+               f"last_attempt_at = ? WHERE id IN ({', '.join('?' * len(ids))}) "
+               "AND state = 'pending' RETURNING id")
+        async with self._write_lock, self._db.execute(sql, [min(ids), now, *ids]) as cursor:
+            return sorted(row[0] for row in await cursor.fetchall())
+
+    async def mark_delivered(self, ids: Sequence[int], message_id: int) -> None:
+        """Deliveries that are in the channel, in this message."""
+        await self._update_deliveries(
+            ids, "state = 'delivered', message_id = ?, last_error = NULL", [message_id])
+
+    async def retry_later(self, ids: Sequence[int], at: float, error: str) -> None:
+        """Deliveries to try again at `at` (Unix time) after a transient error."""
+        await self._update_deliveries(
+            ids, "state = 'pending', next_attempt_at = ?, last_error = ?", [at, error])
+
+    async def skip_deliveries(self, ids: Sequence[int], reason: str) -> None:
+        """Deliveries that will not be sent (their subscription was paused)."""
+        await self._update_deliveries(ids, "state = 'skipped', last_error = ?", [f"not sent: {reason}"])
+
+    async def mark_failed(self, ids: Sequence[int], error: str) -> None:
+        """Deliveries given up on (listed in /alerts list)."""
+        await self._update_deliveries(ids, "state = 'failed', last_error = ?", [error])
+
+    async def _update_deliveries(self, ids: Sequence[int], assignments: str,
+                                 params: list[Any]) -> None:
+        if not ids:
+            return
+        sql = (f"UPDATE delivery SET {assignments} WHERE id IN ({', '.join('?' * len(ids))}) "
+               "AND state IN ('pending', 'sending')")
+        async with self._write_lock:
+            await self._db.execute(sql, [*params, *ids])
+
+    async def resume_in_flight(self, now: float) -> int:
+        """At start: deliveries left in flight by a stop or crash become due again."""
+        async with self._write_lock:
+            cursor = await self._db.execute(
+                "UPDATE delivery SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'",
+                (now,))
+        return cursor.rowcount
+
+    async def delivery_counts(self, guild_id: int) -> dict[int, dict[str, int]]:
+        """Per subscription of a server: how many deliveries are in each state."""
+        sql = ("SELECT d.subscription_id, d.state, count(*) FROM delivery d JOIN subscription s "
+               "ON s.id = d.subscription_id WHERE s.guild_id = ? GROUP BY 1, 2")
+        counts: dict[int, dict[str, int]] = {}
+        async with self._write_lock, self._db.execute(sql, (guild_id,)) as cursor:
+            for sub_id, state, count in await cursor.fetchall():
+                counts.setdefault(sub_id, {})[state] = count
+        return counts
 
 
 def _backup(source: Path, target: Path) -> None:

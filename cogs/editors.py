@@ -14,12 +14,13 @@ import discord
 from discord import app_commands
 
 from bot.access import Access
+from bot.announcements import render_announcement
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import ConflictError, InvalidInput, UserError
 from bot.facts import cast_key, check_fact, check_int, check_name, check_text, news_key
 from bot.models import BILLINGS, CAST_STATES, CONFIDENCES, RATINGS, STAGES, Change, Editor, Fact, Show
-from bot.render import change_embed, change_line, escape, fact_line
+from bot.render import change_line, escape, fact_line
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.search import fold, resolve_person
 from bot.store import Store, now_iso
@@ -142,7 +143,7 @@ class Editors(CatalogueCog):
         await interaction.response.send_message(
             content="**Preview**: the announcement as it would be sent. Nothing is saved until you "
                     "press Publish (this preview lasts 10 minutes).",
-            embed=change_embed(show, change, footer="Preview · not published yet"),
+            embed=render_announcement(show, change).set_footer(text="Preview · not published yet"),
             view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
         )
 
@@ -172,7 +173,7 @@ class Editors(CatalogueCog):
             return (f"**Not published: conflict.** Someone changed this entry after your preview.{now} "
                     "Run the command again to edit the newer value."), None
         how = "silently (no announcements)" if silent else "and announced to subscribed channels"
-        return f"Published as change **#{change.id}** {how}.", change_embed(show, change)
+        return f"Published as change **#{change.id}** {how}.", render_announcement(show, change)
 
     # -- /edit --
 

@@ -38,7 +38,8 @@ async def test_a_preview_writes_nothing_until_publish(standin, scene, bot):
         confidence="rumored", source_url=SOURCE, character="Transfer student", state="new",
     )
     assert preview.ephemeral and "Preview" in preview.content
-    assert "Cast: Kim Newcomer: as Transfer student (rumored)" in preview.embeds[0]["description"]
+    assert "New: Kim Newcomer: as Transfer student (rumored)" in preview.embeds[0]["description"]
+    assert preview.embeds[0]["footer"]["text"] == "Preview · not published yet"
     assert catalogue(bot) == before
     published = await standin.click(scene.editor, preview, "Publish")
     assert "Published as change **#" in published.content
@@ -129,7 +130,8 @@ async def test_undo_restores_and_history_shows_both_changes(standin, scene, bot)
     choices = await standin.autocomplete(scene.editor, scene.home_general, "undo", "change", "wrong")
     assert choices[0]["value"] == str(mistake.id)
     undone = await publish(standin, scene.editor, scene.home_general, "undo", change=choices[0]["value"])
-    assert f"correction of #{mistake.id}" in undone.embeds[0]["title"]
+    assert undone.embeds[0]["title"].startswith("Correction")
+    assert f"This corrects change #{mistake.id}." in undone.embeds[0]["description"]
     assert park(bot).fact.fields["character"] == "Nam On-jo"
     history = await standin.command(scene.fan, scene.home_general, "history")
     lines = history.embeds[0]["description"].splitlines()

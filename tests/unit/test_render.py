@@ -2,13 +2,11 @@
 
 import datetime as dt
 
-import discord
-
+from bot.announcements import render_announcement
 from bot.models import Change, Editor, Entry, Fact, Show
 from bot.render import (
     EMBED_TOTAL,
     cast_page,
-    change_embed,
     change_line,
     current_stage,
     escape,
@@ -123,7 +121,7 @@ def test_a_change_reads_from_old_to_new():
     assert change_line(change, SHOW) == (
         "Release: late 2024 – early 2025 (speculation) → March 2025 (confirmed)"
     )
-    embed = change_embed(SHOW, change)
-    assert embed.footer.text.startswith("Change #7")
+    embed = render_announcement(SHOW, change, delivery_id=3)
+    assert "Release: late 2024 – early 2025 (speculation) → March 2025 (confirmed)" in embed.description
+    assert embed.footer.text == "seasonwatch · change #7 · delivery 3"
     assert embed.timestamp == dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    assert isinstance(embed, discord.Embed)

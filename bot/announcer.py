@@ -1,0 +1,438 @@
+"""Sending announcements: one task drains the delivery outbox under a global send budget.
+
+The shape is a DB-driven dispatcher woken by an event: the store sets
+`Store.deliveries_queued` after committing a change that queued deliveries; the sender task
+reads what is due, groups it by channel, and hands each channel's batch to a short-lived
+worker (at most one per channel, a bounded number at once) that takes a token from the
+shared bucket before every request it makes. Retries are scheduled in the database
+(`next_attempt_at`), so a restart resumes exactly where the last process stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import datetime as dt
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+import discord
+
+from bot.announcements import delivery_ids, render_announcement
+from bot.models import Change, Delivery, Editor, Entry, Show, Subscription
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_EMBEDS = 10  # per message
+MAX_EMBED_CHARS = 6000  # all embeds of a message together
+FIRST_RETRY = 2.0  # seconds; the first retry comes after 1-2 s
+MAX_RETRY = 300.0
+GIVE_UP_AFTER = 24 * 3600.0
+LOOKUP_AFTER = 120.0  # an attempt older than this may be past Discord's nonce memory
+SEND_TIMEOUT = 60.0
+HISTORY_LIMIT = 50
+DUE_BATCH = 500  # deliveries read per look at the outbox
+CHANGE_CACHE = 1024
+NEEDED = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
+          ("embed_links", "Embed Links"))
+# Errors worth trying again: Discord's 5xx, timeouts, the connection.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    discord.DiscordServerError, discord.RateLimited, aiohttp.ClientError, TimeoutError, OSError,
+)
+
+CROSSPOST_ERRORS: tuple[type[BaseException], ...] = (discord.HTTPException, *TRANSIENT)
+
+
+class Client(Protocol):
+    """What the announcer needs from discord.py's client (a fake one in unit tests)."""
+
+    @property
+    def user(self) -> Any: ...
+
+    async def wait_until_ready(self) -> None: ...
+
+    def get_channel(self, id: int, /) -> Any: ...
+
+    def get_partial_messageable(self, id: int, /, *, guild_id: int | None = None) -> Any: ...
+
+
+def backoff(attempt: int, rand: Callable[[], float] = random.random,
+            first: float = FIRST_RETRY, cap: float = MAX_RETRY) -> float:
+    """Seconds to wait before retry number `attempt` (1 = first): doubling, capped, jittered."""
+    ceiling = min(cap, first * 2 ** min(attempt - 1, 30))
+    return float(ceiling * (0.5 + 0.5 * rand()))
+
+
+class TokenBucket:
+    """Paces sends: a bucket holding at most one token, refilled at `rate` per second.
+
+    It starts with one token and cannot store more, so it never bursts; on top of that it
+    remembers the last `rate` sends and never lets one more into the same second, so no
+    one-second window ever holds more than `rate` sends, whatever the timer jitter.
+    """
+
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be above 0")
+        self.rate = rate
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = 1.0
+        self._last = clock()
+        self._recent: collections.deque[float] = collections.deque(maxlen=max(1, int(rate)))
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        """Wait for a token; the caller then makes one request."""
+        async with self._lock:
+            while True:
+                now = self._clock()
+                self._tokens = min(1.0, self._tokens + (now - self._last) * self.rate)
+                self._last = now
+                wait = (1.0 - self._tokens) / self.rate if self._tokens < 1.0 else 0.0
+                if len(self._recent) == self._recent.maxlen:
+                    wait = max(wait, self._recent[0] + 1.001 - now)
+                if wait <= 0:
+                    self._tokens -= 1.0
+                    self._recent.append(now)
+                    return
+                await self._sleep(wait)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one batch: for tests and logs."""
+
+    channel_id: int
+    delivery_ids: tuple[int, ...]
+    result: str  # delivered, found, retry, failed, paused, skipped
+    detail: str = ""
+
+
+class Announcer:
+    """The one sender of announcements. `start()` after the bot is set up, `stop()` at close."""
+
+    def __init__(self, store: Store, client: Client, *, rate: float,
+                 concurrency: int | None = None, first_retry: float = FIRST_RETRY,
+                 lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
+        self.store = store
+        self.client = client
+        self.bucket = TokenBucket(rate)
+        self.first_retry = first_retry
+        self.lookup_after = lookup_after
+        self._rand = rand
+        self._slots = asyncio.Semaphore(concurrency or max(4, int(rate * 2)))
+        self._busy: set[int] = set()  # channels with a batch in flight
+        self._workers: set[asyncio.Task[None]] = set()
+        self._runner: asyncio.Task[None] | None = None
+        self._changes: collections.OrderedDict[int, Change] = collections.OrderedDict()
+        self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
+        self.idle = asyncio.Event()  # set whenever nothing is due and nothing is in flight
+
+    # -- running -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the sender task (it first waits for the client to be ready)."""
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run(), name="seasonwatch-announcer")
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop taking work; give batches in flight `grace` seconds, then cancel them."""
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
+        if self._workers:
+            await asyncio.wait(set(self._workers), timeout=grace)
+            for task in self._workers:
+                task.cancel()  # its deliveries stay "sending" and resume at the next start
+            await asyncio.gather(*self._workers, return_exceptions=True)
+
+    def wake(self) -> None:
+        """Look at the outbox now."""
+        self.store.deliveries_queued.set()
+
+    async def _run(self) -> None:
+        await self.client.wait_until_ready()
+        resumed = await self.store.resume_in_flight(time.time())
+        if resumed:
+            log.info("resuming %d deliveries left in flight", resumed)
+        event = self.store.deliveries_queued
+        while True:
+            event.clear()
+            try:
+                dispatched = await self._dispatch_due()
+                next_at = None if dispatched else await self.store.next_delivery_time()
+            except Exception:
+                log.exception("announcer: reading the outbox failed; trying again in 1 s")
+                await asyncio.sleep(1.0)
+                continue
+            if dispatched:
+                continue
+            if next_at is None and not self._workers:
+                self.idle.set()
+            timeout = None if next_at is None else next_at - time.time()
+            if timeout is not None and timeout <= 0:
+                timeout = None  # due but its channel is busy: a finishing worker wakes us
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout)
+
+    async def _dispatch_due(self) -> int:
+        due = await self.store.due_deliveries(time.time(), DUE_BATCH)
+        groups: dict[int, list[Delivery]] = {}
+        for delivery in due:
+            if delivery.channel_id not in self._busy:
+                groups.setdefault(delivery.channel_id, []).append(delivery)
+        for channel_id, rows in groups.items():
+            await self._slots.acquire()
+            self.idle.clear()
+            self._busy.add(channel_id)
+            task = asyncio.create_task(self._work(channel_id, rows), name=f"announce-{channel_id}")
+            self._workers.add(task)
+            task.add_done_callback(functools.partial(self._finished, channel_id))
+        return len(groups)
+
+    def _finished(self, channel_id: int, task: asyncio.Task[None]) -> None:
+        self._workers.discard(task)
+        self._busy.discard(channel_id)
+        self._slots.release()
+        self.wake()
+
+    async def _work(self, channel_id: int, rows: list[Delivery]) -> None:
+        try:
+            outcome = await self._deliver(channel_id, rows)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("announcer: batch for channel %d failed unexpectedly", channel_id)
+            ids = [d.id for d in rows]
+            await self.store.retry_later(ids, time.time() + self._delay(rows), f"internal error: {exc!r}")
+            outcome = Outcome(channel_id, tuple(ids), "retry", repr(exc))
+        if outcome is not None:
+            self.outcomes.append(outcome)
+
+    # -- one channel's batch ------------------------------------------------------------------
+
+    async def _deliver(self, channel_id: int, rows: list[Delivery]) -> Outcome | None:
+        retry = rows[0].batch is not None
+        if rows[0].batch is not None:  # a retry: the same deliveries as before, the same nonce
+            rows = [d for d in await self.store.batch_deliveries(rows[0].batch)
+                    if d.state == "pending"]
+        else:
+            rows = [d for d in rows if d.batch is None]
+        subs = await self.store.subscriptions_by_id(d.subscription_id for d in rows)
+        rows = [d for d in rows if d.subscription_id in subs and subs[d.subscription_id].active]
+        rendered = await self._render(rows, fresh=not retry)
+        if not rendered:
+            return None
+        rows = [d for d, _ in rendered]
+        now = time.time()
+        claimed = set(await self.store.start_attempt([d.id for d in rows], now))
+        rendered = [(d, e) for d, e in rendered if d.id in claimed]
+        if not rendered:
+            return None
+        rows = [d for d, _ in rendered]
+        ids = [d.id for d in rows]
+        guild_id = subs[rows[0].subscription_id].guild_id
+        channel = self.client.get_channel(channel_id)
+        if channel is None:  # not in the cache: let Discord's answer decide
+            channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        missing = self._missing_permissions(channel)
+        if missing:
+            reason = (f"The bot lacks {', '.join(missing)} in <#{channel_id}>. Grant it there, "
+                      "then run /alerts subscribe again.")
+            return await self._pause(channel_id, ids, reason)
+        if any(d.last_attempt_at is not None and now - d.last_attempt_at > self.lookup_after
+               for d in rows):
+            found = await self._find_sent(channel, ids)
+            if found:
+                for message_id in set(found.values()):
+                    await self.store.mark_delivered(
+                        [i for i, m in found.items() if m == message_id], message_id)
+                rendered = [(d, e) for d, e in rendered if d.id not in found]
+                if not rendered:
+                    return Outcome(channel_id, tuple(ids), "found")
+                rows = [d for d, _ in rendered]
+                ids = [d.id for d in rows]
+        return await self._send(channel, channel_id, rows, [e for _, e in rendered],
+                                [subs[d.subscription_id] for d in rows])
+
+    async def _render(self, rows: Sequence[Delivery], *,
+                      fresh: bool) -> list[tuple[Delivery, discord.Embed]]:
+        """Embeds for a batch; a new batch takes as many as fit in one message."""
+        out: list[tuple[Delivery, discord.Embed]] = []
+        size = 0
+        for delivery in rows:
+            change = await self._change(delivery.change_id)
+            show = self.store.show(change.show_id) if change else None
+            if change is None or show is None:
+                await self.store.mark_failed([delivery.id], "the change or its show is gone")
+                continue
+            embed = render_announcement(show, change, delivery.id)
+            if fresh and out and (len(out) >= MAX_EMBEDS or size + len(embed) > MAX_EMBED_CHARS):
+                break
+            out.append((delivery, embed))
+            size += len(embed)
+        return out
+
+    async def _change(self, change_id: int) -> Change | None:
+        change = self._changes.get(change_id)
+        if change is None:
+            change = await self.store.change(change_id)
+            if change is None:
+                return None
+            self._changes[change_id] = change
+            if len(self._changes) > CHANGE_CACHE:
+                self._changes.popitem(last=False)
+        return change
+
+    @staticmethod
+    def _missing_permissions(channel: Any) -> list[str]:
+        guild = getattr(channel, "guild", None)
+        me = getattr(guild, "me", None)
+        if me is None or not hasattr(channel, "permissions_for"):
+            return []  # not cached: nothing to check
+        perms = channel.permissions_for(me)
+        return [label for attr, label in NEEDED if not getattr(perms, attr)]
+
+    async def _find_sent(self, channel: Any, ids: Sequence[int]) -> dict[int, int]:
+        """Deliveries already in the channel (an attempt that succeeded before a crash)."""
+        guild = getattr(channel, "guild", None)
+        me = getattr(guild, "me", None)
+        if me is not None and not channel.permissions_for(me).read_message_history:
+            log.warning("cannot look for earlier sends in %s: no Read Message History", channel.id)
+            return {}
+        user = self.client.user
+        wanted, found = set(ids), {}
+        await self.bucket.acquire()
+        try:
+            async for message in channel.history(limit=HISTORY_LIMIT):
+                if user is None or message.author.id != user.id:
+                    continue
+                for embed in message.embeds:
+                    for delivery_id in delivery_ids(embed.footer.text):
+                        if delivery_id in wanted:
+                            found[delivery_id] = message.id
+        except discord.HTTPException as exc:
+            log.warning("looking for earlier sends in %s failed: %s", channel.id, exc)
+        return found
+
+    async def _send(self, channel: Any, channel_id: int, rows: list[Delivery],
+                    embeds: list[discord.Embed], subs: list[Subscription]) -> Outcome:
+        ids = [d.id for d in rows]
+        roles = sorted({s.role_id for s in subs if s.role_id})
+        content = " ".join(f"<@&{r}>" for r in roles) or None
+        # parse: [] plus the subscription's own role: user text in the embeds can never ping.
+        mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
+                                           roles=[discord.Object(r) for r in roles] or False)
+        nonce = f"sw{min(ids)}x{len(ids)}"  # the same deliveries always get the same nonce
+        await self.bucket.acquire()
+        try:
+            message = await asyncio.wait_for(
+                channel.send(content=content, embeds=embeds, allowed_mentions=mentions, nonce=nonce),
+                SEND_TIMEOUT)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            return await self._pause(channel_id, ids, refusal(exc, channel_id))
+        except TRANSIENT as exc:
+            return await self._retry(channel_id, rows, describe(exc))
+        except discord.HTTPException as exc:  # 400 and the like: resending will not help
+            log.error("announcement %s to %d refused: %s", ids, channel_id, exc)
+            await self.store.mark_failed(ids, f"Discord refused it: {describe(exc)}")
+            return Outcome(channel_id, tuple(ids), "failed", describe(exc))
+        await self.store.mark_delivered(ids, message.id)
+        for sub in {s.id: s for s in subs if s.publish}.values():
+            await self._crosspost(message, sub)
+        return Outcome(channel_id, tuple(ids), "delivered")
+
+    async def _crosspost(self, message: Any, sub: Subscription) -> None:
+        await self.bucket.acquire()
+        try:
+            await message.publish()
+        except CROSSPOST_ERRORS as exc:
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            await self.store.set_subscription_warning(
+                sub.id, f"Last crosspost failed ({stamp}): {describe(exc)}. The message was "
+                        "posted in the channel; following servers did not get it.")
+            return
+        if sub.warning is not None:
+            await self.store.set_subscription_warning(sub.id, None)
+
+    async def _retry(self, channel_id: int, rows: list[Delivery], error: str) -> Outcome:
+        ids = [d.id for d in rows]
+        oldest = min(_epoch(d.created_at) for d in rows)
+        if time.time() - oldest > GIVE_UP_AFTER:
+            await self.store.mark_failed(ids, f"gave up after 24 hours; last error: {error}")
+            return Outcome(channel_id, tuple(ids), "failed", error)
+        await self.store.retry_later(ids, time.time() + self._delay(rows), error)
+        return Outcome(channel_id, tuple(ids), "retry", error)
+
+    def _delay(self, rows: Sequence[Delivery]) -> float:
+        attempts = max(d.attempts for d in rows) + 1  # rows were read before this attempt
+        return backoff(attempts, self._rand, self.first_retry)
+
+    async def _pause(self, channel_id: int, ids: list[int], reason: str) -> Outcome:
+        log.info("pausing subscriptions of channel %d: %s", channel_id, reason)
+        await self.store.pause_channel(channel_id, reason)
+        await self.store.skip_deliveries(ids, reason)
+        return Outcome(channel_id, tuple(ids), "paused", reason)
+
+    # -- /alerts test ------------------------------------------------------------------------
+
+    async def send_test(self, channel: Any, show: Show, entry: Entry | None) -> discord.Message:
+        """Send a sample announcement to a channel now (no ping); raises discord.HTTPException."""
+        after = entry.fact if entry else None
+        if after is None:
+            raise ValueError("nothing to show")
+        assert entry is not None
+        sample = Change(0, entry.id, show.id, entry.kind, entry.key, entry.version, None, after,
+                        Editor(0, "seasonwatch"), entry.updated_at, None, False, None)
+        embed = render_announcement(show, sample)
+        embed.title = f"Test · {embed.title}"[:256]
+        embed.set_footer(text="seasonwatch · test announcement: this is what alerts look like")
+        await self.bucket.acquire()
+        message: discord.Message = await channel.send(embed=embed,
+                                                      allowed_mentions=discord.AllowedMentions.none())
+        return message
+
+
+def describe(exc: BaseException) -> str:
+    """A short human description of a send error."""
+    if isinstance(exc, discord.HTTPException):
+        text = f"{exc.status} {getattr(exc.response, 'reason', '') or ''}".strip()
+        if exc.code:
+            text += f" (code {exc.code}"
+            text += f": {exc.text})" if exc.text else ")"
+        return text[:300]
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def refusal(exc: discord.HTTPException, channel_id: int) -> str:
+    """Why a subscription was paused after a 403/404, and how to fix it."""
+    where = f"<#{channel_id}>"
+    if exc.code == 50001:
+        return (f"The bot cannot see {where} (Missing Access). Give it View Channel there, "
+                "then run /alerts subscribe again.")
+    if exc.code == 50013:
+        return (f"The bot lacks permissions in {where} (Missing Permissions): it needs Send "
+                "Messages and Embed Links. Grant them, then run /alerts subscribe again.")
+    if exc.code == 10003 or exc.status == 404:
+        return (f"The channel {where} no longer exists (Unknown Channel). Run /alerts "
+                "unsubscribe for it, or subscribe another channel.")
+    return (f"Discord refused the announcement in {where}: {describe(exc)}. Fix that, then run "
+            "/alerts subscribe again.")
+
+
+def _epoch(iso: str) -> float:
+    return dt.datetime.fromisoformat(iso).timestamp()

@@ -1,0 +1,257 @@
+"""/alerts: which channels of a server get announcements, for server admins (Manage Server)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.access import Access
+from bot.announcer import NEEDED, Announcer, describe
+from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
+from bot.errors import InvalidInput, UserError
+from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
+from bot.render import COLOUR, escape
+from bot.replies import NO_MENTIONS
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+MinConfidence = Literal["speculation", "rumored", "reported", "confirmed"]
+DELETED_CHANNEL = "The channel was deleted. Subscribe another channel to keep getting announcements."
+REMOVED_FROM_GUILD = ("The bot was removed from this server. Add it back, then run /alerts "
+                      "subscribe again.")
+LIST_CHARS = 3900
+
+
+def parse_topics(text: str | None) -> tuple[str, ...]:
+    """`cast, release` → ("release", "cast"); nothing given means every topic."""
+    if text is None or not text.strip():
+        return TOPICS
+    given = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [t for t in given if t not in TOPICS]
+    if unknown or not given:
+        shown = ", ".join(f"`{escape(t)[:30]}`" for t in unknown[:5])
+        raise InvalidInput("topics", f"unknown topic {shown}; use a comma-separated list of "
+                                     f"{', '.join(TOPICS)} (or leave it out for all of them).")
+    return tuple(t for t in TOPICS if t in given)
+
+
+def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
+    """Which of View Channel, Send Messages and Embed Links the bot lacks in a channel."""
+    perms = channel.permissions_for(channel.guild.me)
+    return [label for attr, label in NEEDED if not getattr(perms, attr)]
+
+
+def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int]) -> str:
+    """One subscription in /alerts list, with what to do about a paused one."""
+    topics = "all topics" if set(sub.topics) == set(TOPICS) else ", ".join(sub.topics)
+    parts = [f"<#{sub.channel_id}>", show_name, topics]
+    if sub.min_confidence != MIN_CONFIDENCES[0]:
+        parts.append(f"{sub.min_confidence} and surer")
+    if sub.role_id:
+        parts.append(f"pings <@&{sub.role_id}>")
+    if sub.publish:
+        parts.append("crossposted")
+    line = " · ".join(parts)
+    if sub.active:
+        line = f"▶️ {line}"
+    else:
+        line = f"⏸️ {line}\n  **Paused:** {sub.paused_reason}"
+    if sub.warning:
+        line += f"\n  ⚠️ {escape(sub.warning)}"
+    waiting = counts.get("pending", 0) + counts.get("sending", 0)
+    if waiting:
+        line += f"\n  {waiting} announcement(s) waiting to be sent."
+    if counts.get("failed"):
+        line += (f"\n  ❗ {counts['failed']} announcement(s) failed: Discord kept failing for "
+                 "24 hours.")
+    return line
+
+
+class Alerts(CatalogueCog):
+    """/alerts subscribe|unsubscribe|list|test and the events that pause subscriptions."""
+
+    alerts = app_commands.Group(
+        name="alerts",
+        description="Choose which channels of this server get announcements",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, store: Store, announcer: Announcer, access: Access) -> None:
+        super().__init__(store)
+        self.announcer = announcer
+        self.access = access
+
+    def _check(self, interaction: discord.Interaction[Any]) -> discord.Guild:
+        """The caller must have Manage Server here (checked on every call, not by Discord)."""
+        self.access.require_manager(interaction)
+        assert interaction.guild is not None
+        return interaction.guild
+
+    @staticmethod
+    async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    def _usable(self, guild: discord.Guild, channel: discord.TextChannel) -> None:
+        if channel.guild.id != guild.id:
+            raise InvalidInput("channel", "pick a channel of this server.")
+        if channel.type not in (discord.ChannelType.text, discord.ChannelType.news):
+            raise InvalidInput("channel", "pick a text or announcement channel.")
+        missing = missing_permissions(channel)
+        if missing:
+            raise UserError(
+                f"I can't post announcements in {channel.mention}: I lack "
+                f"{', '.join(f'**{m}**' for m in missing)} there. Grant it to my role in the "
+                "channel's settings (Permissions), then run this again."
+            )
+
+    # -- /alerts subscribe -----------------------------------------------------------------
+
+    @alerts.command(name="subscribe", description="Post announcements in a channel")
+    @app_commands.describe(
+        channel="Where announcements go (a text or announcement channel)",
+        show="Only this show (default: every show)",
+        topics="Comma-separated: status, release, cast, episodes, news, predictions (default: all)",
+        min_confidence="Only announce facts at least this sure (default: everything)",
+        mention_role="The role to ping with each announcement (nobody else is ever pinged)",
+        publish="Crosspost each announcement to servers following this announcement channel",
+    )
+    async def subscribe(self, interaction: discord.Interaction[SeasonwatchBot],
+                        channel: discord.TextChannel, show: str | None = None,
+                        topics: str | None = None, min_confidence: MinConfidence | None = None,
+                        mention_role: discord.Role | None = None, publish: bool = False) -> None:
+        guild = self._check(interaction)
+        self._usable(guild, channel)
+        chosen_show = self.show_for(show) if show else None
+        chosen_topics = parse_topics(topics)
+        if publish and not channel.is_news():
+            raise InvalidInput("publish", f"{channel.mention} is not an announcement channel, so "
+                                          "there is nothing to crosspost; leave `publish` off or "
+                                          "pick an announcement channel.")
+        notes = []
+        if mention_role is not None:
+            if mention_role.is_default():
+                raise InvalidInput("mention_role", "announcements never ping @everyone; pick a role.")
+            if mention_role.guild.id != guild.id:
+                raise InvalidInput("mention_role", "pick a role of this server.")
+            if not mention_role.mentionable and not channel.permissions_for(guild.me).mention_everyone:
+                notes.append(f"Note: {mention_role.mention} is not mentionable and I lack Mention "
+                             "Everyone, so it won't actually be pinged. Make the role "
+                             "mentionable in Server Settings → Roles.")
+        sub, created = await self.store.subscribe(
+            guild.id, channel.id, show_id=chosen_show.id if chosen_show else None,
+            topics=chosen_topics, min_confidence=min_confidence or MIN_CONFIDENCES[0],
+            role_id=mention_role.id if mention_role else None, publish=publish,
+            created_by=interaction.user.id,
+        )
+        what = f"**{escape(chosen_show.title)}**" if chosen_show else "every show"
+        verb = "Subscribed" if created else "Updated the subscription of"
+        line = subscription_line(sub, what, {})
+        await self._reply(interaction, "\n".join([f"{verb} {channel.mention} to {what}.", line, *notes]))
+
+    @subscribe.autocomplete("show")
+    async def _subscribe_show(self, interaction: discord.Interaction[Any],
+                              current: str) -> list[app_commands.Choice[str]]:
+        return await self.show_autocomplete(interaction, current)
+
+    # -- /alerts unsubscribe ---------------------------------------------------------------
+
+    @alerts.command(name="unsubscribe", description="Stop announcements in a channel")
+    @app_commands.describe(channel="The subscribed channel",
+                           show="Only this show's subscription (default: all of the channel's)")
+    async def unsubscribe(self, interaction: discord.Interaction[SeasonwatchBot],
+                          channel: discord.TextChannel, show: str | None = None) -> None:
+        guild = self._check(interaction)
+        chosen = self.show_for(show) if show else None
+        removed = await self.store.unsubscribe(guild.id, channel.id, chosen.id if chosen else None)
+        if not removed:
+            which = f" to **{escape(chosen.title)}**" if chosen else ""
+            raise UserError(f"{channel.mention} has no subscription{which}; /alerts list shows "
+                            "this server's subscriptions.")
+        what = f"its **{escape(chosen.title)}** subscription" if chosen else f"{removed} subscription(s)"
+        await self._reply(interaction, f"Removed {what} from {channel.mention}.")
+
+    @unsubscribe.autocomplete("show")
+    async def _unsubscribe_show(self, interaction: discord.Interaction[Any],
+                                current: str) -> list[app_commands.Choice[str]]:
+        return await self.show_autocomplete(interaction, current)
+
+    # -- /alerts list ------------------------------------------------------------------------
+
+    @alerts.command(name="list", description="This server's subscriptions, and why any are paused")
+    async def list_(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
+        guild = self._check(interaction)
+        subs = await self.store.subscriptions(guild.id)
+        if not subs:
+            await self._reply(interaction, "No channel of this server gets announcements yet; "
+                                           "add one with /alerts subscribe.")
+            return
+        counts = await self.store.delivery_counts(guild.id)
+        lines: list[str] = []
+        size = 0
+        for i, sub in enumerate(subs):
+            show = self.store.show(sub.show_id) if sub.show_id else None
+            name = f"**{escape(show.title)}**" if show else "every show"
+            line = subscription_line(sub, name, counts.get(sub.id, {}))
+            if size + len(line) > LIST_CHARS:
+                lines.append(f"…and {len(subs) - i} more.")
+                break
+            lines.append(line)
+            size += len(line) + 1
+        paused = sum(not s.active for s in subs)
+        embed = discord.Embed(title=f"Announcements in {escape(guild.name)}"[:256], colour=COLOUR,
+                              description="\n".join(lines))
+        footer = f"{len(subs)} subscription(s)" + (f", {paused} paused" if paused else "")
+        if paused:
+            footer += " · fix the cause, then /alerts subscribe the channel again to resume"
+        embed.set_footer(text=footer)
+        await interaction.response.send_message(embed=embed, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+
+    # -- /alerts test ------------------------------------------------------------------------
+
+    @alerts.command(name="test", description="Send a sample announcement to a channel now")
+    @app_commands.describe(channel="Where to send the sample")
+    async def test(self, interaction: discord.Interaction[SeasonwatchBot],
+                   channel: discord.TextChannel) -> None:
+        guild = self._check(interaction)
+        self._usable(guild, channel)
+        shows = self.store.shows()
+        entries = [e for s in shows for e in self.store.entries(s.id)]
+        if not entries:
+            raise UserError("There is nothing to announce yet: no show has any entry.")
+        entry = max(entries, key=lambda e: e.updated_at)
+        show = self.store.show(entry.show_id)
+        assert show is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            message = await self.announcer.send_test(channel, show, entry)
+        except discord.HTTPException as exc:
+            text = f"Discord refused the sample in {channel.mention}: {describe(exc)}."
+        else:
+            text = f"Sent a sample announcement to {channel.mention}: {message.jump_url}"
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # -- events that pause subscriptions -----------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        paused = await self.store.pause_guild(guild.id, REMOVED_FROM_GUILD)
+        if paused:
+            log.info("removed from guild %d: paused %d subscriptions", guild.id, paused)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        paused = await self.store.pause_channel(channel.id, DELETED_CHANNEL)
+        if paused:
+            log.info("channel %d deleted: paused %d subscriptions", channel.id, paused)
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    await client.add_cog(Alerts(client.store, client.announcer, client.access))

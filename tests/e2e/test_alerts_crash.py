@@ -1,0 +1,72 @@
+"""A crash in the middle of a fan-out: the bot as a subprocess, killed with SIGKILL, restarted."""
+
+import asyncio
+import re
+import time
+
+from bot.models import Editor, Fact
+from bot.store import Store
+
+CHANNELS = 300
+RATE = 25
+SHOW = "all-of-us-are-dead"
+_SEND = re.compile(r"^/channels/(\d+)/messages$")
+
+
+async def prepare(path, guild_id, channel_ids):
+    """What a running bot would have committed: 300 subscriptions and one published change."""
+    store = await Store.open(path)
+    try:
+        await store.seed_if_empty()
+        for channel_id in channel_ids:
+            await store.subscribe(guild_id, channel_id, show_id=None, created_by=1)
+        show = store.show_by_slug(SHOW)
+        fact = Fact(fields={"when": "2025-03", "note": None}, confidence="confirmed",
+                    source_name="Netflix", source_url="https://about.netflix.com/", as_of="2025-01-02")
+        await store.write(show.id, "release", "release", fact,
+                          expected_version=store.entry_version(show.id, "release", "release"),
+                          editor=Editor(1, "editor"))
+    finally:
+        await store.close()
+
+
+def busiest_second(times):
+    times = sorted(times)
+    return max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times))
+
+
+async def test_a_fanout_killed_midway_ends_with_exactly_one_message_per_channel(
+        standin, scene, bot_env, bot_process, tmp_path):
+    guild = standin.world.add_guild("Big")
+    channels = [guild.add_channel(f"c{i}") for i in range(CHANNELS)]
+    await prepare(bot_env["DATABASE_PATH"], guild.id, [c.id for c in channels])
+
+    def received():
+        return sum(1 for c in channels if standin.messages(c))
+
+    standin.faults.latency = 0.1  # so that a few sends are in flight when the process dies
+    first = await bot_process(ANNOUNCE_RATE=str(RATE))
+    deadline = time.monotonic() + 30
+    while received() < CHANNELS // 3:
+        assert time.monotonic() < deadline, first.log_text()[-3000:]
+        await asyncio.sleep(0.01)
+    await first.kill()
+    await asyncio.sleep(0.2)  # requests already on the wire still land
+    killed_at = received()
+    assert killed_at < CHANNELS, "the fan-out finished before the kill"
+
+    second = await bot_process(ANNOUNCE_RATE=str(RATE))
+    deadline = time.monotonic() + CHANNELS / RATE + 30
+    while received() < CHANNELS:
+        assert time.monotonic() < deadline, second.log_text()[-3000:]
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)  # anything extra would show up now
+
+    counts = [len(standin.messages(c)) for c in channels]
+    assert counts == [1] * CHANNELS, f"killed after {killed_at}; counts {sorted(set(counts))}"
+    sends = [r.time for r in standin.requests if r.method == "POST" and _SEND.match(r.path)]
+    print(f"killed after {killed_at} channels; {len(sends)} sends; busiest second "
+          f"{busiest_second(sends)}")
+    assert busiest_second(sends) <= RATE * 1.2
+    assert standin.rate_limited == []
+    await second.stop()

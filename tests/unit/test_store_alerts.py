@@ -1,0 +1,209 @@
+"""The store's alerts: subscriptions, and the outbox written with each change."""
+
+import dataclasses
+import time
+
+import pytest
+
+from bot.errors import InvalidInput
+from bot.models import Fact
+from tests.unit.conftest import ALICE, cast_fact
+
+GUILD, OTHER_GUILD = 1000, 2000
+
+
+def release_fact(when="2025-03", confidence="confirmed"):
+    return Fact(fields={"when": when, "note": None}, confidence=confidence, source_name="Netflix",
+                source_url="https://about.netflix.com/", as_of="2024-06-01")
+
+
+async def publish(store, show, fact=None, *, kind="cast", key="park ji-hu", silent=False):
+    fact = fact or cast_fact()
+    return await store.write(show.id, kind, key, fact,
+                             expected_version=store.entry_version(show.id, kind, key),
+                             editor=ALICE, silent=silent)
+
+
+async def channels_for(store, change):
+    return sorted(d.channel_id for d in await store.deliveries(change_id=change.id))
+
+
+async def test_a_published_change_queues_one_delivery_per_matching_subscription(store, show):
+    other = await store.add_show("other-show", "Other Show", 1)
+    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.subscribe(GUILD, 3, show_id=other.id, created_by=5)
+    change = await publish(store, show)
+    assert await channels_for(store, change) == [1, 2]
+    delivery = (await store.deliveries(change_id=change.id))[0]
+    assert delivery.state == "pending" and delivery.attempts == 0
+    assert delivery.next_attempt_at <= time.time()
+
+
+async def test_a_channel_with_a_show_and_an_all_shows_subscription_gets_one_delivery(store, show):
+    specific, _ = await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    [delivery] = await store.deliveries(change_id=(await publish(store, show)).id)
+    assert delivery.subscription_id == specific.id
+
+
+async def test_silent_writes_and_imports_queue_nothing(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    change = await publish(store, show, silent=True)
+    assert await store.deliveries(change_id=change.id) == []
+    assert not store.deliveries_queued.is_set()
+
+
+async def test_a_published_change_wakes_the_announcer_after_commit(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    assert not store.deliveries_queued.is_set()
+    await publish(store, show)
+    assert store.deliveries_queued.is_set()
+
+
+async def test_a_failing_delivery_insert_rolls_the_change_back(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store._db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON delivery BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    with pytest.raises(Exception, match="disk full"):
+        await publish(store, show)
+    assert store.entry(show.id, "cast", "park ji-hu") is None
+    assert await store.count_changes(show.id) == 0
+    assert await store.deliveries() == []
+    await store._db.execute("DROP TRIGGER refuse")
+    change = await publish(store, show)  # the store is usable again, and at version 0
+    assert change.version == 1 and await channels_for(store, change) == [1]
+
+
+async def test_topics_filter_by_entry_kind(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, topics=["release", "news"], created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, topics=["cast"], created_by=5)
+    cast = await publish(store, show)
+    release = await publish(store, show, release_fact(), kind="release", key="release")
+    assert await channels_for(store, cast) == [2]
+    assert await channels_for(store, release) == [1]
+
+
+@pytest.mark.parametrize(("confidence", "expected"), [
+    ("speculation", [1]),
+    ("rumored", [1, 2]),
+    ("reported", [1, 2, 3]),
+    ("denied", [1, 2, 3]),  # denied counts as reported
+    ("confirmed", [1, 2, 3, 4]),
+])
+async def test_min_confidence_lets_through_that_confidence_and_above(store, show, confidence,
+                                                                      expected):
+    for channel, minimum in enumerate(("speculation", "rumored", "reported", "confirmed"), 1):
+        await store.subscribe(GUILD, channel, show_id=None, min_confidence=minimum, created_by=5)
+    change = await publish(store, show, cast_fact(confidence=confidence))
+    assert await channels_for(store, change) == expected
+
+
+async def test_removing_an_entry_is_announced_at_the_removed_fact_confidence(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, min_confidence="confirmed", created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await publish(store, show, cast_fact(confidence="rumored"))
+    removal = await store.write(show.id, "cast", "park ji-hu", None, expected_version=1,
+                                editor=ALICE)
+    assert await channels_for(store, removal) == [2]
+
+
+async def test_an_archived_show_announces_nothing(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.update_show(dataclasses.replace(show, archived=True))
+    change = await publish(store, show)
+    assert await store.deliveries(change_id=change.id) == []
+
+
+async def test_paused_subscriptions_get_nothing_and_their_pending_deliveries_are_skipped(store, show):
+    first, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    earlier = await publish(store, show)
+    assert await store.pause_subscriptions([first.id], "Missing Access") == 1
+    later = await publish(store, show, cast_fact(character="Nam On-jo"))
+    assert await channels_for(store, later) == [2]
+    skipped = [d for d in await store.deliveries(change_id=earlier.id) if d.channel_id == 1]
+    assert skipped[0].state == "skipped" and "Missing Access" in skipped[0].last_error
+    [paused] = [s for s in await store.subscriptions(GUILD) if s.id == first.id]
+    assert paused.state == "paused" and paused.paused_reason == "Missing Access"
+    assert [d.channel_id for d in await store.due_deliveries(time.time() + 1)] == [2, 2]
+
+
+async def test_pausing_a_channel_or_a_guild_pauses_only_theirs(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.subscribe(OTHER_GUILD, 3, show_id=None, created_by=6)
+    assert await store.pause_channel(1, "channel deleted") == 2
+    assert await store.pause_guild(OTHER_GUILD, "bot removed") == 1
+    states = {(s.channel_id, s.show_id): s.state for s in await store.subscriptions(GUILD)}
+    assert states == {(1, None): "paused", (1, show.id): "paused", (2, None): "active"}
+    assert (await store.subscriptions(OTHER_GUILD))[0].paused_reason == "bot removed"
+
+
+async def test_subscribing_again_updates_and_resumes_the_same_subscription(store, show):
+    sub, created = await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    assert created and sub.topics == ("status", "release", "cast", "episodes", "news",
+                                      "predictions")
+    await store.pause_subscriptions([sub.id], "Missing Permissions")
+    await store.set_subscription_warning(sub.id, "crosspost failed")
+    again, created = await store.subscribe(GUILD, 1, show_id=show.id, topics=["cast", "release"],
+                                           min_confidence="reported", role_id=77, publish=True,
+                                           created_by=6)
+    assert not created and again.id == sub.id
+    assert again.topics == ("release", "cast") and again.min_confidence == "reported"
+    assert again.role_id == 77 and again.publish and again.active
+    assert again.paused_reason is None and again.warning is None
+    assert again.created_by == 5  # who first subscribed it
+    assert len(await store.subscriptions(GUILD)) == 1
+
+
+async def test_unsubscribe_removes_one_show_or_the_whole_channel(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.subscribe(GUILD, 2, show_id=show.id, created_by=5)
+    await publish(store, show)
+    assert await store.unsubscribe(OTHER_GUILD, 1) == 0  # not another server's
+    assert await store.unsubscribe(GUILD, 1, show.id) == 1
+    assert await store.unsubscribe(GUILD, 1) == 1
+    assert [s.channel_id for s in await store.subscriptions(GUILD)] == [2]
+    assert {d.channel_id for d in await store.deliveries()} == {2}
+
+
+async def test_bad_topics_and_confidence_are_refused(store, show):
+    with pytest.raises(InvalidInput, match="topics"):
+        await store.subscribe(GUILD, 1, show_id=None, topics=["gossip"], created_by=5)
+    with pytest.raises(InvalidInput, match="topics"):
+        await store.subscribe(GUILD, 1, show_id=None, topics=[], created_by=5)
+    with pytest.raises(InvalidInput, match="min_confidence"):
+        await store.subscribe(GUILD, 1, show_id=None, min_confidence="denied", created_by=5)
+
+
+async def test_attempts_batches_retries_and_recovery(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    first = await publish(store, show)
+    second = await publish(store, show, cast_fact(character="Nam On-jo"))
+    due = await store.due_deliveries(time.time())
+    ids = [d.id for d in due]
+    assert len(ids) == 2
+    assert await store.start_attempt(ids, 100.0) == ids
+    assert await store.start_attempt(ids, 100.0) == []  # already claimed
+    assert await store.due_deliveries(time.time()) == []
+    in_flight = await store.batch_deliveries(min(ids))
+    assert [(d.state, d.attempts, d.last_attempt_at) for d in in_flight] == [("sending", 1, 100.0)] * 2
+    await store.retry_later(ids, time.time() + 60, "503 Service Unavailable")
+    assert await store.due_deliveries(time.time()) == []
+    assert await store.next_delivery_time() == pytest.approx(time.time() + 60, abs=2)
+    await store.start_attempt(ids, 200.0)
+    assert await store.resume_in_flight(time.time()) == 2  # as after a crash
+    assert [d.attempts for d in await store.due_deliveries(time.time())] == [2, 2]
+    await store.mark_delivered(ids[:1], 555)
+    await store.mark_failed(ids[1:], "gave up")
+    [done] = await store.deliveries(change_id=first.id)
+    [failed] = await store.deliveries(change_id=second.id)
+    assert (done.state, done.message_id) == ("delivered", 555)
+    assert (failed.state, failed.last_error) == ("failed", "gave up")
+    assert await store.next_delivery_time() is None
+    counts = await store.delivery_counts(GUILD)
+    assert list(counts.values()) == [{"delivered": 1, "failed": 1}]
