@@ -19,6 +19,9 @@ _DELIVERY = re.compile(r"\bdelivery (\d+)\b")
 # The field that says what an entry is about, shown with the confidence on each side.
 _MAIN_FIELD = {"status": "when", "release": "when", "cast": "character", "episodes": "count",
                "news": "headline"}
+# What the main field reads when it is not known.
+_UNKNOWN = {"status": "date unknown", "release": "date unknown", "cast": "in the cast",
+            "episodes": "count unknown"}
 # Fields that name the entry rather than describe it.
 _NAMING_FIELD = {"status": "stage", "cast": "person"}
 
@@ -62,7 +65,9 @@ def change_lines(show: Show, change: Change) -> list[str]:
     label = _main_label(show, change)
 
     def side(fact: Fact) -> str:
-        return f"{_value(main, fact.fields.get(main))} ({fact.confidence})"
+        value = fact.fields.get(main)
+        shown = _value(main, value) if value not in (None, "") else _UNKNOWN.get(change.kind, "—")
+        return f"{shown} ({fact.confidence})"
 
     if after is None:
         assert before is not None

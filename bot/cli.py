@@ -1,4 +1,4 @@
-"""The `seasonwatch` command line: run, db upgrade, import, export, backup, sandbox."""
+"""The `seasonwatch` command line: run, start, db upgrade, import, export, backup, sandbox."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seasonwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (needs DISCORD_TOKEN)")
+    sub.add_parser("start", help="run the bot if DISCORD_TOKEN is set, else the sandbox")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
     imp = sub.add_parser("import", help="merge a catalogue JSON file (all or nothing)")
@@ -96,10 +97,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             )
         asyncio.run(run(settings))
         return 0
-    if args.command == "sandbox":
+    if args.command == "start" and settings.token:
+        args.command = "run"
+        return _dispatch(args, settings)
+    if args.command in ("sandbox", "start"):
         from bot.sandbox import main as sandbox_main
 
-        return sandbox_main(settings, db=args.db, script=args.script)
+        if args.command == "start":
+            print("DISCORD_TOKEN is not set: starting the sandbox (a local stand-in for Discord).",
+                  file=sys.stderr)
+        return sandbox_main(settings, db=getattr(args, "db", None), script=getattr(args, "script", None))
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
     actions: dict[str, Callable[[Store], Awaitable[int]]] = {
