@@ -1,4 +1,4 @@
-"""The announcement embed: one change to one entry, each field from old to new."""
+"""The announcement embeds: one change to one entry, each field old to new; prediction events."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.facts import render_window
-from bot.models import KIND_FIELDS, Change, Fact, Show
+from bot.models import KIND_FIELDS, Change, Fact, PredictionEvent, Show
 from bot.render import BADGES, COLOUR, entry_label, escape, link, stage_label
 
 VALUE_CHARS = 200  # one field value in a change line
@@ -131,3 +131,57 @@ def render_announcement(show: Show, change: Change, delivery_id: int | None = No
     embed.timestamp = created
     embed.set_footer(text=delivery_footer(delivery_id, change))
     return embed
+
+
+# -- predictions -----------------------------------------------------------------------------
+
+def prediction_footer(delivery_id: int | None, event: PredictionEvent) -> str:
+    """The footer of a prediction announcement; carries the delivery id like a change's."""
+    text = f"seasonwatch · question #{event.prediction.id}"
+    return text if delivery_id is None else f"{text} · delivery {delivery_id}"
+
+
+def answer_text(kind: str, answer: str) -> str:
+    """An answer as read: dates in words, the rest escaped."""
+    return render_window(answer) if kind == "date" else escape(answer)
+
+
+def render_prediction_event(show: Show, event: PredictionEvent,
+                            delivery_id: int | None = None) -> discord.Embed:
+    """A question opened (question, kind, choices, closing) or resolved (answer and top 3)."""
+    question = event.prediction
+    if event.kind == "opened":
+        title = f"{escape(show.title)} season {show.season} · New prediction #{question.id}"
+        lines = [f"**{escape(question.question)}**", ""]
+        if question.kind == "choice":
+            lines.append("Pick one of: " + ", ".join(escape(c) for c in question.choices))
+        else:
+            lines.append({"date": "Guess a date (YYYY-MM-DD).",
+                          "number": "Guess a whole number."}[question.kind])
+        lines.append(f"Closes {_closes(question.closes_at)}. Guess with `/predict make`.")
+    else:
+        title = f"{escape(show.title)} season {show.season} · Prediction #{question.id} resolved"
+        if event.correction:
+            title = f"Correction · {title}"
+        assert event.answer is not None
+        lines = [f"**{escape(question.question)}**", "",
+                 f"Answer: **{answer_text(question.kind, event.answer)}**"]
+        if event.top:
+            lines.append("Closest:")
+            for place, (name, answer, points) in enumerate(event.top, start=1):
+                lines.append(f"{place}. {escape(name)}: {answer_text(question.kind, answer)} "
+                             f"({points} points)")
+        lines.append(f"{event.guesses} guess{'es' if event.guesses != 1 else ''} scored. "
+                     "`/predict leaderboard` has the standings.")
+    embed = discord.Embed(title=title[:256], colour=COLOUR,
+                          description="\n".join(lines)[:DESCRIPTION_CHARS])
+    created = dt.datetime.fromisoformat(event.created_at)
+    embed.timestamp = created
+    embed.set_footer(text=prediction_footer(delivery_id, event))
+    return embed
+
+
+def _closes(closes_at: str | None) -> str:
+    if closes_at is None:
+        return "when the answer is known"
+    return discord.utils.format_dt(dt.datetime.fromisoformat(closes_at), "f")

@@ -25,8 +25,8 @@ from typing import Any, Protocol
 import aiohttp
 import discord
 
-from bot.announcements import delivery_ids, render_announcement
-from bot.models import Change, Delivery, Editor, Entry, Show, Subscription
+from bot.announcements import delivery_ids, render_announcement, render_prediction_event
+from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,11 @@ def backoff(attempt: int, rand: Callable[[], float] = random.random,
 
 
 class TokenBucket:
-    """Paces sends: a bucket holding at most one token, refilled at `rate` per second.
+    """Paces sends at `rate` per second against a fixed timetable.
 
-    It starts with one token and cannot store more, so it never bursts; on top of that it
-    remembers the last `rate` sends and never lets one more into the same second, so no
-    one-second window ever holds more than `rate` sends, whatever the timer jitter.
+    Each send gets the next slot, 1/rate after the previous slot (or now, after a pause), so a
+    late wake-up does not push every later send back; it remembers the last `rate` sends and
+    never lets one more into the same second, so no one-second window holds more than `rate`.
     """
 
     def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
@@ -86,26 +86,25 @@ class TokenBucket:
         self.rate = rate
         self._clock = clock
         self._sleep = sleep
-        self._tokens = 1.0
-        self._last = clock()
+        self._next = clock()
         self._recent: collections.deque[float] = collections.deque(maxlen=max(1, int(rate)))
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
-        """Wait for a token; the caller then makes one request."""
+        """Wait for this send's slot; the caller then makes one request."""
         async with self._lock:
             while True:
                 now = self._clock()
-                self._tokens = min(1.0, self._tokens + (now - self._last) * self.rate)
-                self._last = now
-                wait = (1.0 - self._tokens) / self.rate if self._tokens < 1.0 else 0.0
+                slot = self._next
                 if len(self._recent) == self._recent.maxlen:
-                    wait = max(wait, self._recent[0] + 1.001 - now)
-                if wait <= 0:
-                    self._tokens -= 1.0
+                    slot = max(slot, self._recent[0] + 1.001)
+                if slot <= now:
+                    # A slightly late send keeps the timetable; a long-idle one restarts it,
+                    # allowing at most one early slot rather than a burst of missed ones.
+                    self._next = max(slot, now - 0.5 / self.rate) + 1.0 / self.rate
                     self._recent.append(now)
                     return
-                await self._sleep(wait)
+                await self._sleep(slot - now)
 
 
 @dataclass(frozen=True)
@@ -135,6 +134,7 @@ class Announcer:
         self._workers: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
         self._changes: collections.OrderedDict[int, Change] = collections.OrderedDict()
+        self._events: collections.OrderedDict[int, PredictionEvent] = collections.OrderedDict()
         self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
         self.idle = asyncio.Event()  # set whenever nothing is due and nothing is in flight
 
@@ -273,17 +273,36 @@ class Announcer:
         out: list[tuple[Delivery, discord.Embed]] = []
         size = 0
         for delivery in rows:
-            change = await self._change(delivery.change_id)
-            show = self.store.show(change.show_id) if change else None
-            if change is None or show is None:
+            embed = await self._embed(delivery)
+            if embed is None:
                 await self.store.mark_failed([delivery.id], "the change or its show is gone")
                 continue
-            embed = render_announcement(show, change, delivery.id)
             if fresh and out and (len(out) >= MAX_EMBEDS or size + len(embed) > MAX_EMBED_CHARS):
                 break
             out.append((delivery, embed))
             size += len(embed)
         return out
+
+    async def _embed(self, delivery: Delivery) -> discord.Embed | None:
+        """The embed of one delivery: a change's announcement or a prediction event's."""
+        if delivery.event_id is not None:
+            event = await self._event(delivery.event_id)
+            show = self.store.show(event.prediction.show_id) if event else None
+            return render_prediction_event(show, event, delivery.id) if event and show else None
+        change = await self._change(delivery.change_id) if delivery.change_id is not None else None
+        show = self.store.show(change.show_id) if change else None
+        return render_announcement(show, change, delivery.id) if change and show else None
+
+    async def _event(self, event_id: int) -> PredictionEvent | None:
+        event = self._events.get(event_id)
+        if event is None:
+            event = await self.store.prediction_event(event_id)
+            if event is None:
+                return None
+            self._events[event_id] = event
+            if len(self._events) > CHANGE_CACHE:
+                self._events.popitem(last=False)
+        return event
 
     async def _change(self, change_id: int) -> Change | None:
         change = self._changes.get(change_id)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserError
-from bot.models import Show
+from bot.models import Entry, Show
 from bot.render import entry_label
-from bot.search import MAX_CHOICES, entry_names, rank, resolve_show, show_names
+from bot.search import (
+    MAX_CHOICES,
+    SearchIndex,
+    entry_names,
+    prefold,
+    rank,
+    rank_folded,
+    resolve_show,
+    show_names,
+)
 from bot.store import Store
+
+T = TypeVar("T")
+MEMO_SIZE = 4096
 
 
 class CatalogueCog(commands.Cog):
@@ -20,6 +33,34 @@ class CatalogueCog(commands.Cog):
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._memo: dict[tuple[int, str], tuple[int, Any]] = {}
+
+    def memo(self, show_id: int, name: str, build: Callable[[], T]) -> T:
+        """`build()`, remembered until the show's entries next change."""
+        revision = self.store.revision(show_id)
+        hit = self._memo.get((show_id, name))
+        if hit is not None and hit[0] == revision:
+            return cast(T, hit[1])
+        return self._remember(show_id, name, revision, build())
+
+    async def memo_async(self, show_id: int, name: str, build: Callable[[], Awaitable[T]]) -> T:
+        """`await build()`, remembered until the show's entries next change."""
+        revision = self.store.revision(show_id)
+        hit = self._memo.get((show_id, name))
+        if hit is not None and hit[0] == revision:
+            return cast(T, hit[1])
+        return self._remember(show_id, name, revision, await build())
+
+    def _remember(self, show_id: int, name: str, revision: int, value: T) -> T:
+        if len(self._memo) >= MEMO_SIZE:  # stale revisions pile up otherwise; rebuilding is cheap
+            self._memo.clear()
+        self._memo[(show_id, name)] = (revision, value)
+        return value
+
+    def cast_names(self, show_id: int) -> SearchIndex[Entry]:
+        """Each cast entry with its name folded for search (see `search.prefold`)."""
+        return self.memo(show_id, "cast-names", lambda: prefold(
+            (e, (str(e.fact.fields["person"]),)) for e in self.store.entries(show_id, "cast")))
 
     def show_for(self, typed: str | None) -> Show:
         """The show an option names, or the only tracked one."""
@@ -43,8 +84,10 @@ class CatalogueCog(commands.Cog):
         show = self._show_in(interaction)
         if show is None:
             return []
-        cast = self.store.entries(show.id, "cast")
-        found = rank(current, ((e, [str(e.fact.fields["person"])]) for e in cast)) if current else cast
+        if current:
+            found = rank_folded(current, self.cast_names(show.id))
+        else:
+            found = list(self.store.entries(show.id, "cast")[:MAX_CHOICES])
         names = [str(e.fact.fields["person"])[:100] for e in found[:MAX_CHOICES]]
         return [app_commands.Choice(name=n, value=n) for n in names]
 
@@ -54,7 +97,12 @@ class CatalogueCog(commands.Cog):
         if show is None:
             return []
         entries = self.store.entries(show.id)
-        found = rank(current, ((e, entry_names(e, show)) for e in entries)) if current else entries
+        if current:
+            named = self.memo(show.id, "entry-names",
+                              lambda: prefold((e, entry_names(e, show)) for e in entries))
+            found = rank_folded(current, named)
+        else:
+            found = list(entries[:MAX_CHOICES])
         return [app_commands.Choice(name=entry_label(e.kind, e.fact.fields, show)[:100], value=str(e.id))
                 for e in found[:MAX_CHOICES]]
 

@@ -159,10 +159,10 @@ class Subscription:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One announcement of one change to one subscribed channel, and how sending it went."""
+    """One announcement of one change (or prediction event) to one channel, and how sending went."""
 
     id: int
-    change_id: int
+    change_id: int | None  # exactly one of change_id and event_id is set
     subscription_id: int
     channel_id: int
     state: str  # pending, sending, delivered, failed, skipped
@@ -172,4 +172,73 @@ class Delivery:
     last_attempt_at: float | None
     message_id: int | None
     last_error: str | None
+    created_at: str
+    event_id: int | None = None
+
+
+# -- predictions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """An open question about a show that fans guess at, and its resolution."""
+
+    id: int
+    show_id: int
+    question: str
+    kind: str  # date, number, choice
+    choices: tuple[str, ...]
+    closes_at: str | None
+    entry_id: int | None  # closes when this entry becomes confirmed
+    state: str  # open, closed, resolved
+    closed_at: str | None
+    answer: str | None
+    opened_by: Editor
+    resolved_by: int | None
+    resolved_at: str | None
+    created_at: str
+
+    @property
+    def open(self) -> bool:
+        """Whether guesses are still taken."""
+        return self.state == "open"
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One person's answer to one question, where they made it, and its points once resolved."""
+
+    id: int
+    prediction_id: int
+    user_id: int
+    user_name: str
+    guild_id: int | None  # None: made in DMs
+    answer: str
+    guessed_at: str
+    points: int | None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One person on a leaderboard: their rank, total points and how many questions counted."""
+
+    rank: int
+    user_id: int
+    user_name: str
+    points: int
+    questions: int
+
+
+@dataclass(frozen=True)
+class PredictionEvent:
+    """A question opened or (re)resolved: what an announcement under `predictions` shows."""
+
+    id: int
+    prediction: Prediction
+    kind: str  # opened, resolved
+    answer: str | None
+    top: tuple[tuple[str, str, int], ...]  # resolved: (name, answer, points), best first
+    guesses: int
+    correction: bool
+    editor: Editor
     created_at: str

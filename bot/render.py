@@ -6,13 +6,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import discord
 
 from bot.facts import render_window, window_start
 from bot.models import STAGES, Change, Entry, Fact, Show
+from bot.predictions import SCORING_RULES
+
+T = TypeVar("T")
 
 BADGES = {
     "confirmed": "✅ confirmed",
@@ -23,8 +26,10 @@ BADGES = {
 }
 LEGEND = " · ".join(BADGES.values())
 COLOUR = discord.Colour(0x8B1E3F)
-PAGE_ITEMS = 10
-PAGE_CHARS = 3500  # of a description's 4,096: leaves room for a title and footer under 6,000
+# A page holds a fixed number of items and each line is capped, so a page never passes the
+# description's 4,096 characters and only the page shown is rendered.
+CAST_PAGE, CAST_LINE = 10, 390
+NEWS_PAGE, NEWS_LINE = 8, 490
 EMBED_TOTAL = 6000
 STAGE_LABELS = {
     "announced": "Announced",
@@ -36,13 +41,14 @@ STAGE_LABELS = {
     "released": "Released",
     "cancelled": "Cancelled",
 }
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]<#])")
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]<])")
+_HEADING = re.compile(r"^(-?#)", re.MULTILINE)  # headings and subtext only start a line
 _LINK = re.compile(r"\[([^\]]*)\]\(<[^>]*>\)")
 
 
 def escape(text: str) -> str:
     """User text made inert: no markdown, no links, no mentions."""
-    text = _MARKDOWN.sub(r"\\\1", text).replace("://", ":\u200b//")
+    text = _HEADING.sub(r"\\\1", _MARKDOWN.sub(r"\\\1", text)).replace("://", ":\u200b//")
     return discord.utils.escape_mentions(text)
 
 
@@ -59,10 +65,10 @@ def stage_label(stage: str, show: Show) -> str:
     return STAGE_LABELS.get(stage, stage)
 
 
-def source(fact: Fact) -> str:
+def source(fact: Fact, *, with_link: bool = True) -> str:
     """`📰 reported · [Outlet](url)`."""
     name = fact.source_name or urlsplit(fact.source_url).hostname or "source"
-    return f"{BADGES[fact.confidence]} · {link(name, fact.source_url)}"
+    return f"{BADGES[fact.confidence]} · {link(name, fact.source_url) if with_link else escape(name)}"
 
 
 def timestamp(iso: str, style: Any = "R") -> str:
@@ -107,20 +113,18 @@ class Page:
     count: int
 
 
-def paginate(lines: Sequence[str], number: int, *, items: int = PAGE_ITEMS,
-             chars: int = PAGE_CHARS) -> Page:
-    """Page `number` (clamped) of `lines`, packed by count and by characters."""
-    pages: list[list[str]] = [[]]
-    size = 0
-    for line in lines:
-        line = line if len(line) <= chars else line[: chars - 1] + "…"
-        if pages[-1] and (len(pages[-1]) >= items or size + len(line) + 1 > chars):
-            pages.append([])
-            size = 0
-        pages[-1].append(line)
-        size += len(line) + 1
-    number = max(0, min(number, len(pages) - 1))
-    return Page(tuple(pages[number]), number, len(pages))
+def paginate(items: Sequence[T], number: int, per_page: int) -> tuple[Sequence[T], int, int]:
+    """The items of page `number` (clamped), that page's number, and how many pages there are."""
+    count = max(1, -(-len(items) // per_page))
+    number = max(0, min(number, count - 1))
+    return items[number * per_page:(number + 1) * per_page], number, count
+
+
+def capped(full: str, short: str, limit: int) -> str:
+    """`full` if it fits in `limit` characters, else `short` (without links), cut to fit."""
+    if len(full) <= limit:
+        return full
+    return short if len(short) <= limit else short[: limit - 1] + "…"
 
 
 def paged_embed(title: str, show: Show, page: Page, empty: str) -> discord.Embed:
@@ -166,23 +170,22 @@ def _status_value(fact: Fact, what: str | None) -> str:
     return "\n".join(parts)[:1024]
 
 
-def status_embed(show: Show, entries: Sequence[Entry]) -> discord.Embed:
+def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
+                 last_change: str | None) -> discord.Embed:
     """The /status card: the production path, the release window, the last change."""
-    statuses = {e.key: e for e in entries if e.kind == "status"}
-    release = next((e for e in entries if e.kind == "release"), None)
-    now = current_stage(statuses.values())
+    by_stage = {e.key: e for e in statuses}
+    now = current_stage(statuses)
     embed = base_embed(f"{show.title} season {show.season}: where it stands", show)
-    lines = [_progress(show, statuses, now), ""]
+    lines = [_progress(show, by_stage, now), ""]
     if now:
         lines.append(f"**Now: {stage_label(now.key, show)}** ({BADGES[now.fact.confidence]})")
     else:
         lines.append("**Now:** nothing confirmed or reported yet.")
-    if entries:
-        latest = max(entries, key=lambda e: e.updated_at)
-        lines.append(f"Last change {timestamp(latest.updated_at)}")
+    if last_change:
+        lines.append(f"Last change {timestamp(last_change)}")
     embed.description = "\n".join(lines)
     for stage in STAGES:
-        entry = statuses.get(stage)
+        entry = by_stage.get(stage)
         if entry:
             embed.add_field(name=stage_label(stage, show),
                             value=_status_value(entry.fact, entry.fact.fields.get("when")),
@@ -212,14 +215,14 @@ def cast_matches(entry: Entry, which: str) -> bool:
     }.get(which, True)
 
 
-def cast_line(entry: Entry) -> str:
+def cast_line(entry: Entry, *, with_link: bool = True) -> str:
     """`**Park Ji-hu** as Nam On-jo · main · returning · 📰 reported · [source](…)`."""
     fields = entry.fact.fields
     text = f"**{escape(fields['person'])}**"
     if fields.get("character"):
         text += f" as {escape(fields['character'])}"
     extras = [str(fields[k]) for k in ("billing", "state") if fields.get(k)]
-    return " · ".join([text, *extras, source(entry.fact)])
+    return " · ".join([text, *extras, source(entry.fact, with_link=with_link)])
 
 
 def _billing_order(entry: Entry) -> tuple[int, str]:
@@ -227,10 +230,16 @@ def _billing_order(entry: Entry) -> tuple[int, str]:
     return order.get(str(entry.fact.fields.get("billing")), 3), entry.key
 
 
-def cast_page(show: Show, entries: Sequence[Entry], which: str, number: int) -> tuple[discord.Embed, Page]:
-    """One page of the /cast list under a filter."""
-    cast = sorted((e for e in entries if e.kind == "cast" and cast_matches(e, which)), key=_billing_order)
-    page = paginate([cast_line(e) for e in cast], number)
+def cast_list(entries: Iterable[Entry], which: str) -> list[Entry]:
+    """The cast entries passing a filter, main cast first."""
+    return sorted((e for e in entries if e.kind == "cast" and cast_matches(e, which)), key=_billing_order)
+
+
+def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int) -> tuple[discord.Embed, Page]:
+    """One page of a /cast list (already filtered and ordered by `cast_list`)."""
+    shown, number, count = paginate(cast, number, CAST_PAGE)
+    lines = tuple(capped(cast_line(e), cast_line(e, with_link=False), CAST_LINE) for e in shown)
+    page = Page(lines, number, count)
     title = f"{show.title} season {show.season}: cast" + ("" if which == "all" else f" ({which})")
     empty = "No cast known yet." if which == "all" else f"No cast entries are {which} yet."
     return paged_embed(title, show, page, empty), page
@@ -282,18 +291,25 @@ def news_date(entry: Entry) -> str:
     return str(entry.fact.fields.get("published") or entry.fact.as_of)
 
 
-def news_line(entry: Entry) -> str:
+def news_line(entry: Entry, *, with_link: bool = True) -> str:
     """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`."""
     fields = entry.fact.fields
-    return f"{date_text(news_date(entry))} · {link(fields['headline'], fields['url'])} · {source(entry.fact)}"
+    headline = link(fields["headline"], fields["url"]) if with_link else escape(fields["headline"])
+    return f"{date_text(news_date(entry))} · {headline} · {source(entry.fact, with_link=with_link)}"
 
 
-def news_page(show: Show, entries: Sequence[Entry], confidence: str | None,
-              number: int) -> tuple[discord.Embed, Page]:
-    """One page of the news timeline, newest first."""
+def news_list(entries: Iterable[Entry], confidence: str | None) -> list[Entry]:
+    """News entries of a confidence (or all), newest first."""
     news = [e for e in entries if e.kind == "news" and confidence in (None, e.fact.confidence)]
-    news.sort(key=lambda e: (news_date(e), e.id), reverse=True)
-    page = paginate([news_line(e) for e in news], number, items=8)
+    return sorted(news, key=lambda e: (news_date(e), e.id), reverse=True)
+
+
+def news_page(show: Show, news: Sequence[Entry], confidence: str | None,
+              number: int) -> tuple[discord.Embed, Page]:
+    """One page of the news timeline (already ordered by `news_list`)."""
+    shown, number, count = paginate(news, number, NEWS_PAGE)
+    lines = tuple(capped(news_line(e), news_line(e, with_link=False), NEWS_LINE) for e in shown)
+    page = Page(lines, number, count)
     title = f"{show.title} season {show.season}: news" + (f" ({confidence})" if confidence else "")
     empty = "No news yet." if confidence is None else f"No {confidence} news yet."
     return paged_embed(title, show, page, empty), page
@@ -380,6 +396,8 @@ def about_embed(shows: list[Show], version: str) -> discord.Embed:
                "change, who made it and what it replaced."),
         inline=False,
     )
+    embed.add_field(name="Predictions", value=f"`/predict`: guess, then get scored. {SCORING_RULES}",
+                    inline=False)
     embed.add_field(name="Tracked", value=tracked[:1024], inline=False)
     embed.set_footer(text=f"seasonwatch {version}")
     return embed

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from bot.errors import UnknownShow, UserError
 from bot.models import Entry, Show
@@ -15,8 +18,9 @@ T = TypeVar("T")
 MAX_CHOICES = 25
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Text reduced for matching: accents, case, spaces and punctuation removed."""
+    """Text reduced for matching: accents, case, spaces and punctuation removed (memoised)."""
     decomposed = unicodedata.normalize("NFKD", text)
     kept = (c for c in decomposed if unicodedata.category(c)[0] in "LN")
     return "".join(kept).casefold()
@@ -27,23 +31,59 @@ def show_names(show: Show) -> list[str]:
     return [show.title, show.slug, *(n for n in (show.original_title,) if n), *show.aliases]
 
 
+@dataclass(frozen=True)
+class SearchIndex(Generic[T]):
+    """Items and their folded names laid end to end, so one `str.find` scans them all."""
+
+    items: tuple[T, ...]
+    owners: tuple[int, ...]  # for each name, the index of its item
+    names: tuple[str, ...]
+    starts: tuple[int, ...]  # where each name begins in `text`
+    text: str
+
+    def by_name(self) -> dict[str, T]:
+        """Each folded name's item, for exact look-ups."""
+        found: dict[str, T] = {}
+        for owner, name in zip(self.owners, self.names, strict=True):
+            found.setdefault(name, self.items[owner])
+        return found
+
+
+def prefold(named: Iterable[tuple[T, Sequence[str]]]) -> SearchIndex[T]:
+    """An index of items by their names, folded once, for searching many times."""
+    items, owners, names, starts = [], [], [], []
+    offset = 0
+    for i, (item, item_names) in enumerate(named):
+        items.append(item)
+        for name in item_names:
+            folded = fold(name)
+            owners.append(i)
+            names.append(folded)
+            starts.append(offset)
+            offset += len(folded) + 1  # a newline between names, which no folded query contains
+    return SearchIndex(tuple(items), tuple(owners), tuple(names), tuple(starts), "\n".join(names))
+
+
 def rank(query: str, named: Iterable[tuple[T, Sequence[str]]], limit: int = MAX_CHOICES) -> list[T]:
-    """Items whose names contain the query (prefix matches first), at most `limit`."""
+    """Items whose names contain the query: exact matches, then prefixes, then the rest."""
+    return rank_folded(query, prefold(named), limit)
+
+
+def rank_folded(query: str, index: SearchIndex[T], limit: int = MAX_CHOICES) -> list[T]:
+    """`rank` over an index built by `prefold`."""
     wanted = fold(query)
-    scored = []
-    for order, (item, names) in enumerate(named):
-        folded = [fold(n) for n in names]
-        if any(f == wanted for f in folded):
-            score = 0
-        elif any(f.startswith(wanted) for f in folded):
-            score = 1
-        elif any(wanted in f for f in folded):
-            score = 2
-        else:
-            continue
-        scored.append((score, order, item))
-    scored.sort(key=lambda s: (s[0], s[1]))
-    return [item for _, _, item in scored[:limit]]
+    if not wanted:
+        return list(index.items[:limit])
+    tiers: dict[int, int] = {}
+    position = index.text.find(wanted)
+    while position != -1:
+        n = bisect.bisect_right(index.starts, position) - 1
+        name, owner = index.names[n], index.owners[n]
+        tier = 0 if name == wanted else 1 if position == index.starts[n] else 2
+        tiers[owner] = min(tier, tiers.get(owner, 3))
+        position = index.text.find(wanted, index.starts[n] + len(name))
+    ranked = sorted(tiers, key=lambda i: (tiers[i], i))
+    return [index.items[i] for i in ranked[:limit]]
 
 
 def closest(query: str, names: Iterable[str], n: int = 3) -> list[str]:
@@ -81,16 +121,14 @@ def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]
     raise UnknownShow(_suggest("a show called", typed, (s.title for s in shows)))
 
 
-def resolve_person(entries: Sequence[Entry], typed: str) -> Entry:
-    """The cast entry for a person, matched without regard to case, accents or spacing."""
-    cast = [e for e in entries if e.kind == "cast"]
-    named = [(e, [str(e.fact.fields["person"])]) for e in cast]
-    found = rank(typed, named, limit=2)
+def resolve_person(cast: SearchIndex[Entry], typed: str) -> Entry:
+    """The cast entry for a person, from a `prefold`ed index; case, accents and spacing ignored."""
+    found = rank_folded(typed, cast, limit=2)
     exact = [e for e in found if fold(str(e.fact.fields["person"])) == fold(typed)]
     if exact or len(found) == 1:
         return (exact or found)[0]
-    raise UserError(_suggest("anyone called", typed, (str(e.fact.fields["person"]) for e in cast))
-                    + " `/cast` lists everyone known.")
+    names = (str(entry.fact.fields["person"]) for entry in cast.items)
+    raise UserError(_suggest("anyone called", typed, names) + " `/cast` lists everyone known.")
 
 
 def entry_names(entry: Entry, show: Show) -> list[str]:

@@ -14,12 +14,12 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -35,11 +35,17 @@ from bot.models import (
     Editor,
     Entry,
     Fact,
+    Guess,
+    Prediction,
+    PredictionEvent,
     Show,
+    Standing,
     Subscription,
 )
+from bot.predictions import PREDICTION_KINDS, parse_answer, score
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXPORT_FORMAT = 1
 SEED_FILE = "all-of-us-are-dead.json"
@@ -124,8 +130,30 @@ def _change(row: sqlite3.Row) -> Change:
     )
 
 
+def _prediction(row: sqlite3.Row) -> Prediction:
+    return Prediction(
+        id=row["id"], show_id=row["show_id"], question=row["question"], kind=row["kind"],
+        choices=tuple(json.loads(row["choices"])), closes_at=row["closes_at"],
+        entry_id=row["entry_id"], state=row["state"], closed_at=row["closed_at"],
+        answer=row["answer"], opened_by=Editor(row["opened_by"], row["opened_by_name"]),
+        resolved_by=row["resolved_by"], resolved_at=row["resolved_at"], created_at=row["created_at"],
+    )
+
+
+def _guess(row: sqlite3.Row) -> Guess:
+    return Guess(
+        id=row["id"], prediction_id=row["prediction_id"], user_id=row["user_id"],
+        user_name=row["user_name"], guild_id=row["guild_id"], answer=row["answer"],
+        guessed_at=row["guessed_at"], points=row["points"],
+    )
+
+
 _CHANGE_SELECT = (
     "SELECT c.*, e.show_id, e.kind, e.key FROM change c JOIN entry e ON e.id = c.entry_id"
+)
+# CROSS JOIN keeps `change` the outer loop, so "newest first" walks its primary key.
+_CHANGE_SELECT_NEWEST = (
+    "SELECT c.*, e.show_id, e.kind, e.key FROM change c CROSS JOIN entry e ON e.id = c.entry_id"
 )
 
 
@@ -140,8 +168,17 @@ class Store:
         # show id -> (kind, key) -> entry; removed entries are kept with their version only.
         self._entries: dict[int, dict[tuple[str, str], Entry]] = {}
         self._versions: dict[tuple[int, str, str], int] = {}
+        self._by_id: dict[int, Entry] = {}
+        # Per show: a revision bumped by every write (callers key their caches on it), the
+        # number of changes, the time of the latest one, and sorted entry lists built on demand.
+        self._revision: dict[int, int] = {}
+        self._change_counts: dict[int, int] = {}
+        self._last_change: dict[int, str] = {}
+        self._sorted: dict[tuple[int, str | None], tuple[Entry, ...]] = {}
         # Set after a commit that may have queued deliveries; the announcer waits on it.
         self.deliveries_queued = asyncio.Event()
+        # What time it is for predictions' closing times (tests move it forward).
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
     # -- opening, closing, migrating -------------------------------------------------------
 
@@ -156,6 +193,8 @@ class Store:
             for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
                            "busy_timeout=5000"):
                 await db.execute(f"PRAGMA {pragma}")
+            # Resolving scores every guess in one UPDATE, by the rules in bot.predictions.
+            await db.create_function("prediction_score", 3, score, deterministic=True)
             await store._check_version()
             if upgrade:
                 await store.upgrade()
@@ -217,9 +256,9 @@ class Store:
         log.info("applied migration %s", migration.name)
 
     async def _load(self) -> None:
-        self._shows.clear()
-        self._entries.clear()
-        self._versions.clear()
+        for cache in (self._shows, self._entries, self._versions, self._by_id, self._revision,
+                      self._change_counts, self._last_change, self._sorted):
+            cache.clear()
         async with self._db.execute("SELECT * FROM show") as cursor:
             for row in await cursor.fetchall():
                 show = _show(row)
@@ -229,6 +268,12 @@ class Store:
             for row in await cursor.fetchall():
                 self._remember(row["id"], row["show_id"], row["kind"], row["key"],
                                row["version"], _fact(row["data"]), row["updated_at"])
+        sql = ("SELECT e.show_id, COUNT(*), MAX(c.created_at) FROM change c "
+               "JOIN entry e ON e.id = c.entry_id GROUP BY e.show_id")
+        async with self._db.execute(sql) as cursor:
+            for show_id, count, latest in await cursor.fetchall():
+                self._change_counts[show_id] = count
+                self._last_change[show_id] = latest
 
     def _remember(self, entry_id: int, show_id: int, kind: str, key: str, version: int,
                   fact: Fact | None, updated_at: str) -> None:
@@ -236,8 +281,17 @@ class Store:
         entries = self._entries.setdefault(show_id, {})
         if fact is None:
             entries.pop((kind, key), None)
+            self._by_id.pop(entry_id, None)
         else:
-            entries[(kind, key)] = Entry(entry_id, show_id, kind, key, version, fact, updated_at)
+            entry = Entry(entry_id, show_id, kind, key, version, fact, updated_at)
+            entries[(kind, key)] = self._by_id[entry_id] = entry
+        self._revision[show_id] = self._revision.get(show_id, 0) + 1
+        for cached in [k for k in self._sorted if k[0] == show_id]:
+            del self._sorted[cached]
+
+    def _count_change(self, change: Change) -> None:
+        self._change_counts[change.show_id] = self._change_counts.get(change.show_id, 0) + 1
+        self._last_change[change.show_id] = change.created_at
 
     # -- reading the catalogue (in memory, no awaits) ------------------------------------
 
@@ -254,11 +308,31 @@ class Store:
         """The show with this id."""
         return self._shows.get(show_id)
 
-    def entries(self, show_id: int, kind: str | None = None) -> list[Entry]:
+    def entries(self, show_id: int, kind: str | None = None) -> tuple[Entry, ...]:
         """A show's live entries, optionally of one kind, in a stable order."""
-        entries = self._entries.get(show_id, {}).values()
-        chosen = [e for e in entries if kind is None or e.kind == kind]
-        return sorted(chosen, key=lambda e: (KINDS.index(e.kind), e.key))
+        cached = self._sorted.get((show_id, kind))
+        if cached is None:
+            entries = self._entries.get(show_id, {}).values()
+            chosen = [e for e in entries if kind is None or e.kind == kind]
+            cached = tuple(sorted(chosen, key=lambda e: (KINDS.index(e.kind), e.key)))
+            self._sorted[(show_id, kind)] = cached
+        return cached
+
+    def entry_by_id(self, entry_id: int) -> Entry | None:
+        """A live entry by its id."""
+        return self._by_id.get(entry_id)
+
+    def revision(self, show_id: int) -> int:
+        """A number that changes whenever any of the show's entries does (for caches)."""
+        return self._revision.get(show_id, 0)
+
+    def change_count(self, show_id: int) -> int:
+        """How many changes the show has had."""
+        return self._change_counts.get(show_id, 0)
+
+    def last_change(self, show_id: int) -> str | None:
+        """When the show last changed (ISO time), if ever."""
+        return self._last_change.get(show_id)
 
     def entry(self, show_id: int, kind: str, key: str) -> Entry | None:
         """One live entry, or None if it does not exist or was removed."""
@@ -276,23 +350,26 @@ class Store:
             row = await cur.fetchone()
         return _change(row) if row else None
 
-    async def changes(self, show_id: int, *, kind: str | None = None, key: str | None = None,
+    async def changes(self, show_id: int, *, entry_id: int | None = None,
                       before_id: int | None = None, offset: int = 0, limit: int = 10) -> list[Change]:
-        """A show's changes newest first, optionally for one entry or older than `before_id`."""
-        where, params = self._change_filter(show_id, kind, key)
+        """A show's changes newest first, optionally of one entry or older than `before_id`."""
+        if entry_id is not None:  # the (entry_id, id) index gives them in order
+            sql = f"{_CHANGE_SELECT} WHERE c.entry_id = ? AND e.show_id = ?"
+            params: list[Any] = [entry_id, show_id]
+        else:  # walking changes newest first beats sorting every change of a big show
+            sql = f"{_CHANGE_SELECT_NEWEST} WHERE e.show_id = ?"
+            params = [show_id]
         if before_id is not None:
-            where += " AND c.id < ?"
+            sql += " AND c.id < ?"
             params.append(before_id)
-        sql = f"{_CHANGE_SELECT} WHERE {where} ORDER BY c.id DESC LIMIT ? OFFSET ?"
+        sql += " ORDER BY c.id DESC LIMIT ? OFFSET ?"
         async with self._db.execute(sql, [*params, limit, offset]) as cursor:
             return [_change(row) for row in await cursor.fetchall()]
 
-    async def count_changes(self, show_id: int, *, kind: str | None = None,
-                            key: str | None = None) -> int:
-        """How many changes a show (or one of its entries) has had."""
-        where, params = self._change_filter(show_id, kind, key)
-        sql = f"SELECT COUNT(*) FROM change c JOIN entry e ON e.id = c.entry_id WHERE {where}"
-        async with self._db.execute(sql, params) as cursor:
+    async def count_changes(self, show_id: int) -> int:
+        """How many changes the database holds for a show."""
+        sql = "SELECT COUNT(*) FROM change c JOIN entry e ON e.id = c.entry_id WHERE e.show_id = ?"
+        async with self._db.execute(sql, (show_id,)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
@@ -301,12 +378,6 @@ class Store:
         sql = f"{_CHANGE_SELECT} ORDER BY c.id DESC LIMIT ?"
         async with self._db.execute(sql, (limit,)) as cursor:
             return [_change(row) for row in await cursor.fetchall()]
-
-    @staticmethod
-    def _change_filter(show_id: int, kind: str | None, key: str | None) -> tuple[str, list[Any]]:
-        if kind is not None and key is not None:
-            return "e.show_id = ? AND e.kind = ? AND e.key = ?", [show_id, kind, key]
-        return "e.show_id = ?", [show_id]
 
     # -- the single write path ---------------------------------------------------------------
 
@@ -327,6 +398,7 @@ class Store:
                 raise
             self._remember(change.entry_id, show_id, kind, key, change.version, fact,
                            change.created_at)
+            self._count_change(change)
         if not silent:
             self.deliveries_queued.set()  # after the commit: wake the announcer
         return change
@@ -370,6 +442,11 @@ class Store:
                         editor, created_at, reason, silent, correction_of)
         if not silent:
             await self._queue_deliveries(change)  # the outbox: same transaction as the change
+        if fact is not None and fact.confidence == "confirmed":
+            # Questions tied to this entry close the moment it becomes confirmed.
+            await self._db.execute(
+                "UPDATE prediction SET state = 'closed', closed_at = ? "
+                "WHERE entry_id = ? AND state = 'open'", (created_at, entry_id))
         return change
 
     async def undo(self, change_id: int, *, expected_version: int, editor: Editor,
@@ -411,12 +488,21 @@ class Store:
         """Save a show's title, season, names, aliases and archived flag."""
         show = _check_show(show)
         async with self._write_lock:
-            await self._db.execute(
-                "UPDATE show SET title = ?, original_title = ?, network = ?, season = ?, "
-                "aliases = ?, archived = ? WHERE id = ?",
-                (show.title, show.original_title, show.network, show.season,
-                 json.dumps(list(show.aliases), ensure_ascii=False), int(show.archived), show.id),
-            )
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute(
+                    "UPDATE show SET title = ?, original_title = ?, network = ?, season = ?, "
+                    "aliases = ?, archived = ? WHERE id = ?",
+                    (show.title, show.original_title, show.network, show.season,
+                     json.dumps(list(show.aliases), ensure_ascii=False), int(show.archived),
+                     show.id),
+                )
+                if show.archived:
+                    await self._close_show_predictions(show.id)
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                raise
             self._shows[show.id] = show
         return show
 
@@ -456,6 +542,7 @@ class Store:
             for change in written:
                 self._remember(change.entry_id, change.show_id, change.kind, change.key,
                                change.version, change.after, change.created_at)
+                self._count_change(change)
         return report
 
     async def _import_in_tx(self, parsed: list[tuple[Show, list[tuple[str, str, Fact]]]],
@@ -481,6 +568,8 @@ class Store:
                     (show.title, show.original_title, show.network, show.season, aliases,
                      int(show.archived), show.id),
                 )
+                if show.archived:
+                    await self._close_show_predictions(show.id)
             self._shows[show.id] = show
             for kind, key, fact in entries:
                 current = self.entry(show.id, kind, key)
@@ -550,7 +639,7 @@ class Store:
             channel_id=row["channel_id"], state=row["state"], batch=row["batch"],
             attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
             last_attempt_at=row["last_attempt_at"], message_id=row["message_id"],
-            last_error=row["last_error"], created_at=row["created_at"],
+            last_error=row["last_error"], created_at=row["created_at"], event_id=row["event_id"],
         )
 
     async def subscribe(self, guild_id: int, channel_id: int, *, show_id: int | None,
@@ -689,11 +778,11 @@ class Store:
             return [self._delivery(row) for row in await cursor.fetchall()]
 
     async def deliveries(self, *, change_id: int | None = None, state: str | None = None,
-                         limit: int = 100) -> list[Delivery]:
-        """Deliveries of one change and/or in one state, by id."""
+                         event_id: int | None = None, limit: int = 100) -> list[Delivery]:
+        """Deliveries of one change (or prediction event) and/or in one state, by id."""
         sql = ("SELECT * FROM delivery WHERE (? IS NULL OR change_id = ?) "
-               "AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?")
-        params = (change_id, change_id, state, state, limit)
+               "AND (? IS NULL OR event_id = ?) AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?")
+        params = (change_id, change_id, event_id, event_id, state, state, limit)
         async with self._write_lock, self._db.execute(sql, params) as cursor:
             return [self._delivery(row) for row in await cursor.fetchall()]
 
@@ -751,6 +840,280 @@ class Store:
             for sub_id, state, count in await cursor.fetchall():
                 counts.setdefault(sub_id, {})[state] = count
         return counts
+
+    # -- predictions ---------------------------------------------------------------------------
+    # Like alerts, every method takes the write lock, reads included (one shared connection).
+
+    def _now(self) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    async def _close_due(self) -> None:
+        """Questions whose closing time has passed stop taking guesses (checked before use)."""
+        await self._db.execute(
+            "UPDATE prediction SET state = 'closed', closed_at = closes_at "
+            "WHERE state = 'open' AND closes_at <= ?", (self._now(),))
+
+    async def _close_show_predictions(self, show_id: int) -> None:
+        """An archived show's open questions close (inside the caller's transaction)."""
+        await self._db.execute(
+            "UPDATE prediction SET state = 'closed', closed_at = ? WHERE show_id = ? AND state = 'open'",
+            (self._now(), show_id))
+
+    async def _in_tx(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work()` (a coroutine function) in one immediate transaction under the lock."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = await work()
+                await self._db.commit()
+            except BaseException:
+                await self._db.rollback()
+                raise
+        return result
+
+    async def open_prediction(self, show_id: int, question: str, kind: str, *,
+                              choices: Sequence[str] = (), closes_at: str | None = None,
+                              entry_id: int | None = None, editor: Editor) -> Prediction:
+        """Open a question; its opening is announced under `predictions` (same transaction)."""
+        question = check_text(question, "question", limit=200)
+        if kind not in PREDICTION_KINDS:
+            raise InvalidInput("kind", f"one of {', '.join(PREDICTION_KINDS)}.")
+        if (kind == "choice") != bool(choices):
+            raise InvalidInput("choices", "give 2 to 10 choices for kind `choice`, and none otherwise.")
+        show = self._shows.get(show_id)
+        if show is None or show.archived:
+            raise InvalidInput("show", "pick a tracked show (archived shows take no new questions).")
+        if closes_at is not None and closes_at <= self._now():
+            raise InvalidInput("closes", "that time has passed; pick one in the future.")
+        if entry_id is not None and not any(e.id == entry_id for e in self.entries(show_id)):
+            raise InvalidInput("entry", "pick an entry of this show from the list.")
+        stamp = now_iso()
+
+        async def work() -> int:
+            cursor = await self._db.execute(
+                "INSERT INTO prediction (show_id, question, kind, choices, closes_at, entry_id, "
+                "opened_by, opened_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (show_id, question, kind, json.dumps(list(choices), ensure_ascii=False), closes_at,
+                 entry_id, editor.id, editor.name, stamp))
+            assert cursor.lastrowid is not None
+            await self._add_event(cursor.lastrowid, show_id, "opened", None, [], 0, False, editor,
+                                  stamp)
+            return cursor.lastrowid
+
+        prediction_id = await self._in_tx(work)
+        self.deliveries_queued.set()
+        found = await self.prediction(prediction_id)
+        assert found is not None
+        return found
+
+    async def _add_event(self, prediction_id: int, show_id: int, kind: str, answer: str | None,
+                         top: list[list[Any]], guesses: int, correction: bool, editor: Editor,
+                         stamp: str) -> int:
+        """Write a prediction event and queue its deliveries, in the caller's transaction."""
+        cursor = await self._db.execute(
+            "INSERT INTO prediction_event (prediction_id, kind, answer, top, guesses, correction, "
+            "editor_id, editor_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (prediction_id, kind, answer, json.dumps(top, ensure_ascii=False), guesses,
+             int(correction), editor.id, editor.name, stamp))
+        event_id = cursor.lastrowid
+        assert event_id is not None
+        show = self._shows.get(show_id)
+        if show is not None and not show.archived:
+            await self._db.execute(
+                "INSERT INTO delivery (event_id, subscription_id, channel_id, next_attempt_at, "
+                "created_at) SELECT ?, id, channel_id, ?, ? FROM (SELECT s.id, s.channel_id, "
+                "max(s.show_id IS NOT NULL) FROM subscription s WHERE "
+                f"{self._SUBSCRIPTION_MATCH} GROUP BY s.channel_id)",
+                (event_id, time.time(), stamp, show_id, "predictions", CONFIDENCE_RANK["confirmed"]),
+            )
+        return event_id
+
+    async def prediction(self, prediction_id: int) -> Prediction | None:
+        """One question by its number (a passed closing time shows it closed)."""
+        async with self._write_lock:
+            await self._close_due()
+            async with self._db.execute("SELECT * FROM prediction WHERE id = ?",
+                                        (prediction_id,)) as cursor:
+                row = await cursor.fetchone()
+        return _prediction(row) if row else None
+
+    async def predictions(self, *, show_id: int | None = None, states: Sequence[str] = ("open",),
+                          limit: int = 25) -> list[Prediction]:
+        """Questions in some states, of one show or all, newest first (resolved: last resolved)."""
+        marks = ", ".join("?" * len(states))
+        sql = (f"SELECT * FROM prediction WHERE state IN ({marks}) AND (? IS NULL OR show_id = ?) "
+               "ORDER BY coalesce(resolved_at, created_at) DESC, id DESC LIMIT ?")
+        async with self._write_lock:
+            await self._close_due()
+            async with self._db.execute(sql, (*states, show_id, show_id, limit)) as cursor:
+                return [_prediction(row) for row in await cursor.fetchall()]
+
+    async def guess(self, prediction_id: int, *, user_id: int, user_name: str,
+                    guild_id: int | None, answer: str) -> tuple[Prediction, Guess, Guess | None]:
+        """Make or replace a guess on an open question: (question, the guess, the one replaced)."""
+
+        async def work() -> tuple[Prediction, Guess, Guess | None]:
+            await self._close_due()
+            async with self._db.execute("SELECT * FROM prediction WHERE id = ?",
+                                        (prediction_id,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise InvalidInput("question", "no such question; pick an open one from the list.")
+            prediction = _prediction(row)
+            if not prediction.open:
+                raise UserError(f"Question #{prediction.id} is closed: guesses are no longer taken. "
+                                "`/predict list` shows the open ones.")
+            value = parse_answer(prediction.kind, answer, prediction.choices)
+            async with self._db.execute("SELECT * FROM guess WHERE prediction_id = ? AND user_id = ?",
+                                        (prediction_id, user_id)) as cursor:
+                old = await cursor.fetchone()
+            async with self._db.execute(
+                "INSERT INTO guess (prediction_id, user_id, user_name, guild_id, answer, guessed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (prediction_id, user_id) DO UPDATE SET "
+                "user_name = excluded.user_name, guild_id = excluded.guild_id, "
+                "answer = excluded.answer, guessed_at = excluded.guessed_at RETURNING *",
+                (prediction_id, user_id, user_name[:100], guild_id, value,
+                 dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"))) as cursor:
+                new = await cursor.fetchone()
+            assert new is not None
+            return prediction, _guess(new), _guess(old) if old else None
+
+        return await self._in_tx(work)
+
+    async def answer_counts(self, prediction_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+        """Per question: each answer given and how many gave it."""
+        if not prediction_ids:
+            return {}
+        sql = ("SELECT prediction_id, answer, count(*) FROM guess WHERE prediction_id IN "
+               f"({', '.join('?' * len(prediction_ids))}) GROUP BY 1, 2")
+        counts: dict[int, list[tuple[str, int]]] = {p: [] for p in prediction_ids}
+        async with self._write_lock, self._db.execute(sql, list(prediction_ids)) as cursor:
+            for prediction_id, answer, count in await cursor.fetchall():
+                counts[prediction_id].append((answer, count))
+        return counts
+
+    async def user_guesses(self, user_id: int, limit: int = 20) -> tuple[list[tuple[Prediction, Guess]], int]:
+        """A person's guesses, newest question first, and how many they have in all."""
+        sql = ("SELECT p.*, g.id AS g_id, g.user_id, g.user_name, g.guild_id, g.answer AS g_answer, "
+               "g.guessed_at, g.points, count(*) OVER () AS total FROM guess g "
+               "JOIN prediction p ON p.id = g.prediction_id WHERE g.user_id = ? "
+               "ORDER BY p.id DESC LIMIT ?")
+        async with self._write_lock:
+            await self._close_due()
+            async with self._db.execute(sql, (user_id, limit)) as cursor:
+                rows = list(await cursor.fetchall())
+        found = [(_prediction(r), Guess(r["g_id"], r["id"], r["user_id"], r["user_name"],
+                                        r["guild_id"], r["g_answer"], r["guessed_at"], r["points"]))
+                 for r in rows]
+        return found, int(rows[0]["total"]) if rows else 0
+
+    async def ranking(self, prediction_id: int, limit: int = 3) -> tuple[list[Guess], int]:
+        """A question's best guesses (points, then the earlier guess) and how many there are."""
+        async with self._write_lock:
+            return await self._ranking(prediction_id, limit)
+
+    async def _ranking(self, prediction_id: int, limit: int) -> tuple[list[Guess], int]:
+        async with self._db.execute(
+            "SELECT *, count(*) OVER () AS total FROM guess WHERE prediction_id = ? "
+            "ORDER BY points DESC, guessed_at, id LIMIT ?", (prediction_id, limit)) as cursor:
+            rows = list(await cursor.fetchall())
+        return [_guess(r) for r in rows], int(rows[0]["total"]) if rows else 0
+
+    async def resolve_prediction(self, prediction_id: int, answer: str, *,
+                                 editor: Editor) -> PredictionEvent:
+        """Set the answer and score every guess in one transaction; again to correct it."""
+
+        async def work() -> int:
+            await self._close_due()
+            async with self._db.execute("SELECT * FROM prediction WHERE id = ?",
+                                        (prediction_id,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise InvalidInput("question", "no such question; pick one from the list.")
+            prediction = _prediction(row)
+            value = parse_answer(prediction.kind, answer, prediction.choices)
+            if prediction.answer == value:
+                raise UserError(f"Question #{prediction.id} is already resolved as `{value}`.")
+            await self._db.execute(
+                "UPDATE guess SET points = prediction_score(?, answer, ?) WHERE prediction_id = ?",
+                (prediction.kind, value, prediction_id))
+            stamp = now_iso()
+            await self._db.execute(
+                "UPDATE prediction SET state = 'resolved', answer = ?, resolved_by = ?, "
+                "resolved_at = ?, closed_at = coalesce(closed_at, ?) WHERE id = ?",
+                (value, editor.id, stamp, stamp, prediction_id))
+            best, total = await self._ranking(prediction_id, 3)
+            top = [[g.user_name, g.answer, g.points] for g in best]
+            return await self._add_event(prediction_id, prediction.show_id, "resolved", value, top,
+                                         total, prediction.state == "resolved", editor, stamp)
+
+        event_id = await self._in_tx(work)
+        self.deliveries_queued.set()
+        event = await self.prediction_event(event_id)
+        assert event is not None
+        return event
+
+    async def prediction_event(self, event_id: int) -> PredictionEvent | None:
+        """One prediction event (what its announcement shows)."""
+        sql = ("SELECT p.*, e.id AS e_id, e.kind AS e_kind, e.answer AS e_answer, e.top, e.guesses, "
+               "e.correction, e.editor_id, e.editor_name, e.created_at AS e_created_at "
+               "FROM prediction_event e JOIN prediction p ON p.id = e.prediction_id WHERE e.id = ?")
+        async with self._write_lock, self._db.execute(sql, (event_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        top = tuple((str(name), str(answer), int(points)) for name, answer, points in json.loads(row["top"]))
+        return PredictionEvent(row["e_id"], _prediction(row), row["e_kind"], row["e_answer"], top,
+                               row["guesses"], bool(row["correction"]),
+                               Editor(row["editor_id"], row["editor_name"]), row["e_created_at"])
+
+    async def last_resolved(self, show_id: int, limit: int = 5) -> list[tuple[Prediction, Guess | None, int]]:
+        """The last resolved questions of a show, each with who was closest and how many guessed."""
+        sql = ("SELECT p.*, g.id AS g_id, g.user_id, g.user_name, g.guild_id, g.answer AS g_answer, "
+               "g.guessed_at, g.points, (SELECT count(*) FROM guess WHERE prediction_id = p.id) AS n "
+               "FROM prediction p LEFT JOIN guess g ON g.id = (SELECT id FROM guess "
+               "WHERE prediction_id = p.id ORDER BY points DESC, guessed_at, id LIMIT 1) "
+               "WHERE p.show_id = ? AND p.state = 'resolved' ORDER BY p.resolved_at DESC, p.id DESC "
+               "LIMIT ?")
+        async with self._write_lock, self._db.execute(sql, (show_id, limit)) as cursor:
+            rows = list(await cursor.fetchall())
+        return [(_prediction(r),
+                 Guess(r["g_id"], r["id"], r["user_id"], r["user_name"], r["guild_id"], r["g_answer"],
+                       r["guessed_at"], r["points"]) if r["g_id"] is not None else None,
+                 int(r["n"]))
+                for r in rows]
+
+    async def leaderboard(self, show_id: int, *, guild_id: int | None = None, offset: int = 0,
+                          limit: int = 20, user_id: int | None = None) -> tuple[list[Standing], int]:
+        """Points per person over resolved questions: ranks after `offset` + `user_id`; how many."""
+        sql = ("WITH totals AS (SELECT g.user_id, max(g.user_name) AS user_name, "
+               "sum(g.points) AS points, count(*) AS questions, min(g.guessed_at) AS first "
+               "FROM guess g JOIN prediction p ON p.id = g.prediction_id "
+               "WHERE p.show_id = ? AND p.state = 'resolved' AND (? IS NULL OR g.guild_id = ?) "
+               "GROUP BY g.user_id), ranked AS (SELECT *, row_number() OVER "
+               "(ORDER BY points DESC, first, user_id) AS rank, count(*) OVER () AS total FROM totals) "
+               "SELECT * FROM ranked WHERE (rank > ? AND rank <= ?) OR user_id = ? ORDER BY rank")
+        async with self._write_lock, self._db.execute(
+                sql, (show_id, guild_id, guild_id, offset, offset + limit, user_id)) as cursor:
+            rows = list(await cursor.fetchall())
+        standings = [Standing(r["rank"], r["user_id"], r["user_name"], r["points"], r["questions"])
+                     for r in rows]
+        return standings, int(rows[0]["total"]) if rows else 0
+
+    async def add_guesses(self, prediction_id: int,
+                          guesses: Iterable[tuple[int, str, int | None, str]]) -> None:
+        """Insert many guesses at once, unchecked: (user id, name, guild id, answer). For benchmarks."""
+        stamp = dt.datetime.now(dt.UTC)
+        rows = [(prediction_id, user_id, name, guild_id, answer,
+                 (stamp + dt.timedelta(microseconds=i)).isoformat(timespec="microseconds"))
+                for i, (user_id, name, guild_id, answer) in enumerate(guesses)]
+
+        async def work() -> None:
+            await self._db.executemany(
+                "INSERT INTO guess (prediction_id, user_id, user_name, guild_id, answer, guessed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+        await self._in_tx(work)
 
 
 def _backup(source: Path, target: Path) -> None:

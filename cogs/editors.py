@@ -251,7 +251,7 @@ class Editors(CatalogueCog):
                                reason: str, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         reason = check_text(reason, "reason", limit=1000)
-        entry = resolve_person(self.store.entries(chosen.id, "cast"), person)
+        entry = resolve_person(self.cast_names(chosen.id), person)
         await self.preview(interaction, chosen, "cast", entry.key, None, reason=reason)
 
     @edit.command(name="episodes", description="Set the episode count, runtime and rating")

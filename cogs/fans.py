@@ -17,16 +17,18 @@ from bot.errors import UserError
 from bot.models import CONFIDENCES, Entry, Show
 from bot.render import (
     CAST_FILTERS,
+    cast_list,
     cast_page,
     entry_label,
     episodes_embed,
     history_embed,
+    news_list,
     news_page,
     person_embed,
     status_embed,
 )
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
-from bot.search import resolve_entry, resolve_person
+from bot.search import fold, resolve_entry, resolve_person
 
 log = logging.getLogger(__name__)
 
@@ -105,30 +107,41 @@ class Fans(CatalogueCog):
         """Answer with a list page; an empty list is said ephemerally."""
         await self.reply(interaction, listing.embed, listing.view, ephemeral=listing.empty)
 
+    def _news_about(self, show: Show, person: str) -> list[Entry]:
+        """The news items (newest first) whose headline or note names a person."""
+        name = person.casefold()
+        news = self.memo(show.id, "news:None", lambda: news_list(self.store.entries(show.id, "news"), None))
+        return [e for e in news
+                if name in f"{e.fact.fields['headline']} {e.fact.fields.get('note') or ''}".casefold()][:5]
+
     # -- paged lists ------------------------------------------------------------------------------
 
-    async def cast_list(self, show: Show, which: str, number: int) -> Listing:
+    async def cast_listing(self, show: Show, which: str, number: int) -> Listing:
         """A page of /cast."""
-        embed, page = cast_page(show, self.store.entries(show.id, "cast"), which, number)
+        listed = self.memo(show.id, f"cast:{which}",
+                           lambda: cast_list(self.store.entries(show.id, "cast"), which))
+        embed, page = cast_page(show, listed, which, number)
         return Listing(embed, pager("cast", show, which, page.number, page.count), not page.lines)
 
-    async def news_list(self, show: Show, confidence: str | None, number: int) -> Listing:
+    async def news_listing(self, show: Show, confidence: str | None, number: int) -> Listing:
         """A page of /news."""
-        embed, page = news_page(show, self.store.entries(show.id, "news"), confidence, number)
+        listed = self.memo(show.id, f"news:{confidence}",
+                           lambda: news_list(self.store.entries(show.id, "news"), confidence))
+        embed, page = news_page(show, listed, confidence, number)
         view = pager("news", show, confidence or "-", page.number, page.count)
         return Listing(embed, view, not page.lines)
 
-    async def history_list(self, show: Show, entry_id: int | None, number: int) -> Listing:
+    async def history_listing(self, show: Show, entry_id: int | None, number: int) -> Listing:
         """A page of /history, for the show or one entry."""
-        entry = next((e for e in self.store.entries(show.id) if e.id == entry_id), None)
-        if entry_id is not None and entry is None:
+        entry = self.store.entry_by_id(entry_id) if entry_id is not None else None
+        if entry_id is not None and (entry is None or entry.show_id != show.id):
             raise UserError(EXPIRED)
-        kind, key = (entry.kind, entry.key) if entry else (None, None)
-        total = await self.store.count_changes(show.id, kind=kind, key=key)
+        # Each change bumps its entry's version by one, so the version counts its changes.
+        total = entry.version if entry else self.store.change_count(show.id)
         count = max(1, -(-total // HISTORY_PAGE))
         number = max(0, min(number, count - 1))
-        changes = await self.store.changes(show.id, kind=kind, key=key, offset=number * HISTORY_PAGE,
-                                           limit=HISTORY_PAGE)
+        changes = await self.memo_async(show.id, f"history:{entry_id}:{number}", lambda: self.store.changes(
+            show.id, entry_id=entry_id, offset=number * HISTORY_PAGE, limit=HISTORY_PAGE))
         label = entry_label(entry.kind, entry.fact.fields, show) if entry else None
         embed = history_embed(show, changes, number, count, label)
         view = pager("hist", show, str(entry_id) if entry_id else "-", number, count)
@@ -144,11 +157,11 @@ class Fans(CatalogueCog):
         if show is None:
             raise UserError(EXPIRED)
         if kind == "cast" and arg in CAST_FILTERS:
-            return await self.cast_list(show, arg, number)
+            return await self.cast_listing(show, arg, number)
         if kind == "news" and (arg == "-" or arg in CONFIDENCES):
-            return await self.news_list(show, None if arg == "-" else arg, number)
+            return await self.news_listing(show, None if arg == "-" else arg, number)
         if kind == "hist" and (arg == "-" or arg.isdigit()):
-            return await self.history_list(show, None if arg == "-" else int(arg), number)
+            return await self.history_listing(show, None if arg == "-" else int(arg), number)
         raise UserError(EXPIRED)
 
     # -- the commands ------------------------------------------------------------------------------------
@@ -161,8 +174,10 @@ class Fans(CatalogueCog):
     async def status(self, interaction: discord.Interaction[SeasonwatchBot],
                      show: str | None = None) -> None:
         chosen = self.show_for(show)
-        entries = self.store.entries(chosen.id)
-        await self.reply(interaction, status_embed(chosen, entries), ephemeral=not entries)
+        statuses = self.store.entries(chosen.id, "status")
+        release = self.store.entry(chosen.id, "release", "release")
+        embed = status_embed(chosen, statuses, release, self.store.last_change(chosen.id))
+        await self.reply(interaction, embed, ephemeral=not statuses and release is None)
 
     @app_commands.command(name="cast",
                           description="Who is in the season, or everything known about one person")
@@ -176,13 +191,13 @@ class Fans(CatalogueCog):
                    person: str | None = None, filter: str = "all") -> None:
         chosen = self.show_for(show)
         if person:
-            entries = self.store.entries(chosen.id)
-            entry = resolve_person(entries, person)
-            name = str(entry.fact.fields["person"]).casefold()
-            related = [e for e in entries if e.kind == "news" and name in _news_text(e)]
+            exact = self.memo(chosen.id, "cast-by-name", lambda: self.cast_names(chosen.id).by_name())
+            entry = exact.get(fold(person)) or resolve_person(self.cast_names(chosen.id), person)
+            related = self.memo(chosen.id, f"news-about:{entry.key}",
+                                lambda: self._news_about(chosen, str(entry.fact.fields["person"])))
             await self.reply(interaction, person_embed(chosen, entry, related))
             return
-        await self.reply_listing(interaction, await self.cast_list(chosen, filter, 0))
+        await self.reply_listing(interaction, await self.cast_listing(chosen, filter, 0))
 
     @app_commands.command(name="episodes", description="Episode count, runtime and rating, with sources")
     @app_commands.describe(show="Which show")
@@ -202,7 +217,7 @@ class Fans(CatalogueCog):
     async def news(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
                    confidence: str | None = None) -> None:
         chosen = self.show_for(show)
-        await self.reply_listing(interaction, await self.news_list(chosen, confidence, 0))
+        await self.reply_listing(interaction, await self.news_listing(chosen, confidence, 0))
 
     @app_commands.command(name="history",
                           description="What changed, when, by whom, from what to what")
@@ -214,12 +229,7 @@ class Fans(CatalogueCog):
                       entry: str | None = None) -> None:
         chosen = self.show_for(show)
         entry_id = resolve_entry(self.store.entries(chosen.id), chosen, entry).id if entry else None
-        await self.reply_listing(interaction, await self.history_list(chosen, entry_id, 0))
-
-
-def _news_text(entry: Entry) -> str:
-    fields = entry.fact.fields
-    return f"{fields['headline']} {fields.get('note') or ''}".casefold()
+        await self.reply_listing(interaction, await self.history_listing(chosen, entry_id, 0))
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -236,7 +236,7 @@ class Rest:
             raise ApiError(400, 50109, "The request body contains invalid JSON.")
         if body is None and schema.body_required(match.template, method):
             body = {}
-        if body is not None:
+        if body is not None and server.validate_schema:
             errors = schema.validate_body(match.template, method, body)
             if errors:
                 server.violation("invalid_body", method, path, errors)

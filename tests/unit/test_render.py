@@ -6,11 +6,14 @@ from bot.announcements import render_announcement
 from bot.models import Change, Editor, Entry, Fact, Show
 from bot.render import (
     EMBED_TOTAL,
+    capped,
+    cast_list,
     cast_page,
     change_line,
     current_stage,
     escape,
     link,
+    news_list,
     news_page,
     paginate,
     status_embed,
@@ -54,15 +57,16 @@ def test_the_current_stage_is_the_furthest_confirmed_or_reported():
 
 
 def test_a_second_season_announcement_reads_renewed():
-    embed = status_embed(SHOW, [status("announced", "confirmed")])
+    embed = status_embed(SHOW, [status("announced", "confirmed")], None, None)
     assert embed.fields[0].name == "Renewed"
     assert "**Now: Renewed**" in embed.description
 
 
-def test_paginate_packs_by_count_and_by_characters():
-    page = paginate(["x" * 100] * 25, 0, items=10, chars=450)
-    assert len(page.lines) == 4 and page.count == 7
-    assert paginate(["a"] * 25, 99, items=10).number == 2
+def test_paginate_clamps_the_page_number_and_counts_pages():
+    items = list(range(25))
+    assert paginate(items, 0, 10) == (items[:10], 0, 3)
+    assert paginate(items, 99, 10) == (items[20:], 2, 3)
+    assert paginate([], 5, 10) == ([], 0, 1)
 
 
 def test_a_huge_cast_page_stays_within_discords_limits():
@@ -76,9 +80,15 @@ def test_a_huge_cast_page_stays_within_discords_limits():
         )
         for i in range(300)
     ]
-    embed, page = cast_page(SHOW, people, "all", 0)
+    embed, page = cast_page(SHOW, cast_list(people, "all"), "all", 0)
     assert len(embed.description) <= 4096 and len(embed) <= EMBED_TOTAL
-    assert page.count > 1
+    assert page.count == 30
+
+
+def test_a_line_too_long_for_its_page_drops_its_links():
+    assert capped("[a](<https://x>)", "a", 5) == "a"
+    assert capped("short", "s", 10) == "short"
+    assert capped("x" * 20, "y" * 20, 10) == "y" * 9 + "…"
 
 
 def test_news_is_newest_first():
@@ -96,7 +106,7 @@ def test_news_is_newest_first():
         )
         for i in range(3)
     ]
-    embed, _ = news_page(SHOW, items, None, 0)
+    embed, _ = news_page(SHOW, news_list(items, None), None, 0)
     assert [line.split("[")[1][:2] for line in embed.description.splitlines()] == ["H2", "H1", "H0"]
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from bot.errors import UnknownShow, UserError
 from bot.models import Entry, Fact, Show
-from bot.search import closest, fold, rank, resolve_person, resolve_show
+from bot.search import closest, fold, prefold, rank, resolve_person, resolve_show
 
 AOUAD = Show(
     1, "all-of-us-are-dead", "All of Us Are Dead", "지금 우리 학교는", "Netflix", 2, ("AOUAD",), False
@@ -62,12 +62,16 @@ def test_an_unknown_show_suggests_the_closest_title():
 
 
 def test_a_person_is_found_without_regard_to_case_or_spacing():
-    entries = [cast(1, "Park Ji-hu"), cast(2, "Park Solomon")]
+    entries = prefold(
+        (e, [e.fact.fields["person"]]) for e in (cast(1, "Park Ji-hu"), cast(2, "Park Solomon"))
+    )
     assert resolve_person(entries, "park jihu").id == 1
 
 
 def test_an_ambiguous_person_is_refused_with_suggestions():
-    entries = [cast(1, "Park Ji-hu"), cast(2, "Park Solomon")]
+    entries = prefold(
+        (e, [e.fact.fields["person"]]) for e in (cast(1, "Park Ji-hu"), cast(2, "Park Solomon"))
+    )
     with pytest.raises(UserError, match="Did you mean"):
         resolve_person(entries, "Park")
 

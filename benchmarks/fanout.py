@@ -1,0 +1,611 @@
+"""Announcement fan-out: one published change to N subscribed channels through the stand-in.
+
+    .venv/bin/python -m benchmarks.fanout                      # 1,000 then 10,000 channels at 50/s
+    .venv/bin/python -m benchmarks.fanout --channels 300 --rate 25 --profile
+    .venv/bin/python -m benchmarks.fanout --channels 2000 --tracemalloc
+
+What it does, for each N in `--channels`:
+1. Starts the loopback stand-in in this process with Discord's limits as it enforces them
+   (POST /channels/{id}/messages: 5 per 5 s per channel; 50 requests per second globally; both
+   sliding windows answered with 429) and a world of N text channels, `--per-guild` to a
+   server (Discord allows 500).
+2. Builds the database: migrations, the seeded show, and N subscriptions (every show, every
+   topic) through `Store.subscribe`, what `/alerts subscribe` stores; no slash commands.
+3. Starts a worker child process (`--worker`) that runs the real bot in-process
+   (`bot.app.running`, ANNOUNCE_RATE=`--rate`) against the stand-in. The bot has a process
+   of its own so that its RSS is the bot's alone (the stand-in keeps every message it gets)
+   and the two share no CPU: on two cores, like the bot and Discord. Once the bot is ready,
+   the worker collects garbage, resets the peak RSS, and publishes one change with
+   `Store.write` (timed: that commit inserts the change and its N delivery rows); it then
+   samples its RSS every 10 ms until told to stop.
+4. This process notes when each announcement arrives (with its garbage collector frozen and
+   off meanwhile: the stand-in keeps every request and message, and a 70-130 ms full
+   collection of that heap holds requests back and lets them through in a bunch, which the
+   global 50/s window then answers with a 429 the bot did not cause; `--standin-gc` keeps
+   it on and reports the pauses); once every channel has one, it waits
+   `--settle` seconds for extra ones, stops the worker, and reads the outbox's final states.
+5. Prints a table: N, rate, the ideal N / rate, the actual time from calling `Store.write`
+   to the last announcement arriving, their ratio (target: at most 1.05), the commit's time,
+   the worker's peak RSS during the fan-out and its growth per channel (target: not growing
+   with N: the delivery rows live in SQLite, not in the heap). Then, per N: how many
+   announcements each channel got, the 429s, the busiest second, when the first announcement
+   arrived and the pace after it.
+
+Timings and memory are only reported, never asserted. Exit status 1 if any channel did not
+get exactly one announcement, the stand-in saw a violation, or a worker failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import contextlib
+import cProfile
+import gc
+import io
+import json
+import os
+import pstats
+import sqlite3
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bot.models import Editor, Fact  # noqa: E402
+from bot.store import Store  # noqa: E402
+from standin import StandIn  # noqa: E402
+from standin.world import Channel, Message  # noqa: E402
+
+SHOW = "all-of-us-are-dead"
+TARGET = 1.05
+SAMPLE_EVERY = 0.01  # seconds between RSS samples in the worker
+MIB = 1024 * 1024
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+def _status_kib(name: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(f"{name}:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def rss_bytes() -> int:
+    """This process's resident set size now."""
+    kib = _status_kib("VmRSS")
+    if kib is None:
+        import resource
+
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib * 1024
+
+
+def reset_peak_rss() -> bool:
+    """Reset VmHWM (Linux: writing 5 to clear_refs); False if this system does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_bytes() -> int | None:
+    kib = _status_kib("VmHWM")
+    return None if kib is None else kib * 1024
+
+
+# -- the worker: the bot in a process of its own --------------------------------------------------
+
+def emit(**data: Any) -> None:
+    print(json.dumps(data), flush=True)
+
+
+async def read_command() -> str:
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    return line.strip()
+
+
+async def worker(options: argparse.Namespace) -> int:
+    """Run the bot, publish one change when told, report memory and the commit's time."""
+    from bot.app import running
+    from bot.config import settings_from
+
+    settings = settings_from(os.environ)
+    started = time.perf_counter()
+    async with running(settings) as bot:
+        ready_s = time.perf_counter() - started
+        await asyncio.sleep(0.5)  # the announcer's first look at the (empty) outbox
+        gc.collect()
+        emit(event="ready", ready_s=ready_s, rss=rss_bytes())
+        if await read_command() != "go":
+            return 1
+
+        store = bot.store
+        show = store.show_by_slug(SHOW)
+        assert show is not None, f"the seeded show {SHOW!r} is missing"
+        fact = Fact(fields={"when": "2025-03", "note": None}, confidence="confirmed",
+                    source_name="Netflix", source_url="https://about.netflix.com/",
+                    as_of="2025-01-02")
+        version = store.entry_version(show.id, "release", "release")
+
+        gc.collect()
+        before = rss_bytes()
+        hwm_reset = reset_peak_rss()
+        peak = before
+        sampling = True
+
+        async def sample() -> None:
+            nonlocal peak
+            while sampling:
+                peak = max(peak, rss_bytes())
+                await asyncio.sleep(SAMPLE_EVERY)
+
+        sampler = asyncio.create_task(sample())
+        if options.tracemalloc:
+            tracemalloc.start()
+        profiler = cProfile.Profile() if options.profile else None
+        if profiler is not None:
+            profiler.enable()
+
+        cpu = time.process_time()
+        published = time.monotonic()
+        clock = time.perf_counter()
+        change = await store.write(show.id, "release", "release", fact, expected_version=version,
+                                   editor=Editor(1, "benchmark"))
+        commit_s = time.perf_counter() - clock
+        emit(event="published", at=published, commit_s=commit_s, change_id=change.id)
+
+        command = await read_command()
+        cpu_s = time.process_time() - cpu
+        if profiler is not None:
+            profiler.disable()
+        traced = tracemalloc.get_traced_memory() if options.tracemalloc else None
+        top_sites = None
+        if options.tracemalloc:
+            top_sites = [f"{stat.size / MIB:7.2f} MiB {stat.count:8,} blocks  {stat.traceback[0]}"
+                         for stat in tracemalloc.take_snapshot().statistics("lineno")[:8]]
+            tracemalloc.stop()
+        sampling = False
+        await sampler
+        peak = max(peak, rss_bytes())
+        hwm = peak_rss_bytes() if hwm_reset else None
+        profile_text = None
+        if profiler is not None:
+            profile_text = profile_report(profiler, options.profile_top)
+        emit(event="result", cpu_s=cpu_s, rss_before=before, rss_peak=max(peak, hwm or 0),
+             rss_sampled_peak=peak, rss_hwm=hwm, traced_now=traced[0] if traced else None,
+             traced_peak=traced[1] if traced else None, top_sites=top_sites, profile=profile_text,
+             outcomes=collections.Counter(o.result for o in bot.announcer.outcomes).most_common())
+        return 0 if command == "stop" else 1
+
+
+def profile_report(profiler: cProfile.Profile, top: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    out.write("--- by own time ---\n")
+    stats.sort_stats("tottime").print_stats(top)
+    out.write("--- by cumulative time, seasonwatch code only ---\n")
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(r"/(bot|cogs)/", top)
+    return out.getvalue()
+
+
+# -- this process: the stand-in, the database, the measurements -----------------------------------
+
+class CountingStandIn(StandIn):
+    """The stand-in, noting when each message arrives in a watched channel."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.arrivals: list[tuple[float, int]] = []  # (monotonic time, channel id)
+        self.watched: set[int] = set()
+        self.everyone_got_one = asyncio.Event()
+        self._channels_hit: set[int] = set()
+
+    def create_message(self, channel: Channel, body: dict[str, Any], **kwargs: Any) -> Message:
+        message = super().create_message(channel, body, **kwargs)
+        if channel.id in self.watched:
+            self.arrivals.append((time.monotonic(), channel.id))
+            self._channels_hit.add(channel.id)
+            if len(self._channels_hit) == len(self.watched):
+                self.everyone_got_one.set()
+        return message
+
+
+class GcPauses:
+    """Garbage collections in this process (the stand-in's) of at least `floor` seconds."""
+
+    def __init__(self, floor: float = 0.01) -> None:
+        self.floor = floor
+        self.pauses: list[tuple[float, float, int]] = []  # (monotonic start, seconds, generation)
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        now = time.monotonic()
+        if phase == "start":
+            self._started = now
+        elif now - self._started >= self.floor:
+            self.pauses.append((self._started, now - self._started, info["generation"]))
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
+@dataclass
+class Result:
+    channels: int
+    rate: float
+    ready_s: float = 0.0
+    rss_ready: int = 0
+    built_s: float = 0.0
+    commit_s: float = 0.0
+    published: float = 0.0
+    change_id: int | None = None
+    actual_s: float | None = None
+    worker: dict[str, Any] = field(default_factory=dict)
+    per_channel: list[int] = field(default_factory=list)  # announcements each channel got
+    arrivals: list[float] = field(default_factory=list)
+    global_429: int = 0
+    limited_at: list[float] = field(default_factory=list)  # when the 429s came, after the publish
+    gc_pauses: list[tuple[float, float, int]] = field(default_factory=list)  # the stand-in's
+    standin_gc: bool = False
+    route_429: int = 0
+    violations: list[str] = field(default_factory=list)
+    outbox: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ideal_s(self) -> float:
+        return self.channels / self.rate
+
+    @property
+    def exactly_one(self) -> bool:
+        return self.per_channel == [1] * self.channels
+
+
+async def build_database(path: Path, subscriptions: list[tuple[int, int]]) -> float:
+    started = time.perf_counter()
+    store = await Store.open(path)
+    try:
+        await store.seed_if_empty()
+        for guild_id, channel_id in subscriptions:
+            await store.subscribe(guild_id, channel_id, show_id=None, created_by=1)
+    finally:
+        await store.close()
+    return time.perf_counter() - started
+
+
+def outbox_states(path: Path, change_id: int | None) -> dict[str, int]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT state, count(*) FROM delivery WHERE change_id = ? GROUP BY state",
+                          (change_id,)).fetchall()
+    return dict(rows)
+
+
+def busiest_second(times: Sequence[float]) -> int:
+    ordered = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(ordered):
+        while ordered[start] <= t - 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+class Worker:
+    """The child process and its line protocol (JSON lines out, commands in)."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, log_path: Path) -> None:
+        self.proc = proc
+        self.log_path = log_path
+
+    async def expect(self, event: str, within: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        while True:
+            line = await asyncio.wait_for(self.proc.stdout.readline(), within)
+            if not line:
+                raise RuntimeError(f"the worker exited before {event!r}:\n{self.log_tail()}")
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue  # something else printed to stdout
+            if isinstance(data, dict) and data.get("event") == event:
+                return data
+
+    async def send(self, command: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{command}\n".encode())
+        await self.proc.stdin.drain()
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    async def finish(self, within: float = 30.0) -> None:
+        if self.proc.returncode is None:
+            try:
+                await asyncio.wait_for(self.proc.wait(), within)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+
+
+async def start_worker(standin: StandIn, database: Path, options: argparse.Namespace,
+                       tmp: Path) -> Worker:
+    env = {**os.environ,
+           "DISCORD_TOKEN": standin.token,
+           "DATABASE_PATH": str(database),
+           "DISCORD_API_BASE": standin.api_base,
+           "DISCORD_GATEWAY_URL": standin.gateway_url,
+           "ANNOUNCE_RATE": f"{options.rate:g}",
+           "LOG_LEVEL": "WARNING",
+           "PYTHONUNBUFFERED": "1"}
+    args = [sys.executable, "-m", "benchmarks.fanout", "--worker"]
+    if options.tracemalloc:
+        args.append("--tracemalloc")
+    if options.profile:
+        args += ["--profile", "--profile-top", str(options.profile_top)]
+    log_path = tmp / "worker.log"
+    with log_path.open("wb") as log:
+        proc = await asyncio.create_subprocess_exec(
+            *args, cwd=REPO, env=env, stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=log)
+    return Worker(proc, log_path)
+
+
+async def fanout(channels: int, options: argparse.Namespace) -> Result:
+    """One change to `channels` subscribed channels; see the module docstring."""
+    result = Result(channels, options.rate, standin_gc=options.standin_gc)
+    with tempfile.TemporaryDirectory(prefix="seasonwatch-fanout-") as tmp_name:
+        tmp = Path(tmp_name)
+        database = tmp / "fanout.db"
+        standin = CountingStandIn()
+        world_channels: list[Channel] = []
+        for g in range(0, channels, options.per_guild):
+            guild = standin.world.add_guild(f"Server {g // options.per_guild}")
+            for i in range(g, min(g + options.per_guild, channels)):
+                world_channels.append(guild.add_channel(f"news-{i}"))
+        standin.watched = {c.id for c in world_channels}
+        assert all(c.guild is not None for c in world_channels)
+        result.built_s = await build_database(
+            database, [(c.guild.id, c.id) for c in world_channels if c.guild is not None])
+
+        await standin.start()
+        worker: Worker | None = None
+        pauses = GcPauses()
+        stack = contextlib.ExitStack()
+        try:
+            worker = await start_worker(standin, database, options, tmp)
+            ready = await worker.expect("ready", options.ready_timeout)
+            result.ready_s, result.rss_ready = ready["ready_s"], ready["rss"]
+            if not options.standin_gc:
+                gc.collect()
+                gc.freeze()  # the world and the start-up: out of every later collection
+                gc.disable()
+                stack.callback(gc.enable)
+                stack.callback(gc.unfreeze)
+            pauses = stack.enter_context(GcPauses())
+            await worker.send("go")
+            published = await worker.expect("published", 120.0)
+            result.published, result.commit_s = published["at"], published["commit_s"]
+            result.change_id = published["change_id"]
+
+            waiting = asyncio.create_task(standin.everyone_got_one.wait())
+            exited = asyncio.create_task(worker.proc.wait())
+            done, _ = await asyncio.wait({waiting, exited}, timeout=result.ideal_s * 1.5 + 60,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if waiting in done:
+                result.actual_s = max(t for t, _ in standin.arrivals) - result.published
+                await asyncio.sleep(options.settle)  # anything extra would arrive now
+            elif exited in done:
+                result.error = f"the worker exited during the fan-out:\n{worker.log_tail()}"
+            else:
+                result.error = (f"only {len(standin._channels_hit)} of {channels} channels got "
+                                f"an announcement in {result.ideal_s * 1.5 + 60:.0f}s")
+            if not exited.done():
+                await worker.send("stop")
+                result.worker = await worker.expect("result", 60.0)
+            exited.cancel()
+            await worker.finish()
+            if worker.proc.returncode not in (0, None) and result.error is None:
+                result.error = f"the worker exited with {worker.proc.returncode}:\n{worker.log_tail()}"
+        except Exception as exc:
+            result.error = f"{exc!r}\n{worker.log_tail() if worker else ''}"
+            if worker is not None and worker.proc.returncode is None:
+                worker.proc.kill()
+                await worker.proc.wait()
+        finally:
+            stack.close()
+            await standin.stop()
+
+        counts = collections.Counter(channel_id for _, channel_id in standin.arrivals)
+        result.per_channel = [counts.get(c.id, 0) for c in world_channels]
+        result.arrivals = sorted(t - result.published for t, _ in standin.arrivals)
+        result.global_429 = sum(1 for r in standin.rate_limited if r.is_global)
+        result.route_429 = sum(1 for r in standin.rate_limited if not r.is_global)
+        result.limited_at = [r.time - result.published for r in standin.rate_limited]
+        end = result.published + (result.actual_s or float("inf"))
+        result.gc_pauses = [(t - result.published, d, g) for t, d, g in pauses.pauses
+                            if result.published <= t <= end]  # during the fan-out
+        result.violations = [str(v) for v in standin.violations]
+        result.violations += [f"message {m.id} without allowed_mentions"
+                              for m in standin.messages_without_allowed_mentions]
+        if result.change_id is not None:
+            result.outbox = outbox_states(database, result.change_id)
+    return result
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+def render_table(results: Sequence[Result], traced: bool) -> str:
+    header = ["N", "rate/s", "ideal s", "actual s", "ratio", "commit ms", "peak RSS MiB",
+              "RSS delta/channel KiB"]
+    if traced:
+        header.append("py peak MiB")
+    rows = [header]
+    for r in results:
+        ratio = f"{r.actual_s / r.ideal_s:.3f}" if r.actual_s is not None else "-"
+        peak = r.worker.get("rss_peak")
+        before = r.worker.get("rss_before")
+        row = [f"{r.channels:,}", f"{r.rate:g}", f"{r.ideal_s:.1f}",
+               f"{r.actual_s:.2f}" if r.actual_s is not None else "-", ratio,
+               f"{r.commit_s * 1000:.1f}",
+               f"{peak / MIB:.1f}" if peak else "-",
+               f"{(peak - before) / 1024 / r.channels:.2f}" if peak and before else "-"]
+        if traced:
+            tp = r.worker.get("traced_peak")
+            row.append(f"{tp / MIB:.1f}" if tp is not None else "-")
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def details(r: Result) -> list[str]:
+    out = [f"N={r.channels:,}:"]
+    spread = collections.Counter(r.per_channel)
+    out.append(f"  announcements per channel: exactly one in {spread.get(1, 0):,} of {r.channels:,} "
+               f"channels ({spread.get(0, 0)} with none, "
+               f"{sum(n for k, n in spread.items() if k > 1)} with more)")
+    if r.arrivals:
+        first, last = r.arrivals[0], r.arrivals[-1]
+        pace = (last - first) / (len(r.arrivals) - 1) if len(r.arrivals) > 1 else 0.0
+        out.append(f"  first announcement {first * 1000:.0f} ms after Store.write was called, the "
+                   f"last at {last:.2f}s; one every {pace * 1000:.2f} ms in between "
+                   f"({1 / pace if pace else 0:.2f}/s; the bucket allows {1000 / r.rate:.2f} ms)")
+        out.append(f"  busiest second: {busiest_second(r.arrivals)} announcements "
+                   f"(ANNOUNCE_RATE {r.rate:g}); 429s: {r.global_429} global, {r.route_429} per route"
+                   + (f" (at {', '.join(f'{t:.2f}' for t in r.limited_at[:10])}s)" if r.limited_at else ""))
+    if r.standin_gc:
+        longest = sorted(r.gc_pauses, key=lambda p: -p[1])[:5]
+        out.append(f"  during the fan-out the stand-in's process paused for garbage collection "
+                   f"{len(r.gc_pauses)} times for 10 ms or more, "
+                   f"{sum(d for _, d, _ in r.gc_pauses):.2f}s in all"
+                   + ("; longest: " if longest else "")
+                   + ", ".join(f"{d * 1000:.0f} ms (gen {g}) at {t:.2f}s" for t, d, g in longest))
+    else:
+        out.append("  the stand-in's process ran without garbage collection during the fan-out "
+                   "(--standin-gc to keep it)")
+    out.append(f"  bot start to ready {r.ready_s:.1f}s with {r.channels:,} channels cached, "
+               f"RSS then {r.rss_ready / MIB:.1f} MiB; database built in {r.built_s:.1f}s")
+    w = r.worker
+    if w:
+        hwm = w.get("rss_hwm")
+        grown = (w["rss_peak"] - w["rss_before"]) / MIB
+        out.append(f"  worker RSS before the publish {w['rss_before'] / MIB:.1f} MiB, peak during "
+                   f"the fan-out {w['rss_peak'] / MIB:.1f} MiB (+{grown:.1f} MiB; "
+                   f"sampled every {SAMPLE_EVERY * 1000:.0f} ms"
+                   f"{', VmHWM reset at the publish' if hwm is not None else ''})")
+        if w.get("traced_peak") is not None:
+            out.append(f"  tracemalloc (Python heap, started at the publish): peak "
+                       f"{w['traced_peak'] / MIB:.2f} MiB, at the end {w['traced_now'] / MIB:.2f} MiB; "
+                       "held at the end, by line:")
+            out += [f"    {site}" for site in w.get("top_sites") or []]
+        out.append(f"  worker CPU from the publish to the stop: {w['cpu_s']:.1f}s "
+                   f"({w['cpu_s'] / ((r.actual_s or 0) + 1e-9) * 100:.0f}% of the fan-out's time)")
+        out.append(f"  announcer outcomes (it keeps the last 1,000): {dict(w.get('outcomes') or [])}")
+    if r.outbox:
+        out.append(f"  outbox after the stop: {r.outbox}")
+    if r.violations:
+        out.append(f"  stand-in violations: {len(r.violations)}")
+        out += [f"    {v}" for v in r.violations[:5]]
+    if r.error:
+        out.append(f"  ERROR: {r.error}")
+    return out
+
+
+async def run(options: argparse.Namespace) -> list[Result]:
+    results = []
+    for channels in options.channels:
+        print(f"fan-out to {channels:,} channels at {options.rate:g}/s "
+              f"(ideal {channels / options.rate:.1f}s)...", flush=True)
+        results.append(await fanout(channels, options))
+    return results
+
+
+def positive_ints(text: str) -> list[int]:
+    values = [int(part) for part in text.split(",") if part.strip()]
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError("a comma-separated list of positive numbers")
+    return values
+
+
+def rate(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 50:
+        raise argparse.ArgumentTypeError("above 0 and at most 50 (what ANNOUNCE_RATE allows)")
+    return value
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="benchmarks.fanout", description=__doc__.split("\n")[0])
+    parser.add_argument("--channels", type=positive_ints, default=[1000, 10_000],
+                        help="subscribed channel counts, comma-separated (1000,10000)")
+    parser.add_argument("--rate", type=rate, default=50.0,
+                        help="ANNOUNCE_RATE, sends per second (50, Discord's global limit)")
+    parser.add_argument("--per-guild", type=int, default=100, help="channels per server (100)")
+    parser.add_argument("--settle", type=float, default=1.0,
+                        help="seconds to wait for extra announcements after the last channel got one")
+    parser.add_argument("--ready-timeout", type=float, default=120.0)
+    parser.add_argument("--standin-gc", action="store_true",
+                        help="leave garbage collection on in the stand-in's process during the "
+                             "fan-out (its pauses bunch requests up: 429s the bot did not cause)")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also trace the worker's Python heap during the fan-out (slows it)")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the worker during the fan-out and print where the time goes")
+    parser.add_argument("--profile-top", type=int, default=25)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse(argv)
+    if options.worker:
+        return asyncio.run(worker(options))
+    began = time.perf_counter()
+    results = asyncio.run(run(options))
+    print()
+    print(render_table(results, options.tracemalloc))
+    print()
+    print(f"target: actual within {TARGET - 1:.0%} of the ideal N / rate (ratio at most {TARGET}); "
+          "worker RSS not growing with N")
+    for r in results:
+        print()
+        print("\n".join(details(r)))
+        if r.worker.get("profile"):
+            print(r.worker["profile"])
+    print(f"\ntotal {time.perf_counter() - began:.1f}s")
+    ok = all(r.exactly_one and not r.violations and r.error is None for r in results)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,394 @@
+"""/predict: fans guess what the season will bring; editors open questions and resolve them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.access import Access
+from bot.announcements import answer_text
+from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
+from bot.errors import InvalidInput
+from bot.models import Editor, Entry, Guess, Prediction, Show, Standing
+from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes, spread
+from bot.render import COLOUR, base_embed, entry_label, escape, fit
+from bot.replies import NO_MENTIONS, send_ephemeral
+from bot.search import MAX_CHOICES, fold, resolve_entry
+from bot.store import Store
+from cogs.fans import fan_cooldown
+
+log = logging.getLogger(__name__)
+
+LIST_OPEN = 6  # open questions shown by /predict list, each with its spread
+LIST_RESOLVED = 5
+BOARD_ROWS = 20
+MINE_ROWS = 20
+FIELD_CHARS = 1024
+KIND_HELP = {"date": "a date, YYYY-MM-DD", "number": "a whole number", "choice": "one of the choices"}
+# The field of a tied entry that answers a question about it, by entry kind.
+ENTRY_ANSWER = {"release": "when", "status": "when", "episodes": "count", "cast": "person",
+                "news": "published"}
+
+
+def _closes(prediction: Prediction) -> str:
+    if prediction.state != "open":
+        return "closed"
+    if prediction.closes_at is None:
+        return "open until resolved"
+    return f"closes {discord.utils.format_dt(dt.datetime.fromisoformat(prediction.closes_at), 'R')}"
+
+
+def _what(prediction: Prediction) -> str:
+    if prediction.kind == "choice":
+        return "Choices: " + ", ".join(escape(c) for c in prediction.choices)
+    return f"Answer with {KIND_HELP[prediction.kind]}"
+
+
+def _name(guess: Guess | Standing) -> str:
+    return escape(guess.user_name)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def entry_value(entry: Entry | None) -> str | None:
+    """What a confirmed tied entry says, as a candidate answer (None if not confirmed)."""
+    if entry is None or entry.fact.confidence != "confirmed":
+        return None
+    value = entry.fact.fields.get(ENTRY_ANSWER.get(entry.kind, ""))
+    return None if value in (None, "") else str(value)
+
+
+def leaderboard_lines(standings: Sequence[Standing], page: int, me: int | None) -> list[str]:
+    """`1. alice — 180 points (2 questions)`: one page, and the caller marked (added if elsewhere)."""
+    lines: list[str] = []
+    first, last = page * BOARD_ROWS + 1, (page + 1) * BOARD_ROWS
+    for s in standings:
+        you = " **← you**" if s.user_id == me else ""
+        line = (f"{s.rank}. {_name(s)} — {s.points} point{'s' if s.points != 1 else ''} "
+                f"({s.questions} question{'s' if s.questions != 1 else ''}){you}")
+        if s.rank < first:
+            lines[:0] = [line, "…"]
+        elif s.rank > last:
+            lines += ["…", line]
+        else:
+            lines.append(line)
+    return lines
+
+
+class BoardButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<page>\d+)"):
+    """Previous/Next on a leaderboard: the show, scope and page live in the custom id."""
+
+    def __init__(self, label: str, show_id: int, guild_id: int | None, page: int, *,
+                 disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary,
+                                           custom_id=f"sw:lb:{show_id}:{guild_id or 0}:{page}",
+                                           disabled=disabled))
+        self.show_id, self.guild_id, self.page = show_id, guild_id, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> BoardButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(str(label), int(match["show"]), int(match["guild"]) or None, int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog("Predict")
+        show = cog.store.show(self.show_id) if isinstance(cog, Predict) else None
+        if not isinstance(cog, Predict) or show is None:
+            await send_ephemeral(interaction, "This leaderboard expired; run the command again.")
+            return
+        embed, view = await cog.board(show, self.guild_id, self.page, None)
+        await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+
+
+class Predict(CatalogueCog):
+    """/predict open|make|list|mine|leaderboard|resolve."""
+
+    predict = app_commands.Group(name="predict",
+                                 description="Guess what the season will bring, scored once it is known")
+
+    def __init__(self, store: Store, access: Access) -> None:
+        super().__init__(store)
+        self.access = access
+
+    # -- finding questions ----------------------------------------------------------------------
+
+    async def question_for(self, typed: str, states: Sequence[str]) -> Prediction:
+        """The question an option names: its number (from autocomplete) or its words."""
+        text = typed.strip().lstrip("#")
+        if text.isdigit():
+            found = await self.store.prediction(int(text))
+            if found is not None and found.state in states:
+                return found
+        else:
+            wanted = fold(text)
+            candidates = await self.store.predictions(states=states, limit=200)
+            matches = [p for p in candidates if wanted and wanted in fold(p.question)]
+            if len(matches) == 1:
+                return matches[0]
+        which = "an open question" if tuple(states) == ("open",) else "a question"
+        raise InvalidInput("question", f"`{escape(typed[:60])}` is not {which}; pick one from the list "
+                                       "(`/predict list` shows them).")
+
+    def _entry(self, prediction: Prediction) -> Entry | None:
+        if prediction.entry_id is None:
+            return None
+        return self.store.entry_by_id(prediction.entry_id)
+
+    def _label(self, prediction: Prediction, *, states: bool) -> str:
+        label = f"#{prediction.id} {prediction.question}"
+        if states:
+            status = prediction.state if prediction.answer is None else f"resolved: {prediction.answer}"
+            label = f"#{prediction.id} [{status}] {prediction.question}"
+            value = entry_value(self._entry(prediction))
+            if value is not None and prediction.state != "resolved":
+                label = f"{label[:70]} · entry says {value}"
+        return _short(label, 100)
+
+    async def _question_choices(self, current: str, states: Sequence[str],
+                                *, labelled: bool) -> list[app_commands.Choice[str]]:
+        wanted = fold(current.lstrip("#"))
+        out = []
+        for p in await self.store.predictions(states=states, limit=100):
+            show = self.store.show(p.show_id)
+            if show is None or show.archived:
+                continue
+            label = self._label(p, states=labelled)
+            if not wanted or wanted in fold(label):
+                out.append(app_commands.Choice(name=label, value=str(p.id)))
+        return out[:MAX_CHOICES]
+
+    async def open_autocomplete(self, interaction: discord.Interaction[Any],
+                                current: str) -> list[app_commands.Choice[str]]:
+        return await self._question_choices(current, ("open",), labelled=False)
+
+    async def resolvable_autocomplete(self, interaction: discord.Interaction[Any],
+                                      current: str) -> list[app_commands.Choice[str]]:
+        if not await self.access.is_editor(interaction):
+            return []
+        return await self._question_choices(current, ("open", "closed", "resolved"), labelled=True)
+
+    async def answer_autocomplete(self, interaction: discord.Interaction[Any],
+                                  current: str) -> list[app_commands.Choice[str]]:
+        typed = str(getattr(interaction.namespace, "question", "") or "").lstrip("#")
+        prediction = await self.store.prediction(int(typed)) if typed.isdigit() else None
+        if prediction is None:
+            return []
+        offered: list[str] = []
+        resolving = interaction.command is not None and interaction.command.name == "resolve"
+        value = entry_value(self._entry(prediction)) if resolving else None
+        if value is not None:
+            try:
+                offered.append(parse_answer(prediction.kind, value, prediction.choices))
+            except InvalidInput:
+                pass
+        offered += [c for c in prediction.choices if c not in offered]
+        wanted = fold(current)
+        return [app_commands.Choice(name=_short(a, 100), value=a[:100]) for a in offered
+                if not wanted or wanted in fold(a)][:MAX_CHOICES]
+
+    # -- editors --------------------------------------------------------------------------------
+
+    @predict.command(name="open", description="Open a prediction question (editors)")
+    @app_commands.describe(question="What fans guess at (up to 200 characters)",
+                           kind="date (a release date), number (an episode count) or choice",
+                           choices="For kind choice: 2 to 10 options, comma-separated",
+                           closes="When guessing stops: YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)",
+                           entry="Close by itself when this entry becomes confirmed",
+                           show="Which show")
+    @app_commands.choices(kind=[app_commands.Choice(name=k, value=k) for k in PREDICTION_KINDS])
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete, entry=CatalogueCog.entry_autocomplete)
+    async def predict_open(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
+                           kind: str, choices: str | None = None, closes: str | None = None,
+                           entry: str | None = None, show: str | None = None) -> None:
+        await self.access.require_editor(interaction)
+        chosen = self.show_for(show)
+        if kind == "choice":
+            options = parse_choices(choices)
+        elif choices:
+            raise InvalidInput("choices", f"only kind `choice` takes choices; a `{kind}` question "
+                                          "is answered with " + KIND_HELP[kind] + ".")
+        else:
+            options = ()
+        closes_at = parse_closes(closes, dt.datetime.now(dt.UTC)) if closes else None
+        tied = resolve_entry(self.store.entries(chosen.id), chosen, entry) if entry else None
+        editor = Editor(interaction.user.id, interaction.user.display_name)
+        prediction = await self.store.open_prediction(
+            chosen.id, question, kind, choices=options, closes_at=closes_at,
+            entry_id=tied.id if tied else None, editor=editor)
+        tie = (f" It closes when {escape(entry_label(tied.kind, tied.fact.fields, chosen))} becomes "
+               "confirmed." if tied else "")
+        await interaction.response.send_message(
+            f"Opened question **#{prediction.id}** on {escape(chosen.title)}: "
+            f"{escape(prediction.question)} ({_closes(prediction)}).{tie} "
+            "Announced to channels subscribed to `predictions`.",
+            ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @predict.command(name="resolve", description="Give a question its answer and score every guess (editors)")
+    @app_commands.describe(question="The question (open, closed, or resolved to correct it)",
+                           answer="The true answer, as the question's kind expects")
+    @app_commands.autocomplete(question=resolvable_autocomplete, answer=answer_autocomplete)
+    async def predict_resolve(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
+                              answer: str) -> None:
+        await self.access.require_editor(interaction)
+        prediction = await self.question_for(question, ("open", "closed", "resolved"))
+        parse_answer(prediction.kind, answer, prediction.choices)  # wrong answers: before deferring
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        editor = Editor(interaction.user.id, interaction.user.display_name)
+        event = await self.store.resolve_prediction(prediction.id, answer, editor=editor)
+        assert event.answer is not None
+        how = "Corrected" if event.correction else "Resolved"
+        lines = [f"{how} **#{prediction.id}** ({escape(prediction.question)}): the answer is "
+                 f"**{answer_text(prediction.kind, event.answer)}**. Scored {event.guesses} guess"
+                 f"{'es' if event.guesses != 1 else ''}; announced to channels subscribed to "
+                 "`predictions`."]
+        for place, (name, guessed, points) in enumerate(event.top, start=1):
+            said = answer_text(prediction.kind, guessed)
+            lines.append(f"{place}. {escape(name)}: {said} ({points} points)")
+        await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # -- everyone -------------------------------------------------------------------------------
+
+    @predict.command(name="make", description="Guess the answer to an open question")
+    @app_commands.describe(question="An open question",
+                           answer="Your guess (you can change it until it closes)")
+    @app_commands.autocomplete(question=open_autocomplete, answer=answer_autocomplete)
+    @fan_cooldown()
+    async def predict_make(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
+                           answer: str) -> None:
+        target = await self.question_for(question, ("open", "closed", "resolved"))
+        prediction, guess, old = await self.store.guess(
+            target.id, user_id=interaction.user.id, user_name=interaction.user.display_name,
+            guild_id=interaction.guild_id, answer=answer)
+        said = answer_text(prediction.kind, guess.answer)
+        text = f"Your guess for **#{prediction.id}** ({escape(prediction.question)}): **{said}**"
+        if old is not None and old.answer != guess.answer:
+            text += f" (replaces {answer_text(prediction.kind, old.answer)})"
+        text += f". You can change it until the question closes ({_closes(prediction)})."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @predict.command(name="list", description="Open questions with the guesses so far, and the last results")
+    @app_commands.describe(show="Which show")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    @fan_cooldown()
+    async def predict_list(self, interaction: discord.Interaction[SeasonwatchBot],
+                           show: str | None = None) -> None:
+        chosen = self.show_for(show)
+        waiting = await self.store.predictions(show_id=chosen.id, states=("open", "closed"), limit=50)
+        waiting.sort(key=lambda p: (p.state != "open", -p.id))
+        resolved = await self.store.last_resolved(chosen.id, LIST_RESOLVED)
+        counts = await self.store.answer_counts([p.id for p in waiting[:LIST_OPEN]])
+        embed = list_embed(chosen, waiting, counts, resolved)
+        await interaction.response.send_message(embed=embed, ephemeral=not (waiting or resolved),
+                                                allowed_mentions=NO_MENTIONS)
+
+    @predict.command(name="mine", description="Your guesses and how they scored")
+    @fan_cooldown()
+    async def predict_mine(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
+        rows, total = await self.store.user_guesses(interaction.user.id, MINE_ROWS)
+        embed = discord.Embed(title="Your predictions", colour=COLOUR)
+        lines = []
+        for prediction, guess in rows:
+            said = answer_text(prediction.kind, guess.answer)
+            line = f"**#{prediction.id}** {escape(_short(prediction.question, 120))}: {said}"
+            if prediction.answer is not None:
+                line += (f" · answer {answer_text(prediction.kind, prediction.answer)} · "
+                         f"**{guess.points} points**")
+            else:
+                line += f" · {_closes(prediction)}"
+            lines.append(line)
+        if total > len(rows):
+            lines.append(f"… and {total - len(rows)} older")
+        embed.description = "\n".join(lines) if lines else "You have not guessed yet: try `/predict list`."
+        await interaction.response.send_message(embed=fit(embed), ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @predict.command(name="leaderboard", description="Who guessed best, in this server or everywhere")
+    @app_commands.describe(show="Which show", scope="server: guesses made here; everyone: all of them")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    @fan_cooldown()
+    async def predict_leaderboard(self, interaction: discord.Interaction[SeasonwatchBot],
+                                  show: str | None = None,
+                                  scope: Literal["server", "everyone"] | None = None) -> None:
+        chosen = self.show_for(show)
+        scope = scope or ("server" if interaction.guild_id else "everyone")
+        if scope == "server" and interaction.guild_id is None:
+            raise InvalidInput("scope", "in DMs there is no server; use `everyone`.")
+        await interaction.response.defer(thinking=True)
+        guild_id = interaction.guild_id if scope == "server" else None
+        embed, view = await self.board(chosen, guild_id, 0, interaction.user.id)
+        if view is None:
+            await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.followup.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+
+    async def board(self, show: Show, guild_id: int | None, page: int,
+                    me: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
+        """One page of a leaderboard (everyone who guessed is on some page), with its buttons."""
+        standings, total = await self.store.leaderboard(show.id, guild_id=guild_id,
+                                                        offset=page * BOARD_ROWS, limit=BOARD_ROWS,
+                                                        user_id=me)
+        count = max(1, -(-total // BOARD_ROWS))
+        if page >= count and page > 0:  # fewer people than when the button was made
+            return await self.board(show, guild_id, count - 1, me)
+        where = "this server" if guild_id else "everyone"
+        embed = base_embed(f"{show.title} season {show.season}: predictions leaderboard ({where})", show)
+        lines = leaderboard_lines(standings, page, me)
+        embed.description = "\n".join(lines) if lines else "No resolved questions with guesses yet."
+        paging = f"Page {page + 1} of {count} ({total} people) · " if count > 1 else ""
+        embed.set_footer(text=f"{paging}Total points over resolved questions; ties go to the earlier "
+                              "guess. /about has the scoring.")
+        if count <= 1:
+            return fit(embed), None
+        view = discord.ui.View(timeout=None)
+        view.add_item(BoardButton("Previous", show.id, guild_id, max(page - 1, 0), disabled=page == 0))
+        view.add_item(BoardButton("Next", show.id, guild_id, page + 1, disabled=page >= count - 1))
+        return fit(embed), view
+
+
+def list_embed(show: Show, waiting: Sequence[Prediction], counts: dict[int, list[tuple[str, int]]],
+               resolved: Sequence[tuple[Prediction, Guess | None, int]]) -> discord.Embed:
+    """/predict list: open questions with their spread, then the last results."""
+    embed = base_embed(f"{show.title} season {show.season}: predictions", show)
+    embed.set_footer(text=f"{show.title} season {show.season} · scoring: /about"[:2048])
+    if not waiting and not resolved:
+        embed.description = "No questions yet. Editors open them with `/predict open`."
+        return embed
+    taking = any(p.open for p in waiting)
+    embed.description = ("Guess with `/predict make`; one guess each, changeable until the "
+                         "question closes.") if taking else "No open questions right now."
+    for p in waiting[:LIST_OPEN]:
+        answers = [escape(a) for a, n in counts.get(p.id, []) for _ in range(n)]
+        head = f"{_what(p)} · {_closes(p)} · {len(answers)} guess{'es' if len(answers) != 1 else ''}"
+        value = "\n".join([head, *spread(p.kind, answers, [escape(c) for c in p.choices])])
+        embed.add_field(name=_short(f"#{p.id} · {escape(p.question)}", 256), value=_short(value, FIELD_CHARS),
+                        inline=False)
+    if len(waiting) > LIST_OPEN:
+        embed.add_field(name="More", value=f"… and {len(waiting) - LIST_OPEN} more open questions "
+                                           "(they autocomplete in `/predict make`).", inline=False)
+    if resolved:
+        lines = []
+        for p, best, guesses in resolved:
+            assert p.answer is not None
+            line = f"**#{p.id}** {escape(_short(p.question, 80))}: **{answer_text(p.kind, p.answer)}**"
+            if best is not None:
+                line += (f" · closest: {_name(best)} ({answer_text(p.kind, best.answer)}, "
+                         f"{best.points} points; {guesses} guessed)")
+            lines.append(line)
+        embed.add_field(name="Last resolved", value=_short("\n".join(lines), FIELD_CHARS), inline=False)
+    return fit(embed)
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    client.add_dynamic_items(BoardButton)
+    await client.add_cog(Predict(client.store, client.access))
