@@ -431,7 +431,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--calls", type=int, default=1000, help="timed calls per command (1000)")
     parser.add_argument("--warmup", type=int, default=10, help="untimed rounds first (10)")
     parser.add_argument("--entries", type=int, default=10_000, help="catalogue size (10000)")
-    parser.add_argument("--members", type=int, default=500, help="distinct fans calling (500)")
+    parser.add_argument("--members", type=int, default=2000, help="distinct fans calling (2000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the call order")
     parser.add_argument("--profile", action="store_true",
                         help="profile every call whose p99 is over target")

@@ -38,6 +38,7 @@ MAX_RETRY = 300.0
 GIVE_UP_AFTER = 24 * 3600.0
 LOOKUP_AFTER = 120.0  # an attempt older than this may be past Discord's nonce memory
 SEND_TIMEOUT = 60.0
+CROSSPOST_TIMEOUT = 10.0
 HISTORY_LIMIT = 50
 DUE_BATCH = 500  # deliveries read per look at the outbox
 CHANGE_CACHE = 1024
@@ -369,22 +370,27 @@ class Announcer:
             await self.store.mark_failed(ids, f"Discord refused it: {describe(exc)}")
             return Outcome(channel_id, tuple(ids), "failed", describe(exc))
         await self.store.mark_delivered(ids, message.id)
-        for sub in {s.id: s for s in subs if s.publish}.values():
-            await self._crosspost(message, sub)
+        publishing = list({s.id: s for s in subs if s.publish}.values())
+        if publishing:  # one crosspost per message, whichever subscriptions asked for it
+            await self._crosspost(message, publishing)
         return Outcome(channel_id, tuple(ids), "delivered")
 
-    async def _crosspost(self, message: Any, sub: Subscription) -> None:
+    async def _crosspost(self, message: Any, subs: Sequence[Subscription]) -> None:
         await self.bucket.acquire()
         try:
-            await message.publish()
+            # Discord allows about 10 crossposts an hour per channel and discord.py would wait
+            # out that limit, holding the channel's later announcements: give up instead.
+            await asyncio.wait_for(message.publish(), CROSSPOST_TIMEOUT)
         except CROSSPOST_ERRORS as exc:
             stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-            await self.store.set_subscription_warning(
-                sub.id, f"Last crosspost failed ({stamp}): {describe(exc)}. The message was "
-                        "posted in the channel; following servers did not get it.")
+            for sub in subs:
+                await self.store.set_subscription_warning(
+                    sub.id, f"Last crosspost failed ({stamp}): {describe(exc)}. The message was "
+                            "posted in the channel; following servers did not get it.")
             return
-        if sub.warning is not None:
-            await self.store.set_subscription_warning(sub.id, None)
+        for sub in subs:
+            if sub.warning is not None:
+                await self.store.set_subscription_warning(sub.id, None)
 
     async def _retry(self, channel_id: int, rows: list[Delivery], error: str) -> Outcome:
         ids = [d.id for d in rows]

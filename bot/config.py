@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ class Settings:
 
 def _snowflake(name: str, raw: str) -> int:
     value = raw.strip()
-    if not value.isdigit() or int(value) <= 0:
+    if not re.fullmatch(r"[0-9]{1,20}", value) or int(value) <= 0:
         raise ConfigError(f"{name} must be a Discord id (digits only), got {value!r}")
     return int(value)
 

@@ -58,14 +58,15 @@ def _bounds(part: str) -> tuple[dt.date, dt.date]:
 
 def parse_window(text: str, option: str = "when") -> str:
     """Check a date or window such as `2025-Q1` or `2024-H2..2025-H1`; return it normalised."""
-    value = text.strip().upper().replace("Q", "Q").replace(" ", "")
+    value = text.strip().upper().replace(" ", "")
     parts = value.split("..")
     try:
         if len(parts) > 2:
             raise ValueError(value)
         spans = [_bounds(p) for p in parts]
     except ValueError:
-        raise InvalidInput(option, f"`{text}` is not a real date or window; use {WINDOW_FORMS}.") from None
+        problem = f"`{quote(text)}` is not a real date or window; use {WINDOW_FORMS}."
+        raise InvalidInput(option, problem) from None
     if len(spans) == 2 and spans[0][0] >= spans[1][0]:
         raise InvalidInput(option, "a range must go from the earlier window to the later one.")
     return value
@@ -97,6 +98,20 @@ def _render_part(part: str) -> str:
     return year
 
 
+def quote(text: str, limit: int = 40) -> str:
+    """Someone's input, short and inert, for quoting inside backticks in an error."""
+    cleaned = "".join(ch for ch in text if ch != "`" and unicodedata.category(ch) != "Cc")
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def parse_id(text: str, option: str) -> int:
+    """A number such as `#12` or `12` naming a change or question."""
+    value = text.strip().lstrip("#")
+    if not re.fullmatch(r"[0-9]{1,15}", value):
+        raise InvalidInput(option, f"`{quote(text)}` is not a number from the list; pick one of its choices.")
+    return int(value)
+
+
 def parse_date(text: str, option: str) -> str:
     """Check a real `YYYY-MM-DD` date."""
     value = text.strip()
@@ -105,7 +120,7 @@ def parse_date(text: str, option: str) -> str:
             raise ValueError(value)
         dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(option, f"`{text}` is not a real date; use YYYY-MM-DD.") from None
+        raise InvalidInput(option, f"`{quote(text)}` is not a real date; use YYYY-MM-DD.") from None
     return value
 
 
@@ -116,7 +131,7 @@ def check_url(text: str, option: str) -> str:
         raise InvalidInput(option, "the URL is longer than 512 characters.")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(option, f"`{value[:100]}` is not a web address; use https://…")
+        raise InvalidInput(option, f"`{quote(value)}` is not a web address; use https://…")
     if parts.username or parts.password:
         raise InvalidInput(option, "the URL must not contain a user name or password.")
     if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):

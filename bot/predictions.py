@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from bot.errors import InvalidInput
-from bot.facts import check_name, parse_date
+from bot.facts import check_name, parse_date, quote
 
 PREDICTION_KINDS = ("date", "number", "choice")
 NUMBER_RANGE = (0, 1_000_000)
@@ -57,12 +58,12 @@ def parse_answer(kind: str, text: str, choices: Sequence[str]) -> str:
         return parse_date(value, "answer")
     if kind == "number":
         low, high = NUMBER_RANGE
-        if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
-            raise InvalidInput("answer", f"`{value[:40]}` is not a whole number from {low} to {high:,}.")
+        if not re.fullmatch(r"[0-9]{1,7}", value) or not low <= int(value) <= high:
+            raise InvalidInput("answer", f"`{quote(value)}` is not a whole number from {low} to {high:,}.")
         return str(int(value))
     match = [c for c in choices if c.casefold() == value.casefold()]
     if not match:
-        raise InvalidInput("answer", f"pick one of: {', '.join(choices)}.")
+        raise InvalidInput("answer", f"pick one of: {', '.join(f'`{quote(c, 100)}`' for c in choices)}.")
     return match[0]
 
 

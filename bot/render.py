@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import discord
 
-from bot.facts import render_window, window_start
+from bot.facts import render_window
 from bot.models import STAGES, Change, Entry, Fact, Show
 from bot.predictions import SCORING_RULES
 
@@ -30,6 +31,7 @@ COLOUR = discord.Colour(0x8B1E3F)
 # description's 4,096 characters and only the page shown is rendered.
 CAST_PAGE, CAST_LINE = 10, 390
 NEWS_PAGE, NEWS_LINE = 8, 490
+HISTORY_PAGE, HISTORY_LINE = 8, 490
 EMBED_TOTAL = 6000
 STAGE_LABELS = {
     "announced": "Announced",
@@ -46,6 +48,7 @@ _HEADING = re.compile(r"^(-?#)", re.MULTILINE)  # headings and subtext only star
 _LINK = re.compile(r"\[([^\]]*)\]\(<[^>]*>\)")
 
 
+@functools.lru_cache(maxsize=65536)
 def escape(text: str) -> str:
     """User text made inert: no markdown, no links, no mentions."""
     text = _HEADING.sub(r"\\\1", _MARKDOWN.sub(r"\\\1", text)).replace("://", ":\u200b//")
@@ -83,6 +86,8 @@ def date_text(iso_date: str) -> str:
 
 def fit(embed: discord.Embed) -> discord.Embed:
     """Make sure an embed fits 6,000 characters: long source links give way to their names."""
+    if embed.description and len(embed.description) > 4096:
+        embed.description = embed.description[:4095] + "…"
     if len(embed) <= EMBED_TOTAL:
         return embed
     if embed.description:
@@ -120,11 +125,15 @@ def paginate(items: Sequence[T], number: int, per_page: int) -> tuple[Sequence[T
     return items[number * per_page:(number + 1) * per_page], number, count
 
 
-def capped(full: str, short: str, limit: int) -> str:
-    """`full` if it fits in `limit` characters, else `short` (without links), cut to fit."""
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def capped(full: str, short: Callable[[], str], limit: int) -> str:
+    """`full` if it fits in `limit` characters, else `short()` (without links), cut to fit."""
     if len(full) <= limit:
         return full
-    return short if len(short) <= limit else short[: limit - 1] + "…"
+    return _clip(short(), limit)
 
 
 def paged_embed(title: str, show: Show, page: Page, empty: str) -> discord.Embed:
@@ -166,8 +175,8 @@ def _progress(show: Show, statuses: dict[str, Entry], now: Entry | None) -> str:
 def _status_value(fact: Fact, what: str | None) -> str:
     parts = [render_window(what) if what else "date unknown", source(fact)]
     if fact.fields.get("note"):
-        parts.append(escape(str(fact.fields["note"]))[:400])
-    return "\n".join(parts)[:1024]
+        parts.append(_clip(escape(str(fact.fields["note"])), 300))
+    return "\n".join(parts)  # date ≤ 40 + source ≤ 600 + note ≤ 300: within a field's 1,024
 
 
 def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
@@ -238,7 +247,8 @@ def cast_list(entries: Iterable[Entry], which: str) -> list[Entry]:
 def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int) -> tuple[discord.Embed, Page]:
     """One page of a /cast list (already filtered and ordered by `cast_list`)."""
     shown, number, count = paginate(cast, number, CAST_PAGE)
-    lines = tuple(capped(cast_line(e), cast_line(e, with_link=False), CAST_LINE) for e in shown)
+    lines = tuple(capped(cast_line(e), functools.partial(cast_line, e, with_link=False), CAST_LINE)
+                  for e in shown)
     page = Page(lines, number, count)
     title = f"{show.title} season {show.season}: cast" + ("" if which == "all" else f" ({which})")
     empty = "No cast known yet." if which == "all" else f"No cast entries are {which} yet."
@@ -248,7 +258,7 @@ def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int) -> tup
 def person_embed(show: Show, entry: Entry, related: Sequence[Entry]) -> discord.Embed:
     """Everything known about one person for this season, and where it comes from."""
     fields, fact = entry.fact.fields, entry.fact
-    embed = base_embed(f"{fields['person']} in {show.title} season {show.season}", show)
+    embed = base_embed(f"{escape(fields['person'])} in {show.title} season {show.season}", show)
     embed.description = escape(str(fields["note"]))[:1000] if fields.get("note") else None
     embed.add_field(name="Character", value=escape(fields.get("character") or "not known"))
     embed.add_field(name="Billing", value=fields.get("billing") or "not known")
@@ -308,7 +318,8 @@ def news_page(show: Show, news: Sequence[Entry], confidence: str | None,
               number: int) -> tuple[discord.Embed, Page]:
     """One page of the news timeline (already ordered by `news_list`)."""
     shown, number, count = paginate(news, number, NEWS_PAGE)
-    lines = tuple(capped(news_line(e), news_line(e, with_link=False), NEWS_LINE) for e in shown)
+    lines = tuple(capped(news_line(e), functools.partial(news_line, e, with_link=False), NEWS_LINE)
+                  for e in shown)
     page = Page(lines, number, count)
     title = f"{show.title} season {show.season}: news" + (f" ({confidence})" if confidence else "")
     empty = "No news yet." if confidence is None else f"No {confidence} news yet."
@@ -358,20 +369,15 @@ def history_line(change: Change, show: Show) -> str:
         what += " — " + "; ".join(differences(change.before, change.after))
     marker = f" (correction of #{change.correction_of})" if change.correction_of else ""
     return (f"**#{change.id}** · {timestamp(change.created_at)} · {escape(change.editor.name)}"
-            f" · {escape(what)}{marker}")[:1000]
+            f" · {escape(what)}{marker}")[:HISTORY_LINE]
 
 
 def history_embed(show: Show, changes: Sequence[Change], number: int, count: int,
                   label: str | None) -> discord.Embed:
     """One page of changes, newest first."""
-    title = f"{show.title} season {show.season}: history" + (f" of {label}" if label else "")
+    title = f"{show.title} season {show.season}: history" + (f" of {escape(label)}" if label else "")
     page = Page(tuple(history_line(c, show) for c in changes), number, count)
     return paged_embed(title, show, page, "No changes yet.")
-
-
-def sort_by_when(entries: Iterable[Entry]) -> list[Entry]:
-    """Entries with a `when` window, earliest first."""
-    return sorted(entries, key=lambda e: window_start(str(e.fact.fields.get("when") or "2100")))
 
 
 # -- /about ----------------------------------------------------------------------------------------------

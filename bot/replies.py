@@ -47,6 +47,7 @@ def error_message(error: BaseException, interaction: discord.Interaction[Any] | 
 
 async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
     """Answer (or follow up) with an ephemeral message that pings nobody."""
+    message = message if len(message) <= 2000 else message[:1999] + "…"
     try:
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.errors import UnknownShow, UserError
+from bot.facts import quote
 from bot.models import Entry, Show
 from bot.render import entry_label
 
@@ -94,8 +96,8 @@ def closest(query: str, names: Iterable[str], n: int = 3) -> list[str]:
 
 def _suggest(what: str, typed: str, names: Iterable[str]) -> str:
     near = closest(typed, names)
-    hint = f" Did you mean {', '.join(f'`{n}`' for n in near)}?" if near else ""
-    return f"I don't know {what} `{typed[:100]}`.{hint}"
+    hint = f" Did you mean {', '.join(f'`{quote(n, 100)}`' for n in near)}?" if near else ""
+    return f"I don't know {what} `{quote(typed)}`.{hint}"
 
 
 def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]) -> Show:
@@ -138,7 +140,7 @@ def entry_names(entry: Entry, show: Show) -> list[str]:
 
 def resolve_entry(entries: Sequence[Entry], show: Show, typed: str) -> Entry:
     """The entry meant by `typed`: an id from autocomplete, or a label such as `Cast: Lomon`."""
-    if typed.isdigit():
+    if re.fullmatch(r"[0-9]{1,15}", typed):
         match = next((e for e in entries if e.id == int(typed)), None)
         if match:
             return match

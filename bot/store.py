@@ -346,7 +346,8 @@ class Store:
 
     async def change(self, change_id: int) -> Change | None:
         """One change by its number."""
-        async with self._db.execute(f"{_CHANGE_SELECT} WHERE c.id = ?", (change_id,)) as cur:
+        async with self._write_lock, self._db.execute(
+                f"{_CHANGE_SELECT} WHERE c.id = ?", (change_id,)) as cur:
             row = await cur.fetchone()
         return _change(row) if row else None
 
@@ -363,7 +364,8 @@ class Store:
             sql += " AND c.id < ?"
             params.append(before_id)
         sql += " ORDER BY c.id DESC LIMIT ? OFFSET ?"
-        async with self._db.execute(sql, [*params, limit, offset]) as cursor:
+        # Under the lock: the connection is shared, and a write in progress is not history yet.
+        async with self._write_lock, self._db.execute(sql, [*params, limit, offset]) as cursor:
             return [_change(row) for row in await cursor.fetchall()]
 
     async def count_changes(self, show_id: int) -> int:
@@ -376,7 +378,7 @@ class Store:
     async def recent_changes(self, limit: int = 100) -> list[Change]:
         """The latest changes across every show, newest first."""
         sql = f"{_CHANGE_SELECT} ORDER BY c.id DESC LIMIT ?"
-        async with self._db.execute(sql, (limit,)) as cursor:
+        async with self._write_lock, self._db.execute(sql, (limit,)) as cursor:
             return [_change(row) for row in await cursor.fetchall()]
 
     # -- the single write path ---------------------------------------------------------------

@@ -18,7 +18,7 @@ from bot.announcements import render_announcement
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import ConflictError, InvalidInput, UserError
-from bot.facts import cast_key, check_fact, check_int, check_name, check_text, news_key
+from bot.facts import cast_key, check_fact, check_int, check_name, check_text, news_key, parse_id, quote
 from bot.models import BILLINGS, CAST_STATES, CONFIDENCES, RATINGS, STAGES, Change, Editor, Fact, Show
 from bot.render import change_line, escape, fact_line
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
@@ -150,12 +150,13 @@ class Editors(CatalogueCog):
     async def settle(self, interaction: discord.Interaction[Any], token: str,
                      action: str) -> tuple[str, discord.Embed | None]:
         """Publish or cancel a draft; returns what the preview message becomes."""
+        if action != "cancel":  # before taking the draft, so a refusal does not lose it
+            await self.access.require_editor(interaction)
         draft = self.drafts.take(token)
         if draft is None:
             return EXPIRED, None
         if action == "cancel":
             return "Cancelled. Nothing was written.", None
-        await self.access.require_editor(interaction)
         show = self.store.show(draft.show_id)
         assert show is not None
         silent = action == "silent"
@@ -201,8 +202,9 @@ class Editors(CatalogueCog):
                           note: str | None = None, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         current = self.store.entry(chosen.id, "status", stage)
-        when = current.fact.fields.get("when") if current else None
-        fields = {"stage": stage, "when": when, "note": note}
+        old: dict[str, Any] = dict(current.fact.fields) if current else {}
+        kept_note = note if note is not None else old.get("note")
+        fields = {"stage": stage, "when": old.get("when"), "note": kept_note}
         fact = self._fact(chosen, "status", stage, fields, confidence, source_url, source_name)
         await self.preview(interaction, chosen, "status", stage, fact)
 
@@ -216,7 +218,9 @@ class Editors(CatalogueCog):
                            confidence: str, source_url: str, source_name: str | None = None,
                            note: str | None = None, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
-        fields = {"when": when, "note": note}
+        current = self.store.entry(chosen.id, "release", "release")
+        kept_note = current.fact.fields.get("note") if current and note is None else note
+        fields = {"when": when, "note": kept_note}
         fact = self._fact(chosen, "release", "release", fields, confidence, source_url, source_name)
         await self.preview(interaction, chosen, "release", "release", fact)
 
@@ -311,10 +315,9 @@ class Editors(CatalogueCog):
     @app_commands.autocomplete(change=change_autocomplete)
     async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
         await self.access.require_editor(interaction)
-        number = change.strip().lstrip("#")
-        target = await self.store.change(int(number)) if number.isdigit() else None
+        target = await self.store.change(parse_id(change, "change"))
         if target is None:
-            raise InvalidInput("change", f"there is no change `{change[:40]}`; pick one from the list.")
+            raise InvalidInput("change", f"there is no change `{quote(change)}`; pick one from the list.")
         show = self.store.show(target.show_id)
         assert show is not None
         await self.preview(interaction, show, target.kind, target.key, target.before,

@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.models import CONFIDENCES, Entry, Show
 from bot.render import (
     CAST_FILTERS,
+    HISTORY_PAGE,
     cast_list,
     cast_page,
     entry_label,
@@ -33,7 +34,6 @@ from bot.search import fold, resolve_entry, resolve_person
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-HISTORY_PAGE = 8
 EXPIRED = "This list expired; run the command again."
 
 

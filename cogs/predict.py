@@ -19,7 +19,7 @@ from bot.errors import InvalidInput
 from bot.models import Editor, Entry, Guess, Prediction, Show, Standing
 from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes, spread
 from bot.render import COLOUR, base_embed, entry_label, escape, fit
-from bot.replies import NO_MENTIONS, send_ephemeral
+from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.search import MAX_CHOICES, fold, resolve_entry
 from bot.store import Store
 from cogs.fans import fan_cooldown
@@ -107,7 +107,11 @@ class BoardButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if not isinstance(cog, Predict) or show is None:
             await send_ephemeral(interaction, "This leaderboard expired; run the command again.")
             return
-        embed, view = await cog.board(show, self.guild_id, self.page, None)
+        try:
+            embed, view = await cog.board(show, self.guild_id, self.page, None)
+        except Exception as exc:  # never "interaction failed": say what happened
+            await send_ephemeral(interaction, error_message(exc, interaction))
+            return
         await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
@@ -126,7 +130,7 @@ class Predict(CatalogueCog):
     async def question_for(self, typed: str, states: Sequence[str]) -> Prediction:
         """The question an option names: its number (from autocomplete) or its words."""
         text = typed.strip().lstrip("#")
-        if text.isdigit():
+        if re.fullmatch(r"[0-9]{1,15}", text):
             found = await self.store.prediction(int(text))
             if found is not None and found.state in states:
                 return found
@@ -181,7 +185,7 @@ class Predict(CatalogueCog):
     async def answer_autocomplete(self, interaction: discord.Interaction[Any],
                                   current: str) -> list[app_commands.Choice[str]]:
         typed = str(getattr(interaction.namespace, "question", "") or "").lstrip("#")
-        prediction = await self.store.prediction(int(typed)) if typed.isdigit() else None
+        prediction = await self.store.prediction(int(typed)) if re.fullmatch(r"[0-9]{1,15}", typed) else None
         if prediction is None:
             return []
         offered: list[str] = []

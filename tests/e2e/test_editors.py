@@ -34,8 +34,14 @@ def park(bot):
 async def test_a_preview_writes_nothing_until_publish(standin, scene, bot):
     before = catalogue(bot)
     preview = await standin.command(
-        scene.editor, scene.home_general, "edit cast", person="Kim Newcomer",
-        confidence="rumored", source_url=SOURCE, character="Transfer student", state="new",
+        scene.editor,
+        scene.home_general,
+        "edit cast",
+        person="Kim Newcomer",
+        confidence="rumored",
+        source_url=SOURCE,
+        character="Transfer student",
+        state="new",
     )
     assert preview.ephemeral and "Preview" in preview.content
     assert "New: Kim Newcomer: as Transfer student (rumored)" in preview.embeds[0]["description"]
@@ -49,8 +55,15 @@ async def test_a_preview_writes_nothing_until_publish(standin, scene, bot):
 
 
 async def test_an_editor_updates_a_cast_entry_and_cast_shows_it(standin, scene, bot):
-    await publish(standin, scene.editor, scene.home_general, "edit cast", person="park ji-hu",
-                  confidence="confirmed", source_url="https://www.netflix.com/tudum")
+    await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit cast",
+        person="park ji-hu",
+        confidence="confirmed",
+        source_url="https://www.netflix.com/tudum",
+    )
     card = await standin.command(scene.fan, scene.home_general, "cast", person="Park Ji-hu")
     fields = {f["name"]: f["value"] for f in card.embeds[0]["fields"]}
     assert "✅ confirmed" in fields["Confidence and source"]
@@ -59,8 +72,14 @@ async def test_an_editor_updates_a_cast_entry_and_cast_shows_it(standin, scene, 
 
 
 async def test_an_editor_removes_a_cast_entry_and_cast_no_longer_lists_it(standin, scene, bot):
-    reply = await publish(standin, scene.editor, scene.home_general, "edit cast-remove",
-                          person="Lomon", reason="Not returning after all")
+    reply = await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit cast-remove",
+        person="Lomon",
+        reason="Not returning after all",
+    )
     assert "Published" in reply.content
     listed = await standin.command(scene.fan, scene.home_general, "cast")
     assert "Lomon" not in listed.embeds[0]["description"]
@@ -69,14 +88,32 @@ async def test_an_editor_removes_a_cast_entry_and_cast_no_longer_lists_it(standi
 
 async def test_release_status_episodes_and_news_can_each_be_published(standin, scene, bot):
     home = scene.home_general
-    await publish(standin, scene.editor, home, "edit release", when="2025-Q3", confidence="reported",
-                  source_url=SOURCE)
-    await publish(standin, scene.editor, home, "edit status", stage="filming", confidence="confirmed",
-                  source_url=SOURCE, source_name="Netflix")
-    await publish(standin, scene.editor, home, "edit episodes", confidence="reported", source_url=SOURCE,
-                  count=10)
-    await publish(standin, scene.editor, home, "edit news", headline="Filming wraps", url=SOURCE,
-                  confidence="confirmed", published="2024-06-01")
+    await publish(
+        standin, scene.editor, home, "edit release", when="2025-Q3", confidence="reported", source_url=SOURCE
+    )
+    await publish(
+        standin,
+        scene.editor,
+        home,
+        "edit status",
+        stage="filming",
+        confidence="confirmed",
+        source_url=SOURCE,
+        source_name="Netflix",
+    )
+    await publish(
+        standin, scene.editor, home, "edit episodes", confidence="reported", source_url=SOURCE, count=10
+    )
+    await publish(
+        standin,
+        scene.editor,
+        home,
+        "edit news",
+        headline="Filming wraps",
+        url=SOURCE,
+        confidence="confirmed",
+        published="2024-06-01",
+    )
     status = await standin.command(scene.fan, home, "status")
     assert "**Now: Filming**" in status.embeds[0]["description"]
     assert "Q3 2025" in status.text
@@ -87,24 +124,41 @@ async def test_release_status_episodes_and_news_can_each_be_published(standin, s
 
 
 async def test_publish_silently_writes_the_change_marked_silent(standin, scene, bot):
-    await publish(standin, scene.editor, scene.home_general, "edit release", label="Publish silently",
-                  when="2025", confidence="rumored", source_url=SOURCE)
+    await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit release",
+        label="Publish silently",
+        when="2025",
+        confidence="rumored",
+        source_url=SOURCE,
+    )
     (latest,) = await bot.store.recent_changes(1)
     assert latest.silent and latest.after.fields["when"] == "2025"
 
 
 async def test_cancel_writes_nothing(standin, scene, bot):
     before = catalogue(bot)
-    reply = await publish(standin, scene.editor, scene.home_general, "edit release", label="Cancel",
-                          when="2026", confidence="rumored", source_url=SOURCE)
+    reply = await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit release",
+        label="Cancel",
+        when="2026",
+        confidence="rumored",
+        source_url=SOURCE,
+    )
     assert "Nothing was written" in reply.content
     assert catalogue(bot) == before
 
 
 async def test_an_expired_preview_writes_nothing(standin, scene, bot, monkeypatch):
     before = catalogue(bot)
-    preview = await standin.command(scene.editor, scene.home_general, "edit release", when="2026",
-                                    confidence="rumored", source_url=SOURCE)
+    preview = await standin.command(
+        scene.editor, scene.home_general, "edit release", when="2026", confidence="rumored", source_url=SOURCE
+    )
     # The bot loads cogs as extensions: patch the module it really runs.
     monkeypatch.setattr(sys.modules["cogs.editors"], "PREVIEW_SECONDS", 0.0)
     reply = await standin.click(scene.editor, preview, "Publish")
@@ -124,8 +178,16 @@ async def test_the_second_of_two_concurrent_previews_is_refused_as_a_conflict(st
 
 
 async def test_undo_restores_and_history_shows_both_changes(standin, scene, bot):
-    await publish(standin, scene.editor, scene.home_general, "edit cast", person="Park Ji-hu",
-                  confidence="confirmed", source_url=SOURCE, character="Wrong name")
+    await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit cast",
+        person="Park Ji-hu",
+        confidence="confirmed",
+        source_url=SOURCE,
+        character="Wrong name",
+    )
     (mistake,) = await bot.store.recent_changes(1)
     choices = await standin.autocomplete(scene.editor, scene.home_general, "undo", "change", "wrong")
     assert choices[0]["value"] == str(mistake.id)
@@ -151,38 +213,61 @@ async def test_non_editors_are_refused_and_nothing_is_written(standin, scene, bo
         "dm_fan": (scene.fan.user, None),
     }[who]
     before, changes = catalogue(bot), await change_count(bot)
-    reply = await standin.command(member, channel, "edit cast", person="Park Ji-hu",
-                                  confidence="denied", source_url=SOURCE)
+    reply = await standin.command(
+        member, channel, "edit cast", person="Park Ji-hu", confidence="denied", source_url=SOURCE
+    )
     assert reply.ephemeral and "Only editors can do this" in reply.content
     assert catalogue(bot) == before and await change_count(bot) == changes
 
 
 async def test_an_owner_may_edit_from_any_server(standin, scene, bot):
     owner_elsewhere = scene.other.add_member(scene.owner.user)
-    reply = await publish(standin, owner_elsewhere, scene.other_general, "edit release", when="2026-H1",
-                          confidence="rumored", source_url=SOURCE)
+    reply = await publish(
+        standin,
+        owner_elsewhere,
+        scene.other_general,
+        "edit release",
+        when="2026-H1",
+        confidence="rumored",
+        source_url=SOURCE,
+    )
     assert "Published" in reply.content
 
 
 async def test_a_home_editor_may_edit_from_a_second_server(standin, scene, bot):
     editor_elsewhere = scene.other.add_member(scene.editor.user)
-    reply = await publish(standin, editor_elsewhere, scene.other_general, "edit release", when="2026-H2",
-                          confidence="rumored", source_url=SOURCE)
+    reply = await publish(
+        standin,
+        editor_elsewhere,
+        scene.other_general,
+        "edit release",
+        when="2026-H2",
+        confidence="rumored",
+        source_url=SOURCE,
+    )
     assert "Published" in reply.content
     lookups = [r for r in standin.requests if r.path.endswith(f"/members/{scene.editor.id}")]
     assert lookups, "the bot should have looked the editor up in the home server"
 
 
 async def test_shows_are_for_owners_only(standin, scene, bot):
-    refused = await standin.command(scene.editor, scene.home_general, "shows add", slug="x", title="X",
-                                    season=1)
+    refused = await standin.command(
+        scene.editor, scene.home_general, "shows add", slug="x", title="X", season=1
+    )
     assert refused.ephemeral and "Only the bot's owners" in refused.content
     assert bot.store.show_by_slug("x") is None
 
 
 async def test_an_owner_adds_edits_and_archives_a_show(standin, scene, bot):
-    added = await standin.command(scene.owner, scene.home_general, "shows add", slug="sweet-home",
-                                  title="Sweet Home", season=3, aliases="스위트홈")
+    added = await standin.command(
+        scene.owner,
+        scene.home_general,
+        "shows add",
+        slug="sweet-home",
+        title="Sweet Home",
+        season=3,
+        aliases="스위트홈",
+    )
     assert added.ephemeral and "Now tracking **Sweet Home** season 3" in added.content
     found = await standin.autocomplete(scene.fan, scene.home_general, "status", "show", "스위트")
     assert [c["value"] for c in found] == ["sweet-home"]
@@ -233,8 +318,15 @@ async def test_bad_input_names_the_option_and_writes_nothing(standin, scene, bot
 
 
 async def test_names_are_stored_as_typed_and_rendered_escaped(standin, scene, bot):
-    await publish(standin, scene.editor, scene.home_general, "edit cast", person="@everyone _Star_",
-                  confidence="rumored", source_url=SOURCE)
+    await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit cast",
+        person="@everyone _Star_",
+        confidence="rumored",
+        source_url=SOURCE,
+    )
     show = bot.store.show_by_slug(SHOW)
     assert bot.store.entry(show.id, "cast", "@everyone _star_").fact.fields["person"] == "@everyone _Star_"
     listed = await standin.command(scene.fan, scene.home_general, "cast", filter="rumored")
@@ -244,7 +336,38 @@ async def test_names_are_stored_as_typed_and_rendered_escaped(standin, scene, bo
 
 async def test_an_update_citing_the_same_link_keeps_the_sources_name(standin, scene, bot):
     old = park(bot).fact
-    await publish(standin, scene.editor, scene.home_general, "edit cast", person="Park Ji-hu",
-                  confidence="confirmed", source_url=old.source_url)
+    await publish(
+        standin,
+        scene.editor,
+        scene.home_general,
+        "edit cast",
+        person="Park Ji-hu",
+        confidence="confirmed",
+        source_url=old.source_url,
+    )
     assert park(bot).fact.source_name == old.source_name
     assert park(bot).fact.confidence == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "option"),
+    [
+        ("edit release", {"when": "2" * 2100, "confidence": "rumored", "source_url": SOURCE}, "when"),
+        (
+            "edit news",
+            {"headline": "Ok", "url": SOURCE, "confidence": "rumored", "published": "x" * 2100},
+            "published",
+        ),
+        ("undo", {"change": "²"}, "change"),
+        ("undo", {"change": "9" * 25}, "change"),
+        ("undo", {"change": "#99999"}, "change"),
+    ],
+)
+async def test_odd_or_huge_input_still_gets_a_short_answer_naming_the_option(
+    standin, scene, bot, path, options, option
+):
+    before = catalogue(bot)
+    reply = await standin.command(scene.editor, scene.home_general, path, **options)
+    assert reply.ephemeral and reply.content.startswith(f"`{option}`:"), reply.content
+    assert len(reply.content) < 400
+    assert catalogue(bot) == before

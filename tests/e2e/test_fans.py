@@ -294,7 +294,7 @@ async def test_300_cast_entries_page_within_discords_limits(standin, scene, bot)
     assert not standin.violations
 
 
-async def test_500_news_items_page_to_the_last_page(standin, scene, bot):
+async def test_500_news_items_page_forward_within_limits(standin, scene, bot):
     await bot.store.import_data(big_catalogue())
     reply = await standin.command(scene.fan, scene.home_general, "news", show="big")
     pages = int(re.search(r"Page 1 of (\d+)", reply.embeds[0]["footer"]["text"]).group(1))
@@ -313,3 +313,25 @@ async def test_history_pages_through_many_changes(standin, scene, bot):
     second = await standin.click(scene.fan, reply, "Next")
     assert "Page 2 of 4" in second.embeds[0]["footer"]["text"]
     assert second.embeds[0]["description"] != first
+
+
+async def test_history_of_long_changes_stays_within_discords_limits(standin, scene, bot):
+    show = bot.store.show_by_slug(SHOW)
+    release = bot.store.entry(show.id, "release", "release")
+    for i in range(10):
+        fields = {"when": "2025", "note": f"{i} " + "n" * 990}
+        fact = type(release.fact)(
+            fields, "rumored", "S" * 100, "https://e.example/" + "u" * 480, "2025-01-01"
+        )
+        await bot.store.write(
+            show.id,
+            "release",
+            "release",
+            fact,
+            expected_version=bot.store.entry_version(show.id, "release", "release"),
+            editor=Editor(1, "E" * 100),
+        )
+    reply = await standin.command(scene.fan, scene.home_general, "history")
+    assert len(reply.embeds[0]["description"]) <= 4096
+    assert "Page 1 of" in reply.embeds[0]["footer"]["text"]
+    assert not standin.violations

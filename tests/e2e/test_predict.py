@@ -97,7 +97,7 @@ async def test_a_choice_question_autocompletes_its_choices_as_answers(standin, s
     ("date", "2025-02-30", "not a real date"),
     ("date", "14/03/2025", "not a real date"),
     ("date", "2025-03", "not a real date"),
-    ("choice", "perhaps", "pick one of: yes, no"),
+    ("choice", "perhaps", "pick one of: `yes`, `no`"),
 ])
 async def test_a_wrong_answer_is_refused_ephemerally_naming_answer(standin, scene, bot, kind, answer,
                                                                   words):

@@ -80,23 +80,19 @@ async def test_a_bad_import_names_the_fault_and_writes_nothing(seeded, mutate, m
     assert seeded.export() == before
 
 
-async def test_an_import_failing_inside_the_transaction_rolls_back(seeded, monkeypatch):
+async def test_an_import_failing_inside_the_transaction_rolls_back(seeded):
     data = seeded.export()
     data["shows"][0]["entries"][0]["confidence"] = "reported"
     data["shows"][0]["entries"][1]["confidence"] = "reported"
-    calls = 0
-    original = seeded._write_in_tx
-
-    async def fail_on_second(*args, **kwargs):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise sqlite3.OperationalError("disk I/O error")
-        return await original(*args, **kwargs)
-
-    monkeypatch.setattr(seeded, "_write_in_tx", fail_on_second)
+    # A trigger makes the database refuse the import's second change, as a full disk would.
+    with sqlite3.connect(seeded.path) as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM change").fetchone()
+        db.execute(
+            f"CREATE TRIGGER refuse BEFORE INSERT ON change WHEN (SELECT COUNT(*) FROM change) > {count} "
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+        )
     before = seeded.export()
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(sqlite3.DatabaseError, match="injected failure"):
         await seeded.import_data(data)
     assert seeded.export() == before
     reopened = await Store.open(seeded.path)

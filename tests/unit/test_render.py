@@ -86,9 +86,9 @@ def test_a_huge_cast_page_stays_within_discords_limits():
 
 
 def test_a_line_too_long_for_its_page_drops_its_links():
-    assert capped("[a](<https://x>)", "a", 5) == "a"
-    assert capped("short", "s", 10) == "short"
-    assert capped("x" * 20, "y" * 20, 10) == "y" * 9 + "…"
+    assert capped("[a](<https://x>)", lambda: "a", 5) == "a"
+    assert capped("short", lambda: "s", 10) == "short"
+    assert capped("x" * 20, lambda: "y" * 20, 10) == "y" * 9 + "…"
 
 
 def test_news_is_newest_first():
