@@ -36,6 +36,10 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
         self.draining = False
 
     async def interaction_check(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
+        return await self.admit(interaction)
+
+    async def admit(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
+        """Refuse work while shutting down; otherwise count it as in flight until it ends."""
         if self.draining:
             await send_ephemeral(interaction, "The bot is restarting; try again in a minute.")
             return False

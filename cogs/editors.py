@@ -16,7 +16,7 @@ from discord import app_commands
 from bot.access import Access
 from bot.announcements import render_announcement
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog
+from bot.cogbase import CatalogueCog, admit
 from bot.errors import ConflictError, InvalidInput, UserError
 from bot.facts import cast_key, check_fact, check_int, check_name, check_text, news_key, parse_id, quote
 from bot.models import BILLINGS, CAST_STATES, CONFIDENCES, RATINGS, STAGES, Change, Editor, Fact, Show
@@ -91,6 +91,9 @@ class DraftButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> DraftButton:
         return cls(match["token"], match["action"])
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await admit(interaction)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         editors = interaction.client.get_cog("Editors")

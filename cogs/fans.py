@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog
+from bot.cogbase import CatalogueCog, admit
 from bot.errors import UserError
 from bot.models import CONFIDENCES, Entry, Show
 from bot.render import (
@@ -55,6 +55,9 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sw:p
                              match: re.Match[str], /) -> PageButton:
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(str(label), match["state"])
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await admit(interaction)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         fans = interaction.client.get_cog("Fans")

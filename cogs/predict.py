@@ -14,7 +14,7 @@ from discord import app_commands
 from bot.access import Access
 from bot.announcements import answer_text
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog
+from bot.cogbase import CatalogueCog, admit
 from bot.errors import InvalidInput
 from bot.models import Editor, Entry, Guess, Prediction, Show, Standing
 from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes, spread
@@ -100,6 +100,9 @@ class BoardButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              match: re.Match[str], /) -> BoardButton:
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(str(label), int(match["show"]), int(match["guild"]) or None, int(match["page"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await admit(interaction)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog = interaction.client.get_cog("Predict")

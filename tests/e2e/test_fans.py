@@ -335,3 +335,13 @@ async def test_history_of_long_changes_stays_within_discords_limits(standin, sce
     assert len(reply.embeds[0]["description"]) <= 4096
     assert "Page 1 of" in reply.embeds[0]["footer"]["text"]
     assert not standin.violations
+
+
+async def test_while_shutting_down_buttons_are_refused_with_a_message(standin, scene, bot):
+    await bot.store.import_data(big_catalogue(cast=40, news=0))
+    reply = await standin.command(scene.fan, scene.home_general, "cast", show="big")
+    bot.season_tree.draining = True
+    refused = await standin.click(scene.fan, reply, "Next")
+    assert refused.ephemeral and refused.content == "The bot is restarting; try again in a minute."
+    assert "Page 1 of" in reply.embeds[0]["footer"]["text"]  # the list did not move
+    bot.season_tree.draining = False
