@@ -129,6 +129,9 @@ class Alerts(CatalogueCog):
         guild = self._check(interaction)
         self._usable(guild, channel)
         chosen_show = self.show_for(show) if show else None
+        if chosen_show is not None and chosen_show.archived:
+            raise InvalidInput("show", f"{chosen_show.title} is archived and announces nothing more; "
+                                       "pick a tracked show.")
         chosen_topics = parse_topics(topics)
         if publish and not channel.is_news():
             raise InvalidInput("publish", f"{channel.mention} is not an announcement channel, so "

@@ -3,6 +3,7 @@
 # ruff: noqa: ASYNC109 (`timeout=` of the helpers, like the driver's)
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -354,3 +355,12 @@ async def test_alerts_test_sends_a_sample_now(standin, scene, bot):
     [message] = await exactly(standin, scene.home_announcements, 1)
     assert message.embeds[0]["title"].startswith("Test · ")
     assert not message.pings.anyone
+
+
+async def test_subscribing_to_an_archived_show_is_refused(standin, scene, bot):
+    show = await bot.store.add_show("old-show", "Old Show", 1)
+    await bot.store.update_show(dataclasses.replace(show, archived=True))
+    reply = await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                                  channel=scene.home_general, show="old-show")
+    assert reply.ephemeral and reply.content.startswith("`show`:") and "archived" in reply.content
+    assert await bot.store.subscriptions(scene.home.id) == []
