@@ -25,6 +25,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
+DB_WATCH_SECONDS = 5.0
 
 
 class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
@@ -72,6 +73,7 @@ class SeasonwatchBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.access = Access(settings, lambda guild_id, user_id: home_roles(self, guild_id, user_id))
+        self._watcher: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
         self.announcer = Announcer(store, self, rate=settings.announce_rate)
 
@@ -91,10 +93,22 @@ class SeasonwatchBot(commands.Bot):
             await self.tree.sync(guild=guild)
         log.info("loaded %d cogs and synced commands", len(self.cogs))
         self.announcer.start()  # sends once the client is ready; resumes pending deliveries
+        self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
 
     async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
         await self.announcer.stop()  # unsent deliveries stay in the outbox for the next start
         await super().close()
+
+    async def _follow_database(self) -> None:
+        """Pick up what other processes (`seasonwatch import`) commit, every few seconds."""
+        while True:
+            await asyncio.sleep(DB_WATCH_SECONDS)
+            try:
+                await self.store.refresh_if_changed()
+            except Exception:
+                log.exception("checking the database for other writers failed")
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import json
 import logging
 import re
@@ -172,6 +173,8 @@ class Store:
         # Per show: a revision bumped by every write (callers key their caches on it), the
         # number of changes, the time of the latest one, and sorted entry lists built on demand.
         self._revision: dict[int, int] = {}
+        self._revisions = itertools.count(1)  # never reset, so a reload cannot repeat a revision
+        self._data_version: int | None = None  # to notice commits by other processes
         self._change_counts: dict[int, int] = {}
         self._last_change: dict[int, str] = {}
         self._sorted: dict[tuple[int, str | None], tuple[Entry, ...]] = {}
@@ -200,6 +203,7 @@ class Store:
                 await store.upgrade()
             elif await store.schema_version() == len(migrations()):
                 await store._load()
+            await store._follow_other_writers()  # the baseline for noticing other writers
         except BaseException:
             await db.close()
             raise
@@ -285,9 +289,26 @@ class Store:
         else:
             entry = Entry(entry_id, show_id, kind, key, version, fact, updated_at)
             entries[(kind, key)] = self._by_id[entry_id] = entry
-        self._revision[show_id] = self._revision.get(show_id, 0) + 1
+        self._revision[show_id] = next(self._revisions)
         for cached in [k for k in self._sorted if k[0] == show_id]:
             del self._sorted[cached]
+
+    async def refresh_if_changed(self) -> bool:
+        """Reload the in-memory view if another process (an import, say) committed meanwhile."""
+        async with self._write_lock:
+            return await self._follow_other_writers()
+
+    async def _follow_other_writers(self) -> bool:
+        # data_version changes only when another connection commits; our own commits keep it.
+        async with self._db.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            log.info("another process changed %s: reloading the catalogue", self.path)
+            await self._load()
+        return changed
 
     def _count_change(self, change: Change) -> None:
         self._change_counts[change.show_id] = self._change_counts.get(change.show_id, 0) + 1
@@ -390,6 +411,7 @@ class Store:
         if fact is not None:
             fact = check_fact(kind, fact)
         async with self._write_lock:
+            await self._follow_other_writers()  # so a conflict reports what is really there
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 change = await self._write_in_tx(show_id, kind, key, fact, expected_version,

@@ -17,3 +17,4 @@ async def test_a_refused_token_stops_the_process_with_an_error(standin, bot_proc
     assert "Discord refused the token in DISCORD_TOKEN" in proc.log_text()
     assert "not-the-token" not in proc.log_text()
     standin.violations.clear()  # the refused login was the point of this test
+
