@@ -248,7 +248,7 @@ class Announcer:
         channel = self.client.get_channel(channel_id)
         if channel is None:  # not in the cache: let Discord's answer decide
             channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
-        missing = self._missing_permissions(channel)
+        missing = missing_permissions(channel)
         if missing:
             reason = (f"The bot lacks {', '.join(missing)} in <#{channel_id}>. Grant it there, "
                       "then run /alerts subscribe again.")
@@ -315,15 +315,6 @@ class Announcer:
             if len(self._changes) > CHANGE_CACHE:
                 self._changes.popitem(last=False)
         return change
-
-    @staticmethod
-    def _missing_permissions(channel: Any) -> list[str]:
-        guild = getattr(channel, "guild", None)
-        me = getattr(guild, "me", None)
-        if me is None or not hasattr(channel, "permissions_for"):
-            return []  # not cached: nothing to check
-        perms = channel.permissions_for(me)
-        return [label for attr, label in NEEDED if not getattr(perms, attr)]
 
     async def _find_sent(self, channel: Any, ids: Sequence[int]) -> dict[int, int]:
         """Deliveries already in the channel (an attempt that succeeded before a crash)."""
@@ -428,6 +419,16 @@ class Announcer:
         message: discord.Message = await channel.send(embed=embed,
                                                       allowed_mentions=discord.AllowedMentions.none())
         return message
+
+
+def missing_permissions(channel: Any) -> list[str]:
+    """Which of View Channel, Send Messages and Embed Links the bot lacks there, per its cache."""
+    guild = getattr(channel, "guild", None)
+    me = getattr(guild, "me", None)
+    if me is None or not hasattr(channel, "permissions_for"):
+        return []  # not cached: nothing to check
+    perms = channel.permissions_for(me)
+    return [label for attr, label in NEEDED if not getattr(perms, attr)]
 
 
 def describe(exc: BaseException) -> str:

@@ -44,19 +44,18 @@ class CatalogueCog(commands.Cog):
 
     def memo(self, show_id: int, name: str, build: Callable[[], T]) -> T:
         """`build()`, remembered until the show's entries next change."""
-        revision = self.store.revision(show_id)
-        hit = self._memo.get((show_id, name))
-        if hit is not None and hit[0] == revision:
-            return cast(T, hit[1])
-        return self._remember(show_id, name, revision, build())
+        revision, hit = self._lookup(show_id, name)
+        return cast(T, hit[0]) if hit else self._remember(show_id, name, revision, build())
 
     async def memo_async(self, show_id: int, name: str, build: Callable[[], Awaitable[T]]) -> T:
         """`await build()`, remembered until the show's entries next change."""
+        revision, hit = self._lookup(show_id, name)  # the revision before the await is the right one
+        return cast(T, hit[0]) if hit else self._remember(show_id, name, revision, await build())
+
+    def _lookup(self, show_id: int, name: str) -> tuple[int, tuple[Any] | None]:
         revision = self.store.revision(show_id)
-        hit = self._memo.get((show_id, name))
-        if hit is not None and hit[0] == revision:
-            return cast(T, hit[1])
-        return self._remember(show_id, name, revision, await build())
+        found = self._memo.get((show_id, name))
+        return revision, (found[1],) if found is not None and found[0] == revision else None
 
     def _remember(self, show_id: int, name: str, revision: int, value: T) -> T:
         if len(self._memo) >= MEMO_SIZE:  # stale revisions pile up otherwise; rebuilding is cheap

@@ -372,18 +372,15 @@ class Store:
             row = await cur.fetchone()
         return _change(row) if row else None
 
-    async def changes(self, show_id: int, *, entry_id: int | None = None,
-                      before_id: int | None = None, offset: int = 0, limit: int = 10) -> list[Change]:
-        """A show's changes newest first, optionally of one entry or older than `before_id`."""
+    async def changes(self, show_id: int, *, entry_id: int | None = None, offset: int = 0,
+                      limit: int = 10) -> list[Change]:
+        """A show's changes newest first (optionally of one entry), skipping `offset`."""
         if entry_id is not None:  # the (entry_id, id) index gives them in order
             sql = f"{_CHANGE_SELECT} WHERE c.entry_id = ? AND e.show_id = ?"
             params: list[Any] = [entry_id, show_id]
         else:  # walking changes newest first beats sorting every change of a big show
             sql = f"{_CHANGE_SELECT_NEWEST} WHERE e.show_id = ?"
             params = [show_id]
-        if before_id is not None:
-            sql += " AND c.id < ?"
-            params.append(before_id)
         sql += " ORDER BY c.id DESC LIMIT ? OFFSET ?"
         # Under the lock: the connection is shared, and a write in progress is not history yet.
         async with self._write_lock, self._db.execute(sql, [*params, limit, offset]) as cursor:
@@ -635,14 +632,20 @@ class Store:
         fact = change.after or change.before
         if fact is None or (show is not None and show.archived):
             return
+        await self._queue("change_id", change.id, change.created_at, change.show_id, change.kind,
+                          fact.confidence)
+
+    async def _queue(self, column: str, ref: int, created_at: str, show_id: int, topic: str,
+                     confidence: str) -> None:
+        """One delivery row per matching channel, for a change or a prediction event."""
+        assert column in ("change_id", "event_id")  # a column name, never user text
         # Per channel one row, from its show subscription if that matches, else its all-shows one.
         await self._db.execute(
-            "INSERT INTO delivery (change_id, subscription_id, channel_id, next_attempt_at, "
+            f"INSERT INTO delivery ({column}, subscription_id, channel_id, next_attempt_at, "
             "created_at) SELECT ?, id, channel_id, ?, ? FROM (SELECT s.id, s.channel_id, "
             "max(s.show_id IS NOT NULL) FROM subscription s WHERE "
             f"{self._SUBSCRIPTION_MATCH} GROUP BY s.channel_id)",
-            (change.id, time.time(), change.created_at, change.show_id, change.kind,
-             CONFIDENCE_RANK[fact.confidence]),
+            (ref, time.time(), created_at, show_id, topic, CONFIDENCE_RANK[confidence]),
         )
 
     @staticmethod
@@ -943,22 +946,18 @@ class Store:
         assert event_id is not None
         show = self._shows.get(show_id)
         if show is not None and not show.archived:
-            await self._db.execute(
-                "INSERT INTO delivery (event_id, subscription_id, channel_id, next_attempt_at, "
-                "created_at) SELECT ?, id, channel_id, ?, ? FROM (SELECT s.id, s.channel_id, "
-                "max(s.show_id IS NOT NULL) FROM subscription s WHERE "
-                f"{self._SUBSCRIPTION_MATCH} GROUP BY s.channel_id)",
-                (event_id, time.time(), stamp, show_id, "predictions", CONFIDENCE_RANK["confirmed"]),
-            )
+            await self._queue("event_id", event_id, stamp, show_id, "predictions", "confirmed")
         return event_id
 
     async def prediction(self, prediction_id: int) -> Prediction | None:
         """One question by its number (a passed closing time shows it closed)."""
         async with self._write_lock:
             await self._close_due()
-            async with self._db.execute("SELECT * FROM prediction WHERE id = ?",
-                                        (prediction_id,)) as cursor:
-                row = await cursor.fetchone()
+            return await self._fetch_prediction(prediction_id)
+
+    async def _fetch_prediction(self, prediction_id: int) -> Prediction | None:
+        async with self._db.execute("SELECT * FROM prediction WHERE id = ?", (prediction_id,)) as cursor:
+            row = await cursor.fetchone()
         return _prediction(row) if row else None
 
     async def predictions(self, *, show_id: int | None = None, states: Sequence[str] = ("open",),
@@ -978,12 +977,9 @@ class Store:
 
         async def work() -> tuple[Prediction, Guess, Guess | None]:
             await self._close_due()
-            async with self._db.execute("SELECT * FROM prediction WHERE id = ?",
-                                        (prediction_id,)) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+            prediction = await self._fetch_prediction(prediction_id)
+            if prediction is None:
                 raise InvalidInput("question", "no such question; pick an open one from the list.")
-            prediction = _prediction(row)
             if not prediction.open:
                 raise UserError(f"Question #{prediction.id} is closed: guesses are no longer taken. "
                                 "`/predict list` shows the open ones.")
@@ -1049,12 +1045,9 @@ class Store:
 
         async def work() -> int:
             await self._close_due()
-            async with self._db.execute("SELECT * FROM prediction WHERE id = ?",
-                                        (prediction_id,)) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+            prediction = await self._fetch_prediction(prediction_id)
+            if prediction is None:
                 raise InvalidInput("question", "no such question; pick one from the list.")
-            prediction = _prediction(row)
             value = parse_answer(prediction.kind, answer, prediction.choices)
             if prediction.answer == value:
                 raise UserError(f"Question #{prediction.id} is already resolved as `{value}`.")

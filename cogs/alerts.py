@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.access import Access
-from bot.announcer import NEEDED, Announcer, describe
+from bot.announcer import Announcer, describe, missing_permissions
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
@@ -39,12 +39,6 @@ def parse_topics(text: str | None) -> tuple[str, ...]:
         raise InvalidInput("topics", f"unknown topic {shown}; use a comma-separated list of "
                                      f"{', '.join(TOPICS)} (or leave it out for all of them).")
     return tuple(t for t in TOPICS if t in given)
-
-
-def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
-    """Which of View Channel, Send Messages and Embed Links the bot lacks in a channel."""
-    perms = channel.permissions_for(channel.guild.me)
-    return [label for attr, label in NEEDED if not getattr(perms, attr)]
 
 
 def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int]) -> str:
