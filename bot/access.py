@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
+from discord import app_commands
 
 from bot.config import Settings
 from bot.errors import NotAllowed
@@ -20,9 +21,19 @@ EDITORS_ONLY = (
     "Nothing was changed."
 )
 OWNERS_ONLY = "Only the bot's owners can do this. Nothing was changed."
+MANAGERS_IN_DMS = "Announcements are set per server: run this in the server, not in DMs."
+MANAGERS_ONLY = "You need the Manage Server permission in this server to set up alerts."
+NO_ACCESS = "Permissions cannot be checked right now; try again in a minute. Nothing was changed."
+
+T = TypeVar("T")
 
 # (guild id, user id) -> the user's role ids there, or None if they are not a member.
 RoleLookup = Callable[[int, int], Awaitable[list[int] | None]]
+
+
+class Refused(app_commands.CheckFailure, NotAllowed):
+    """A permission check said no; the message says who may. A CheckFailure, so that the
+    tree answers it (ephemerally) before the command body or any option conversion runs."""
 
 
 class Access:
@@ -65,23 +76,72 @@ class Access:
         return answer
 
     async def require_editor(self, interaction: discord.Interaction[Any]) -> None:
-        """Raise NotAllowed unless the caller is an editor."""
+        """Raise Refused unless the caller is an editor."""
         if not await self.is_editor(interaction):
-            raise NotAllowed(EDITORS_ONLY)
+            raise Refused(EDITORS_ONLY)
 
     def require_owner(self, interaction: discord.Interaction[Any]) -> None:
-        """Raise NotAllowed unless the caller is an owner."""
+        """Raise Refused unless the caller is an owner."""
         if not self.is_owner(interaction.user.id):
-            raise NotAllowed(OWNERS_ONLY)
+            raise Refused(OWNERS_ONLY)
 
     def require_manager(self, interaction: discord.Interaction[Any]) -> None:
-        """Raise NotAllowed unless the caller has Manage Server in the server they call from."""
+        """Raise Refused unless the caller has Manage Server in the server they call from."""
         if interaction.guild is None:
-            raise NotAllowed("Announcements are set per server: run this in the server, not in DMs.")
+            raise Refused(MANAGERS_IN_DMS)
         if self.is_owner(interaction.user.id):
             return
         if not interaction.permissions.manage_guild:
-            raise NotAllowed("You need the Manage Server permission in this server to set up alerts.")
+            raise Refused(MANAGERS_ONLY)
+
+
+def access_of(interaction: discord.Interaction[Any]) -> Access:
+    """The bot's Access; refuses (never allows) if the client has none."""
+    access = getattr(interaction.client, "access", None)
+    if not isinstance(access, Access):
+        raise Refused(NO_ACCESS)
+    return access
+
+
+async def check_editor(interaction: discord.Interaction[Any]) -> bool:
+    """The editors-only rule for commands, groups and buttons: True, or raises Refused."""
+    try:
+        await access_of(interaction).require_editor(interaction)
+    except discord.HTTPException:  # the home-server look-up failed: refuse, never guess
+        log.warning("could not look up the roles of user %d", interaction.user.id, exc_info=True)
+        raise Refused(NO_ACCESS) from None
+    return True
+
+
+def check_owner(interaction: discord.Interaction[Any]) -> bool:
+    """The owners-only rule: True, or raises Refused."""
+    access_of(interaction).require_owner(interaction)
+    return True
+
+
+def check_manager(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Server in the server called from (owners anywhere): True, or raises Refused."""
+    access_of(interaction).require_manager(interaction)
+    return True
+
+
+def editors_only() -> Callable[[T], T]:
+    """Decorate a command so that only editors may run it (see `EditorsGroup` for groups)."""
+    return app_commands.check(check_editor)
+
+
+class EditorsGroup(app_commands.Group):
+    """A command group every subcommand of which is for editors only."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await check_editor(interaction)
+
+
+class OwnersGroup(app_commands.Group):
+    """A command group every subcommand of which is for the bot's owners only."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return check_owner(interaction)
 
 
 async def home_roles(client: discord.Client, guild_id: int, user_id: int) -> list[int] | None:

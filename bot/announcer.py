@@ -114,7 +114,7 @@ class Outcome:
 
     channel_id: int
     delivery_ids: tuple[int, ...]
-    result: str  # delivered, found, retry, failed, paused, skipped
+    result: str  # delivered, found, retry, failed, paused, removed
     detail: str = ""
 
 
@@ -352,7 +352,9 @@ class Announcer:
             message = await asyncio.wait_for(
                 channel.send(content=content, embeds=embeds, allowed_mentions=mentions, nonce=nonce),
                 SEND_TIMEOUT)
-        except (discord.Forbidden, discord.NotFound) as exc:
+        except discord.NotFound:  # Unknown Channel: deleted while no CHANNEL_DELETE reached us
+            return await self._drop(channel_id, ids)
+        except discord.Forbidden as exc:
             return await self._pause(channel_id, ids, refusal(exc, channel_id))
         except TRANSIENT as exc:
             return await self._retry(channel_id, rows, describe(exc))
@@ -395,6 +397,12 @@ class Announcer:
     def _delay(self, rows: Sequence[Delivery]) -> float:
         attempts = max(d.attempts for d in rows) + 1  # rows were read before this attempt
         return backoff(attempts, self._rand, self.first_retry)
+
+    async def _drop(self, channel_id: int, ids: list[int]) -> Outcome:
+        # As for CHANNEL_DELETE: a paused subscription of a gone channel could never be removed.
+        log.info("channel %d no longer exists: removing its subscriptions", channel_id)
+        await self.store.remove_channel(channel_id)
+        return Outcome(channel_id, tuple(ids), "removed", "Unknown Channel")
 
     async def _pause(self, channel_id: int, ids: list[int], reason: str) -> Outcome:
         log.info("pausing subscriptions of channel %d: %s", channel_id, reason)
@@ -445,7 +453,7 @@ def describe(exc: BaseException) -> str:
 
 
 def refusal(exc: discord.HTTPException, channel_id: int) -> str:
-    """Why a subscription was paused after a 403/404, and how to fix it."""
+    """Why a subscription was paused after a 403, and how to fix it."""
     where = f"<#{channel_id}>"
     if exc.code == 50001:
         return (f"The bot cannot see {where} (Missing Access). Give it View Channel there, "
@@ -453,9 +461,6 @@ def refusal(exc: discord.HTTPException, channel_id: int) -> str:
     if exc.code == 50013:
         return (f"The bot lacks permissions in {where} (Missing Permissions): it needs Send "
                 "Messages and Embed Links. Grant them, then run /alerts subscribe again.")
-    if exc.code == 10003 or exc.status == 404:
-        return (f"The channel {where} no longer exists (Unknown Channel). Run /alerts "
-                "unsubscribe for it, or subscribe another channel.")
     return (f"Discord refused the announcement in {where}: {describe(exc)}. Fix that, then run "
             "/alerts subscribe again.")
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hashlib
+import json
 import logging
-import pkgutil
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.access import Access, home_roles
 from bot.announcer import Announcer
 from bot.config import ConfigError, Settings
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
 DB_WATCH_SECONDS = 5.0
+# What the bot loads: each module must have a `setup`; helpers live in bot/, not here.
+EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.predict", "cogs.shows")
 
 
 class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
@@ -57,9 +59,14 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
 
 
 class SeasonwatchBot(commands.Bot):
-    """seasonwatch's bot: gets its settings and store from whoever starts it."""
+    """seasonwatch's bot: gets its settings, store and extensions from whoever builds it.
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    `sync_only` (for `seasonwatch sync`): sync the global commands even if their definitions
+    did not change, and start nothing else (no announcer, no database watch).
+    """
+
+    def __init__(self, settings: Settings, store: Store, extensions: Sequence[str], *,
+                 sync_only: bool = False) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channel and role cache for permission checks, GUILD/CHANNEL_DELETE
         super().__init__(
@@ -72,6 +79,8 @@ class SeasonwatchBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.initial_extensions = tuple(extensions)
+        self.sync_only = sync_only
         self.access = Access(settings, lambda guild_id, user_id: home_roles(self, guild_id, user_id))
         self._watcher: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
@@ -84,16 +93,30 @@ class SeasonwatchBot(commands.Bot):
         return self.tree
 
     async def setup_hook(self) -> None:
-        for module in pkgutil.iter_modules(cogs.__path__):
-            await self.load_extension(f"cogs.{module.name}")
-        await self.tree.sync()
+        for name in self.initial_extensions:
+            await self.load_extension(name)
+        synced = await self.sync_commands(force=self.sync_only)
+        log.info("loaded %d cogs; global commands %s", len(self.cogs),
+                 "synced" if synced else "unchanged, not synced")
+        if self.sync_only:
+            return
+        self.announcer.start()  # sends once the client is ready; resumes pending deliveries
+        self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the global commands if they changed since the last sync (a hash kept in the
+        database), or if forced; DEV_GUILD_ID always gets them. Whether the global ones synced."""
+        key = f"commands-hash:{self.application_id}"  # another application needs its own sync
+        digest = commands_hash(self.tree)
+        synced = force or await self.store.setting(key) != digest
+        if synced:
+            await self.tree.sync()
+            await self.store.set_setting(key, digest)
         if self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
-        log.info("loaded %d cogs and synced commands", len(self.cogs))
-        self.announcer.start()  # sends once the client is ready; resumes pending deliveries
-        self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
+        return synced
 
     async def close(self) -> None:
         if self._watcher is not None:
@@ -123,6 +146,12 @@ class SeasonwatchBot(commands.Bot):
             await asyncio.wait(pending, timeout=grace)
 
 
+def commands_hash(tree: app_commands.CommandTree[SeasonwatchBot]) -> str:
+    """A digest of the global commands exactly as a sync would send them to Discord."""
+    payload = sorted((c.to_dict(tree) for c in tree.get_commands()), key=lambda c: str(c["name"]))
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
 def point_at(settings: Settings) -> None:
     """Send discord.py's REST and gateway traffic where the settings say (a proxy, the stand-in)."""
     discord.http.Route.BASE = settings.api_base
@@ -130,7 +159,8 @@ def point_at(settings: Settings) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[SeasonwatchBot]:
+async def running(settings: Settings,
+                  extensions: Sequence[str] = EXTENSIONS) -> AsyncIterator[SeasonwatchBot]:
     """Open the store, start the bot, yield it once ready; stop both cleanly on exit."""
     if not settings.token:
         raise ConfigError("DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)")
@@ -142,7 +172,7 @@ async def running(settings: Settings) -> AsyncIterator[SeasonwatchBot]:
         # re-scanning it on every full collection (those pauses showed up as p99 latency).
         gc.collect()
         gc.freeze()
-        async with SeasonwatchBot(settings, store) as bot:
+        async with SeasonwatchBot(settings, store, extensions) as bot:
             runner = asyncio.create_task(bot.start(settings.token), name="seasonwatch-bot")
             bot.runner = runner
             ready = asyncio.create_task(bot.wait_until_ready())
@@ -174,3 +204,16 @@ async def run(settings: Settings) -> None:
         await asyncio.wait({stopping, bot.runner}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
         log.info("shutting down")
+
+
+async def sync(settings: Settings, extensions: Sequence[str] = EXTENSIONS) -> None:
+    """`seasonwatch sync`: log in over REST only and sync the commands now, changed or not."""
+    if not settings.token:
+        raise ConfigError("DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)")
+    point_at(settings)
+    store = await Store.open(settings.database_path)
+    try:
+        async with SeasonwatchBot(settings, store, extensions, sync_only=True) as bot:
+            await bot.login(settings.token)  # runs setup_hook, which syncs; no gateway
+    finally:
+        await store.close()

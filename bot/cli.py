@@ -6,17 +6,21 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.dbfaults import check_backup_target, explain, written_whole
 from bot.errors import InvalidImport, StoreError
 from bot.logs import setup_logging
 from bot.store import Store
+from bot.texts import plural
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (needs DISCORD_TOKEN)")
     sub.add_parser("start", help="run the bot if DISCORD_TOKEN is set, else the sandbox")
+    sub.add_parser("sync", help="sync the slash commands to Discord now (run does it when they change)")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
     imp = sub.add_parser("import", help="merge a catalogue JSON file (all or nothing)")
@@ -66,7 +71,8 @@ async def _import(store: Store, path: Path) -> int:
         print(f"error: cannot read {path}: {exc}", file=sys.stderr)
         return 1
     report = await store.import_data(data)
-    print(f"imported {path}: {report.shows_added} new shows, {report.entries_changed} entries changed")
+    print(f"imported {path}: {plural(report.shows_added, 'new show')}, "
+          f"{plural(report.entries_changed, 'entry')} changed")
     return 0
 
 
@@ -74,9 +80,15 @@ async def _export(store: Store, path: Path | None) -> int:
     text = json.dumps(store.export(), ensure_ascii=False, indent=2) + "\n"
     if path is None:
         sys.stdout.write(text)
-    else:
-        path.write_text(text, "utf-8")
-        print(f"exported to {path}", file=sys.stderr)
+        return 0
+    try:
+        with written_whole(path) as partial:
+            partial.write_text(text, "utf-8")
+    except OSError as exc:
+        print(f"error: {explain(path, exc, where=f'export file {path}', instead='choose another path')}",
+              file=sys.stderr)
+        return 1
+    print(f"exported to {path}", file=sys.stderr)
     return 0
 
 
@@ -97,6 +109,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             )
         asyncio.run(run(settings))
         return 0
+    if args.command == "sync":
+        from bot.app import sync
+
+        asyncio.run(sync(settings))
+        print("synced the slash commands")
+        return 0
     if args.command == "start" and settings.token:
         args.command = "run"
         return _dispatch(args, settings)
@@ -109,12 +127,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return sandbox_main(settings, db=getattr(args, "db", None), script=getattr(args, "script", None))
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
+    if args.command == "backup":
+        check_backup_target(settings.database_path, args.path)  # before opening (and seeding) it
     actions: dict[str, Callable[[Store], Awaitable[int]]] = {
         "import": lambda s: _import(s, args.file),
         "export": lambda s: _export(s, args.file),
         "backup": lambda s: _backup(s, args.path),
     }
     return asyncio.run(_with_store(settings, actions[args.command]))
+
+
+def _not_about_voice(record: logging.LogRecord) -> bool:
+    """Drop discord.py's warnings that voice libraries are missing: the bot has no voice."""
+    return "voice will NOT be supported" not in record.getMessage()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.token)
+    logging.getLogger("discord.client").addFilter(_not_about_voice)
     try:
         return _dispatch(args, settings)
     except ConfigError as exc:
@@ -133,6 +159,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (StoreError, InvalidImport) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # a write after opening: the database locked or full
+        print(f"error: {explain(settings.database_path, exc)}", file=sys.stderr)
+        return 1
+    except aiohttp.ClientConnectionError as exc:
+        print(f"error: cannot reach Discord at DISCORD_API_BASE={settings.api_base} "
+              f"({' '.join(str(exc).split())}); check the network, or DISCORD_API_BASE if you set it",
+              file=sys.stderr)
         return 1
     except discord.LoginFailure:
         print("error: Discord refused the token in DISCORD_TOKEN; check it in the developer portal",

@@ -9,7 +9,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import SeasonTree
 from bot.errors import UserError
 from bot.models import Entry, Show
 from bot.render import entry_label
@@ -26,12 +25,6 @@ from bot.search import (
 from bot.store import Store
 
 T = TypeVar("T")
-
-
-async def admit(interaction: discord.Interaction[Any]) -> bool:
-    """For buttons: the same shutdown gate and in-flight count as slash commands."""
-    tree = interaction.client.tree
-    return await tree.admit(interaction) if isinstance(tree, SeasonTree) else True
 MEMO_SIZE = 4096
 
 

@@ -42,7 +42,13 @@ class ConflictError(UserError):
 
 
 class StoreError(Exception):
-    """The database cannot be used as it is (too new, a failed migration)."""
+    """The database cannot be used as it is (too new, a failed migration, a file SQLite cannot
+    open); the message names DATABASE_PATH or the file and says what to do."""
+
+
+class WriteFailed(StoreError, UserError):
+    """SQLite refused a write (disk full, locked) and it was rolled back; the message is for the
+    person who asked for it, the log names the database for the operator."""
 
 
 class InvalidImport(ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -20,24 +21,34 @@ from bot.models import (
     KINDS,
     RATINGS,
     STAGES,
+    Basis,
     Fact,
+    sourced_apart,
 )
 
 WINDOW_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, or two of these joined by `..`"
-_WINDOW = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4])|-H([12]))?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Every date anyone types (windows, published, guesses, closing times) lies in these years.
+YEARS = (1900, 2100)
+# [0-9], never \d: \d and int() also take other scripts' digits such as ٢٠٢٥ or ２０２５.
+_WINDOW = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?|-Q([1-4])|-H([12]))?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NEWS_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _MONTHS = tuple(calendar.month_name)
 
 
+def check_year(year: int) -> None:
+    """Raise ValueError for a year outside `YEARS`."""
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(year)
+
+
 def _bounds(part: str) -> tuple[dt.date, dt.date]:
-    match = _WINDOW.match(part)
+    match = _WINDOW.fullmatch(part)
     if not match:
         raise ValueError(part)
     year_s, month_s, day_s, quarter_s, half_s = match.groups()
     year = int(year_s)
-    if not 1900 <= year <= 2100:
-        raise ValueError(part)
+    check_year(year)
     if day_s:
         day = dt.date(year, int(month_s), int(day_s))  # raises on 2025-02-30
         return day, day
@@ -67,8 +78,10 @@ def parse_window(text: str, option: str = "when") -> str:
     except ValueError:
         problem = f"`{quote(text)}` is not a real date or window; use {WINDOW_FORMS}."
         raise InvalidInput(option, problem) from None
-    if len(spans) == 2 and spans[0][0] >= spans[1][0]:
-        raise InvalidInput(option, "a range must go from the earlier window to the later one.")
+    if len(spans) == 2 and spans[0][1] >= spans[1][0]:
+        # `2025..2025-06-01` ends inside its own start: not a range.
+        raise InvalidInput(option, "a range must go from a window to a later one that starts "
+                                   "after the first one ends, e.g. `2024-H2..2025-H1`.")
     return value
 
 
@@ -83,7 +96,7 @@ def render_window(window: str) -> str:
 
 
 def _render_part(part: str) -> str:
-    match = _WINDOW.match(part)
+    match = _WINDOW.fullmatch(part)
     if not match:
         return part
     year, month, day, quarter, half = match.groups()
@@ -100,8 +113,20 @@ def _render_part(part: str) -> str:
 
 def quote(text: str, limit: int = 40) -> str:
     """Someone's input, short and inert, for quoting inside backticks in an error."""
-    cleaned = "".join(ch for ch in text if ch != "`" and unicodedata.category(ch) != "Cc")
+    cleaned = "".join(ch for ch in text if ch != "`" and unicodedata.category(ch) not in _HIDDEN)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """The one form names are compared in, for identity and search alike (memoised).
+
+    Compatibility forms (full-width letters), accents, case, spaces and punctuation are
+    dropped, so two names that look the same fold the same.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (c for c in decomposed if unicodedata.category(c)[0] in "LN")
+    return "".join(kept).casefold()
 
 
 def parse_id(text: str, option: str) -> int:
@@ -113,14 +138,15 @@ def parse_id(text: str, option: str) -> int:
 
 
 def parse_date(text: str, option: str) -> str:
-    """Check a real `YYYY-MM-DD` date."""
+    """Check a real `YYYY-MM-DD` date in ASCII digits, within `YEARS`."""
     value = text.strip()
     try:
-        if not _DATE.match(value):
+        if not _DATE.fullmatch(value):
             raise ValueError(value)
-        dt.date.fromisoformat(value)
+        check_year(dt.date.fromisoformat(value).year)
     except ValueError:
-        raise InvalidInput(option, f"`{quote(text)}` is not a real date; use YYYY-MM-DD.") from None
+        raise InvalidInput(option, f"`{quote(text)}` is not a real date; use YYYY-MM-DD "
+                                   f"(years {YEARS[0]}-{YEARS[1]}).") from None
     return value
 
 
@@ -129,40 +155,72 @@ def check_url(text: str, option: str) -> str:
     value = text.strip()
     if len(value) > 512:
         raise InvalidInput(option, "the URL is longer than 512 characters.")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname  # parses a bracketed IPv6 host, which may be malformed
+    except ValueError:
+        host = None
+    if host is None or parts.scheme not in ("http", "https"):
         raise InvalidInput(option, f"`{quote(value)}` is not a web address; use https://…")
     if parts.username or parts.password:
         raise InvalidInput(option, "the URL must not contain a user name or password.")
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
-        raise InvalidInput(option, "the URL must not contain spaces or control characters.")
+    if any(ch.isspace() or unicodedata.category(ch) in _HIDDEN for ch in value):
+        raise InvalidInput(option, "the URL must not contain spaces, control characters or "
+                                   "invisible (zero-width, text-direction) characters.")
     return value
 
 
-def check_text(text: str, option: str, *, limit: int, required: bool = True) -> str:
-    """Check free text: length limit and no control characters (newlines allowed in notes)."""
-    value = text.strip()
+# Control characters, format characters (zero-width, bidi overrides) and line separators:
+# invisible, or able to reorder or break a line, so a name could pass for another.
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _refuse_hidden(value: str, option: str) -> None:
+    for ch in value:
+        if ch in "\r\n":
+            raise InvalidInput(option, "must be a single line (no line breaks).")
+        if unicodedata.category(ch) in _HIDDEN:
+            raise InvalidInput(option, f"contains the invisible character U+{ord(ch):04X} "
+                                       "(control, zero-width or text-direction); retype it without.")
+
+
+def _check_length(value: str, option: str, limit: int, required: bool) -> None:
     if required and not value:
         raise InvalidInput(option, "must not be empty.")
     if len(value) > limit:
         raise InvalidInput(option, f"is {len(value)} characters long; at most {limit} allowed.")
-    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in value):
-        raise InvalidInput(option, "must not contain control characters.")
+
+
+def check_text(text: str, option: str, *, limit: int, required: bool = True) -> str:
+    """Check free text such as a note: NFC, a length limit, one line, nothing invisible.
+
+    Notes are shown inside "old → new" lines, so a line break would forge a line of its own."""
+    value = unicodedata.normalize("NFC", text).strip()
+    _refuse_hidden(value, option)
+    _check_length(value, option, limit, required)
+    return value
+
+
+def check_line(text: str, option: str, *, limit: int, required: bool = True) -> str:
+    """Check one line of text (a name, headline, question): NFC, single spaces, a letter or digit."""
+    value = unicodedata.normalize("NFC", text).strip()
+    _refuse_hidden(value, option)
+    value = " ".join(value.split())
+    _check_length(value, option, limit, required)
+    if value and not fold(value):
+        raise InvalidInput(option, "must contain at least one letter or digit.")
     return value
 
 
 def check_name(text: str, option: str) -> str:
-    """Check a person or character name: 1-100 characters, one line."""
-    value = check_text(text, option, limit=100)
-    if "\n" in value:
-        raise InvalidInput(option, "must be a single line.")
-    return value
+    """Check a person, character, source or show name: one line of 1-100 characters."""
+    return check_line(text, option, limit=100)
 
 
 def check_choice(value: Any, option: str, allowed: tuple[str, ...]) -> str:
     """Check that a value is one of a fixed list."""
     if value not in allowed:
-        raise InvalidInput(option, f"`{value}` is not one of: {', '.join(allowed)}.")
+        raise InvalidInput(option, f"`{quote(str(value))}` is not one of: {', '.join(allowed)}.")
     return str(value)
 
 
@@ -174,8 +232,16 @@ def check_int(value: Any, option: str, low: int, high: int) -> int:
 
 
 def cast_key(person: str) -> str:
-    """The key of a cast entry: the name without regard to case or spacing."""
-    return " ".join(person.split()).casefold()
+    """The key a new cast entry is stored under: the name without regard to case or spacing.
+
+    Which entry a name means is decided by `fold`, not by the key (see `same_name`).
+    """
+    return " ".join(unicodedata.normalize("NFC", person).split()).casefold()
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names mean the same entry: they fold alike."""
+    return fold(a) == fold(b)
 
 
 def news_key(headline: str) -> str:
@@ -226,27 +292,38 @@ def _check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         out["runtime"] = None if runtime is None else check_int(runtime, "runtime", 1, 300)
         out["rating"] = None if rating is None else check_choice(rating, "rating", RATINGS)
     elif kind == "news":
-        out["headline"] = check_text(str(fields.get("headline") or ""), "headline", limit=200)
+        out["headline"] = check_line(str(fields.get("headline") or ""), "headline", limit=200)
         out["url"] = check_url(str(fields.get("url") or ""), "url")
         published = _optional(fields, "published")
         out["published"] = None if published is None else parse_date(str(published), "published")
     return {name: out[name] for name in KIND_FIELDS[kind]}
 
 
+def _check_basis(basis: Basis) -> Basis:
+    name, note = _optional({"s": basis.source_name}, "s"), _optional({"n": basis.note}, "n")
+    return Basis(
+        confidence=check_choice(basis.confidence, "confidence", CONFIDENCES),
+        source_name=None if name is None else check_name(str(name), "source_name"),
+        source_url=check_url(basis.source_url, "source_url"),
+        as_of=parse_date(basis.as_of, "as_of"),
+        note=None if note is None else check_text(str(note), "note", limit=1000),
+    )
+
+
 def check_fact(kind: str, fact: Fact) -> Fact:
     """Validate a fact for an entry of this kind; return it normalised or raise InvalidInput."""
     check_choice(kind, "kind", KINDS)
+    if kind == "episodes":
+        fact = sourced_apart(fact)
+    elif fact.bases:
+        raise InvalidInput("bases", "only episodes values have sources of their own.")
     unknown = set(fact.fields) - set(KIND_FIELDS[kind])
     if unknown:
         raise InvalidInput("fields", f"unknown for {kind}: {', '.join(sorted(unknown))}.")
-    source_name = _optional({"s": fact.source_name}, "s")
-    return Fact(
-        fields=_check_fields(kind, fact.fields),
-        confidence=check_choice(fact.confidence, "confidence", CONFIDENCES),
-        source_name=None if source_name is None else check_name(str(source_name), "source_name"),
-        source_url=check_url(fact.source_url, "source_url"),
-        as_of=parse_date(fact.as_of, "as_of"),
-    )
+    fields = _check_fields(kind, fact.fields)
+    own = _check_basis(Basis(fact.confidence, fact.source_name, fact.source_url, fact.as_of))
+    bases = {name: _check_basis(b) for name, b in fact.bases.items() if fields.get(name) is not None}
+    return Fact(fields, own.confidence, own.source_name, own.source_url, own.as_of, bases)
 
 
 def check_key(kind: str, key: str, fields: Mapping[str, Any]) -> str:
@@ -256,6 +333,8 @@ def check_key(kind: str, key: str, fields: Mapping[str, Any]) -> str:
             raise InvalidInput("key", "news keys are 1-60 lowercase letters, digits and hyphens.")
         return key
     expected = entry_key(kind, fields)
+    if kind == "cast" and same_name(key, str(fields["person"])):
+        return key  # respelled since it was keyed (an accent added): still the same person
     if key != expected:
         raise InvalidInput("key", f"should be `{expected}` for this {kind} entry.")
     return key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("status", "release", "cast", "episodes", "news")
@@ -27,9 +27,13 @@ KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
     "status": ("stage", "when", "note"),
     "release": ("when", "note"),
     "cast": ("person", "character", "billing", "state", "note"),
-    "episodes": ("count", "runtime", "rating", "note"),
+    # Each episodes value has its own basis (confidence, source, note): see `Fact.bases`.
+    "episodes": ("count", "runtime", "rating"),
     "news": ("headline", "url", "published", "note"),
 }
+# The field of an entry that answers a question tied to it (`/predict open entry:`).
+ANSWER_FIELD: Mapping[str, str] = {"release": "when", "status": "when", "episodes": "count",
+                                   "cast": "person", "news": "published"}
 
 
 @dataclass(frozen=True)
@@ -55,24 +59,62 @@ class Show:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """Where one value comes from: how sure it is, its source, when it was checked, a note."""
+
+    confidence: str
+    source_name: str | None
+    source_url: str
+    as_of: str
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The basis as plain JSON-ready data."""
+        return {"confidence": self.confidence, "source_name": self.source_name,
+                "source_url": self.source_url, "as_of": self.as_of, "note": self.note}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Basis:
+        """Rebuild a basis from `to_json` output."""
+        return cls(data["confidence"], data.get("source_name"), data["source_url"], data["as_of"],
+                   data.get("note"))
+
+
+@dataclass(frozen=True)
 class Fact:
-    """What an entry says: its fields, how sure we are and where it comes from."""
+    """What an entry says: its fields, how sure we are and where it comes from.
+
+    An episodes fact's values are sourced one by one: `bases` gives each known value its own
+    basis, and the fact's own confidence and source are those of the edit that wrote it.
+    """
 
     fields: Mapping[str, Any]
     confidence: str
     source_name: str | None
     source_url: str
     as_of: str
+    bases: Mapping[str, Basis] = field(default_factory=dict)
+
+    def basis(self, name: str = "") -> Basis:
+        """Where the value of field `name` comes from: its own basis, else (or unnamed) the fact's."""
+        own = self.bases.get(name)
+        if own is not None:
+            return own
+        return Basis(self.confidence, self.source_name, self.source_url, self.as_of,
+                     self.fields.get("note"))
 
     def to_json(self) -> dict[str, Any]:
         """The fact as plain JSON-ready data."""
-        return {
+        data = {
             "fields": dict(self.fields),
             "confidence": self.confidence,
             "source_name": self.source_name,
             "source_url": self.source_url,
             "as_of": self.as_of,
         }
+        if self.bases:
+            data["bases"] = {name: b.to_json() for name, b in self.bases.items()}
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Fact:
@@ -83,7 +125,22 @@ class Fact:
             source_name=data.get("source_name"),
             source_url=data["source_url"],
             as_of=data["as_of"],
+            bases={name: Basis.from_json(b) for name, b in (data.get("bases") or {}).items()},
         )
+
+
+def sourced_apart(fact: Fact) -> Fact:
+    """An episodes fact whose every known value has its own basis.
+
+    The older shape (one confidence, source and note for all three values, as exports before
+    per-value sources have it) gives each value the fact's own.
+    """
+    fields = dict(fact.fields)
+    note = fields.pop("note", None)
+    legacy = Basis(fact.confidence, fact.source_name, fact.source_url, fact.as_of, note)
+    bases = {name: fact.bases.get(name, legacy) for name in KIND_FIELDS["episodes"]
+             if fields.get(name) is not None}
+    return Fact(fields, fact.confidence, fact.source_name, fact.source_url, fact.as_of, bases)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.errors import InvalidInput
-from bot.facts import check_name, parse_date, quote
+from bot.facts import check_name, check_year, fold, parse_date, quote, same_name
 
 PREDICTION_KINDS = ("date", "number", "choice")
 NUMBER_RANGE = (0, 1_000_000)
@@ -18,33 +18,42 @@ DATE_PENALTY = 1  # points lost per day off
 SCORING_RULES = (
     f"{FULL_POINTS} points for an exact answer; numbers lose {NUMBER_PENALTY} per unit off and dates "
     f"{DATE_PENALTY} per day off, never below 0; choices score {FULL_POINTS} or 0. "
-    "Ties go to the earlier guess."
+    "Ties go to the earlier guess; changing a guess makes it a new guess, as late as the change."
 )
 BAR_WIDTH = 20
 
 
 def parse_choices(text: str | None) -> tuple[str, ...]:
     """Comma-separated choices: 2 to 10, each 1-100 characters, no repeats."""
-    items = tuple(check_name(part, "choices") for part in (text or "").split(",") if part.strip())
+    return check_choices([part for part in (text or "").split(",") if part.strip()])
+
+
+def check_choices(choices: Sequence[str]) -> tuple[str, ...]:
+    """2 to 10 choices, each one line of 1-100 characters, no two alike once folded."""
+    items = tuple(check_name(c, "choices") for c in choices)
     if not 2 <= len(items) <= 10:
         raise InvalidInput("choices", "give 2 to 10 choices separated by commas, e.g. `yes, no`.")
-    if len({c.casefold() for c in items}) != len(items):
-        raise InvalidInput("choices", "each choice must be different.")
+    if len({fold(c) for c in items}) != len(items):
+        raise InvalidInput("choices", "each choice must be different (case, accents, spaces and "
+                                      "punctuation are ignored).")
     return items
+
+
+_CLOSES = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2})?")
 
 
 def parse_closes(text: str, now: dt.datetime) -> str:
     """A closing time `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (UTC), which must be in the future."""
     value = text.strip().replace(" ", "T")
     try:
-        if len(value) == 10:
-            when = dt.datetime.fromisoformat(parse_date(value, "closes")).replace(tzinfo=dt.UTC)
-        elif len(value) == 16 and value[10] == "T":
-            when = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-        else:
+        # Exactly the two documented forms: fromisoformat alone would also take week dates
+        # and UTC offsets, and the offset would be dropped without a word.
+        if not _CLOSES.fullmatch(value):
             raise ValueError(value)
-    except (ValueError, InvalidInput):
-        raise InvalidInput("closes", f"`{text[:40]}` is not a time; use YYYY-MM-DD or "
+        when = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        check_year(when.year)
+    except ValueError:
+        raise InvalidInput("closes", f"`{quote(text)}` is not a time; use YYYY-MM-DD or "
                                      "YYYY-MM-DDTHH:MM (UTC).") from None
     if when <= now:
         raise InvalidInput("closes", "that time has passed; pick one in the future.")
@@ -61,7 +70,7 @@ def parse_answer(kind: str, text: str, choices: Sequence[str]) -> str:
         if not re.fullmatch(r"[0-9]{1,7}", value) or not low <= int(value) <= high:
             raise InvalidInput("answer", f"`{quote(value)}` is not a whole number from {low} to {high:,}.")
         return str(int(value))
-    match = [c for c in choices if c.casefold() == value.casefold()]
+    match = [c for c in choices if same_name(c, value)]
     if not match:
         raise InvalidInput("answer", f"pick one of: {', '.join(f'`{quote(c, 100)}`' for c in choices)}.")
     return match[0]

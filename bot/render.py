@@ -8,12 +8,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import discord
 
+from bot.diff import change_diff, source_name, stage_label
+from bot.diff import entry_label as entry_label  # named here too: cogs and search read it from render
 from bot.facts import render_window
-from bot.models import STAGES, Change, Entry, Fact, Show
+from bot.models import STAGES, Basis, Change, Entry, Fact, Show
 from bot.predictions import SCORING_RULES
 
 T = TypeVar("T")
@@ -33,16 +34,6 @@ CAST_PAGE, CAST_LINE = 10, 390
 NEWS_PAGE, NEWS_LINE = 8, 490
 HISTORY_PAGE, HISTORY_LINE = 8, 490
 EMBED_TOTAL = 6000
-STAGE_LABELS = {
-    "announced": "Announced",
-    "in_development": "In development",
-    "pre_production": "Pre-production",
-    "filming": "Filming",
-    "post_production": "Post-production",
-    "release_date_set": "Release date set",
-    "released": "Released",
-    "cancelled": "Cancelled",
-}
 _MARKDOWN = re.compile(r"([\\*_~`|>\[\]<])")
 _HEADING = re.compile(r"^(-?#)", re.MULTILINE)  # headings and subtext only start a line
 _LINK = re.compile(r"\[([^\]]*)\]\(<[^>]*>\)")
@@ -61,16 +52,14 @@ def link(text: str, url: str) -> str:
     return f"[{escape(text)}](<{safe}>)"
 
 
-def stage_label(stage: str, show: Show) -> str:
-    """How a production stage reads; a later season's announcement is its renewal."""
-    if stage == "announced" and show.season > 1:
-        return "Renewed"
-    return STAGE_LABELS.get(stage, stage)
+def heading(show: Show) -> str:
+    """`Title season 2`, the title escaped: an owner's title never becomes a link or markdown."""
+    return f"{escape(show.title)} season {show.season}"
 
 
-def source(fact: Fact, *, with_link: bool = True) -> str:
+def source(fact: Fact | Basis, *, with_link: bool = True) -> str:
     """`📰 reported · [Outlet](url)`."""
-    name = fact.source_name or urlsplit(fact.source_url).hostname or "source"
+    name = source_name(fact)
     return f"{BADGES[fact.confidence]} · {link(name, fact.source_url) if with_link else escape(name)}"
 
 
@@ -184,7 +173,7 @@ def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
     """The /status card: the production path, the release window, the last change."""
     by_stage = {e.key: e for e in statuses}
     now = current_stage(statuses)
-    embed = base_embed(f"{show.title} season {show.season}: where it stands", show)
+    embed = base_embed(f"{heading(show)}: where it stands", show)
     lines = [_progress(show, by_stage, now), ""]
     if now:
         lines.append(f"**Now: {stage_label(now.key, show)}** ({BADGES[now.fact.confidence]})")
@@ -250,7 +239,7 @@ def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int) -> tup
     lines = tuple(capped(cast_line(e), functools.partial(cast_line, e, with_link=False), CAST_LINE)
                   for e in shown)
     page = Page(lines, number, count)
-    title = f"{show.title} season {show.season}: cast" + ("" if which == "all" else f" ({which})")
+    title = f"{heading(show)}: cast" + ("" if which == "all" else f" ({which})")
     empty = "No cast known yet." if which == "all" else f"No cast entries are {which} yet."
     return paged_embed(title, show, page, empty), page
 
@@ -258,7 +247,7 @@ def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int) -> tup
 def person_embed(show: Show, entry: Entry, related: Sequence[Entry]) -> discord.Embed:
     """Everything known about one person for this season, and where it comes from."""
     fields, fact = entry.fact.fields, entry.fact
-    embed = base_embed(f"{escape(fields['person'])} in {show.title} season {show.season}", show)
+    embed = base_embed(f"{escape(fields['person'])} in {heading(show)}", show)
     embed.description = escape(str(fields["note"]))[:1000] if fields.get("note") else None
     embed.add_field(name="Character", value=escape(fields.get("character") or "not known"))
     embed.add_field(name="Billing", value=fields.get("billing") or "not known")
@@ -273,24 +262,29 @@ def person_embed(show: Show, entry: Entry, related: Sequence[Entry]) -> discord.
 
 # -- /episodes -------------------------------------------------------------------------------------
 
+EPISODE_FIELDS = {"count": "Episodes", "runtime": "Runtime", "rating": "Rating"}
+
+
+def _episode_value(fact: Fact, name: str) -> str:
+    value = fact.fields.get(name)
+    if value is None:
+        return "not known yet"
+    basis = fact.basis(name)
+    parts = [f"{value} minutes" if name == "runtime" else str(value), source(basis),
+             f"as of {date_text(basis.as_of)}"]
+    if basis.note:
+        parts.append(_clip(escape(basis.note), 300))
+    return "\n".join(parts)  # value + source ≤ 600 + date + note ≤ 300: within a field's 1,024
+
+
 def episodes_embed(show: Show, entry: Entry | None) -> discord.Embed:
-    """Episode count, runtime and rating, each with its confidence and source."""
-    embed = base_embed(f"{show.title} season {show.season}: episodes", show)
+    """Episode count, runtime and rating, each with its own confidence, source and note."""
+    embed = base_embed(f"{heading(show)}: episodes", show)
     if entry is None:
         embed.description = "Nothing is known about the episodes yet."
         return embed
-    fields, fact = entry.fact.fields, entry.fact
-    shown = {
-        "Episodes": fields.get("count"),
-        "Runtime": f"{fields['runtime']} minutes" if fields.get("runtime") else None,
-        "Rating": fields.get("rating"),
-    }
-    for name, value in shown.items():
-        text = f"{value}\n{source(fact)}" if value else "not known yet"
-        embed.add_field(name=name, value=text[:1024], inline=False)
-    if fields.get("note"):
-        embed.description = escape(str(fields["note"]))[:1000]
-    embed.add_field(name="As of", value=date_text(fact.as_of))
+    for name, label in EPISODE_FIELDS.items():
+        embed.add_field(name=label, value=_episode_value(entry.fact, name), inline=False)
     return fit(embed)
 
 
@@ -321,52 +315,16 @@ def news_page(show: Show, news: Sequence[Entry], confidence: str | None,
     lines = tuple(capped(news_line(e), functools.partial(news_line, e, with_link=False), NEWS_LINE)
                   for e in shown)
     page = Page(lines, number, count)
-    title = f"{show.title} season {show.season}: news" + (f" ({confidence})" if confidence else "")
+    title = f"{heading(show)}: news" + (f" ({confidence})" if confidence else "")
     empty = "No news yet." if confidence is None else f"No {confidence} news yet."
     return paged_embed(title, show, page, empty), page
 
 
 # -- /history ------------------------------------------------------------------------------------------
 
-def entry_label(kind: str, fields: dict[str, Any] | Any, show: Show | None = None) -> str:
-    """How an entry is named: `Cast: Park Ji-hu`, `Status: Filming`, `Release`."""
-    if kind == "cast":
-        return f"Cast: {fields.get('person')}"
-    if kind == "news":
-        return f"News: {fields.get('headline')}"
-    if kind == "status":
-        stage = str(fields.get("stage"))
-        return f"Status: {stage_label(stage, show) if show else STAGE_LABELS.get(stage, stage)}"
-    return kind.capitalize()
-
-
-def _value(name: str, value: Any) -> str:
-    if value is None:
-        return "—"
-    if name == "when":
-        return render_window(str(value))
-    return str(value)
-
-
-def differences(before: Fact, after: Fact) -> list[str]:
-    """What changed between two facts, one `field: old → new` per difference."""
-    out = []
-    for name in sorted(set(before.fields) | set(after.fields)):
-        old, new = before.fields.get(name), after.fields.get(name)
-        if old != new:
-            out.append(f"{name}: {_value(name, old)} → {_value(name, new)}")
-    for name in ("confidence", "source_name", "source_url", "as_of"):
-        old, new = getattr(before, name), getattr(after, name)
-        if old != new:
-            out.append(f"{name.replace('_', ' ')}: {old or '—'} → {new or '—'}")
-    return out or ["no visible change"]
-
-
 def history_line(change: Change, show: Show) -> str:
-    """`#12 · <t:…:R> · alice · Cast: Park Ji-hu: as On-jo (rumored) → … — character: …`."""
-    what = change_line(change, show)
-    if change.before is not None and change.after is not None:
-        what += " — " + "; ".join(differences(change.before, change.after))
+    """`#12 · <t:…:R> · alice · Cast: Park Ji-hu: as On-jo (rumored · Soompi) → …; State: …`."""
+    what = change_diff(change, show).line()
     marker = f" (correction of #{change.correction_of})" if change.correction_of else ""
     return (f"**#{change.id}** · {timestamp(change.created_at)} · {escape(change.editor.name)}"
             f" · {escape(what)}{marker}")[:HISTORY_LINE]
@@ -375,7 +333,7 @@ def history_line(change: Change, show: Show) -> str:
 def history_embed(show: Show, changes: Sequence[Change], number: int, count: int,
                   label: str | None) -> discord.Embed:
     """One page of changes, newest first."""
-    title = f"{show.title} season {show.season}: history" + (f" of {escape(label)}" if label else "")
+    title = f"{heading(show)}: history" + (f" of {escape(label)}" if label else "")
     page = Page(tuple(history_line(c, show) for c in changes), number, count)
     return paged_embed(title, show, page, "No changes yet.")
 
@@ -407,37 +365,3 @@ def about_embed(shows: list[Show], version: str) -> discord.Embed:
     embed.add_field(name="Tracked", value=tracked[:1024], inline=False)
     embed.set_footer(text=f"seasonwatch {version}")
     return embed
-
-
-# -- a change, as announced and as previewed ---------------------------------------------------------------
-
-def _main_value(kind: str, fact: Fact) -> str:
-    fields = fact.fields
-    if kind in ("release", "status"):
-        value = render_window(str(fields["when"])) if fields.get("when") else "date unknown"
-    elif kind == "cast":
-        value = f"as {fields['character']}" if fields.get("character") else "in the cast"
-    elif kind == "episodes":
-        value = f"{fields['count']} episodes" if fields.get("count") else "episodes"
-    else:
-        value = str(fields.get("headline"))
-    return f"{value} ({fact.confidence})"
-
-
-def fact_line(kind: str, fact: Fact, show: Show) -> str:
-    """`Release: March 2025 (confirmed)`; news reads `News: headline (reported)`."""
-    if kind == "news":
-        return f"{entry_label(kind, fact.fields, show)} ({fact.confidence})"
-    return f"{entry_label(kind, fact.fields, show)}: {_main_value(kind, fact)}"
-
-
-def change_line(change: Change, show: Show) -> str:
-    """`Release: late 2024 – early 2025 (speculation) → March 2025 (confirmed)`."""
-    fact = change.after or change.before
-    assert fact is not None
-    label = entry_label(change.kind, fact.fields, show)
-    if change.after is None:
-        return f"{label}: removed"
-    if change.before is None or change.kind == "news":
-        return fact_line(change.kind, change.after, show)
-    return f"{label}: {_main_value(change.kind, change.before)} → {_main_value(change.kind, change.after)}"

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import Settings
 from bot.logs import setup_logging
+from bot.texts import plural
 
 if TYPE_CHECKING:
     from standin import Reply, StandIn
@@ -267,6 +269,7 @@ class Sandbox:
         self.seen: dict[int, str | None] = {}  # message id -> edited_timestamp when last shown
         self.violations = 0
         self.last: Reply | None = None
+        self.failed: list[str] = []  # lines the sandbox could not do, for a script's exit status
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -317,8 +320,10 @@ class Sandbox:
         except (LineError, CommandUsageError) as exc:
             hint = " (options are written name:value)" if "no subcommand" in str(exc) else ""
             out.append(f"error: {exc}{hint}")
+            self.failed.append(text.strip())
         except NoReply as exc:
             out.append(f"error: the bot did not answer: {str(exc).split('; ')[0]}")
+            self.failed.append(text.strip())
         else:
             if line.verb in ("command", "click", "submit"):
                 await self.settle()
@@ -625,7 +630,7 @@ def _repl(portal: _Loop, sandbox: Sandbox, lines: Iterator[str], echo: bool) -> 
         else:
             following = next(lines, None)
             if following is None:
-                return 0
+                return _script_status(sandbox.failed)
             text = following
         if not text.strip() or text.lstrip().startswith("#"):
             continue
@@ -642,14 +647,33 @@ def _repl(portal: _Loop, sandbox: Sandbox, lines: Iterator[str], echo: bool) -> 
             print(output, flush=True)
 
 
+def _script_status(failed: list[str]) -> int:
+    """0 when every line of a script or pipe was done, else 1 with the failed lines listed."""
+    if not failed:
+        return 0
+    print(f"{plural(len(failed), 'line')} failed:", *(f"  {line}" for line in failed),
+          sep="\n", file=sys.stderr)
+    return 1
+
+
 async def _collect(sandbox: Sandbox) -> str:
     return "\n".join(sandbox.collect())
+
+
+def _reader_left() -> int:
+    """Whoever read our output stopped (`| head`): stop quietly, as shell tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail again
+    return 141  # 128 + SIGPIPE
 
 
 def main(settings: Settings, *, db: Path | None, script: Path | None) -> int:
     """Run the sandbox; returns the exit status."""
     setup_logging("WARNING")
-    logging.getLogger("discord.client").addFilter(lambda r: "voice will NOT" not in r.getMessage())
+    # The bot has no voice, and the gateway's "Can't keep up" lag notes only appear while the
+    # prompt sits idle: neither means anything to the person typing.
+    logging.getLogger("discord.client").addFilter(lambda r: "is not installed" not in r.getMessage())
+    logging.getLogger("discord.gateway").addFilter(lambda r: "Can't keep up" not in r.getMessage())
     logging.getLogger("standin").setLevel(logging.ERROR)  # violations are printed in the transcript
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
@@ -677,6 +701,8 @@ def main(settings: Settings, *, db: Path | None, script: Path | None) -> int:
                       f"You are {sandbox.who} in #general of Home; type help, or quit.")
             try:
                 return _repl(portal, sandbox, lines, echo)
+            except BrokenPipeError:
+                return _reader_left()
             finally:
                 portal.call(stack.aclose())
         finally:

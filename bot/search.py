@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.errors import UnknownShow, UserError
+from bot.facts import fold as fold  # the one folded form, re-exported for the cogs
 from bot.facts import quote
 from bot.models import Entry, Show
-from bot.render import entry_label
+from bot.render import entry_label, escape
 
 T = TypeVar("T")
 MAX_CHOICES = 25
-
-
-@functools.lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Text reduced for matching: accents, case, spaces and punctuation removed (memoised)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = (c for c in decomposed if unicodedata.category(c)[0] in "LN")
-    return "".join(kept).casefold()
 
 
 def show_names(show: Show) -> list[str]:
@@ -111,7 +102,7 @@ def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]
             return shows[0]
         if not shows:
             raise UnknownShow("No shows are tracked yet.")
-        listing = ", ".join(f"`{s.slug}` ({s.title})" for s in shows[:20])
+        listing = ", ".join(f"`{s.slug}` ({escape(s.title)})" for s in shows[:20])
         raise UnknownShow(f"Which show? Pick one with the `show` option: {listing}.")
     by_slug = next((s for s in every if s.slug == typed.strip()), None)
     if by_slug:

@@ -24,9 +24,11 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.dbfaults import check_backup_target, explain, failed_writes, probe, written_whole
 from bot.errors import ConflictError, InvalidImport, InvalidInput, StoreError, UserError
-from bot.facts import check_fact, check_key, check_name, check_text
+from bot.facts import check_fact, check_key, check_line, check_name, fold, quote, same_name
 from bot.models import (
+    ANSWER_FIELD,
     CONFIDENCE_RANK,
     KINDS,
     MIN_CONFIDENCES,
@@ -43,7 +45,7 @@ from bot.models import (
     Standing,
     Subscription,
 )
-from bot.predictions import PREDICTION_KINDS, parse_answer, score
+from bot.predictions import PREDICTION_KINDS, check_choices, parse_answer, score
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,6 +57,14 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _SHOW_KEYS = ("slug", "title", "original_title", "network", "season", "aliases", "archived")
 _ENTRY_KEYS = ("kind", "key", "fields", "confidence", "source_name", "source_url", "as_of")
+_BASIS_KEYS = {"confidence", "source_name", "source_url", "as_of", "note"}
+
+
+def _bases_shaped(bases: Any) -> bool:
+    """Whether an imported `bases` has the shape `Basis.from_json` reads."""
+    return isinstance(bases, Mapping) and all(
+        isinstance(b, Mapping) and {"confidence", "source_url", "as_of"} <= set(b) <= _BASIS_KEYS
+        and all(isinstance(v, str) or v is None for v in b.values()) for b in bases.values())
 
 
 @dataclass(frozen=True)
@@ -187,14 +197,25 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str, *, upgrade: bool = True) -> Store:
-        """Open (creating if needed) the database, migrate it and load the catalogue."""
+        """Open (creating if needed) the database, migrate it and load the catalogue.
+
+        What SQLite cannot open or read is a StoreError naming DATABASE_PATH and what to do."""
         path = Path(path)
+        try:
+            return await cls._open(path, upgrade)
+        except sqlite3.Error as exc:
+            raise StoreError(explain(path, exc)) from exc
+
+    @classmethod
+    async def _open(cls, path: Path, upgrade: bool) -> Store:
+        await asyncio.to_thread(probe, path)
         db = await aiosqlite.connect(path, isolation_level=None)
         db.row_factory = sqlite3.Row
         store = cls(db, path)
         try:
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                           "busy_timeout=5000"):
+            # busy_timeout first: another process's short write must not fail the journal_mode.
+            for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL",
+                           "foreign_keys=ON"):
                 await db.execute(f"PRAGMA {pragma}")
             # Resolving scores every guess in one UPDATE, by the rules in bot.predictions.
             await db.create_function("prediction_score", 3, score, deterministic=True)
@@ -298,6 +319,18 @@ class Store:
         async with self._write_lock:
             return await self._follow_other_writers()
 
+    async def setting(self, key: str) -> str | None:
+        """A value kept with `set_setting` (the synced commands' hash), or None."""
+        async with self._db.execute("SELECT value FROM setting WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_setting(self, key: str, value: str) -> None:
+        """Keep a value under a key, replacing the one before."""
+        async with self._write_lock:
+            await self._db.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                                   "DO UPDATE SET value = excluded.value", (key, value))
+
     async def _follow_other_writers(self) -> bool:
         # data_version changes only when another connection commits; our own commits keep it.
         async with self._db.execute("PRAGMA data_version") as cursor:
@@ -359,6 +392,11 @@ class Store:
         """One live entry, or None if it does not exist or was removed."""
         return self._entries.get(show_id, {}).get((kind, key))
 
+    def person_key(self, show_id: int, person: str) -> str | None:
+        """The key of the show's cast entry for this person (names compared folded), if any."""
+        cast = self.entries(show_id, "cast")
+        return next((e.key for e in cast if same_name(str(e.fact.fields["person"]), person)), None)
+
     def entry_version(self, show_id: int, kind: str, key: str) -> int:
         """The current version of an entry: 0 if it never existed (removed ones keep theirs)."""
         return self._versions.get((show_id, kind, key), 0)
@@ -408,15 +446,16 @@ class Store:
         if fact is not None:
             fact = check_fact(kind, fact)
         async with self._write_lock:
-            await self._follow_other_writers()  # so a conflict reports what is really there
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                change = await self._write_in_tx(show_id, kind, key, fact, expected_version,
-                                                 editor, reason, silent, correction_of)
-                await self._db.commit()
-            except BaseException:
-                await self._db.rollback()
-                raise
+            with failed_writes(self.path):  # disk full, locked: rolled back, told to the editor
+                await self._follow_other_writers()  # so a conflict reports what is really there
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    change = await self._write_in_tx(show_id, kind, key, fact, expected_version,
+                                                     editor, reason, silent, correction_of)
+                    await self._db.commit()
+                except BaseException:
+                    await self._db.rollback()
+                    raise
             self._remember(change.entry_id, show_id, kind, key, change.version, fact,
                            change.created_at)
             self._count_change(change)
@@ -427,6 +466,12 @@ class Store:
     async def _write_in_tx(self, show_id: int, kind: str, key: str, fact: Fact | None,
                            expected_version: int, editor: Editor, reason: str | None,
                            silent: bool, correction_of: int | None) -> Change:
+        if kind == "cast" and fact is not None:
+            # One entry per person: `José Kim` typed another way must not start a second one.
+            same = self.person_key(show_id, str(fact.fields["person"]))
+            if same is not None and same != key:
+                raise InvalidInput("person", f"`{quote(str(fact.fields['person']))}` is already "
+                                             f"listed (as `{quote(same)}`); edit that entry.")
         sql = "SELECT id, version, data FROM entry WHERE show_id = ? AND kind = ? AND key = ?"
         async with self._db.execute(sql, (show_id, kind, key)) as cursor:
             row = await cursor.fetchone()
@@ -463,8 +508,8 @@ class Store:
                         editor, created_at, reason, silent, correction_of)
         if not silent:
             await self._queue_deliveries(change)  # the outbox: same transaction as the change
-        if fact is not None and fact.confidence == "confirmed":
-            # Questions tied to this entry close the moment it becomes confirmed.
+        if fact is not None and fact.basis(ANSWER_FIELD.get(kind, "")).confidence == "confirmed":
+            # Questions tied to this entry close the moment the value answering them is confirmed.
             await self._db.execute(
                 "UPDATE prediction SET state = 'closed', closed_at = ? "
                 "WHERE entry_id = ? AND state = 'open'", (created_at, entry_id))
@@ -490,9 +535,12 @@ class Store:
         """Add a tracked show; the slug must be new."""
         show = _check_show(Show(0, slug, title, original_title, network, season,
                                 tuple(aliases), False))
-        if self.show_by_slug(show.slug):
-            raise InvalidInput("slug", f"`{show.slug}` is taken; pick another slug.")
         async with self._write_lock:
+            # Checked under the lock: two adds of one slug at once must not both pass.
+            await self._follow_other_writers()
+            if self.show_by_slug(show.slug):
+                raise InvalidInput("slug", f"`{show.slug}` is taken; pick another slug.")
+            _check_names_free(show, self._shows.values())
             cursor = await self._db.execute(
                 "INSERT INTO show (slug, title, original_title, network, season, aliases) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -509,6 +557,7 @@ class Store:
         """Save a show's title, season, names, aliases and archived flag."""
         show = _check_show(show)
         async with self._write_lock:
+            _check_names_free(show, self._shows.values())
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 await self._db.execute(
@@ -591,8 +640,11 @@ class Store:
                 )
                 if show.archived:
                     await self._close_show_predictions(show.id)
+            _check_imported_names(show, self._shows.values())
             self._shows[show.id] = show
             for kind, key, fact in entries:
+                if kind == "cast":  # the file may spell a listed person another way
+                    key = self.person_key(show.id, str(fact.fields["person"])) or key
                 current = self.entry(show.id, kind, key)
                 if current is not None and current.fact == fact:
                     continue
@@ -611,9 +663,17 @@ class Store:
         return True
 
     async def backup(self, target: Path | str) -> None:
-        """Copy the database to `target` with SQLite's online backup (consistent while in use)."""
+        """Copy the database to `target` with SQLite's online backup (consistent while in use).
+
+        Refuses the database itself; a copy that fails leaves no partial file at `target`."""
+        target = Path(target)
+        check_backup_target(self.path, target)
         # A connection of its own, so the copy neither waits for nor blocks the store's writes.
-        await asyncio.to_thread(_backup, self.path, Path(target))
+        try:
+            await asyncio.to_thread(_backup, self.path, target)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(explain(target, exc, where=f"backup target {target}",
+                                     instead="choose another path")) from exc
 
     # -- alerts: subscriptions and deliveries --------------------------------------------------
     # Every method takes the write lock, reads included: the connection is shared, so a read
@@ -748,9 +808,21 @@ class Store:
         """Pause every active subscription of a channel (deleted, or permissions gone)."""
         return await self._pause("channel_id = {}", [channel_id], reason)
 
-    async def pause_guild(self, guild_id: int, reason: str) -> int:
-        """Pause every active subscription of a server (the bot was removed from it)."""
-        return await self._pause("guild_id = {}", [guild_id], reason)
+    async def remove_channel(self, channel_id: int) -> int:
+        """Remove every subscription of a deleted channel, unsent deliveries too; how many."""
+        return await self._remove("channel_id", channel_id)
+
+    async def remove_guild(self, guild_id: int) -> int:
+        """Remove every subscription of a server the bot was removed from; how many."""
+        return await self._remove("guild_id", guild_id)
+
+    async def _remove(self, column: str, value: int) -> int:
+        assert column in ("channel_id", "guild_id")  # a column name, never user text
+        async with self._write_lock:
+            # Deliveries go with their subscription (ON DELETE CASCADE): none is ever sent.
+            cursor = await self._db.execute(f"DELETE FROM subscription WHERE {column} = ?",
+                                            (value,))
+        return cursor.rowcount
 
     async def _pause(self, where: str, params: list[int], reason: str) -> int:
         if not params:
@@ -889,24 +961,26 @@ class Store:
     async def _in_tx(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work()` (a coroutine function) in one immediate transaction under the lock."""
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                result = await work()
-                await self._db.commit()
-            except BaseException:
-                await self._db.rollback()
-                raise
+            with failed_writes(self.path):
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    result = await work()
+                    await self._db.commit()
+                except BaseException:
+                    await self._db.rollback()
+                    raise
         return result
 
     async def open_prediction(self, show_id: int, question: str, kind: str, *,
                               choices: Sequence[str] = (), closes_at: str | None = None,
                               entry_id: int | None = None, editor: Editor) -> Prediction:
         """Open a question; its opening is announced under `predictions` (same transaction)."""
-        question = check_text(question, "question", limit=200)
+        question = check_line(question, "question", limit=200)
         if kind not in PREDICTION_KINDS:
             raise InvalidInput("kind", f"one of {', '.join(PREDICTION_KINDS)}.")
         if (kind == "choice") != bool(choices):
             raise InvalidInput("choices", "give 2 to 10 choices for kind `choice`, and none otherwise.")
+        choices = check_choices(choices) if choices else ()
         show = self._shows.get(show_id)
         if show is None or show.archived:
             raise InvalidInput("show", "pick a tracked show (archived shows take no new questions).")
@@ -1134,13 +1208,14 @@ class Store:
 
 
 def _backup(source: Path, target: Path) -> None:
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)  # all pages in one step: a single consistent snapshot
-    finally:
-        dst.close()
-        src.close()
+    with written_whole(target) as partial:
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)  # all pages in one step: a single consistent snapshot
+        finally:
+            dst.close()
+            src.close()
 
 
 def _check_show(show: Show) -> Show:
@@ -1154,11 +1229,35 @@ def _check_show(show: Show) -> Show:
     return replace(
         show,
         title=check_name(show.title, "title"),
-        original_title=check_text(show.original_title or "", "original_title", limit=100,
+        original_title=check_line(show.original_title or "", "original_title", limit=100,
                                   required=False) or None,
-        network=check_text(show.network or "", "network", limit=100, required=False) or None,
+        network=check_line(show.network or "", "network", limit=100, required=False) or None,
         aliases=aliases,
     )
+
+
+def _check_names_free(show: Show, others: Iterable[Show]) -> None:
+    """Refuse a show found by a name (title, slug, alias) another show is already found by.
+
+    Such a name would take over the other show's `/status`: search goes by the folded name.
+    """
+    for other in others:
+        if other.id == show.id or other.slug == show.slug:
+            continue
+        theirs = {fold(n) for n in (other.title, other.slug, other.original_title or "", *other.aliases)}
+        named = [("slug", show.slug), ("title", show.title), ("original_title", show.original_title or ""),
+                 *(("aliases", a) for a in show.aliases)]
+        for option, name in named:
+            if fold(name) and fold(name) in theirs:
+                raise InvalidInput(option, f"`{quote(name)}` already names the show "
+                                           f"`{other.slug}`; pick a name no other show uses.")
+
+
+def _check_imported_names(show: Show, others: Iterable[Show]) -> None:
+    try:
+        _check_names_free(show, others)
+    except InvalidInput as exc:
+        raise InvalidImport(f"show {show.slug!r}: field '{exc.option}': {exc.problem}") from None
 
 
 def parse_catalogue(data: Any) -> list[tuple[Show, list[tuple[str, str, Fact]]]]:
@@ -1203,8 +1302,9 @@ def _parse_entries(raw: Any, where: str) -> list[tuple[str, str, Fact]]:
     out, seen = [], set()
     for j, item in enumerate(raw):
         here = f"{where} entries[{j}]"
-        if not isinstance(item, Mapping) or set(item) != set(_ENTRY_KEYS):
-            raise InvalidImport(f"{here}: an entry has exactly the fields {', '.join(_ENTRY_KEYS)}")
+        if not isinstance(item, Mapping) or not set(_ENTRY_KEYS) <= set(item) <= {*_ENTRY_KEYS, "bases"}:
+            raise InvalidImport(f"{here}: an entry has exactly the fields {', '.join(_ENTRY_KEYS)} "
+                                "(and, for episodes, `bases`)")
         kind, key = item["kind"], str(item["key"])
         here = f"{here} ({kind} {key!r})"
         try:
@@ -1212,12 +1312,17 @@ def _parse_entries(raw: Any, where: str) -> list[tuple[str, str, Fact]]:
                 raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
             if not isinstance(item["fields"], Mapping):
                 raise InvalidInput("fields", "must be an object")
+            if not _bases_shaped(item.get("bases", {})):
+                raise InvalidInput("bases", "must map count, runtime or rating to an object with "
+                                            "confidence, source_url and as_of")
             fact = check_fact(kind, Fact.from_json(item))
             check_key(kind, key, fact.fields)
         except InvalidInput as exc:
             raise InvalidImport(f"{here}: field '{exc.option}': {exc.problem}") from None
-        if (kind, key) in seen:
-            raise InvalidImport(f"{here}: this kind and key appear twice")
-        seen.add((kind, key))
+        identity = (kind, fold(str(fact.fields["person"])) if kind == "cast" else key)
+        if identity in seen:
+            raise InvalidImport(f"{here}: this kind and key appear twice"
+                                + (" (the same person, spelled another way)" if kind == "cast" else ""))
+        seen.add(identity)
         out.append((kind, key, fact))
     return out

@@ -1,1 +1,1 @@
-"""Command groups, each a cog loaded by the bot's setup_hook."""
+"""Command groups, each a cog; the bot loads those listed in `bot.app.EXTENSIONS`."""

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import Access
+from bot.access import check_manager
 from bot.announcer import Announcer, describe, missing_permissions
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
@@ -18,13 +18,11 @@ from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.render import COLOUR, escape
 from bot.replies import NO_MENTIONS
 from bot.store import Store
+from bot.texts import plural
 
 log = logging.getLogger(__name__)
 
 MinConfidence = Literal["speculation", "rumored", "reported", "confirmed"]
-DELETED_CHANNEL = "The channel was deleted. Subscribe another channel to keep getting announcements."
-REMOVED_FROM_GUILD = ("The bot was removed from this server. Add it back, then run /alerts "
-                      "subscribe again.")
 LIST_CHARS = 3900
 
 
@@ -60,15 +58,15 @@ def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int])
         line += f"\n  ⚠️ {escape(sub.warning)}"
     waiting = counts.get("pending", 0) + counts.get("sending", 0)
     if waiting:
-        line += f"\n  {waiting} announcement(s) waiting to be sent."
+        line += f"\n  {plural(waiting, 'announcement')} waiting to be sent."
     if counts.get("failed"):
-        line += (f"\n  ❗ {counts['failed']} announcement(s) failed: Discord kept failing for "
+        line += (f"\n  ❗ {plural(counts['failed'], 'announcement')} failed: Discord kept failing for "
                  "24 hours.")
     return line
 
 
 class Alerts(CatalogueCog):
-    """/alerts subscribe|unsubscribe|list|test and the events that pause subscriptions."""
+    """/alerts subscribe|unsubscribe|list|test and the events that remove subscriptions."""
 
     alerts = app_commands.Group(
         name="alerts",
@@ -77,15 +75,18 @@ class Alerts(CatalogueCog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, store: Store, announcer: Announcer, access: Access) -> None:
+    def __init__(self, store: Store, announcer: Announcer) -> None:
         super().__init__(store)
         self.announcer = announcer
-        self.access = access
 
-    def _check(self, interaction: discord.Interaction[Any]) -> discord.Guild:
-        """The caller must have Manage Server here (checked on every call, not by Discord)."""
-        self.access.require_manager(interaction)
-        assert interaction.guild is not None
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Every command of this cog: Manage Server here, or an owner (checked by the bot on
+        every call; Discord's default_permissions only hides the commands)."""
+        return check_manager(interaction)
+
+    @staticmethod
+    def _guild(interaction: discord.Interaction[Any]) -> discord.Guild:
+        assert interaction.guild is not None  # interaction_check refuses DMs
         return interaction.guild
 
     @staticmethod
@@ -120,11 +121,11 @@ class Alerts(CatalogueCog):
                         channel: discord.TextChannel, show: str | None = None,
                         topics: str | None = None, min_confidence: MinConfidence | None = None,
                         mention_role: discord.Role | None = None, publish: bool = False) -> None:
-        guild = self._check(interaction)
+        guild = self._guild(interaction)
         self._usable(guild, channel)
         chosen_show = self.show_for(show) if show else None
         if chosen_show is not None and chosen_show.archived:
-            raise InvalidInput("show", f"{chosen_show.title} is archived and announces nothing more; "
+            raise InvalidInput("show", f"{escape(chosen_show.title)} is archived and announces nothing more; "
                                        "pick a tracked show.")
         chosen_topics = parse_topics(topics)
         if publish and not channel.is_news():
@@ -164,14 +165,14 @@ class Alerts(CatalogueCog):
                            show="Only this show's subscription (default: all of the channel's)")
     async def unsubscribe(self, interaction: discord.Interaction[SeasonwatchBot],
                           channel: discord.TextChannel, show: str | None = None) -> None:
-        guild = self._check(interaction)
+        guild = self._guild(interaction)
         chosen = self.show_for(show) if show else None
         removed = await self.store.unsubscribe(guild.id, channel.id, chosen.id if chosen else None)
         if not removed:
             which = f" to **{escape(chosen.title)}**" if chosen else ""
             raise UserError(f"{channel.mention} has no subscription{which}; /alerts list shows "
                             "this server's subscriptions.")
-        what = f"its **{escape(chosen.title)}** subscription" if chosen else f"{removed} subscription(s)"
+        what = f"its **{escape(chosen.title)}** subscription" if chosen else plural(removed, "subscription")
         await self._reply(interaction, f"Removed {what} from {channel.mention}.")
 
     @unsubscribe.autocomplete("show")
@@ -183,7 +184,7 @@ class Alerts(CatalogueCog):
 
     @alerts.command(name="list", description="This server's subscriptions, and why any are paused")
     async def list_(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
-        guild = self._check(interaction)
+        guild = self._guild(interaction)
         subs = await self.store.subscriptions(guild.id)
         if not subs:
             await self._reply(interaction, "No channel of this server gets announcements yet; "
@@ -204,7 +205,7 @@ class Alerts(CatalogueCog):
         paused = sum(not s.active for s in subs)
         embed = discord.Embed(title=f"Announcements in {escape(guild.name)}"[:256], colour=COLOUR,
                               description="\n".join(lines))
-        footer = f"{len(subs)} subscription(s)" + (f", {paused} paused" if paused else "")
+        footer = plural(len(subs), "subscription") + (f", {paused} paused" if paused else "")
         if paused:
             footer += " · fix the cause, then /alerts subscribe the channel again to resume"
         embed.set_footer(text=footer)
@@ -217,7 +218,7 @@ class Alerts(CatalogueCog):
     @app_commands.describe(channel="Where to send the sample")
     async def test(self, interaction: discord.Interaction[SeasonwatchBot],
                    channel: discord.TextChannel) -> None:
-        guild = self._check(interaction)
+        guild = self._guild(interaction)
         self._usable(guild, channel)
         shows = self.store.shows()
         entries = [e for s in shows for e in self.store.entries(s.id)]
@@ -235,20 +236,24 @@ class Alerts(CatalogueCog):
             text = f"Sent a sample announcement to {channel.mention}: {message.jump_url}"
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    # -- events that pause subscriptions -----------------------------------------------------
+    # -- events that remove subscriptions -----------------------------------------------------
+    # Nobody could remove them later: /alerts unsubscribe only offers channels that exist, and
+    # a server that removed the bot cannot run /alerts at all.
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        paused = await self.store.pause_guild(guild.id, REMOVED_FROM_GUILD)
-        if paused:
-            log.info("removed from guild %d: paused %d subscriptions", guild.id, paused)
+        """The bot left the server (an outage is on_guild_unavailable): drop its subscriptions."""
+        removed = await self.store.remove_guild(guild.id)
+        if removed:
+            log.info("removed from guild %d: dropped %d subscriptions", guild.id, removed)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        paused = await self.store.pause_channel(channel.id, DELETED_CHANNEL)
-        if paused:
-            log.info("channel %d deleted: paused %d subscriptions", channel.id, paused)
+        """A deleted channel's subscriptions and unsent announcements go with it."""
+        removed = await self.store.remove_channel(channel.id)
+        if removed:
+            log.info("channel %d deleted: dropped %d subscriptions", channel.id, removed)
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(Alerts(client.store, client.announcer, client.access))
+    await client.add_cog(Alerts(client.store, client.announcer))

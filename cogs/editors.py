@@ -1,4 +1,4 @@
-"""What editors do: /edit with a preview before anything is written, /undo; owners' /shows."""
+"""What editors do: /edit with a preview before anything is written, and /undo."""
 
 from __future__ import annotations
 
@@ -7,21 +7,44 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
-from bot.access import Access
+from bot.access import Access, EditorsGroup, editors_only
 from bot.announcements import render_announcement
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog, admit
+from bot.buttons import CogButton
+from bot.cogbase import CatalogueCog
+from bot.diff import change_diff, fact_text
 from bot.errors import ConflictError, InvalidInput, UserError
-from bot.facts import cast_key, check_fact, check_int, check_name, check_text, news_key, parse_id, quote
-from bot.models import BILLINGS, CAST_STATES, CONFIDENCES, RATINGS, STAGES, Change, Editor, Fact, Show
-from bot.render import change_line, escape, fact_line
-from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.facts import (
+    cast_key,
+    check_fact,
+    check_line,
+    check_name,
+    check_text,
+    news_key,
+    parse_id,
+    quote,
+)
+from bot.models import (
+    BILLINGS,
+    CAST_STATES,
+    CONFIDENCES,
+    RATINGS,
+    STAGES,
+    Basis,
+    Change,
+    Editor,
+    Fact,
+    Show,
+)
+from bot.render import escape
+from bot.replies import NO_MENTIONS
 from bot.search import fold, resolve_person
 from bot.store import Store, now_iso
 
@@ -38,6 +61,31 @@ BUTTON_STYLES = {"publish": discord.ButtonStyle.success, "silent": discord.Butto
 
 def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=v, value=v) for v in values]
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _carried(old: Basis | None, source_url: str, source_name: str | None,
+             note: str | None) -> tuple[str | None, str | None]:
+    """The source name and note an edit ends up with: the old ones fill in only while the link
+    is the same, because a new source says nothing the old one did."""
+    if old is None or old.source_url != source_url.strip():
+        return source_name, note
+    return source_name or old.source_name, old.note if note is None else note
+
+
+def _episodes_fact(old: Fact | None, given: dict[str, Any], basis: Basis) -> Fact:
+    """The episodes fact after an edit: the given values take the edit's basis, the rest keep theirs."""
+    fields = {**(old.fields if old else {}), **given}
+    bases = dict(old.bases) if old else {}
+    for name in given:
+        before = old.basis(name) if old and old.fields.get(name) is not None else None
+        source_name, note = _carried(before, basis.source_url, basis.source_name, basis.note)
+        bases[name] = Basis(basis.confidence, source_name, basis.source_url, basis.as_of, note)
+    first = bases[next(iter(given))]
+    return Fact(fields, first.confidence, first.source_name, first.source_url, first.as_of, bases)
 
 
 @dataclass(frozen=True)
@@ -78,9 +126,12 @@ class Drafts:
         return time.monotonic() - draft.created > PREVIEW_SECONDS
 
 
-class DraftButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>publish|silent|cancel)"):
-    """Publish, Publish silently, Cancel on a preview."""
+class DraftButton(CogButton, template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>publish|silent|cancel)"):
+    """Publish, Publish silently, Cancel on a preview: for editors, like the command that made it."""
+
+    cog_name = "Editors"
+    for_editors = True
+    expired = EXPIRED
 
     def __init__(self, token: str, action: str) -> None:
         super().__init__(discord.ui.Button(label=BUTTON_LABELS[action], style=BUTTON_STYLES[action],
@@ -92,31 +143,20 @@ class DraftButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              match: re.Match[str], /) -> DraftButton:
         return cls(match["token"], match["action"])
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await admit(interaction)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        editors = interaction.client.get_cog("Editors")
-        try:
-            if not isinstance(editors, Editors):
-                raise UserError(EXPIRED)
-            content, embed = await editors.settle(interaction, self.token, self.action)
-        except Exception as exc:  # never "interaction failed": say what happened
-            await send_ephemeral(interaction, error_message(exc, interaction))
-            return
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        """Publish or cancel the draft; the preview message becomes the outcome."""
+        assert isinstance(cog, Editors)
+        content, embed = await cog.settle(interaction, self.token, self.action)
         await interaction.response.edit_message(content=content, embed=embed, view=None,
                                                 allowed_mentions=NO_MENTIONS)
 
 
-def _optional(text: str | None, option: str, limit: int) -> str | None:
-    return check_text(text, option, limit=limit, required=False) or None if text else None
-
-
 class Editors(CatalogueCog):
-    """/edit, /undo and /shows."""
+    """/edit and /undo: only editors get past the group's check and /undo's."""
 
-    edit = app_commands.Group(name="edit", description="Post or correct what is known (editors)")
-    shows = app_commands.Group(name="shows", description="Tracked shows (owners)")
+    # Discord cannot run /edit by itself, so its description names the subcommands (so does /about).
+    edit = EditorsGroup(name="edit", description="Post or correct what is known (editors): status, "
+                                                 "release, cast, cast-remove, episodes, news")
 
     def __init__(self, store: Store, access: Access) -> None:
         super().__init__(store)
@@ -153,8 +193,7 @@ class Editors(CatalogueCog):
     async def settle(self, interaction: discord.Interaction[Any], token: str,
                      action: str) -> tuple[str, discord.Embed | None]:
         """Publish or cancel a draft; returns what the preview message becomes."""
-        if action != "cancel":  # before taking the draft, so a refusal does not lose it
-            await self.access.require_editor(interaction)
+        # The button's editors-only check ran before this, so a refusal never takes the draft.
         draft = self.drafts.take(token)
         if draft is None:
             return EXPIRED, None
@@ -173,7 +212,7 @@ class Editors(CatalogueCog):
                                                 editor=draft.editor, reason=draft.reason, silent=silent)
         except ConflictError as exc:
             newer = exc.current
-            now = f" It now says: {escape(fact_line(newer.kind, newer.fact, show))}." if newer else ""
+            now = f" It now says: {escape(fact_text(newer.kind, newer.fact, show))}." if newer else ""
             return (f"**Not published: conflict.** Someone changed this entry after your preview.{now} "
                     "Run the command again to edit the newer value."), None
         how = "silently (no announcements)" if silent else "and announced to subscribed channels"
@@ -182,32 +221,33 @@ class Editors(CatalogueCog):
     # -- /edit --
 
     async def _start(self, interaction: discord.Interaction[Any], show: str | None) -> Show:
-        await self.access.require_editor(interaction)
-        return self.show_for(show)
+        return self.show_for(show)  # the group's check already let only editors in
 
     def _fact(self, show: Show, kind: str, key: str, fields: dict[str, Any], confidence: str,
               source_url: str, source_name: str | None) -> Fact:
-        """The fact an edit proposes; the source's name carries over while its link is unchanged."""
+        """The fact an edit proposes; the source's name and note carry over only from the same link."""
         current = self.store.entry(show.id, kind, key)
-        if source_name is None and current and current.fact.source_url == source_url.strip():
-            source_name = current.fact.source_name
-        today = dt.datetime.now(dt.UTC).date().isoformat()
-        return Fact(fields, confidence, source_name, source_url, today)
+        old = current.fact.basis() if current else None
+        source_name, note = _carried(old, source_url, source_name, fields.get("note"))
+        return Fact({**fields, "note": note}, confidence, source_name, source_url, _today())
 
     @edit.command(name="status", description="Set what is known about one production stage")
     @app_commands.describe(stage="The production stage", confidence="How sure this is",
-                           source_url="Where it comes from (http/https)", source_name="The outlet's name",
+                           source_url="Where it comes from (http/https)",
+                           when="The stage's date or window, as for /edit release (left out: unchanged)",
+                           source_name="The outlet's name",
                            note="Anything to add (up to 1,000 characters)", show="Which show")
     @app_commands.choices(stage=_choices(STAGES), confidence=_choices(CONFIDENCES))
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     async def edit_status(self, interaction: discord.Interaction[SeasonwatchBot], stage: str,
-                          confidence: str, source_url: str, source_name: str | None = None,
-                          note: str | None = None, show: str | None = None) -> None:
+                          confidence: str, source_url: str, when: str | None = None,
+                          source_name: str | None = None, note: str | None = None,
+                          show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
-        current = self.store.entry(chosen.id, "status", stage)
-        old: dict[str, Any] = dict(current.fact.fields) if current else {}
-        kept_note = note if note is not None else old.get("note")
-        fields = {"stage": stage, "when": old.get("when"), "note": kept_note}
+        if when is None:
+            current = self.store.entry(chosen.id, "status", stage)
+            when = current.fact.fields.get("when") if current else None
+        fields = {"stage": stage, "when": when, "note": note}
         fact = self._fact(chosen, "status", stage, fields, confidence, source_url, source_name)
         await self.preview(interaction, chosen, "status", stage, fact)
 
@@ -221,9 +261,7 @@ class Editors(CatalogueCog):
                            confidence: str, source_url: str, source_name: str | None = None,
                            note: str | None = None, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
-        current = self.store.entry(chosen.id, "release", "release")
-        kept_note = current.fact.fields.get("note") if current and note is None else note
-        fields = {"when": when, "note": kept_note}
+        fields = {"when": when, "note": note}
         fact = self._fact(chosen, "release", "release", fields, confidence, source_url, source_name)
         await self.preview(interaction, chosen, "release", "release", fact)
 
@@ -243,11 +281,13 @@ class Editors(CatalogueCog):
                         show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         person = check_name(person, "person")
-        current = self.store.entry(chosen.id, "cast", cast_key(person))
+        # The same person typed another way (accents, case, width) edits their entry.
+        key = self.store.person_key(chosen.id, person) or cast_key(person)
+        current = self.store.entry(chosen.id, "cast", key)
         old: dict[str, Any] = dict(current.fact.fields) if current else {}
-        given = {"character": character, "billing": billing, "state": state, "note": note}
-        fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()}}
-        key = cast_key(person)
+        given = {"character": character, "billing": billing, "state": state}
+        fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()},
+                  "note": note}
         fact = self._fact(chosen, "cast", key, fields, confidence, source_url, source_name)
         await self.preview(interaction, chosen, "cast", key, fact)
 
@@ -258,7 +298,12 @@ class Editors(CatalogueCog):
                                reason: str, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         reason = check_text(reason, "reason", limit=1000)
-        entry = resolve_person(self.cast_names(chosen.id), person)
+        # Exactly a listed name (from autocomplete) removes that entry, even one stored before
+        # invisible characters were refused; anything else is checked as a name first: search
+        # ignores a zero-width space, so `Park Ji\u200b-hu` would find the real Park Ji-hu.
+        listed = [e for e in self.store.entries(chosen.id, "cast") if e.fact.fields["person"] == person]
+        entry = listed[0] if listed else resolve_person(self.cast_names(chosen.id),
+                                                        check_name(person, "person"))
         await self.preview(interaction, chosen, "cast", entry.key, None, reason=reason)
 
     @edit.command(name="episodes", description="Set the episode count, runtime and rating")
@@ -273,11 +318,14 @@ class Editors(CatalogueCog):
                             rating: str | None = None, source_name: str | None = None,
                             note: str | None = None, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
+        given = {k: v for k, v in {"count": count, "runtime": runtime, "rating": rating}.items()
+                 if v is not None}
+        if not given:
+            raise InvalidInput("count", "give at least one of `count`, `runtime` or `rating`: the "
+                                        "confidence and source apply to the values given.")
         current = self.store.entry(chosen.id, "episodes", "episodes")
-        old: dict[str, Any] = dict(current.fact.fields) if current else {}
-        given = {"count": count, "runtime": runtime, "rating": rating, "note": note}
-        fields = {k: v if v is not None else old.get(k) for k, v in given.items()}
-        fact = self._fact(chosen, "episodes", "episodes", fields, confidence, source_url, source_name)
+        fact = _episodes_fact(current.fact if current else None, given,
+                              Basis(confidence, source_name, source_url, _today(), note))
         await self.preview(interaction, chosen, "episodes", "episodes", fact)
 
     @edit.command(name="news", description="Post a news item to the timeline")
@@ -290,7 +338,7 @@ class Editors(CatalogueCog):
                         confidence: str, published: str | None = None, note: str | None = None,
                         show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
-        headline = check_text(headline, "headline", limit=200)
+        headline = check_line(headline, "headline", limit=200)
         fields = {"headline": headline, "url": url, "published": published, "note": note}
         key = news_key(headline)
         await self.preview(interaction, chosen, "news", key,
@@ -308,7 +356,7 @@ class Editors(CatalogueCog):
             show = self.store.show(change.show_id)
             if show is None:
                 continue
-            label = f"#{change.id} {change_line(change, show)} ({change.editor.name})"[:100]
+            label = f"#{change.id} {change_diff(change, show).line()} ({change.editor.name})"[:100]
             if wanted in fold(label):
                 choices.append(app_commands.Choice(name=label, value=str(change.id)))
         return choices[:25]
@@ -316,8 +364,8 @@ class Editors(CatalogueCog):
     @app_commands.command(name="undo", description="Restore what a change replaced (editors)")
     @app_commands.describe(change="The change number, as #N in /history")
     @app_commands.autocomplete(change=change_autocomplete)
+    @editors_only()
     async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
-        await self.access.require_editor(interaction)
         target = await self.store.change(parse_id(change, "change"))
         if target is None:
             raise InvalidInput("change", f"there is no change `{quote(change)}`; pick one from the list.")
@@ -325,60 +373,6 @@ class Editors(CatalogueCog):
         assert show is not None
         await self.preview(interaction, show, target.kind, target.key, target.before,
                            reason=f"undo of #{target.id}", undo_of=target.id)
-
-    # -- /shows --
-
-    @shows.command(name="add", description="Track a new show (owners)")
-    @app_commands.describe(slug="Short id: lowercase letters, digits, hyphens", title="The show's title",
-                           season="The season to follow", original_title="Title in its own language",
-                           network="Where it airs", aliases="Other names, comma-separated")
-    async def shows_add(self, interaction: discord.Interaction[SeasonwatchBot], slug: str, title: str,
-                        season: int, original_title: str | None = None, network: str | None = None,
-                        aliases: str | None = None) -> None:
-        self.access.require_owner(interaction)
-        check_int(season, "season", 1, 100)
-        show = await self.store.add_show(slug.strip(), title, season, original_title=original_title,
-                                         network=network, aliases=_aliases(aliases))
-        await send_ephemeral(interaction, f"Now tracking **{escape(show.title)}** season {show.season} "
-                                          f"as `{show.slug}`.")
-
-    @shows.command(name="edit", description="Change a tracked show (owners)")
-    @app_commands.describe(show="Which show", title="New title", season="The season to follow",
-                           original_title="Title in its own language", network="Where it airs",
-                           aliases="Other names, comma-separated (replaces the list)")
-    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
-    async def shows_edit(self, interaction: discord.Interaction[SeasonwatchBot], show: str,
-                         title: str | None = None, season: int | None = None,
-                         original_title: str | None = None, network: str | None = None,
-                         aliases: str | None = None) -> None:
-        self.access.require_owner(interaction)
-        chosen = self.show_for(show)
-        if season is not None:
-            check_int(season, "season", 1, 100)
-        updated = replace(
-            chosen,
-            title=title or chosen.title,
-            season=season or chosen.season,
-            original_title=_optional(original_title, "original_title", 100) or chosen.original_title,
-            network=_optional(network, "network", 100) or chosen.network,
-            aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
-        )
-        await self.store.update_show(updated)
-        await send_ephemeral(interaction, f"Updated **{escape(updated.title)}** (`{updated.slug}`).")
-
-    @shows.command(name="archive", description="Stop tracking a show; its history stays (owners)")
-    @app_commands.describe(show="Which show")
-    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
-    async def shows_archive(self, interaction: discord.Interaction[SeasonwatchBot], show: str) -> None:
-        self.access.require_owner(interaction)
-        chosen = self.show_for(show)
-        await self.store.update_show(replace(chosen, archived=True))
-        await send_ephemeral(interaction, f"Archived **{escape(chosen.title)}**: it leaves autocomplete "
-                                          f"and announces nothing more; `{chosen.slug}` still reads it.")
-
-
-def _aliases(text: str | None) -> tuple[str, ...]:
-    return tuple(a.strip() for a in (text or "").split(",") if a.strip())
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog, admit
+from bot.buttons import CogButton
+from bot.cogbase import CatalogueCog
+from bot.cooldown import fan_cooldown
 from bot.errors import UserError
 from bot.models import CONFIDENCES, Entry, Show
 from bot.render import (
@@ -28,22 +30,20 @@ from bot.render import (
     person_embed,
     status_embed,
 )
-from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.replies import NO_MENTIONS
 from bot.search import fold, resolve_entry, resolve_person
+from bot.texts import CAST_FILTER_HELP
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 EXPIRED = "This list expired; run the command again."
 
 
-def fan_cooldown() -> Callable[[T], T]:
-    """Five calls per ten seconds per person and command; a flood gets 'slow down'."""
-    return app_commands.checks.cooldown(5, 10.0, key=lambda i: i.user.id)
-
-
-class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sw:p:(?P<state>.*)"):
+class PageButton(CogButton, template=r"sw:p:(?P<state>.*)"):
     """Previous/Next: the list, show, filter and page live in the custom id, so restarts don't matter."""
+
+    cog_name = "Fans"
+    expired = EXPIRED
 
     def __init__(self, label: str, state: str, *, disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label=label, custom_id=f"sw:p:{state}",
@@ -56,18 +56,10 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sw:p
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(str(label), match["state"])
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await admit(interaction)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        fans = interaction.client.get_cog("Fans")
-        try:
-            if not isinstance(fans, Fans):
-                raise UserError(EXPIRED)
-            listing = await fans.turn_page(self.state)
-        except Exception as exc:  # every failure becomes a message, never "interaction failed"
-            await send_ephemeral(interaction, error_message(exc, interaction))
-            return
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        """Show the page the button points at."""
+        assert isinstance(cog, Fans)
+        listing = await cog.turn_page(self.state)
         await interaction.response.edit_message(embed=listing.embed, view=listing.view,
                                                 allowed_mentions=NO_MENTIONS)
 
@@ -185,8 +177,10 @@ class Fans(CatalogueCog):
     @app_commands.command(name="cast",
                           description="Who is in the season, or everything known about one person")
     @app_commands.describe(show="Which show", person="One person's card",
-                           filter="Which part of the cast to list")
-    @app_commands.choices(filter=[app_commands.Choice(name=f, value=f) for f in CAST_FILTERS])
+                           filter="Which part of the cast to list (each choice says what it lists)")
+    # Discord shows each choice's name; its value stays the filter's name (`filter:rumored`).
+    @app_commands.choices(filter=[app_commands.Choice(name=CAST_FILTER_HELP[f], value=f)
+                                  for f in CAST_FILTERS])
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete,
                                person=CatalogueCog.person_autocomplete)
     @fan_cooldown()

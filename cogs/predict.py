@@ -10,19 +10,23 @@ from typing import Any, Literal
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
-from bot.access import Access
+from bot.access import Access, editors_only
 from bot.announcements import answer_text
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog, admit
-from bot.errors import InvalidInput
-from bot.models import Editor, Entry, Guess, Prediction, Show, Standing
+from bot.buttons import CogButton
+from bot.cogbase import CatalogueCog
+from bot.cooldown import fan_cooldown
+from bot.errors import InvalidInput, UserError
+from bot.facts import quote
+from bot.models import ANSWER_FIELD, Editor, Entry, Guess, Prediction, Show, Standing
 from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes, spread
-from bot.render import COLOUR, base_embed, entry_label, escape, fit
-from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.render import COLOUR, base_embed, entry_label, escape, fit, heading
+from bot.replies import NO_MENTIONS
 from bot.search import MAX_CHOICES, fold, resolve_entry
 from bot.store import Store
-from cogs.fans import fan_cooldown
+from bot.texts import closing_text
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +35,8 @@ LIST_RESOLVED = 5
 BOARD_ROWS = 20
 MINE_ROWS = 20
 FIELD_CHARS = 1024
+BOARD_EXPIRED = "This leaderboard expired; run the command again."
 KIND_HELP = {"date": "a date, YYYY-MM-DD", "number": "a whole number", "choice": "one of the choices"}
-# The field of a tied entry that answers a question about it, by entry kind.
-ENTRY_ANSWER = {"release": "when", "status": "when", "episodes": "count", "cast": "person",
-                "news": "published"}
-
-
-def _closes(prediction: Prediction) -> str:
-    if prediction.state != "open":
-        return "closed"
-    if prediction.closes_at is None:
-        return "open until resolved"
-    return f"closes {discord.utils.format_dt(dt.datetime.fromisoformat(prediction.closes_at), 'R')}"
 
 
 def _what(prediction: Prediction) -> str:
@@ -61,9 +55,12 @@ def _short(text: str, limit: int) -> str:
 
 def entry_value(entry: Entry | None) -> str | None:
     """What a confirmed tied entry says, as a candidate answer (None if not confirmed)."""
-    if entry is None or entry.fact.confidence != "confirmed":
+    if entry is None:
         return None
-    value = entry.fact.fields.get(ENTRY_ANSWER.get(entry.kind, ""))
+    field = ANSWER_FIELD.get(entry.kind, "")
+    if entry.fact.basis(field).confidence != "confirmed":  # the answering value's own confidence
+        return None
+    value = entry.fact.fields.get(field)
     return None if value in (None, "") else str(value)
 
 
@@ -84,9 +81,11 @@ def leaderboard_lines(standings: Sequence[Standing], page: int, me: int | None) 
     return lines
 
 
-class BoardButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<page>\d+)"):
+class BoardButton(CogButton, template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<page>\d+)"):
     """Previous/Next on a leaderboard: the show, scope and page live in the custom id."""
+
+    cog_name = "Predict"
+    expired = BOARD_EXPIRED
 
     def __init__(self, label: str, show_id: int, guild_id: int | None, page: int, *,
                  disabled: bool = False) -> None:
@@ -101,20 +100,13 @@ class BoardButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(str(label), int(match["show"]), int(match["guild"]) or None, int(match["page"]))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await admit(interaction)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog("Predict")
-        show = cog.store.show(self.show_id) if isinstance(cog, Predict) else None
-        if not isinstance(cog, Predict) or show is None:
-            await send_ephemeral(interaction, "This leaderboard expired; run the command again.")
-            return
-        try:
-            embed, view = await cog.board(show, self.guild_id, self.page, None)
-        except Exception as exc:  # never "interaction failed": say what happened
-            await send_ephemeral(interaction, error_message(exc, interaction))
-            return
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        """Show the leaderboard page the button points at."""
+        assert isinstance(cog, Predict)
+        show = cog.store.show(self.show_id)
+        if show is None:
+            raise UserError(BOARD_EXPIRED)
+        embed, view = await cog.board(show, self.guild_id, self.page, None)
         await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
@@ -144,7 +136,7 @@ class Predict(CatalogueCog):
             if len(matches) == 1:
                 return matches[0]
         which = "an open question" if tuple(states) == ("open",) else "a question"
-        raise InvalidInput("question", f"`{escape(typed[:60])}` is not {which}; pick one from the list "
+        raise InvalidInput("question", f"`{quote(typed, 60)}` is not {which}; pick one from the list "
                                        "(`/predict list` shows them).")
 
     def _entry(self, prediction: Prediction) -> Entry | None:
@@ -215,10 +207,10 @@ class Predict(CatalogueCog):
                            show="Which show")
     @app_commands.choices(kind=[app_commands.Choice(name=k, value=k) for k in PREDICTION_KINDS])
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete, entry=CatalogueCog.entry_autocomplete)
+    @editors_only()
     async def predict_open(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
                            kind: str, choices: str | None = None, closes: str | None = None,
                            entry: str | None = None, show: str | None = None) -> None:
-        await self.access.require_editor(interaction)
         chosen = self.show_for(show)
         if kind == "choice":
             options = parse_choices(choices)
@@ -237,7 +229,7 @@ class Predict(CatalogueCog):
                "confirmed." if tied else "")
         await interaction.response.send_message(
             f"Opened question **#{prediction.id}** on {escape(chosen.title)}: "
-            f"{escape(prediction.question)} ({_closes(prediction)}).{tie} "
+            f"{escape(prediction.question)} ({closing_text(prediction)}).{tie} "
             "Announced to channels subscribed to `predictions`.",
             ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -245,9 +237,9 @@ class Predict(CatalogueCog):
     @app_commands.describe(question="The question (open, closed, or resolved to correct it)",
                            answer="The true answer, as the question's kind expects")
     @app_commands.autocomplete(question=resolvable_autocomplete, answer=answer_autocomplete)
+    @editors_only()
     async def predict_resolve(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
                               answer: str) -> None:
-        await self.access.require_editor(interaction)
         prediction = await self.question_for(question, ("open", "closed", "resolved"))
         parse_answer(prediction.kind, answer, prediction.choices)  # wrong answers: before deferring
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -281,7 +273,8 @@ class Predict(CatalogueCog):
         text = f"Your guess for **#{prediction.id}** ({escape(prediction.question)}): **{said}**"
         if old is not None and old.answer != guess.answer:
             text += f" (replaces {answer_text(prediction.kind, old.answer)})"
-        text += f". You can change it until the question closes ({_closes(prediction)})."
+        text += (f". You can change it until the question closes ({closing_text(prediction)}); "
+                 "a changed guess counts as a new guess, as late as the change.")
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @predict.command(name="list", description="Open questions with the guesses so far, and the last results")
@@ -312,7 +305,7 @@ class Predict(CatalogueCog):
                 line += (f" · answer {answer_text(prediction.kind, prediction.answer)} · "
                          f"**{guess.points} points**")
             else:
-                line += f" · {_closes(prediction)}"
+                line += f" · {closing_text(prediction)}"
             lines.append(line)
         if total > len(rows):
             lines.append(f"… and {total - len(rows)} older")
@@ -349,7 +342,7 @@ class Predict(CatalogueCog):
         if page >= count and page > 0:  # fewer people than when the button was made
             return await self.board(show, guild_id, count - 1, me)
         where = "this server" if guild_id else "everyone"
-        embed = base_embed(f"{show.title} season {show.season}: predictions leaderboard ({where})", show)
+        embed = base_embed(f"{heading(show)}: predictions leaderboard ({where})", show)
         lines = leaderboard_lines(standings, page, me)
         embed.description = "\n".join(lines) if lines else "No resolved questions with guesses yet."
         paging = f"Page {page + 1} of {count} ({total} people) · " if count > 1 else ""
@@ -366,7 +359,7 @@ class Predict(CatalogueCog):
 def list_embed(show: Show, waiting: Sequence[Prediction], counts: dict[int, list[tuple[str, int]]],
                resolved: Sequence[tuple[Prediction, Guess | None, int]]) -> discord.Embed:
     """/predict list: open questions with their spread, then the last results."""
-    embed = base_embed(f"{show.title} season {show.season}: predictions", show)
+    embed = base_embed(f"{heading(show)}: predictions", show)
     embed.set_footer(text=f"{show.title} season {show.season} · scoring: /about"[:2048])
     if not waiting and not resolved:
         embed.description = "No questions yet. Editors open them with `/predict open`."
@@ -376,7 +369,7 @@ def list_embed(show: Show, waiting: Sequence[Prediction], counts: dict[int, list
                          "question closes.") if taking else "No open questions right now."
     for p in waiting[:LIST_OPEN]:
         answers = [escape(a) for a, n in counts.get(p.id, []) for _ in range(n)]
-        head = f"{_what(p)} · {_closes(p)} · {len(answers)} guess{'es' if len(answers) != 1 else ''}"
+        head = f"{_what(p)} · {closing_text(p)} · {len(answers)} guess{'es' if len(answers) != 1 else ''}"
         value = "\n".join([head, *spread(p.kind, answers, [escape(c) for c in p.choices])])
         embed.add_field(name=_short(f"#{p.id} · {escape(p.question)}", 256), value=_short(value, FIELD_CHARS),
                         inline=False)

@@ -33,7 +33,8 @@ Gateway events (update the world and dispatch to the bot):
     await standin.send_invalid_session(resumable=False)
 
 Records: standin.requests, .violations, .rate_limited, .pings,
-.messages_without_allowed_mentions, .crossposts, .faults (.add(...), .latency),
+.messages_without_allowed_mentions, .mention_records (every create and edit, with its
+allowed_mentions; `standin.mentions.mention_problems`), .crossposts, .faults (.add(...), .latency),
 .commands ({None: global, guild_id: [...]}), .interactions (id -> InteractionState).
 
 Invoking a command the bot did not register, with an unknown option, a missing required

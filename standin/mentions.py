@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from .records import MentionRecord
 from .world import Guild, Pings
 
 log = logging.getLogger(__name__)
@@ -54,3 +56,39 @@ def compute_pings(
         }
     pings.everyone = everyone and "everyone" in parse and may_mention_everyone and guild is not None
     return pings
+
+
+def mention_problems(
+    records: Iterable[MentionRecord], role_pings: Mapping[int, Collection[int]]
+) -> list[str]:
+    """Bot messages whose allowed_mentions is not explicit with an empty `parse`.
+
+    Only a channel message (an announcement) may list roles, and only those `role_pings` allows
+    in its channel (the roles admins chose for that channel's subscriptions). Editing a message
+    counts: its allowed_mentions decides what the new content mentions.
+    """
+    problems = []
+    for record in records:
+        allowed = () if record.interaction else role_pings.get(record.channel_id, ())
+        why = _mention_problem(record.allowed_mentions, set(allowed))
+        if why is not None:
+            problems.append(
+                f"{record.kind} {record.message_id} in channel {record.channel_id} {why}: "
+                f"{record.content[:80]!r}"
+            )
+    return problems
+
+
+def _mention_problem(allowed_mentions: dict[str, Any] | None, roles_ok: set[int]) -> str | None:
+    if allowed_mentions is None:
+        return "was sent without allowed_mentions"
+    if allowed_mentions.get("parse") != []:
+        return f"has parse {allowed_mentions.get('parse')!r}, not []"
+    if allowed_mentions.get("users"):
+        return f"lists users {allowed_mentions['users']!r}"
+    if allowed_mentions.get("replied_user"):
+        return "pings the replied-to user"
+    listed = {int(x) for x in allowed_mentions.get("roles") or []}
+    if not listed <= roles_ok:
+        return f"lists roles {sorted(listed - roles_ok)} that no subscription of it pings"
+    return None

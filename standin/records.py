@@ -107,3 +107,15 @@ class Faults:
     def clear(self) -> None:
         self.active.clear()
         self.latency = 0.0
+
+
+@dataclass
+class MentionRecord:
+    """One message the bot created or edited, with the allowed_mentions it sent (None: absent)."""
+
+    kind: str  # "channel message", "interaction message", "deferred reply", "edit"
+    message_id: int
+    channel_id: int
+    interaction: bool  # an interaction response or followup, never an announcement
+    allowed_mentions: dict[str, Any] | None
+    content: str

@@ -17,7 +17,7 @@ from .gateway import Gateway
 from .interactions import InteractionState
 from .mentions import compute_pings
 from .ratelimit import Bucket, Buckets
-from .records import Faults, RateLimitRecord, RequestRecord, Violation
+from .records import Faults, MentionRecord, RateLimitRecord, RequestRecord, Violation
 from .rest import Rest
 from .world import MENTION_EVERYONE, Channel, Message, Pings, World, iso_now
 
@@ -57,6 +57,7 @@ class Server:
         self.rate_limited: list[RateLimitRecord] = []
         self.pings: list[Pings] = []
         self.messages_without_allowed_mentions: list[Message] = []
+        self.mention_records: list[MentionRecord] = []  # every create and edit by the bot
         self.crossposts: list[Message] = []
         self.faults = Faults()
 
@@ -156,19 +157,23 @@ class Server:
         if msg.nonce is not None:
             self._nonces[(channel.id, str(msg.nonce))] = (time.monotonic(), msg)
         if record:
-            self._record_mentions(msg, body, interaction)
+            kind = "interaction message" if interaction else "channel message"
+            self._record_mentions(msg, body, interaction, kind)
         return msg
 
     def update_message(
         self, msg: Message, body: dict[str, Any], *, first_fill: bool = False
     ) -> None:
         self._apply(msg, body)
+        interaction = self.interactions.get(msg.interaction_id or 0)
         if first_fill:
             msg.flags &= ~128  # no longer "thinking"
-            interaction = self.interactions.get(msg.interaction_id or 0)
-            self._record_mentions(msg, body, interaction)
+            self._record_mentions(msg, body, interaction, "deferred reply")
         else:
             msg.edited_timestamp = iso_now()
+            # An edit notifies nobody new, but its allowed_mentions still decides the mentions.
+            self._note_allowed_mentions(msg, body, "edit", interaction)
+            msg.would_ping = self._would_ping(msg, body, interaction)
 
     def _apply(self, msg: Message, body: dict[str, Any]) -> None:
         # PATCH semantics: a present key replaces (null clears), an absent key is kept.
@@ -191,19 +196,46 @@ class Server:
         return data
 
     def _record_mentions(
-        self, msg: Message, body: dict[str, Any], interaction: InteractionState | None
+        self, msg: Message, body: dict[str, Any], interaction: InteractionState | None, kind: str
     ) -> None:
+        if body.get("allowed_mentions") is None:
+            self.messages_without_allowed_mentions.append(msg)
+        self._note_allowed_mentions(msg, body, kind, interaction)
+        msg.would_ping = self._would_ping(msg, body, interaction)
+        msg.pings = msg.would_ping
+        if msg.ephemeral:
+            msg.pings = Pings(
+                msg.id, msg.channel_id
+            )  # only the invoking user sees it; nobody is notified
+        self.pings.append(msg.pings)
+
+    def _note_allowed_mentions(
+        self, msg: Message, body: dict[str, Any], kind: str, interaction: InteractionState | None
+    ) -> None:
+        self.mention_records.append(
+            MentionRecord(
+                kind,
+                msg.id,
+                msg.channel_id,
+                interaction is not None,
+                body.get("allowed_mentions"),
+                msg.content,
+            )
+        )
+
+    def _would_ping(
+        self, msg: Message, body: dict[str, Any], interaction: InteractionState | None
+    ) -> Pings:
+        """Whom the content mentions under the body's allowed_mentions, even if ephemeral."""
         channel = self.world.channels[msg.channel_id]
         guild = channel.guild
-        if "allowed_mentions" not in body or body["allowed_mentions"] is None:
-            self.messages_without_allowed_mentions.append(msg)
         if interaction is not None:
             may_everyone = True  # interaction replies are webhook messages
         elif guild is not None and guild.bot_member is not None:
             may_everyone = bool(guild.permissions_in(guild.bot_member, channel) & MENTION_EVERYONE)
         else:
             may_everyone = False
-        msg.pings = compute_pings(
+        return compute_pings(
             message_id=msg.id,
             channel_id=channel.id,
             content=msg.content,
@@ -211,11 +243,6 @@ class Server:
             guild=guild,
             may_mention_everyone=may_everyone,
         )
-        if msg.ephemeral:
-            msg.pings = Pings(
-                msg.id, channel.id
-            )  # only the invoking user sees it; nobody is notified
-        self.pings.append(msg.pings)
 
     def find_nonce(self, channel: Channel, nonce: str | int) -> Message | None:
         found = self._nonces.get((channel.id, str(nonce)))

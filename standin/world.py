@@ -154,7 +154,10 @@ class Message:
     flags: int = 0
     allowed_mentions: dict[str, Any] | None = None
     nonce: str | int | None = None
-    pings: Pings | None = None
+    pings: Pings | None = None  # who was notified
+    # Whom the content mentions under its allowed_mentions, ignoring that an ephemeral message
+    # notifies nobody: what stops a ping is allowed_mentions, not luck.
+    would_ping: Pings | None = None
     timestamp: str = field(default_factory=iso_now)
     edited_timestamp: str | None = None
     guild_id: int | None = None

@@ -2,7 +2,9 @@
 
 Fixtures:
 - `standin`: a started `standin.StandIn`; at teardown the test fails if the bot did anything
-  Discord would refuse (`standin.violations`) or sent a message without `allowed_mentions`.
+  Discord would refuse (`standin.violations`), or created or edited any message without an
+  explicit `allowed_mentions` whose `parse` is empty; an announcement may list only the role
+  an admin chose with `/alerts subscribe mention_role:` for its channel.
 - `scene`: the default world (`standin.scene`, shared with `seasonwatch sandbox`), built
   before the bot starts: guild "Home" (Editors role, #general text, #announcements
   announcement) and guild "Other" (#general, #news);
@@ -32,6 +34,8 @@ import pytest
 import pytest_asyncio
 
 from standin import StandIn
+from standin.interactions import APPLICATION_COMMAND
+from standin.mentions import mention_problems
 from standin.scene import Scene, build_scene
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +48,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.asyncio)
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    # The fuzz, soak and load tests record their counts as a "proof" property: show them
+    # even under -q, where passing tests' output is hidden.
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "proof"
+    ]
+    for line in lines:
+        terminalreporter.write_line(line)
+
+
 @pytest_asyncio.fixture
 async def standin() -> AsyncIterator[StandIn]:
     s = StandIn()
@@ -54,13 +73,23 @@ async def standin() -> AsyncIterator[StandIn]:
         await s.stop()
     # Teardown runs after the bot fixtures (they depend on this one), so all is recorded.
     problems = [str(v) for v in s.violations]
-    problems += [
-        f"message {m.id} in channel {m.channel_id} sent without allowed_mentions: "
-        f"{m.content[:80]!r}"
-        for m in s.messages_without_allowed_mentions
-    ]
+    problems += mention_problems(s.mention_records, subscription_roles(s))
     if problems:
         pytest.fail("the bot did what Discord would refuse:\n" + "\n".join(problems), pytrace=False)
+
+
+def subscription_roles(s: StandIn) -> dict[int, set[int]]:
+    """Per channel, the roles admins asked `/alerts subscribe` to ping: all it may list."""
+    roles: dict[int, set[int]] = {}
+    for state in s.interactions.values():
+        data = state.payload.get("data") or {}
+        if state.type != APPLICATION_COMMAND or data.get("name") != "alerts":
+            continue
+        for sub in data.get("options") or []:
+            given = {o["name"]: o.get("value") for o in sub.get("options") or []}
+            if sub.get("name") == "subscribe" and given.get("mention_role"):
+                roles.setdefault(int(given["channel"]), set()).add(int(given["mention_role"]))
+    return roles
 
 
 @pytest.fixture
@@ -146,9 +175,9 @@ async def bot_process(
         env = {**os.environ, **bot_env, **env_overrides, "PYTHONUNBUFFERED": "1"}
         log_path = tmp_path / f"bot-{len(started)}.log"
         before = standin.gateway.identifies
-        # A fresh process must identify and sync again before it counts as ready.
+        # A fresh process must identify again before it counts as ready. It syncs commands
+        # only if they changed (before identifying), so an earlier sync still counts.
         standin.gateway.ready.clear()
-        standin.commands_synced.clear()
         with log_path.open("wb") as log:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,

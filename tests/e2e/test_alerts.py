@@ -60,7 +60,7 @@ async def test_a_published_change_arrives_once_with_the_right_embed(standin, sce
     [message] = await exactly(standin, scene.home_general, 1)
     [embed] = message.embeds
     assert embed["title"] == "All of Us Are Dead season 2 · Cast: Kim Newcomer"
-    assert "New: Kim Newcomer: as Transfer student (rumored)" in embed["description"]
+    assert "New: Cast: Kim Newcomer: as Transfer student (rumored · Soompi)" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Confidence"] == "💬 rumored"
     assert "[Soompi](<https://www.soompi.com/a>)" in fields["Source"]
@@ -77,8 +77,8 @@ async def test_an_update_shows_each_field_from_old_to_new(standin, scene, bot):
     await subscribe(standin, scene.admin, scene.home_general)
     await write(bot, cast(character="Class president", confidence="confirmed"))
     [message] = await exactly(standin, scene.home_general, 1)
-    assert ("Kim Newcomer: as Transfer student (rumored) → as Class president (confirmed)"
-            in message.embeds[0]["description"])
+    assert ("Cast: Kim Newcomer: as Transfer student (rumored · Soompi) → as Class president "
+            "(confirmed · Soompi)" in message.embeds[0]["description"])
 
 
 async def test_an_undo_is_announced_as_a_correction(standin, scene, bot):
@@ -132,12 +132,20 @@ async def test_only_the_subscription_role_is_pinged(standin, scene, bot):
     assert not message.pings.users and not message.pings.everyone
 
 
-async def test_everyone_in_a_name_pings_nobody(standin, scene, bot):
+async def test_mentions_in_a_name_stay_out_of_the_content_and_inert_in_the_embed(standin, scene,
+                                                                                bot):
+    # Embeds never ping, so the name's mentions must not reach the content, and the embed
+    # shows them escaped (a user who copies the text pings nobody either).
     await subscribe(standin, scene.admin, scene.home_general)
-    await write(bot, cast(person="@everyone", character="@here"))
+    await write(bot, cast(person=f"@everyone <@{scene.fan.id}> <@&{scene.editors.id}>",
+                          character="@here"))
     [message] = await exactly(standin, scene.home_general, 1)
-    assert not message.pings.anyone
-    assert all(not p.anyone for p in standin.pings)
+    assert message.content == "" and message.allowed_mentions == {"parse": []}
+    [embed] = message.embeds
+    for inert in ("Cast: @\u200beveryone", f"@\u200b{scene.fan.id}", f"@\u200b&{scene.editors.id}"):
+        assert inert in embed["title"], embed["title"]
+    assert "as @\u200bhere" in embed["description"]
+    assert not message.would_ping.anyone
 
 
 # -- silent ------------------------------------------------------------------------------------
@@ -160,7 +168,8 @@ async def test_publish_through_edit_announces_exactly_once(standin, scene, bot):
                                     source_url="https://example.com/s")
     await standin.click(scene.editor, preview, "Publish")
     [message] = await exactly(standin, scene.home_general, 1)
-    assert "New: Another Person: in the cast (rumored)" in message.embeds[0]["description"]
+    assert ("New: Cast: Another Person: in the cast (rumored · example.com)"
+            in message.embeds[0]["description"])
 
 
 # -- refusals and faults -----------------------------------------------------------------------
@@ -168,7 +177,6 @@ async def test_publish_through_edit_announces_exactly_once(standin, scene, bot):
 @pytest.mark.parametrize(("status", "code", "words"), [
     (403, 50013, "Missing Permissions"),
     (403, 50001, "Missing Access"),
-    (404, 10003, "no longer exists"),
 ])
 async def test_a_refusing_channel_is_paused_listed_and_never_asked_again(standin, scene, bot,
                                                                         status, code, words):
@@ -219,35 +227,75 @@ async def test_two_503s_then_success_is_exactly_one_message(standin, scene, bot)
     assert delivery.state == "delivered" and delivery.attempts == 3
 
 
-async def test_a_deleted_channel_pauses_its_subscriptions(standin, scene, bot):
-    await subscribe(standin, scene.admin, scene.home_general)
-    await subscribe(standin, scene.admin, scene.home_announcements)
-    await standin.delete_channel(scene.home_general)
-    for _ in range(50):
-        subs = {s.channel_id: s for s in await bot.store.subscriptions(scene.home.id)}
-        if not subs[scene.home_general.id].active:
-            break
+async def until_gone(bot, guild_id, channel_id, timeout=5.0):
+    """Wait until the bot removed the channel's subscriptions (it acts on a gateway event)."""
+    for _ in range(int(timeout / 0.05)):
+        subs = await bot.store.subscriptions(guild_id)
+        if all(s.channel_id != channel_id for s in subs):
+            return subs
         await asyncio.sleep(0.05)
-    assert "deleted" in subs[scene.home_general.id].paused_reason
-    assert subs[scene.home_announcements.id].active
+    raise AssertionError(f"channel {channel_id} still subscribed: {subs}")
+
+
+async def test_a_deleted_channel_loses_its_subscriptions_and_unsent_announcements(standin, scene,
+                                                                                  bot):
+    gone, kept = scene.home_general, scene.home_announcements
+    await subscribe(standin, scene.admin, gone)
+    await subscribe(standin, scene.admin, gone, show=SHOW)
+    await subscribe(standin, scene.admin, kept)
+    await bot.announcer.stop()  # the change waits in the outbox while the channel is deleted
+    change = await write(bot)
+    assert {d.channel_id for d in await bot.store.deliveries()} == {gone.id, kept.id}
+    await standin.delete_channel(gone)
+    [left] = await until_gone(bot, scene.home.id, gone.id)
+    assert left.channel_id == kept.id and left.active
+    assert [d.channel_id for d in await bot.store.deliveries(change_id=change.id)] == [kept.id]
+    bot.announcer.start()
+    await exactly(standin, kept, 1)
+    assert sends_to(standin, gone) == []
+    listed = await standin.command(scene.admin, kept, "alerts list")
+    assert f"<#{kept.id}>" in listed.text and f"<#{gone.id}>" not in listed.text
+    assert "Paused" not in listed.text and "unsubscribe" not in listed.text
+
+
+async def test_a_server_removing_the_bot_loses_its_subscriptions(standin, scene, bot):
+    await subscribe(standin, scene.other_admin, scene.other_general)
+    await subscribe(standin, scene.other_admin, scene.other_news)
+    await subscribe(standin, scene.admin, scene.home_general)
+    await bot.announcer.stop()
+    await write(bot)
+    await standin.remove_bot_from_guild(scene.other)
+    for channel in (scene.other_general, scene.other_news):
+        assert await until_gone(bot, scene.other.id, channel.id) == []
+    assert [d.channel_id for d in await bot.store.deliveries()] == [scene.home_general.id]
+    bot.announcer.start()
+    await exactly(standin, scene.home_general, 1)
+    assert sends_to(standin, scene.other_general) == sends_to(standin, scene.other_news) == []
+
+
+async def test_a_server_outage_removes_nothing(standin, scene, bot):
+    await subscribe(standin, scene.other_admin, scene.other_general)
+    # GUILD_DELETE with unavailable: true is an outage, not the bot being removed.
+    await standin.gateway.dispatch("GUILD_DELETE", {"id": str(scene.other.id), "unavailable": True})
+    await standin.command(scene.admin, scene.home_general, "alerts list")  # the event was handled
+    await asyncio.sleep(0.3)
+    [sub] = await bot.store.subscriptions(scene.other.id)
+    assert sub.channel_id == scene.other_general.id and sub.active
+
+
+async def test_a_channel_discord_no_longer_knows_loses_its_subscriptions(standin, scene, bot):
+    gone = scene.home_general
+    await subscribe(standin, scene.admin, gone)
+    await subscribe(standin, scene.admin, scene.home_announcements)
+    gone.deleted = True  # deleted while the bot was not told: its send gets Unknown Channel
     await write(bot)
     await exactly(standin, scene.home_announcements, 1)
-    assert sends_to(standin, scene.home_general) == []
-
-
-async def test_a_server_removing_the_bot_pauses_its_subscriptions(standin, scene, bot):
-    await subscribe(standin, scene.other_admin, scene.other_general)
-    await subscribe(standin, scene.admin, scene.home_general)
-    await standin.remove_bot_from_guild(scene.other)
-    for _ in range(50):
-        [sub] = await bot.store.subscriptions(scene.other.id)
-        if not sub.active:
-            break
-        await asyncio.sleep(0.05)
-    assert "removed from this server" in sub.paused_reason
-    await write(bot)
-    await exactly(standin, scene.home_general, 1)
-    assert sends_to(standin, scene.other_general) == []
+    await until_gone(bot, scene.home.id, gone.id)
+    await write(bot, cast(person="Someone Else"))
+    await exactly(standin, scene.home_announcements, 2)
+    assert len(sends_to(standin, gone)) == 1  # the one refused, never retried
+    listed = await standin.command(scene.admin, scene.home_announcements, "alerts list")
+    assert f"<#{gone.id}>" not in listed.text and "Paused" not in listed.text
 
 
 # -- merging and crossposting ---------------------------------------------------------------

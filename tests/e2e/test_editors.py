@@ -44,7 +44,8 @@ async def test_a_preview_writes_nothing_until_publish(standin, scene, bot):
         state="new",
     )
     assert preview.ephemeral and "Preview" in preview.content
-    assert "New: Kim Newcomer: as Transfer student (rumored)" in preview.embeds[0]["description"]
+    assert ("New: Cast: Kim Newcomer: as Transfer student (rumored · www.example.com)"
+            in preview.embeds[0]["description"])
     assert preview.embeds[0]["footer"]["text"] == "Preview · not published yet"
     assert catalogue(bot) == before
     published = await standin.click(scene.editor, preview, "Publish")
@@ -173,7 +174,7 @@ async def test_the_second_of_two_concurrent_previews_is_refused_as_a_conflict(st
     await standin.click(scene.editor, first, "Publish")
     refused = await standin.click(scene.owner, second, "Publish")
     assert "conflict" in refused.content
-    assert "It now says: Cast: Park Ji-hu: as A (confirmed)" in refused.content
+    assert "It now says: Cast: Park Ji-hu: as A (confirmed · www.example.com)" in refused.content
     assert park(bot).fact.fields["character"] == "A"
 
 
@@ -287,6 +288,7 @@ LONG_URL = "https://example.com/" + "a" * 500
 @pytest.mark.parametrize(
     ("path", "options", "option"),
     [
+        ("edit status", {"stage": "filming", "when": "2025-Q5"}, "when"),
         ("edit release", {"when": "2025-13"}, "when"),
         ("edit release", {"when": "2025-02-30"}, "when"),
         ("edit release", {"when": "next spring"}, "when"),

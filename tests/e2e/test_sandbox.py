@@ -201,12 +201,27 @@ def test_a_script_prints_a_readable_transcript(tmp_path):
 def test_a_bad_line_is_one_clear_message_and_the_rest_still_runs(tmp_path):
     lines = "/nope\n/cast persn:Lomon\n/cast Lomon\n/status\n"
     result = sandbox(tmp_path=tmp_path, stdin=lines)  # piped lines run like a script
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-4:] == ["3 lines failed:", "  /nope", "  /cast persn:Lomon",
+                                               "  /cast Lomon"]
     out = result.stdout.splitlines()
     assert out[out.index("fan> /nope") + 1].startswith("error: /nope is not registered")
     assert "no option 'persn'" in out[out.index("fan> /cast persn:Lomon") + 1]
     assert "name:value" in out[out.index("fan> /cast Lomon") + 1]
     assert any("where it stands" in line for line in out[out.index("fan> /status") :])
+
+
+def test_a_transcript_piped_into_head_stops_quietly(tmp_path):
+    script = tmp_path / "long.txt"
+    script.write_text("/status\n" * 40, "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env["PYTHONPATH"] = str(REPO)
+    done = subprocess.run(f"'{sys.executable}' -m bot sandbox --script '{script}' | head -n 3; "
+                          "echo \"status ${PIPESTATUS[0]}\"", shell=True, executable="/bin/bash",
+                          capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert done.stdout.splitlines()[0] == "fan> /status"
+    assert done.stdout.splitlines()[-1] == "status 141"
+    assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_bot_that_cannot_start_exits_non_zero(tmp_path):

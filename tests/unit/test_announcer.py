@@ -34,13 +34,13 @@ def http_error(cls, status, code, text="refused"):
 
 
 class FakeMessage:
-    def __init__(self, channel, content, embeds, nonce):
+    def __init__(self, channel, content, embeds, nonce, author_id=BOT_ID):
         self.id = next(_ids)
         self.channel = channel
         self.content = content
         self.embeds = embeds
         self.nonce = nonce
-        self.author = SimpleNamespace(id=BOT_ID)
+        self.author = SimpleNamespace(id=author_id)
         self.published = False
 
     async def publish(self):
@@ -341,9 +341,8 @@ async def test_a_delivery_failing_for_24_hours_is_marked_failed(store, show, cha
 @pytest.mark.parametrize(("error", "words"), [
     (http_error(discord.Forbidden, 403, 50013), "Missing Permissions"),
     (http_error(discord.Forbidden, 403, 50001), "Missing Access"),
-    (http_error(discord.NotFound, 404, 10003), "no longer exists"),
 ])
-async def test_403_and_404_pause_the_subscription_and_are_never_retried(store, show, channel,
+async def test_403_pauses_the_subscription_and_is_never_retried(store, show, channel,
                                                                        announcer, error, words):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     channel.errors = [error]
@@ -356,6 +355,24 @@ async def test_403_and_404_pause_the_subscription_and_are_never_retried(store, s
     [paused] = await store.subscriptions(GUILD)
     assert paused.state == "paused" and words in paused.paused_reason
     assert await states(store) == ["skipped"]  # the second change queued nothing
+
+
+async def test_an_unknown_channel_loses_its_subscriptions_and_is_never_asked_again(
+        store, show, channel, announcer):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    announcer.client.channels[2] = other = FakeChannel(2)
+    channel.errors = [http_error(discord.NotFound, 404, 10003, "Unknown Channel")]
+    announcer.start()
+    await publish(store, show)
+    await settle(announcer)
+    await publish(store, show, character="again")
+    await settle(announcer)
+    assert len(channel.calls) == 1 and channel.sent == []
+    assert [s.channel_id for s in await store.subscriptions(GUILD)] == [2]
+    assert len(other.sent) == 2 and await states(store) == ["delivered", "delivered"]
+    assert "removed" in [o.result for o in announcer.outcomes]
 
 
 async def test_missing_permissions_in_the_cache_pause_without_a_request(store, show, announcer,
@@ -428,6 +445,46 @@ async def test_a_delivery_in_flight_long_ago_is_looked_for_before_it_is_resent(s
     assert delivery.state == "delivered" and delivery.message_id == earlier.id
 
 
+async def test_a_message_by_someone_else_with_the_same_footer_does_not_count_as_sent(
+        store, show, channel):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await publish(store, show)
+    [due] = await store.due_deliveries(time.time())
+    await store.start_attempt([due.id], time.time() - 600)  # old enough to be looked for
+    change = await store.change(due.change_id)
+    # A user (or another bot) posted a copy of the announcement, footer and all.
+    forged = FakeMessage(channel, None, [render_announcement(show, change, due.id)], None,
+                         author_id=BOT_ID + 1)
+    channel.sent.append(forged)
+    announcer = Announcer(store, FakeClient(channel), rate=1000)
+    announcer.start()
+    try:
+        await settle(announcer)
+    finally:
+        await announcer.stop()
+    assert channel.history_calls == 1 and len(channel.sent) == 2
+    [delivery] = await store.deliveries()
+    assert delivery.state == "delivered" and delivery.message_id == channel.sent[1].id
+
+
+async def test_a_delivery_claimed_by_another_batch_meanwhile_is_not_sent(store, show, channel,
+                                                                         announcer):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    claim = store.start_attempt
+
+    async def claimed_first(ids, now):
+        await claim(ids, now)  # another batch won the race between reading and claiming
+        return await claim(ids, now)
+
+    store.start_attempt = claimed_first
+    announcer.start()
+    await publish(store, show)
+    await settle(announcer)
+    assert channel.calls == []
+    [delivery] = await store.deliveries()
+    assert delivery.state == "sending" and delivery.attempts == 1
+
+
 async def test_an_unsubscribed_channel_gets_nothing_more(store, show, channel, announcer):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     await publish(store, show)
@@ -446,7 +503,7 @@ def test_the_announcement_shows_each_field_from_old_to_new_and_marks_corrections
                     "2025-01-02T10:00:00+00:00", None, False, 3)
     embed = render_announcement(show, change, 42)
     assert embed.title.startswith("Correction · Test Show season 2 · Release")
-    assert ("Release: late 2024 – early 2025 (speculation) → March 2025 (confirmed)"
+    assert ("Release: late 2024 – early 2025 (speculation · Fan blog) → March 2025 (confirmed · Netflix)"
             in embed.description)
     assert "Note: — → Netflix said so" in embed.description
     fields = {f.name: f.value for f in embed.fields}

@@ -74,3 +74,47 @@ def test_spread_of_numbers_is_a_histogram_covering_every_guess():
 
 def test_spread_with_no_guesses_says_so():
     assert spread("date", [], ()) == ["No guesses yet."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2099-01-01T00+05", "2099-01-01T12:00+05:00", "2099-01-01T12:00Z", "2099-W01-1T00:00", "2099-W01-1",
+     "20990101", "2099-01-01T12", "2099-01-01T12:00:30", "２０９９-０１-０１", "2101-01-01", "9999-12-31"],
+)
+def test_closes_is_exactly_one_of_the_documented_forms_within_the_years(text):
+    with pytest.raises(InvalidInput, match="closes"):
+        parse_closes(text, NOW)
+
+
+def test_closes_takes_the_last_year_and_a_space_for_the_t():
+    assert parse_closes("2100-12-31 23:59", NOW) == "2100-12-31T23:59:00+00:00"
+
+
+def test_a_closes_error_keeps_the_typed_text_inside_its_code_span():
+    with pytest.raises(InvalidInput) as caught:
+        parse_closes("x` **bold** `y", NOW)
+    assert caught.value.problem.startswith("`x **bold** y` is not a time")
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1899-12-31", "٢٠٢٥-٠٣-١٤", "20250314"])
+def test_a_date_guess_outside_the_years_or_in_another_form_is_refused(text):
+    with pytest.raises(InvalidInput, match="answer"):
+        parse_answer("date", text, ())
+
+
+@pytest.mark.parametrize("text", ["٣", "３", "1e3"])
+def test_a_number_guess_is_ascii_digits(text):
+    with pytest.raises(InvalidInput, match="answer"):
+        parse_answer("number", text, ())
+
+
+@pytest.mark.parametrize(
+    "text", ["Yes, Y\u200bes", "Jos\u00e9, Jose\u0301", "Yes, yes!", "a\nb, c", "🎬, ✨"]
+)
+def test_choices_that_look_alike_or_hide_characters_are_refused(text):
+    with pytest.raises(InvalidInput, match="choices"):
+        parse_choices(text)
+
+
+def test_an_answer_matches_its_choice_folded():
+    assert parse_answer("choice", "Jose\u0301", ("Jos\u00e9", "Other")) == "Jos\u00e9"

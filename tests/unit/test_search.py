@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot import facts
 from bot.errors import UnknownShow, UserError
 from bot.models import Entry, Fact, Show
 from bot.search import closest, fold, prefold, rank, resolve_person, resolve_show
@@ -78,3 +79,18 @@ def test_an_ambiguous_person_is_refused_with_suggestions():
 
 def test_closest_finds_near_misspellings():
     assert closest("Park Jihoo", ["Park Ji-hu", "Lomon"]) == ["Park Ji-hu"]
+
+
+def test_which_show_escapes_titles_so_none_is_a_link():
+    evil = Show(4, "evil", "[Official Netflix update](https://evil.example)", None, None, 1, (), False)
+    with pytest.raises(UnknownShow) as caught:
+        resolve_show([AOUAD, evil], None, [AOUAD, evil])
+    text = str(caught.value)
+    assert "[Official" not in text.replace("\\[", "") and "](https://" not in text
+    assert "\\[Official Netflix update\\]" in text
+
+
+def test_search_folds_exactly_as_identity_does():
+    assert fold is facts.fold
+    assert fold("\uff2c\uff4f\uff4d\uff4f\uff4e") == fold("Lomon")
+    assert fold("Jose\u0301 Kim") == fold("Jos\u00e9 Kim")

@@ -1,6 +1,10 @@
 """The store's alerts: subscriptions, and the outbox written with each change."""
 
+import asyncio
+import contextlib
+import copy
 import dataclasses
+import sqlite3
 import time
 
 import pytest
@@ -51,14 +55,39 @@ async def test_silent_writes_and_imports_queue_nothing(store, show):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     change = await publish(store, show, silent=True)
     assert await store.deliveries(change_id=change.id) == []
+    data = store.export()
+    [entry] = data["shows"][0]["entries"]
+    entry["fields"]["character"] = "Nam On-jo"  # an update of an existing entry
+    added = copy.deepcopy(entry)
+    added["key"], added["fields"]["person"] = "lee yoo-mi", "Lee Yoo-mi"  # and a new one
+    data["shows"][0]["entries"].append(added)
+    await store.import_data(data)
+    assert await store.count_changes(show.id) == 3  # the import did write both
+    assert store.entry(show.id, "cast", "park ji-hu").fact.fields["character"] == "Nam On-jo"
+    assert await store.deliveries() == []
     assert not store.deliveries_queued.is_set()
+
+
+class CommittedDeliveries(asyncio.Event):
+    """Counts, when set, the deliveries another connection sees: only committed rows."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+        self.seen = []
+
+    def set(self):
+        with contextlib.closing(sqlite3.connect(self.path)) as db:
+            self.seen.append(db.execute("SELECT count(*) FROM delivery").fetchone()[0])
+        super().set()
 
 
 async def test_a_published_change_wakes_the_announcer_after_commit(store, show):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    assert not store.deliveries_queued.is_set()
+    store.deliveries_queued = event = CommittedDeliveries(store.path)
     await publish(store, show)
-    assert store.deliveries_queued.is_set()
+    assert event.is_set()
+    assert event.seen == [1]  # woken once, when its delivery was already committed
 
 
 async def test_a_failing_delivery_insert_rolls_the_change_back(store, show):
@@ -130,16 +159,29 @@ async def test_paused_subscriptions_get_nothing_and_their_pending_deliveries_are
     assert [d.channel_id for d in await store.due_deliveries(time.time() + 1)] == [2, 2]
 
 
-async def test_pausing_a_channel_or_a_guild_pauses_only_theirs(store, show):
+async def test_pausing_a_channel_pauses_only_its_subscriptions(store, show):
+    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    assert await store.pause_channel(1, "Missing Access") == 2
+    states = {(s.channel_id, s.show_id): s.state for s in await store.subscriptions(GUILD)}
+    assert states == {(1, None): "paused", (1, show.id): "paused", (2, None): "active"}
+
+
+async def test_removing_a_channel_or_a_guild_removes_theirs_with_their_deliveries(store, show):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
     await store.subscribe(GUILD, 2, show_id=None, created_by=5)
     await store.subscribe(OTHER_GUILD, 3, show_id=None, created_by=6)
-    assert await store.pause_channel(1, "channel deleted") == 2
-    assert await store.pause_guild(OTHER_GUILD, "bot removed") == 1
-    states = {(s.channel_id, s.show_id): s.state for s in await store.subscriptions(GUILD)}
-    assert states == {(1, None): "paused", (1, show.id): "paused", (2, None): "active"}
-    assert (await store.subscriptions(OTHER_GUILD))[0].paused_reason == "bot removed"
+    await store.subscribe(OTHER_GUILD, 4, show_id=None, created_by=6)
+    await publish(store, show)
+    assert await store.remove_channel(1) == 2
+    assert await store.remove_guild(OTHER_GUILD) == 2
+    assert await store.remove_channel(1) == 0
+    assert [s.channel_id for s in await store.subscriptions(GUILD)] == [2]
+    assert await store.subscriptions(OTHER_GUILD) == []
+    assert [d.channel_id for d in await store.deliveries()] == [2]  # nothing left to send
+    assert [d.channel_id for d in await store.due_deliveries(time.time() + 1)] == [2]
 
 
 async def test_subscribing_again_updates_and_resumes_the_same_subscription(store, show):
@@ -207,3 +249,20 @@ async def test_attempts_batches_retries_and_recovery(store, show):
     assert await store.next_delivery_time() is None
     counts = await store.delivery_counts(GUILD)
     assert list(counts.values()) == [{"delivered": 1, "failed": 1}]
+
+
+async def test_only_pending_deliveries_can_be_claimed(store, show):
+    for channel in (1, 2, 3, 4, 5):
+        await store.subscribe(GUILD, channel, show_id=None, created_by=5)
+    await publish(store, show)
+    pending, sending, delivered, skipped, failed = [d.id for d in await store.deliveries()]
+    assert await store.start_attempt([sending], 50.0) == [sending]
+    await store.mark_delivered([delivered], 555)
+    await store.skip_deliveries([skipped], "paused")
+    await store.mark_failed([failed], "gave up")
+    everything = [pending, sending, delivered, skipped, failed]
+    assert await store.start_attempt(everything, 100.0) == [pending]
+    after = {d.id: (d.state, d.attempts, d.last_attempt_at) for d in await store.deliveries()}
+    assert after == {pending: ("sending", 1, 100.0), sending: ("sending", 1, 50.0),
+                     delivered: ("delivered", 0, None), skipped: ("skipped", 0, None),
+                     failed: ("failed", 0, None)}

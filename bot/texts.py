@@ -1,0 +1,39 @@
+"""Wording more than one place uses: counted nouns, /cast filters, when a question closes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+
+from bot.models import Prediction
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`count` and the noun in the right number; `many` for irregular plurals."""
+    if count == 1:
+        return f"1 {noun}"
+    if many is None:
+        many = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{count:,} {many}"
+
+
+# What each /cast filter lists (`bot.render.cast_matches`), as its choice in Discord and in /about.
+CAST_FILTER_HELP = {
+    "all": "all: everyone known",
+    "confirmed": "confirmed: ✅ confirmed only",
+    "rumored": "rumored: 💬 rumored and 🔮 speculation (nothing reported yet)",
+    "returning": "returning: back from earlier seasons, any confidence",
+    "new": "new: joining this season, any confidence",
+}
+
+
+def closing_text(prediction: Prediction) -> str:
+    """`closes 14 March 2026 12:00, in 3 months`, `open until the answer is known` or `closed`:
+    the same words in replies, lists and announcements."""
+    if prediction.state != "open":
+        return "closed"
+    if prediction.closes_at is None:
+        return "open until the answer is known"
+    when = dt.datetime.fromisoformat(prediction.closes_at)
+    return f"closes {discord.utils.format_dt(when, 'f')}, {discord.utils.format_dt(when, 'R')}"

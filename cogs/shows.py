@@ -1,0 +1,81 @@
+"""/shows add|edit|archive: which shows the bot tracks, for the bot's owners only."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import discord
+from discord import app_commands
+
+from bot.access import OwnersGroup
+from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
+from bot.facts import check_int, check_text
+from bot.render import escape
+from bot.replies import send_ephemeral
+
+log = logging.getLogger(__name__)
+
+
+def _optional(text: str | None, option: str, limit: int) -> str | None:
+    return check_text(text, option, limit=limit, required=False) or None if text else None
+
+
+def _aliases(text: str | None) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (text or "").split(",") if a.strip())
+
+
+class Shows(CatalogueCog):
+    """/shows: the group's check lets only owners through, whatever the subcommand."""
+
+    shows = OwnersGroup(name="shows", description="Tracked shows (owners)")
+
+    @shows.command(name="add", description="Track a new show (owners)")
+    @app_commands.describe(slug="Short id: lowercase letters, digits, hyphens", title="The show's title",
+                           season="The season to follow", original_title="Title in its own language",
+                           network="Where it airs", aliases="Other names, comma-separated")
+    async def shows_add(self, interaction: discord.Interaction[SeasonwatchBot], slug: str, title: str,
+                        season: int, original_title: str | None = None, network: str | None = None,
+                        aliases: str | None = None) -> None:
+        check_int(season, "season", 1, 100)
+        show = await self.store.add_show(slug.strip(), title, season, original_title=original_title,
+                                         network=network, aliases=_aliases(aliases))
+        await send_ephemeral(interaction, f"Now tracking **{escape(show.title)}** season {show.season} "
+                                          f"as `{show.slug}`.")
+
+    @shows.command(name="edit", description="Change a tracked show (owners)")
+    @app_commands.describe(show="Which show", title="New title", season="The season to follow",
+                           original_title="Title in its own language", network="Where it airs",
+                           aliases="Other names, comma-separated (replaces the list)")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def shows_edit(self, interaction: discord.Interaction[SeasonwatchBot], show: str,
+                         title: str | None = None, season: int | None = None,
+                         original_title: str | None = None, network: str | None = None,
+                         aliases: str | None = None) -> None:
+        chosen = self.show_for(show)
+        if season is not None:
+            check_int(season, "season", 1, 100)
+        updated = replace(
+            chosen,
+            title=title or chosen.title,
+            season=season or chosen.season,
+            original_title=_optional(original_title, "original_title", 100) or chosen.original_title,
+            network=_optional(network, "network", 100) or chosen.network,
+            aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
+        )
+        await self.store.update_show(updated)
+        await send_ephemeral(interaction, f"Updated **{escape(updated.title)}** (`{updated.slug}`).")
+
+    @shows.command(name="archive", description="Stop tracking a show; its history stays (owners)")
+    @app_commands.describe(show="Which show")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def shows_archive(self, interaction: discord.Interaction[SeasonwatchBot], show: str) -> None:
+        chosen = self.show_for(show)
+        await self.store.update_show(replace(chosen, archived=True))
+        await send_ephemeral(interaction, f"Archived **{escape(chosen.title)}**: it leaves autocomplete "
+                                          f"and announces nothing more; `{chosen.slug}` still reads it.")
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    await client.add_cog(Shows(client.store))

@@ -1,0 +1,144 @@
+"""Every privileged command and button, found from the bot itself, refuses those without the right.
+
+The walk enumerates `bot.tree.walk_commands()` and the button templates registered on the
+bot; everything not listed as public below must refuse a fan, a server admin (but for
+/alerts), an admin of another server (here, and in theirs but for /alerts) and a DM:
+ephemerally, with a permission message, writing nothing. A new command or button is
+privileged until it is added to a public list, so one added without a check fails here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+from discord import AppCommandOptionType, app_commands
+
+from bot.access import EDITORS_ONLY, MANAGERS_IN_DMS, MANAGERS_ONLY, OWNERS_ONLY
+from standin import CommandUsageError
+from standin import interactions as ix
+
+SOURCE = "https://www.netflix.com/tudum"
+PUBLIC_COMMANDS = {
+    "about", "status", "cast", "episodes", "news", "history",
+    "predict make", "predict list", "predict mine", "predict leaderboard",
+}
+PUBLIC_BUTTONS = {"PageButton", "BoardButton"}  # Previous/Next on lists: they only read
+REFUSALS = {EDITORS_ONLY, OWNERS_ONLY, MANAGERS_ONLY, MANAGERS_IN_DMS}
+
+
+def table_counts(path: Any) -> dict[str, int]:
+    """The row count of every table in the bot's database."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def posted(standin: Any) -> int:
+    """Messages anyone but the caller could see (a sample announcement, say)."""
+    return sum(1 for m in standin.all_messages.values() if not m.ephemeral)
+
+
+def callers(scene: Any) -> dict[str, tuple[Any, Any]]:
+    """Who calls, from where. The other server's admin also joins Home as a plain member."""
+    other_admin_at_home = scene.home.add_member(scene.other_admin.user)
+    return {
+        "fan": (scene.fan, scene.home_general),
+        "home-admin": (scene.admin, scene.home_general),  # Manage Server here: only /alerts
+        "other-admin-here": (other_admin_at_home, scene.home_general),
+        "other-admin-there": (scene.other_admin, scene.other_general),
+        "dm": (scene.fan.user, None),
+    }
+
+
+def required_values(command: app_commands.Command[Any, ..., Any], channel: Any) -> dict[str, Any]:
+    """A value of the right type for each required option (the checks run before they matter)."""
+    values: dict[str, Any] = {}
+    for param in command.parameters:
+        if not param.required:
+            continue
+        if param.choices:
+            values[param.name] = param.choices[0].value
+        elif param.type is AppCommandOptionType.string:
+            values[param.name] = "1"
+        elif param.type is AppCommandOptionType.integer:
+            values[param.name] = int(param.min_value or 1)
+        elif param.type is AppCommandOptionType.boolean:
+            values[param.name] = False
+        elif param.type is AppCommandOptionType.channel:
+            values[param.name] = channel
+        else:
+            pytest.fail(f"/{command.qualified_name}: no sample value for option {param.name}")
+    return values
+
+
+def may_manage_there(name: str, caller: str) -> bool:
+    # Manage Server in their own server is exactly what /alerts asks for there.
+    return name.startswith("alerts ") and caller in ("home-admin", "other-admin-there")
+
+
+def privileged_commands(bot: Any) -> list[app_commands.Command[Any, ..., Any]]:
+    found = [c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
+    names = {c.qualified_name for c in found}
+    assert PUBLIC_COMMANDS <= names, f"public commands that no longer exist: {PUBLIC_COMMANDS - names}"
+    return [c for c in found if c.qualified_name not in PUBLIC_COMMANDS]
+
+
+async def test_every_privileged_command_refuses_and_writes_nothing(standin, scene, bot):
+    commands = privileged_commands(bot)
+    assert {"edit cast", "undo", "predict open", "predict resolve", "shows archive",
+            "alerts unsubscribe", "alerts test"} <= {c.qualified_name for c in commands}
+    tried = 0
+    for caller, (who, channel) in callers(scene).items():
+        for command in commands:
+            name = command.qualified_name
+            if may_manage_there(name, caller):
+                continue
+            counts, messages = table_counts(bot.store.path), posted(standin)
+            try:
+                reply = await standin.command(who, channel, name, **required_values(command, channel))
+            except CommandUsageError as exc:
+                assert channel is None and "not available in DMs" in str(exc), exc
+                continue  # Discord never delivers a server-only command from a DM
+            assert reply.ephemeral, f"/{name} as {caller}: answered publicly"
+            assert reply.content in REFUSALS, f"/{name} as {caller}: {reply.content!r}"
+            assert table_counts(bot.store.path) == counts, f"/{name} as {caller} wrote"
+            assert posted(standin) == messages, f"/{name} as {caller} posted"
+            tried += 1
+    print(f"privileged commands: {len(commands)}, refused calls: {tried}")
+
+
+def registered_buttons(bot: Any) -> set[str]:
+    # discord.py keeps the templates given to add_dynamic_items here (no public accessor).
+    return {item.__name__ for item in bot._connection._view_store._dynamic_items.values()}
+
+
+async def forged_click(standin: Any, who: Any, channel: Any, source: Any, custom_id: str) -> Any:
+    """A component interaction carrying `custom_id`, from someone who did not get the message.
+
+    Discord shows an ephemeral preview only to its editor; this is the same custom id sent
+    by anyone else (the driver's `click` refuses to, as Discord would)."""
+    user, member, guild, where = standin._context(who, channel)
+    data = {"custom_id": custom_id, "component_type": 2}
+    state = await standin._start(ix.MESSAGE_COMPONENT, user, member, guild, where, data,
+                                 source=source)
+    return await standin._reply(state, 5.0, f"forged click {custom_id}")
+
+
+async def test_every_privileged_button_refuses_and_the_draft_survives(standin, scene, bot):
+    buttons = registered_buttons(bot)
+    privileged = buttons - PUBLIC_BUTTONS
+    assert privileged == {"DraftButton"}, f"a new button? list how to press it here: {privileged}"
+    preview = await standin.command(scene.editor, scene.home_general, "edit release",
+                                    when="2026-H1", confidence="rumored", source_url=SOURCE)
+    custom_ids = [b["custom_id"] for row in preview.message.components for b in row["components"]]
+    assert len(custom_ids) == 3  # Publish, Publish silently, Cancel
+    for caller, (who, channel) in callers(scene).items():
+        for custom_id in custom_ids:
+            counts, messages = table_counts(bot.store.path), posted(standin)
+            reply = await forged_click(standin, who, channel, preview.message, custom_id)
+            assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
+            assert table_counts(bot.store.path) == counts and posted(standin) == messages
+    published = await standin.click(scene.editor, preview, "Publish")
+    assert "Published as change" in published.content

@@ -1,0 +1,62 @@
+"""The token and other secrets never reach the log output, tracebacks included."""
+
+import io
+import logging
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from bot.logs import REDACTED, setup_logging
+
+TOKEN = "MTIz.fake-token.abcDEF"
+
+
+@pytest.fixture
+def output():
+    """What the bot's log handler prints, captured."""
+    root = logging.getLogger()
+    handlers, level, hook = root.handlers[:], root.level, sys.excepthook
+    setup_logging("INFO", TOKEN, None, "pg-secret")
+    printed = io.StringIO()
+    root.handlers[0].setStream(printed)  # type: ignore[attr-defined]
+    yield printed
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    sys.excepthook = hook
+
+
+def test_a_message_holding_the_token_is_scrubbed(output):
+    logging.getLogger("t").warning("login with %s failed", TOKEN)
+    err = output.getvalue()
+    assert TOKEN not in err
+    assert f"login with {REDACTED} failed" in err
+
+
+def test_a_traceback_holding_the_token_is_scrubbed(output):
+    try:
+        raise RuntimeError(f"401 Unauthorized for Bot {TOKEN}")
+    except RuntimeError:
+        logging.getLogger("t").exception("request failed")
+    err = output.getvalue()
+    assert "Traceback" in err and "RuntimeError: 401 Unauthorized for Bot" in err
+    assert TOKEN not in err
+
+
+def test_a_database_password_is_scrubbed_too(output):
+    logging.getLogger("t").error("cannot reach postgresql://bot:pg-secret@db/x", stack_info=True)
+    err = output.getvalue()
+    assert "pg-secret" not in err and "postgresql://bot:" in err
+
+
+def test_an_uncaught_exception_is_printed_scrubbed():
+    script = textwrap.dedent(f"""
+        from bot.logs import setup_logging
+        setup_logging("INFO", {TOKEN!r})
+        raise SystemError("boom with {TOKEN}")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "SystemError: boom with" in done.stderr
+    assert TOKEN not in done.stderr + done.stdout
