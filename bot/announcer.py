@@ -358,7 +358,10 @@ class Announcer:
             return await self._pause(channel_id, ids, refusal(exc, channel_id))
         except TRANSIENT as exc:
             return await self._retry(channel_id, rows, describe(exc))
-        except discord.HTTPException as exc:  # 400 and the like: resending will not help
+        except discord.HTTPException as exc:
+            if exc.status == 429:  # discord.py gave up after its own retries: it will pass
+                return await self._retry(channel_id, rows, describe(exc))
+            # 400 and the like: resending will not help
             log.error("announcement %s to %d refused: %s", ids, channel_id, exc)
             await self.store.mark_failed(ids, f"Discord refused it: {describe(exc)}")
             return Outcome(channel_id, tuple(ids), "failed", describe(exc))
@@ -424,8 +427,7 @@ class Announcer:
         embed.title = f"Test · {embed.title}"[:256]
         embed.set_footer(text="seasonwatch · test announcement: this is what alerts look like")
         await self.bucket.acquire()
-        message: discord.Message = await channel.send(embed=embed,
-                                                      allowed_mentions=discord.AllowedMentions.none())
+        message: discord.Message = await channel.send(embed=embed)  # the bot-wide no-ping default
         return message
 
 

@@ -73,6 +73,8 @@ class SeasonwatchBot(commands.Bot):
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=SeasonTree,
+            # The one place replies get their allowed_mentions (parse: []): discord.py adds it to
+            # every send and edit; only announcements override it, to name their own role.
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             guild_ready_timeout=0.5,

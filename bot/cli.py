@@ -137,11 +137,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_store(settings, actions[args.command]))
 
 
-def _not_about_voice(record: logging.LogRecord) -> bool:
-    """Drop discord.py's warnings that voice libraries are missing: the bot has no voice."""
-    return "voice will NOT be supported" not in record.getMessage()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `seasonwatch` command; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -151,7 +146,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.token)
-    logging.getLogger("discord.client").addFilter(_not_about_voice)
     try:
         return _dispatch(args, settings)
     except ConfigError as exc:

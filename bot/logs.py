@@ -42,7 +42,15 @@ def setup_logging(level: str, *secrets: str | None) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
+    voice = logging.getLogger("discord.client")
+    if _not_about_voice not in voice.filters:
+        voice.addFilter(_not_about_voice)
     sys.excepthook = _log_uncaught
+
+
+def _not_about_voice(record: logging.LogRecord) -> bool:
+    """Drop discord.py's warnings that voice libraries are missing: the bot has no voice."""
+    return "voice will NOT be supported" not in record.getMessage()
 
 
 def _log_uncaught(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:

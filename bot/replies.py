@@ -50,10 +50,10 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
     message = message if len(message) <= 2000 else message[:1999] + "…"
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=NO_MENTIONS
+                message, ephemeral=True
             )
     except discord.HTTPException:
         log.warning("could not deliver an error reply", exc_info=True)

@@ -670,9 +670,8 @@ def _reader_left() -> int:
 def main(settings: Settings, *, db: Path | None, script: Path | None) -> int:
     """Run the sandbox; returns the exit status."""
     setup_logging("WARNING")
-    # The bot has no voice, and the gateway's "Can't keep up" lag notes only appear while the
-    # prompt sits idle: neither means anything to the person typing.
-    logging.getLogger("discord.client").addFilter(lambda r: "is not installed" not in r.getMessage())
+    # The gateway's "Can't keep up" lag notes only appear while the prompt sits idle: they mean
+    # nothing to the person typing.
     logging.getLogger("discord.gateway").addFilter(lambda r: "Can't keep up" not in r.getMessage())
     logging.getLogger("standin").setLevel(logging.ERROR)  # violations are printed in the transcript
     with contextlib.suppress(AttributeError, ValueError):

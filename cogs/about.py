@@ -11,7 +11,6 @@ from discord.ext import commands
 import bot
 from bot.app import SeasonwatchBot
 from bot.render import about_embed
-from bot.replies import NO_MENTIONS
 from bot.store import Store
 from bot.texts import CAST_FILTER_HELP
 
@@ -48,7 +47,7 @@ class About(commands.Cog):
         embed.add_field(name="/cast filters", value="\n".join(CAST_FILTER_HELP.values()), inline=False)
         embed.add_field(name="Who does what", value=who_does_what(interaction.client.tree)[:1024],
                         inline=False)
-        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed)
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -16,7 +16,6 @@ from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.render import COLOUR, escape
-from bot.replies import NO_MENTIONS
 from bot.store import Store
 from bot.texts import plural
 
@@ -91,7 +90,7 @@ class Alerts(CatalogueCog):
 
     @staticmethod
     async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True)
 
     def _usable(self, guild: discord.Guild, channel: discord.TextChannel) -> None:
         if channel.guild.id != guild.id:
@@ -209,8 +208,7 @@ class Alerts(CatalogueCog):
         if paused:
             footer += " · fix the cause, then /alerts subscribe the channel again to resume"
         embed.set_footer(text=footer)
-        await interaction.response.send_message(embed=embed, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # -- /alerts test ------------------------------------------------------------------------
 
@@ -234,7 +232,7 @@ class Alerts(CatalogueCog):
             text = f"Discord refused the sample in {channel.mention}: {describe(exc)}."
         else:
             text = f"Sent a sample announcement to {channel.mention}: {message.jump_url}"
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(text, ephemeral=True)
 
     # -- events that remove subscriptions -----------------------------------------------------
     # Nobody could remove them later: /alerts unsubscribe only offers channels that exist, and

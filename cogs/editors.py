@@ -44,7 +44,6 @@ from bot.models import (
     Show,
 )
 from bot.render import escape
-from bot.replies import NO_MENTIONS
 from bot.search import fold, resolve_person
 from bot.store import Store, now_iso
 
@@ -147,8 +146,7 @@ class DraftButton(CogButton, template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>pub
         """Publish or cancel the draft; the preview message becomes the outcome."""
         assert isinstance(cog, Editors)
         content, embed = await cog.settle(interaction, self.token, self.action)
-        await interaction.response.edit_message(content=content, embed=embed, view=None,
-                                                allowed_mentions=NO_MENTIONS)
+        await interaction.response.edit_message(content=content, embed=embed, view=None)
 
 
 class Editors(CatalogueCog):
@@ -187,7 +185,7 @@ class Editors(CatalogueCog):
             content="**Preview**: the announcement as it would be sent. Nothing is saved until you "
                     "press Publish (this preview lasts 10 minutes).",
             embed=render_announcement(show, change).set_footer(text="Preview · not published yet"),
-            view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
+            view=view, ephemeral=True,
         )
 
     async def settle(self, interaction: discord.Interaction[Any], token: str,

@@ -30,7 +30,6 @@ from bot.render import (
     person_embed,
     status_embed,
 )
-from bot.replies import NO_MENTIONS
 from bot.search import fold, resolve_entry, resolve_person
 from bot.texts import CAST_FILTER_HELP
 
@@ -60,8 +59,7 @@ class PageButton(CogButton, template=r"sw:p:(?P<state>.*)"):
         """Show the page the button points at."""
         assert isinstance(cog, Fans)
         listing = await cog.turn_page(self.state)
-        await interaction.response.edit_message(embed=listing.embed, view=listing.view,
-                                                allowed_mentions=NO_MENTIONS)
+        await interaction.response.edit_message(embed=listing.embed, view=listing.view)
 
 
 def pager(kind: str, show: Show, arg: str, number: int, count: int) -> discord.ui.View | None:
@@ -92,11 +90,9 @@ class Fans(CatalogueCog):
                     view: discord.ui.View | None = None, *, ephemeral: bool = False) -> None:
         """Answer with one embed (and buttons), pinging nobody; nothing to show is ephemeral."""
         if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=ephemeral,
-                                                    allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral,
-                                                    allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
 
     async def reply_listing(self, interaction: discord.Interaction[Any], listing: Listing) -> None:
         """Answer with a list page; an empty list is said ephemerally."""

@@ -23,7 +23,6 @@ from bot.facts import quote
 from bot.models import ANSWER_FIELD, Editor, Entry, Guess, Prediction, Show, Standing
 from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes, spread
 from bot.render import COLOUR, base_embed, entry_label, escape, fit, heading
-from bot.replies import NO_MENTIONS
 from bot.search import MAX_CHOICES, fold, resolve_entry
 from bot.store import Store
 from bot.texts import closing_text
@@ -107,7 +106,7 @@ class BoardButton(CogButton, template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<p
         if show is None:
             raise UserError(BOARD_EXPIRED)
         embed, view = await cog.board(show, self.guild_id, self.page, None)
-        await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+        await interaction.response.edit_message(embed=embed, view=view)
 
 
 class Predict(CatalogueCog):
@@ -231,7 +230,7 @@ class Predict(CatalogueCog):
             f"Opened question **#{prediction.id}** on {escape(chosen.title)}: "
             f"{escape(prediction.question)} ({closing_text(prediction)}).{tie} "
             "Announced to channels subscribed to `predictions`.",
-            ephemeral=True, allowed_mentions=NO_MENTIONS)
+            ephemeral=True)
 
     @predict.command(name="resolve", description="Give a question its answer and score every guess (editors)")
     @app_commands.describe(question="The question (open, closed, or resolved to correct it)",
@@ -254,7 +253,7 @@ class Predict(CatalogueCog):
         for place, (name, guessed, points) in enumerate(event.top, start=1):
             said = answer_text(prediction.kind, guessed)
             lines.append(f"{place}. {escape(name)}: {said} ({points} points)")
-        await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     # -- everyone -------------------------------------------------------------------------------
 
@@ -275,7 +274,7 @@ class Predict(CatalogueCog):
             text += f" (replaces {answer_text(prediction.kind, old.answer)})"
         text += (f". You can change it until the question closes ({closing_text(prediction)}); "
                  "a changed guess counts as a new guess, as late as the change.")
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True)
 
     @predict.command(name="list", description="Open questions with the guesses so far, and the last results")
     @app_commands.describe(show="Which show")
@@ -289,8 +288,7 @@ class Predict(CatalogueCog):
         resolved = await self.store.last_resolved(chosen.id, LIST_RESOLVED)
         counts = await self.store.answer_counts([p.id for p in waiting[:LIST_OPEN]])
         embed = list_embed(chosen, waiting, counts, resolved)
-        await interaction.response.send_message(embed=embed, ephemeral=not (waiting or resolved),
-                                                allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed, ephemeral=not (waiting or resolved))
 
     @predict.command(name="mine", description="Your guesses and how they scored")
     @fan_cooldown()
@@ -310,8 +308,7 @@ class Predict(CatalogueCog):
         if total > len(rows):
             lines.append(f"… and {total - len(rows)} older")
         embed.description = "\n".join(lines) if lines else "You have not guessed yet: try `/predict list`."
-        await interaction.response.send_message(embed=fit(embed), ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=fit(embed), ephemeral=True)
 
     @predict.command(name="leaderboard", description="Who guessed best, in this server or everywhere")
     @app_commands.describe(show="Which show", scope="server: guesses made here; everyone: all of them")
@@ -328,9 +325,9 @@ class Predict(CatalogueCog):
         guild_id = interaction.guild_id if scope == "server" else None
         embed, view = await self.board(chosen, guild_id, 0, interaction.user.id)
         if view is None:
-            await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(embed=embed)
         else:
-            await interaction.followup.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(embed=embed, view=view)
 
     async def board(self, show: Show, guild_id: int | None, page: int,
                     me: int | None) -> tuple[discord.Embed, discord.ui.View | None]:

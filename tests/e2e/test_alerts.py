@@ -227,6 +227,19 @@ async def test_two_503s_then_success_is_exactly_one_message(standin, scene, bot)
     assert delivery.state == "delivered" and delivery.attempts == 3
 
 
+async def test_429s_outlasting_discord_py_s_own_retries_are_retried_later_not_dropped(
+        standin, scene, bot):
+    bot.announcer.first_retry = 0.1
+    channel = scene.home_general
+    await subscribe(standin, scene.admin, channel)
+    # discord.py retries a 429 itself five times, then raises: the announcement must still go.
+    standin.faults.add("POST", MESSAGES, channel_id=channel.id, status=429, count=6, retry_after=0.01)
+    await write(bot)
+    await exactly(standin, channel, 1, timeout=10.0)
+    [delivery] = await bot.store.deliveries()
+    assert delivery.state == "delivered" and delivery.attempts == 2
+
+
 async def until_gone(bot, guild_id, channel_id, timeout=5.0):
     """Wait until the bot removed the channel's subscriptions (it acts on a gateway event)."""
     for _ in range(int(timeout / 0.05)):

@@ -185,12 +185,15 @@ async def test_every_published_change_arrives_exactly_once_under_faults(
     assert reply.embeds
 
     checked = lost = duplicated = leaked = 0
+    missing: list[str] = []
     for edit in tally.edits:
         for sub in subs:
             got = announced(sub.channel, edit.marker)
             expected = 1 if edit.published and sub.wants(edit.topic, edit.confidence) else 0
             checked += expected
             lost += got < expected
+            if got < expected:
+                missing.append(await why_missing(bot, sub, edit))
             duplicated += got > 1
             leaked += got > 0 and not expected
     fired = len(standin.faults.fired)
@@ -207,7 +210,15 @@ async def test_every_published_change_arrives_exactly_once_under_faults(
     print(summary)
     assert fired > 0 and chaos.gateway_faults, "the soak injected no faults"
     assert checked > 0
-    assert (lost, duplicated, leaked) == (0, 0, 0), summary
+    assert (lost, duplicated, leaked) == (0, 0, 0), "\n".join([summary, *missing])
+
+
+async def why_missing(bot: Any, sub: Sub, edit: Edit) -> str:
+    """What the outbox says about an announcement that never arrived, for the failure message."""
+    changes = [c for c in await bot.store.recent_changes(1000) if edit.marker in repr(c)]
+    rows = [d for c in changes for d in await bot.store.deliveries(change_id=c.id, limit=1000)
+            if d.channel_id == sub.channel.id]
+    return f"missing {edit.marker} in #{sub.channel.name}: changes {[c.id for c in changes]}, {rows}"
 
 
 async def drained(bot: Any) -> None:
