@@ -1,0 +1,245 @@
+"""The only place SQL lives: the catalogue's database and an in-memory view of it.
+
+`Store` is the front door the cogs, the announcer and the command line use; behind it, one part
+per concern, all sharing one connection (`db.Database`) and its one way to transact:
+
+- `view`        the current shows and entries in memory, for reads that must not wait
+- `catalogue`   writing entries as changes (the single write path), history and undo
+- `shows`       adding and saving shows
+- `files`       export, import, the packaged seed, backups
+- `alerts`      subscriptions and the outbox of deliveries
+- `predictions` questions, guesses, scores
+- `migrate`     the numbered schema scripts
+- `sqlite`      what SQLite does its own way (the dialect); `rows` how rows become models
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
+
+import aiosqlite
+
+from bot.dbfaults import explain
+from bot.errors import StoreError
+from bot.store.alerts import Alerts
+from bot.store.catalogue import Catalogue
+from bot.store.db import Database, Dialect
+from bot.store.files import EXPORT_FORMAT, IMPORTER, SEED_FILE, Files, ImportReport, parse_catalogue
+from bot.store.migrate import Migration, Migrator, migrations
+from bot.store.predictions import Predictions
+from bot.store.rows import now_iso
+from bot.store.shows import Shows
+from bot.store.sqlite import SQLite
+from bot.store.view import View
+
+__all__ = ["EXPORT_FORMAT", "IMPORTER", "SEED_FILE", "ImportReport", "Migration", "Store",
+           "migrations", "now_iso", "parse_catalogue"]
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+PartT = TypeVar("PartT")
+
+
+class _Part(Generic[PartT, P, R]):
+    """`Store.<name>` is the method of that name on one of the store's parts (its attribute
+    `part`): one line per method here, and its signature and docstring stay in one place."""
+
+    def __init__(self, part: str, method: Callable[Concatenate[PartT, P], R]) -> None:
+        self.part, self.name, self.__doc__ = part, method.__name__, method.__doc__
+
+    @overload
+    def __get__(self, store: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, store: object, owner: type[Any]) -> Callable[P, R]: ...
+
+    def __get__(self, store: object | None, owner: type[Any]) -> Self | Callable[P, R]:
+        if store is None:
+            return self
+        method: Callable[P, R] = getattr(getattr(store, self.part), self.name)
+        return method
+
+
+class Store:
+    """The catalogue's database and its in-memory view. Open with `await Store.open(path)`."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db: aiosqlite.Connection = database.conn  # the raw connection, for tests to reach under
+        self.path = database.path
+        self._view = View(database)
+        self._alerts = Alerts(database, self._view)
+        self._predictions = Predictions(database, self._view, self._alerts)
+        self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions)
+        self._shows = Shows(database, self._view, self._predictions)
+        self._files = Files(database, self._view, self._shows, self._catalogue)
+
+    # -- opening, closing, migrating ---------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path | str, *, upgrade: bool = True) -> Store:
+        """Open (creating if needed) the database, migrate it and load the catalogue.
+
+        What SQLite cannot open or read is a StoreError naming DATABASE_PATH and what to do."""
+        path, dialect = Path(path), SQLite()  # the one backend for now
+        try:
+            return await cls._open(path, dialect, upgrade)
+        except dialect.Error as exc:
+            raise StoreError(explain(path, exc)) from exc
+
+    @classmethod
+    async def _open(cls, path: Path, dialect: Dialect, upgrade: bool) -> Store:
+        database = await Database.connect(path, dialect)
+        store = cls(database)
+        try:
+            await store._migrator().refuse_newer()
+            if upgrade:
+                await store.upgrade()
+            elif store._migrator().is_current(await store.schema_version()):
+                await store._view.load()
+            await database.others_committed()  # the baseline for noticing other writers
+        except BaseException:
+            await database.close()
+            raise
+        return store
+
+    def _migrator(self) -> Migrator:
+        # `migrations` is looked up here, in bot.store, each time: tests put a broken one there.
+        return Migrator(self._database, migrations())
+
+    async def upgrade(self) -> tuple[int, int]:
+        """Apply pending migrations, each atomically; return (version before, version after)."""
+        migrator = self._migrator()
+        await migrator.refuse_newer()
+        start = await self.schema_version()
+        async with self._database.lock:
+            await migrator.apply_pending()
+            await self._view.load()
+        return start, await self.schema_version()
+
+    async def schema_version(self) -> int:
+        """The database's schema version (the last migration applied)."""
+        return await self._database.schema_version()
+
+    async def close(self) -> None:
+        """Close the database connection."""
+        await self._database.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+    # -- shared state the announcer and tests set --------------------------------------------------
+
+    @property
+    def deliveries_queued(self) -> asyncio.Event:
+        """Set after a commit that may have queued deliveries; the announcer waits on it."""
+        return self._alerts.deliveries_queued
+
+    @deliveries_queued.setter
+    def deliveries_queued(self, event: asyncio.Event) -> None:
+        self._alerts.deliveries_queued = event
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        """What time it is for predictions' closing times (tests move it forward)."""
+        return self._predictions.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], dt.datetime]) -> None:
+        self._predictions.clock = clock
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    async def setting(self, key: str) -> str | None:
+        """A value kept with `set_setting` (the synced commands' hash), or None."""
+        value = await self._database.value("SELECT value FROM setting WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    async def set_setting(self, key: str, value: str) -> None:
+        """Keep a value under a key, replacing the one before."""
+        async with self._database.lock:
+            await self._database.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- the catalogue in memory (no awaits, but for catching up with other processes) -------------
+
+    shows = _Part("_view", View.shows)
+    show_by_slug = _Part("_view", View.show_by_slug)
+    show = _Part("_view", View.show)
+    entries = _Part("_view", View.entries)
+    entry_by_id = _Part("_view", View.entry_by_id)
+    revision = _Part("_view", View.revision)
+    change_count = _Part("_view", View.change_count)
+    last_change = _Part("_view", View.last_change)
+    entry = _Part("_view", View.entry)
+    person_key = _Part("_view", View.person_key)
+    entry_version = _Part("_view", View.entry_version)
+    refresh_if_changed = _Part("_view", View.refresh_if_changed)
+
+    # -- writing entries, history ------------------------------------------------------------------
+
+    write = _Part("_catalogue", Catalogue.write)
+    undo = _Part("_catalogue", Catalogue.undo)
+    change = _Part("_catalogue", Catalogue.change)
+    changes = _Part("_catalogue", Catalogue.changes)
+    count_changes = _Part("_catalogue", Catalogue.count_changes)
+    recent_changes = _Part("_catalogue", Catalogue.recent_changes)
+
+    # -- shows, files ------------------------------------------------------------------------------
+
+    add_show = _Part("_shows", Shows.add_show)
+    update_show = _Part("_shows", Shows.update_show)
+    export = _Part("_files", Files.export)
+    import_data = _Part("_files", Files.import_data)
+    seed_if_empty = _Part("_files", Files.seed_if_empty)
+    backup = _Part("_files", Files.backup)
+
+    # -- alerts: subscriptions and the outbox ------------------------------------------------------
+
+    subscribe = _Part("_alerts", Alerts.subscribe)
+    unsubscribe = _Part("_alerts", Alerts.unsubscribe)
+    subscriptions = _Part("_alerts", Alerts.subscriptions)
+    subscriptions_by_id = _Part("_alerts", Alerts.subscriptions_by_id)
+    pause_subscriptions = _Part("_alerts", Alerts.pause_subscriptions)
+    pause_channel = _Part("_alerts", Alerts.pause_channel)
+    remove_channel = _Part("_alerts", Alerts.remove_channel)
+    remove_guild = _Part("_alerts", Alerts.remove_guild)
+    set_subscription_warning = _Part("_alerts", Alerts.set_subscription_warning)
+    due_deliveries = _Part("_alerts", Alerts.due_deliveries)
+    next_delivery_time = _Part("_alerts", Alerts.next_delivery_time)
+    batch_deliveries = _Part("_alerts", Alerts.batch_deliveries)
+    deliveries = _Part("_alerts", Alerts.deliveries)
+    start_attempt = _Part("_alerts", Alerts.start_attempt)
+    mark_delivered = _Part("_alerts", Alerts.mark_delivered)
+    retry_later = _Part("_alerts", Alerts.retry_later)
+    skip_deliveries = _Part("_alerts", Alerts.skip_deliveries)
+    mark_failed = _Part("_alerts", Alerts.mark_failed)
+    resume_in_flight = _Part("_alerts", Alerts.resume_in_flight)
+    delivery_counts = _Part("_alerts", Alerts.delivery_counts)
+
+    # -- predictions -------------------------------------------------------------------------------
+
+    open_prediction = _Part("_predictions", Predictions.open_prediction)
+    prediction = _Part("_predictions", Predictions.prediction)
+    predictions = _Part("_predictions", Predictions.predictions)
+    guess = _Part("_predictions", Predictions.guess)
+    add_guesses = _Part("_predictions", Predictions.add_guesses)
+    resolve_prediction = _Part("_predictions", Predictions.resolve_prediction)
+    answer_counts = _Part("_predictions", Predictions.answer_counts)
+    user_guesses = _Part("_predictions", Predictions.user_guesses)
+    ranking = _Part("_predictions", Predictions.ranking)
+    prediction_event = _Part("_predictions", Predictions.prediction_event)
+    last_resolved = _Part("_predictions", Predictions.last_resolved)
+    leaderboard = _Part("_predictions", Predictions.leaderboard)

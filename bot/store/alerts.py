@@ -1,0 +1,236 @@
+"""Alerts: which channels get which announcements (subscriptions), and the outbox of
+announcements to send (deliveries), which the announcer drains.
+
+Every method takes the lock, reads included: the connection is shared, so a read made while a
+write transaction is open would see its uncommitted deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.errors import InvalidInput
+from bot.models import CONFIDENCE_RANK, MIN_CONFIDENCES, TOPICS, Change, Delivery, Subscription
+from bot.store.db import Database
+from bot.store.rows import now_iso, read_delivery, read_subscription
+from bot.store.view import View
+
+log = logging.getLogger(__name__)
+
+
+class Alerts:
+    """Subscriptions and the outbox of deliveries."""
+
+    def __init__(self, db: Database, view: View) -> None:
+        self._db = db
+        self._view = view
+        # Set after a commit that may have queued deliveries; the announcer waits on it.
+        self.deliveries_queued = asyncio.Event()
+
+    # -- queueing, inside the writer's transaction -----------------------------------------------
+
+    async def queue_change(self, change: Change) -> None:
+        """Queue one delivery per channel whose active subscriptions match a change."""
+        show = self._view.show(change.show_id)
+        fact = change.after or change.before
+        if fact is None or (show is not None and show.archived):
+            return
+        await self.queue("change_id", change.id, change.created_at, change.show_id, change.kind,
+                         fact.confidence)
+
+    async def queue(self, column: str, ref: int, created_at: str, show_id: int, topic: str,
+                    confidence: str) -> None:
+        """One delivery row per matching channel, for a change or a prediction event."""
+        await self._db.execute(self._db.dialect.fan_out(column),
+                               (ref, time.time(), created_at, show_id, topic,
+                                CONFIDENCE_RANK[confidence]))
+
+    # -- subscriptions ---------------------------------------------------------------------------
+
+    async def subscribe(self, guild_id: int, channel_id: int, *, show_id: int | None,
+                        topics: Iterable[str] = TOPICS, min_confidence: str = "speculation",
+                        role_id: int | None = None, publish: bool = False,
+                        created_by: int) -> tuple[Subscription, bool]:
+        """Create, or update and resume, a channel's subscription; True if it is new."""
+        given = set(topics)
+        chosen = tuple(t for t in TOPICS if t in given)
+        unknown = given - set(TOPICS)
+        if unknown or not chosen:
+            raise InvalidInput("topics", f"pick one or more of {', '.join(TOPICS)}.")
+        if min_confidence not in MIN_CONFIDENCES:
+            raise InvalidInput("min_confidence", f"one of {', '.join(MIN_CONFIDENCES)}.")
+        if show_id is not None and self._view.show(show_id) is None:
+            raise InvalidInput("show", "no such show.")
+        stamp = now_iso()
+        values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), stamp)
+        async with self._db.lock:
+            sub_id = await self._db.value(
+                "SELECT id FROM subscription WHERE channel_id = ? AND coalesce(show_id, 0) = ?",
+                (channel_id, show_id or 0))
+            new = sub_id is None
+            if sub_id is not None:
+                await self._db.execute(
+                    "UPDATE subscription SET guild_id = ?, topics = ?, min_confidence = ?, "
+                    "role_id = ?, publish = ?, updated_at = ?, state = 'active', "
+                    "paused_reason = NULL, warning = NULL WHERE id = ?", (*values, sub_id))
+            else:
+                sub_id = await self._db.insert(
+                    "INSERT INTO subscription (guild_id, topics, min_confidence, role_id, "
+                    "publish, updated_at, channel_id, show_id, created_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (*values, channel_id, show_id, created_by, stamp))
+            found = await self._db.fetchone("SELECT * FROM subscription WHERE id = ?", (sub_id,))
+        assert found is not None
+        return read_subscription(found), new
+
+    async def unsubscribe(self, guild_id: int, channel_id: int, show_id: int | None = None) -> int:
+        """Remove a channel's subscription to one show (None: all of them); how many went."""
+        sql = "DELETE FROM subscription WHERE guild_id = ? AND channel_id = ?"
+        params: list[Any] = [guild_id, channel_id]
+        if show_id is not None:
+            sql += " AND show_id = ?"
+            params.append(show_id)
+        async with self._db.lock:
+            return await self._db.execute(sql, params)  # its deliveries go with it (cascade)
+
+    async def subscriptions(self, guild_id: int) -> list[Subscription]:
+        """Every subscription of a server, by channel then show."""
+        sql = "SELECT * FROM subscription WHERE guild_id = ? ORDER BY channel_id, coalesce(show_id, 0)"
+        async with self._db.lock:
+            return [read_subscription(row) for row in await self._db.fetchall(sql, (guild_id,))]
+
+    async def subscriptions_by_id(self, ids: Iterable[int]) -> dict[int, Subscription]:
+        """Some subscriptions by id (missing ones were removed)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        sql = f"SELECT * FROM subscription WHERE id IN ({self._db.dialect.marks(len(wanted))})"
+        async with self._db.lock:
+            return {row["id"]: read_subscription(row) for row in await self._db.fetchall(sql, wanted)}
+
+    async def pause_subscriptions(self, ids: Iterable[int], reason: str) -> int:
+        """Pause active subscriptions with a reason and skip their pending deliveries."""
+        wanted = list(ids)
+        return await self._pause(f"id IN ({self._db.dialect.marks(len(wanted))})", wanted, reason)
+
+    async def pause_channel(self, channel_id: int, reason: str) -> int:
+        """Pause every active subscription of a channel (deleted, or permissions gone)."""
+        return await self._pause("channel_id = ?", [channel_id], reason)
+
+    async def _pause(self, condition: str, params: list[int], reason: str) -> int:
+        if not params:
+            return 0
+        async with self._db.lock, self._db.transaction():
+            await self._db.execute(
+                "UPDATE delivery SET state = 'skipped', last_error = ? WHERE state = 'pending' "
+                f"AND subscription_id IN (SELECT id FROM subscription WHERE {condition} "
+                "AND state = 'active')", [f"not sent: {reason}", *params])
+            return await self._db.execute(
+                "UPDATE subscription SET state = 'paused', paused_reason = ?, updated_at = ? "
+                f"WHERE {condition} AND state = 'active'", [reason, now_iso(), *params])
+
+    async def remove_channel(self, channel_id: int) -> int:
+        """Remove every subscription of a deleted channel, unsent deliveries too; how many."""
+        return await self._remove("channel_id", channel_id)
+
+    async def remove_guild(self, guild_id: int) -> int:
+        """Remove every subscription of a server the bot was removed from; how many."""
+        return await self._remove("guild_id", guild_id)
+
+    async def _remove(self, column: str, value: int) -> int:
+        assert column in ("channel_id", "guild_id")  # a column name, never user text
+        async with self._db.lock:
+            # Deliveries go with their subscription (ON DELETE CASCADE): none is ever sent.
+            return await self._db.execute(f"DELETE FROM subscription WHERE {column} = ?", (value,))
+
+    async def set_subscription_warning(self, subscription_id: int, warning: str | None) -> None:
+        """Record (or clear) a warning shown in /alerts list, such as a failed crosspost."""
+        async with self._db.lock:
+            await self._db.execute("UPDATE subscription SET warning = ? WHERE id = ?",
+                                   (warning, subscription_id))
+
+    # -- the outbox ------------------------------------------------------------------------------
+
+    async def due_deliveries(self, now: float, limit: int = 500) -> list[Delivery]:
+        """Pending deliveries of active subscriptions that are due, oldest first."""
+        sql = ("SELECT d.* FROM delivery d JOIN subscription s ON s.id = d.subscription_id "
+               "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND s.state = 'active' "
+               "ORDER BY d.next_attempt_at, d.id LIMIT ?")
+        async with self._db.lock:
+            return [read_delivery(row) for row in await self._db.fetchall(sql, (now, limit))]
+
+    async def next_delivery_time(self) -> float | None:
+        """When the earliest pending delivery of an active subscription is due, if any."""
+        sql = ("SELECT min(d.next_attempt_at) FROM delivery d JOIN subscription s "
+               "ON s.id = d.subscription_id WHERE d.state = 'pending' AND s.state = 'active'")
+        async with self._db.lock:
+            due = await self._db.value(sql)
+        return None if due is None else float(due)
+
+    async def batch_deliveries(self, batch: int) -> list[Delivery]:
+        """The unsent deliveries of a batch (those once sent together as one message)."""
+        sql = "SELECT * FROM delivery WHERE batch = ? AND state IN ('pending', 'sending') ORDER BY id"
+        async with self._db.lock:
+            return [read_delivery(row) for row in await self._db.fetchall(sql, (batch,))]
+
+    async def deliveries(self, *, change_id: int | None = None, state: str | None = None,
+                         event_id: int | None = None, limit: int = 100) -> list[Delivery]:
+        """Deliveries of one change (or prediction event) and/or in one state, by id."""
+        sql = ("SELECT * FROM delivery WHERE (? IS NULL OR change_id = ?) "
+               "AND (? IS NULL OR event_id = ?) AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?")
+        params = (change_id, change_id, event_id, event_id, state, state, limit)
+        async with self._db.lock:
+            return [read_delivery(row) for row in await self._db.fetchall(sql, params)]
+
+    async def start_attempt(self, ids: Sequence[int], now: float) -> list[int]:
+        """Claim pending deliveries as one batch in flight, before the request; the ids claimed."""
+        if not ids:
+            return []
+        async with self._db.lock:
+            rows = await self._db.fetchall(self._db.dialect.claim(len(ids)), [min(ids), now, *ids])
+        return sorted(row[0] for row in rows)
+
+    async def mark_delivered(self, ids: Sequence[int], message_id: int) -> None:
+        """Deliveries that are in the channel, in this message."""
+        await self._update(ids, "state = 'delivered', message_id = ?, last_error = NULL", [message_id])
+
+    async def retry_later(self, ids: Sequence[int], at: float, error: str) -> None:
+        """Deliveries to try again at `at` (Unix time) after a transient error."""
+        await self._update(ids, "state = 'pending', next_attempt_at = ?, last_error = ?", [at, error])
+
+    async def skip_deliveries(self, ids: Sequence[int], reason: str) -> None:
+        """Deliveries that will not be sent (their subscription was paused)."""
+        await self._update(ids, "state = 'skipped', last_error = ?", [f"not sent: {reason}"])
+
+    async def mark_failed(self, ids: Sequence[int], error: str) -> None:
+        """Deliveries given up on (listed in /alerts list)."""
+        await self._update(ids, "state = 'failed', last_error = ?", [error])
+
+    async def _update(self, ids: Sequence[int], assignments: str, params: list[Any]) -> None:
+        if not ids:
+            return
+        sql = (f"UPDATE delivery SET {assignments} WHERE id IN ({self._db.dialect.marks(len(ids))}) "
+               "AND state IN ('pending', 'sending')")
+        async with self._db.lock:
+            await self._db.execute(sql, [*params, *ids])
+
+    async def resume_in_flight(self, now: float) -> int:
+        """At start: deliveries left in flight by a stop or crash become due again."""
+        async with self._db.lock:
+            return await self._db.execute(
+                "UPDATE delivery SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'",
+                (now,))
+
+    async def delivery_counts(self, guild_id: int) -> dict[int, dict[str, int]]:
+        """Per subscription of a server: how many deliveries are in each state."""
+        sql = ("SELECT d.subscription_id, d.state, count(*) FROM delivery d JOIN subscription s "
+               "ON s.id = d.subscription_id WHERE s.guild_id = ? GROUP BY 1, 2")
+        counts: dict[int, dict[str, int]] = {}
+        async with self._db.lock:
+            for sub_id, state, count in await self._db.fetchall(sql, (guild_id,)):
+                counts.setdefault(sub_id, {})[state] = count
+        return counts
