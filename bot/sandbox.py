@@ -667,13 +667,23 @@ def _reader_left() -> int:
     return 141  # 128 + SIGPIPE
 
 
+def quiet_logging() -> None:
+    """Warnings only, and none of those that mean nothing to the person at the prompt."""
+    setup_logging("WARNING")
+    gateway = logging.getLogger("discord.gateway")
+    if _not_lag not in gateway.filters:
+        gateway.addFilter(_not_lag)
+    logging.getLogger("standin").setLevel(logging.ERROR)  # violations are printed in the transcript
+
+
+def _not_lag(record: logging.LogRecord) -> bool:
+    # "Can't keep up, websocket is 41.3s behind" shows while the prompt sits idle: the bot is fine.
+    return "Can't keep up" not in record.getMessage()
+
+
 def main(settings: Settings, *, db: Path | None, script: Path | None) -> int:
     """Run the sandbox; returns the exit status."""
-    setup_logging("WARNING")
-    # The gateway's "Can't keep up" lag notes only appear while the prompt sits idle: they mean
-    # nothing to the person typing.
-    logging.getLogger("discord.gateway").addFilter(lambda r: "Can't keep up" not in r.getMessage())
-    logging.getLogger("standin").setLevel(logging.ERROR)  # violations are printed in the transcript
+    quiet_logging()
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     try:

@@ -60,3 +60,16 @@ def test_an_uncaught_exception_is_printed_scrubbed():
     assert done.returncode == 1
     assert "SystemError: boom with" in done.stderr
     assert TOKEN not in done.stderr + done.stdout
+
+
+def test_the_sandbox_prompt_shows_no_idle_lag_or_voice_warnings(output):
+    from bot.sandbox import quiet_logging
+
+    quiet_logging()
+    printed = io.StringIO()
+    logging.getLogger().handlers[0].setStream(printed)  # type: ignore[attr-defined]
+    logging.getLogger("discord.gateway").warning("Can't keep up, shard ID None websocket is 41.3s behind.")
+    logging.getLogger("discord.client").warning("PyNaCl is not installed, voice will NOT be supported")
+    logging.getLogger("discord.gateway").warning("a real gateway problem")
+    assert printed.getvalue().splitlines()[-1].endswith("a real gateway problem")
+    assert "keep up" not in printed.getvalue() and "PyNaCl" not in printed.getvalue()
