@@ -3,6 +3,8 @@ DATABASE_URL (never its password), and `seasonwatch db copy URL` copies everythi
 empty PostgreSQL database, verified, and refuses one that is not empty."""
 
 import dataclasses
+import logging
+import sys
 import time
 
 import pytest
@@ -84,3 +86,21 @@ async def test_db_copy_copies_everything_with_its_ids_and_refuses_a_second_time(
 def test_db_copy_needs_a_postgresql_url(tmp_path):
     result = seasonwatch("db", "copy", str(tmp_path / "other.db"), tmp_path=tmp_path)
     assert result.returncode == 2 and "postgresql://" in result.stderr
+
+
+def test_the_database_password_is_scrubbed_from_every_log_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    from bot.cli import main
+
+    try:
+        assert main(["export"]) == 1
+        # Whatever logs the URL later (a traceback, a driver's message) is scrubbed too.
+        logging.getLogger("anything").error("connecting to %s", UNREACHABLE)
+        captured = capsys.readouterr()
+        assert "hunter2-secret" not in captured.err + captured.out
+        assert "[redacted]" in captured.err
+    finally:
+        logging.getLogger().handlers.clear()
+        sys.excepthook = sys.__excepthook__
