@@ -25,7 +25,9 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
-DB_WATCH_SECONDS = 5.0
+# Other processes' commits reach the in-memory view within a second (a PostgreSQL NOTIFY is
+# only looked at here; SQLite's data_version is one cheap PRAGMA).
+DB_WATCH_SECONDS = 0.5
 # What the bot loads: each module must have a `setup`; helpers live in bot/, not here.
 EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.predict", "cogs.shows")
 
@@ -167,7 +169,7 @@ async def running(settings: Settings,
     if not settings.token:
         raise ConfigError("DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)")
     point_at(settings)
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     try:
         await store.seed_if_empty()
         # The catalogue lives as long as the process: keep the garbage collector from
@@ -213,7 +215,7 @@ async def sync(settings: Settings, extensions: Sequence[str] = EXTENSIONS) -> No
     if not settings.token:
         raise ConfigError("DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)")
     point_at(settings)
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     try:
         async with SeasonwatchBot(settings, store, extensions, sync_only=True) as bot:
             await bot.login(settings.token)  # runs setup_hook, which syncs; no gateway

@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.dbfaults import check_backup_target, explain, written_whole
 from bot.errors import InvalidImport, StoreError
 from bot.logs import setup_logging
-from bot.store import Store
+from bot.store import Store, postgres
 from bot.texts import plural
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("start", help="run the bot if DISCORD_TOKEN is set, else the sandbox")
     sub.add_parser("sync", help="sync the slash commands to Discord now (run does it when they change)")
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    db.add_argument("action", choices=["upgrade", "copy"],
+                    help="upgrade: apply pending migrations; copy URL: copy everything into an "
+                         "empty PostgreSQL database")
+    db.add_argument("url", nargs="?", help="copy: the target, postgresql://user:password@host/db")
     imp = sub.add_parser("import", help="merge a catalogue JSON file (all or nothing)")
     imp.add_argument("file", type=Path)
     exp = sub.add_parser("export", help="write the catalogue as JSON (stdout by default)")
@@ -46,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _with_store(settings: Settings, action: Callable[[Store], Awaitable[int]]) -> int:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     try:
         await store.seed_if_empty()
         return await action(store)
@@ -55,12 +58,30 @@ async def _with_store(settings: Settings, action: Callable[[Store], Awaitable[in
 
 
 async def _db_upgrade(settings: Settings) -> int:
-    store = await Store.open(settings.database_path, upgrade=False)
+    store = await Store.open(settings.database, upgrade=False)
     try:
         before, after = await store.upgrade()
     finally:
         await store.close()
-    print(f"{settings.database_path}: schema version {before} -> {after}")
+    print(f"{store.name}: schema version {before} -> {after}")
+    return 0
+
+
+async def _db_copy(settings: Settings, url: str | None) -> int:
+    if not url or not postgres.is_url(url):
+        print("error: db copy needs the target as a postgresql://user:password@host/database URL",
+              file=sys.stderr)
+        return 2
+    store = await Store.open(settings.database, upgrade=False)
+    try:
+        if not store.is_current(await store.schema_version()):
+            raise StoreError(f"{store.name} is not at the latest schema version: run "
+                             "`seasonwatch db upgrade` first")
+        copied = await store.copy_to(url)
+    finally:
+        await store.close()
+    counts = ", ".join(f"{n} {table}" for table, n in copied.items())
+    print(f"copied {store.name} to {postgres.shown(url)}; verified counts: {counts}")
     return 0
 
 
@@ -125,6 +146,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             print("DISCORD_TOKEN is not set: starting the sandbox (a local stand-in for Discord).",
                   file=sys.stderr)
         return sandbox_main(settings, db=getattr(args, "db", None), script=getattr(args, "script", None))
+    if args.command == "db" and args.action == "copy":
+        return asyncio.run(_db_copy(settings, args.url))
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
     if args.command == "backup":
@@ -145,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.token)
+    url = getattr(args, "url", None)
+    setup_logging(settings.log_level, *settings.secrets, postgres.password(url) if url else None)
     try:
         return _dispatch(args, settings)
     except ConfigError as exc:
@@ -168,3 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except postgres.Postgres.Error as exc:  # the server gone after opening
+        if not settings.database_url:
+            raise
+        print(f"error: {postgres.explain(settings.database_url, exc)}", file=sys.stderr)
+        return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class Settings:
 
     token: str | None = field(default=None, repr=False)
     database_path: Path = Path("seasonwatch.db")
+    database_url: str | None = field(default=None, repr=False)  # PostgreSQL instead of the file
     owner_ids: frozenset[int] = frozenset()
     home_guild_id: int | None = None
     editor_role_ids: frozenset[int] = frozenset()
@@ -37,10 +39,23 @@ class Settings:
     announce_rate: float = 25.0
     log_level: str = "INFO"
 
+    @property
+    def database(self) -> Path | str:
+        """What `Store.open` opens: DATABASE_URL if set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What no output may show: the token, the database password."""
+        password = urllib.parse.urlsplit(self.database_url).password if self.database_url else None
+        return tuple(s for s in (self.token, password) if s)
+
     def __repr__(self) -> str:
         token = "set" if self.token else "unset"
+        url = "set" if self.database_url else "unset"
         return (
             f"Settings(token=<{token}>, database_path={str(self.database_path)!r}, "
+            f"database_url=<{url}>, "
             f"owner_ids={sorted(self.owner_ids)}, home_guild_id={self.home_guild_id}, "
             f"editor_role_ids={sorted(self.editor_role_ids)}, dev_guild_id={self.dev_guild_id}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
@@ -74,6 +89,33 @@ def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ..
     return value.rstrip("/")
 
 
+def _database_url(env: Mapping[str, str]) -> str | None:
+    """DATABASE_URL, if set: a postgresql:// URL (its password never in a message)."""
+    value = env.get("DATABASE_URL", "").strip()
+    if not value:
+        return None
+    scheme, sep, rest = value.partition("://")
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL is not a valid URL ({_masked(value, exc)})") from None
+    if scheme not in ("postgresql", "postgres") or not sep or not rest:
+        raise ConfigError("DATABASE_URL must be a postgresql://user:password@host:port/database URL "
+                          f"(got one starting {scheme[:20]!r}); unset it to use DATABASE_PATH")
+    if not parts.path.strip("/"):
+        raise ConfigError("DATABASE_URL must name the database after the host (…/seasonwatch)")
+    return value
+
+
+def _masked(url: str, error: Exception) -> str:
+    """An error about a URL without any password the URL holds."""
+    text = str(error)
+    userinfo = url.partition("://")[2].rpartition("@")[0]
+    secret = userinfo.partition(":")[2]
+    return text.replace(secret, "***") if secret else text
+
+
 def _rate(env: Mapping[str, str], name: str) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -100,6 +142,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     return Settings(
         token=env.get("DISCORD_TOKEN", "").strip() or None,
         database_path=Path(database),
+        database_url=_database_url(env),
         owner_ids=_id_list(env, "OWNER_IDS"),
         home_guild_id=_optional_id(env, "HOME_GUILD_ID"),
         editor_role_ids=_id_list(env, "EDITOR_ROLE_IDS"),

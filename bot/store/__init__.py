@@ -10,7 +10,9 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `alerts`      subscriptions and the outbox of deliveries
 - `predictions` questions, guesses, scores
 - `migrate`     the numbered schema scripts
-- `sqlite`      what SQLite does its own way (the dialect); `rows` how rows become models
+- `sqlite`, `postgres`  what each backend does its own way (its dialect)
+- `copy`        copying every table into an empty PostgreSQL database
+- `rows`        how rows become models
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
-import aiosqlite
-
-from bot.dbfaults import explain
+from bot import dbfaults
 from bot.errors import StoreError
+from bot.store import postgres
 from bot.store.alerts import Alerts
 from bot.store.catalogue import Catalogue
-from bot.store.db import Database, Dialect
+from bot.store.copy import copy_database
+from bot.store.db import Database
 from bot.store.files import EXPORT_FORMAT, IMPORTER, SEED_FILE, Files, ImportReport, parse_catalogue
 from bot.store.migrate import Migration, Migrator, migrations
+from bot.store.postgres import Postgres
 from bot.store.predictions import Predictions
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
@@ -68,12 +71,15 @@ class _Part(Generic[PartT, P, R]):
 
 
 class Store:
-    """The catalogue's database and its in-memory view. Open with `await Store.open(path)`."""
+    """The catalogue's database and its in-memory view. Open with `await Store.open(target)`."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._db: aiosqlite.Connection = database.conn  # the raw connection, for tests to reach under
+        # For tests to reach under the parts: SQLite's raw connection, else the Database (both
+        # take `await _db.execute(sql, params)`).
+        self._db: Any = getattr(database.conn, "raw", database)
         self.path = database.path
+        self.name = database.name
         self._view = View(database)
         self._alerts = Alerts(database, self._view)
         self._predictions = Predictions(database, self._view, self._alerts)
@@ -84,19 +90,28 @@ class Store:
     # -- opening, closing, migrating ---------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, *, upgrade: bool = True) -> Store:
+    async def open(cls, target: Path | str, *, upgrade: bool = True) -> Store:
         """Open (creating if needed) the database, migrate it and load the catalogue.
 
-        What SQLite cannot open or read is a StoreError naming DATABASE_PATH and what to do."""
-        path, dialect = Path(path), SQLite()  # the one backend for now
+        `target` is a SQLite file, or a `postgresql://` URL (DATABASE_URL). What cannot be opened
+        or read is a StoreError naming DATABASE_PATH or DATABASE_URL and what to do."""
+        if postgres.is_url(target):
+            url = str(target)
+            try:
+                conn = await Postgres().connect(url)
+                database = Database(conn, Postgres(), f"DATABASE_URL={postgres.shown(url)}", None)
+                return await cls._open(database, upgrade)
+            except (*Postgres.Error, ValueError) as exc:  # ValueError: a URL asyncpg cannot read
+                raise StoreError(postgres.explain(url, exc)) from exc
+        path = Path(target)
         try:
-            return await cls._open(path, dialect, upgrade)
-        except dialect.Error as exc:
-            raise StoreError(explain(path, exc)) from exc
+            database = Database(await SQLite().connect(path), SQLite(), str(path), path)
+            return await cls._open(database, upgrade)
+        except SQLite.Error as exc:
+            raise StoreError(dbfaults.explain(path, exc)) from exc
 
     @classmethod
-    async def _open(cls, path: Path, dialect: Dialect, upgrade: bool) -> Store:
-        database = await Database.connect(path, dialect)
+    async def _open(cls, database: Database, upgrade: bool) -> Store:
         store = cls(database)
         try:
             await store._migrator().refuse_newer()
@@ -110,9 +125,13 @@ class Store:
             raise
         return store
 
+    def is_current(self, version: int) -> bool:
+        """Whether `version` is the latest schema version this code knows."""
+        return self._migrator().is_current(version)
+
     def _migrator(self) -> Migrator:
         # `migrations` is looked up here, in bot.store, each time: tests put a broken one there.
-        return Migrator(self._database, migrations())
+        return Migrator(self._database, migrations(self._database.dialect.name))
 
     async def upgrade(self) -> tuple[int, int]:
         """Apply pending migrations, each atomically; return (version before, version after)."""
@@ -123,6 +142,15 @@ class Store:
             await migrator.apply_pending()
             await self._view.load()
         return start, await self.schema_version()
+
+    async def copy_to(self, url: str) -> dict[str, int]:
+        """Copy everything, ids included, into the empty PostgreSQL database at `url`, in one
+        transaction; the rows per table, verified on both sides. Refuses a non-empty target."""
+        target = await Store.open(url)
+        try:
+            return await copy_database(self._database, target._database)
+        finally:
+            await target.close()
 
     async def schema_version(self) -> int:
         """The database's schema version (the last migration applied)."""

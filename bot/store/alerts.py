@@ -180,8 +180,10 @@ class Alerts:
     async def deliveries(self, *, change_id: int | None = None, state: str | None = None,
                          event_id: int | None = None, limit: int = 100) -> list[Delivery]:
         """Deliveries of one change (or prediction event) and/or in one state, by id."""
-        sql = ("SELECT * FROM delivery WHERE (? IS NULL OR change_id = ?) "
-               "AND (? IS NULL OR event_id = ?) AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?")
+        # The casts type a bare parameter for PostgreSQL (SQLite reads them alike).
+        sql = ("SELECT * FROM delivery WHERE (CAST(? AS BIGINT) IS NULL OR change_id = ?) "
+               "AND (CAST(? AS BIGINT) IS NULL OR event_id = ?) "
+               "AND (CAST(? AS TEXT) IS NULL OR state = ?) ORDER BY id LIMIT ?")
         params = (change_id, change_id, event_id, event_id, state, state, limit)
         async with self._db.lock:
             return [read_delivery(row) for row in await self._db.fetchall(sql, params)]

@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 _CHANGE_SELECT = (
     "SELECT c.*, e.show_id, e.kind, e.key FROM change c JOIN entry e ON e.id = c.entry_id"
 )
-# CROSS JOIN keeps `change` the outer loop, so "newest first" walks its primary key.
+# CROSS JOIN keeps `change` SQLite's outer loop, so "newest first" walks its primary key (the
+# join's condition goes in WHERE: PostgreSQL takes no ON after CROSS JOIN).
 _CHANGE_SELECT_NEWEST = (
-    "SELECT c.*, e.show_id, e.kind, e.key FROM change c CROSS JOIN entry e ON e.id = c.entry_id"
+    "SELECT c.*, e.show_id, e.kind, e.key FROM change c CROSS JOIN entry e WHERE e.id = c.entry_id"
 )
 
 
@@ -51,7 +52,7 @@ class Catalogue:
             sql = f"{_CHANGE_SELECT} WHERE c.entry_id = ? AND e.show_id = ?"
             params: list[Any] = [entry_id, show_id]
         else:  # walking changes newest first beats sorting every change of a big show
-            sql = f"{_CHANGE_SELECT_NEWEST} WHERE e.show_id = ?"
+            sql = f"{_CHANGE_SELECT_NEWEST} AND e.show_id = ?"
             params = [show_id]
         sql += " ORDER BY c.id DESC LIMIT ? OFFSET ?"
         async with self._db.lock:

@@ -1,8 +1,10 @@
 """The one connection every part of the store shares, its lock, and its one way to transact.
 
-All SQL goes through `Database`: the parts never hold a cursor. The connection is used by one
-task at a time (`lock`), reads included, so that a read never sees another task's transaction
-half done.
+All SQL goes through `Database`: the parts never hold a cursor. SQL is written once, with `?`
+placeholders, in what SQLite and PostgreSQL read alike; a backend's `Connection` runs it (the
+PostgreSQL one turns `?` into `$n`), and its `Dialect` holds the few statements that differ.
+The connection is used by one task at a time (`lock`), reads included, so that a read never sees
+another task's transaction half done.
 """
 
 from __future__ import annotations
@@ -11,12 +13,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
-
-import aiosqlite
-
-from bot.dbfaults import failed_writes
 
 log = logging.getLogger(__name__)
 
@@ -30,43 +29,51 @@ class Row(Protocol):
 
     def __iter__(self) -> Iterator[Any]: ...
 
-    def keys(self) -> list[str]: ...
+    def keys(self) -> Iterable[str]: ...
+
+
+class Connection(Protocol):
+    """One backend's way to run the store's SQL (`bot.store.sqlite`, `bot.store.postgres`)."""
+
+    async def fetchall(self, sql: str, params: Params) -> list[Row]: ...
+    async def execute(self, sql: str, params: Params) -> int: ...
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+    def transaction(self) -> AbstractAsyncContextManager[None]: ...  # a write transaction
+    def failed_writes(self) -> AbstractContextManager[None]: ...  # refused writes -> WriteFailed
+    async def schema_version(self) -> int: ...
+    async def run_script(self, script: str, version: int) -> None: ...  # one migration, atomically
+    async def others_committed(self) -> bool: ...  # the first call never
+    async def close(self) -> None: ...
 
 
 class Dialect(Protocol):
-    """What one database engine does its own way (`bot.store.sqlite` is the SQLite one)."""
+    """The statements one database engine writes its own way."""
 
     @property
-    def Error(self) -> type[Exception]: ...  # what the driver raises
+    def name(self) -> str: ...  # "sqlite" or "postgresql": which migrations apply
     @property
-    def begin(self) -> str: ...  # the statement that starts a write transaction
+    def Error(self) -> type[Exception] | tuple[type[Exception], ...]: ...  # what the driver raises
     @property
     def score(self) -> str: ...  # SQL for a guess's points: params (kind, answer)
 
-    async def connect(self, path: Path) -> aiosqlite.Connection: ...
     def marks(self, count: int) -> str: ...
-    async def schema_version(self, conn: aiosqlite.Connection) -> int: ...
-    async def run_script(self, conn: aiosqlite.Connection, script: str) -> None: ...
-    async def data_version(self, conn: aiosqlite.Connection) -> int: ...
     def fan_out(self, column: str) -> str: ...
     def claim(self, count: int) -> str: ...
     def backup(self, source: Path, target: Path) -> None: ...
 
 
 class Database:
-    """The store's one connection (to `path`), the lock that serialises its use, and its dialect."""
+    """The store's one connection, the lock that serialises its use, and its dialect.
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, dialect: Dialect) -> None:
+    `name` says which database it is in messages (never with a password); `path` is the SQLite
+    file, None for PostgreSQL."""
+
+    def __init__(self, conn: Connection, dialect: Dialect, name: str, path: Path | None) -> None:
         self.conn = conn
-        self.path = path
         self.dialect = dialect
+        self.name = name
+        self.path = path
         self.lock = asyncio.Lock()
-        self._data_version: int | None = None
-
-    @classmethod
-    async def connect(cls, path: Path, dialect: Dialect) -> Database:
-        """Open `path` the dialect's way."""
-        return cls(await dialect.connect(path), path, dialect)
 
     async def close(self) -> None:
         """Close the connection."""
@@ -77,28 +84,22 @@ class Database:
         """One write transaction: committed if the block ends normally, else rolled back.
 
         The caller holds `lock` (and keeps it while it updates the in-memory view after the
-        commit). SQLite refusing the write (disk full, locked) becomes a WriteFailed for the
-        person who asked; `tell_user=False` lets SQLite's own error through, for the command
-        line, which explains it naming DATABASE_PATH."""
+        commit). The database refusing the write (disk full, locked, gone) becomes a WriteFailed
+        for the person who asked; `tell_user=False` lets the driver's own error through, for the
+        command line, which explains it naming the database."""
         assert self.lock.locked(), "take Database.lock first"
-        with failed_writes(self.path) if tell_user else contextlib.nullcontext():
-            await self.conn.execute(self.dialect.begin)
-            try:
+        with self.conn.failed_writes() if tell_user else contextlib.nullcontext():
+            async with self.conn.transaction():
                 yield
-                await self.conn.commit()
-            except BaseException:
-                await self.conn.rollback()
-                raise
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a query, if any."""
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.conn.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Every row of a query."""
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await self.conn.fetchall(sql, params)
 
     async def value(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row, or None."""
@@ -113,8 +114,7 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; how many rows it changed."""
-        async with self.conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        return await self.conn.execute(sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run a statement once per row of parameters."""
@@ -122,11 +122,8 @@ class Database:
 
     async def schema_version(self) -> int:
         """The version the last applied migration set."""
-        return await self.dialect.schema_version(self.conn)
+        return await self.conn.schema_version()
 
     async def others_committed(self) -> bool:
         """Whether another process committed since the last call (the first call never)."""
-        version = await self.dialect.data_version(self.conn)
-        changed = self._data_version is not None and version != self._data_version
-        self._data_version = version
-        return changed
+        return await self.conn.others_committed()

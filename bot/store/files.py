@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -119,12 +120,15 @@ class Files:
         """Copy the database to `target`, consistent while in use.
 
         Refuses the database itself; a copy that fails leaves no partial file at `target`."""
-        target = Path(target)
-        check_backup_target(self._db.path, target)
+        target, source = Path(target), self._db.path
+        if source is None:
+            raise StoreError("seasonwatch backup copies a SQLite file; with DATABASE_URL set, "
+                             "back PostgreSQL up with pg_dump")
+        check_backup_target(source, target)
         # A connection of its own, so the copy neither waits for nor blocks the store's writes.
         try:
-            await asyncio.to_thread(self._db.dialect.backup, self._db.path, target)
-        except (self._db.dialect.Error, OSError) as exc:
+            await asyncio.to_thread(self._db.dialect.backup, source, target)
+        except (sqlite3.Error, OSError) as exc:  # only SQLite is backed up here
             raise StoreError(explain(target, exc, where=f"backup target {target}",
                                      instead="choose another path")) from exc
 

@@ -1,4 +1,5 @@
-"""The schema's migrations: numbered scripts in `bot/migrations`, each applied atomically, and a
+"""The schema's migrations: numbered scripts in `bot/migrations` (SQLite) and
+`bot/migrations/postgresql` (the same schema in PostgreSQL's DDL), each applied atomically, and a
 database newer than the code refused."""
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ class Migration:
     script: str
 
 
-def migrations() -> list[Migration]:
-    """The packaged migrations, in order."""
+def migrations(backend: str = "sqlite") -> list[Migration]:
+    """The packaged migrations for a backend ("sqlite" or "postgresql"), in order."""
+    folder = resources.files("bot.migrations")
+    if backend != "sqlite":
+        folder = folder / backend
     found = []
-    for item in resources.files("bot.migrations").iterdir():
+    for item in folder.iterdir():
         match = _MIGRATION_NAME.match(item.name)
         if match:
             found.append(Migration(int(match.group(1)), item.name, item.read_text("utf-8")))
@@ -50,9 +54,10 @@ class Migrator:
         """Raise StoreError if the database was migrated by a newer seasonwatch."""
         current, latest = await self._db.schema_version(), len(self.known)
         if current > latest:
+            setting = "DATABASE_PATH" if self._db.path else "DATABASE_URL"
             raise StoreError(
-                f"{self._db.path} is at schema version {current}, newer than this seasonwatch "
-                f"(knows up to {latest}); upgrade seasonwatch or use another DATABASE_PATH"
+                f"{self._db.name} is at schema version {current}, newer than this seasonwatch "
+                f"(knows up to {latest}); upgrade seasonwatch or use another {setting}"
             )
 
     def is_current(self, version: int) -> bool:
@@ -68,9 +73,9 @@ class Migrator:
 
     async def _apply(self, migration: Migration) -> None:
         try:
-            await self._db.dialect.run_script(self._db.conn, migration.script)
+            await self._db.conn.run_script(migration.script, migration.version)
         except self._db.dialect.Error as exc:
             raise StoreError(f"migration {migration.name} failed: {exc}") from exc
         if await self._db.schema_version() != migration.version:
-            raise StoreError(f"migration {migration.name} did not set user_version")
+            raise StoreError(f"migration {migration.name} did not set the schema version")
         log.info("applied migration %s", migration.name)

@@ -194,7 +194,7 @@ class Predictions:
                           limit: int = 25) -> list[Prediction]:
         """Questions in some states, of one show or all, newest first (resolved: last resolved)."""
         sql = (f"SELECT * FROM prediction WHERE state IN ({self._db.dialect.marks(len(states))}) "
-               "AND (? IS NULL OR show_id = ?) "
+               "AND (CAST(? AS BIGINT) IS NULL OR show_id = ?) "
                "ORDER BY coalesce(resolved_at, created_at) DESC, id DESC LIMIT ?")
         async with self._db.lock:
             await self._close_due()
@@ -268,7 +268,8 @@ class Predictions:
         sql = ("WITH totals AS (SELECT g.user_id, max(g.user_name) AS user_name, "
                "sum(g.points) AS points, count(*) AS questions, min(g.guessed_at) AS first "
                "FROM guess g JOIN prediction p ON p.id = g.prediction_id "
-               "WHERE p.show_id = ? AND p.state = 'resolved' AND (? IS NULL OR g.guild_id = ?) "
+               "WHERE p.show_id = ? AND p.state = 'resolved' "
+               "AND (CAST(? AS BIGINT) IS NULL OR g.guild_id = ?) "
                "GROUP BY g.user_id), ranked AS (SELECT *, row_number() OVER "
                "(ORDER BY points DESC, first, user_id) AS rank, count(*) OVER () AS total FROM totals) "
                "SELECT * FROM ranked WHERE (rank > ? AND rank <= ?) OR user_id = ? ORDER BY rank")

@@ -61,7 +61,7 @@ class View:
         """Reload if another process committed since we last looked (the caller holds the lock)."""
         if not await self._db.others_committed():
             return False
-        log.info("another process changed %s: reloading the catalogue", self._db.path)
+        log.info("another process changed %s: reloading the catalogue", self._db.name)
         await self.load()
         return True
 

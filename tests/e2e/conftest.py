@@ -10,6 +10,9 @@ Fixtures:
   announcement) and guild "Other" (#general, #news);
   members fan (both guilds), editor (Editors in Home), admin (Manage Server in Home),
   other_admin (Manage Server in Other), owner (an OWNER_IDS user, member of Home).
+- `bot_env`: the environment of `python -m bot run`; with `backend` "postgresql" (every test
+  runs once per backend, unless marked `sqlite_only`) it adds DATABASE_URL, a fresh database
+  on the test server. `database_of(bot_env)` is what `Store.open` takes for it.
 - `bot_settings`: `bot.config.Settings` pointing at the stand-in, database in tmp_path.
 - `bot`: the bot in-process (`async with bot.app.running(bot_settings)`), ready.
 - `bot_process`: a factory starting `python -m bot run` as a subprocess with env vars
@@ -97,10 +100,18 @@ def scene(standin: StandIn) -> Scene:
     return build_scene(standin)
 
 
-@pytest.fixture
-def bot_env(standin: StandIn, scene: Scene, tmp_path: Path) -> dict[str, str]:
+def database_of(env: dict[str, str]) -> str:
+    """The database a bot with this environment uses: DATABASE_URL if set, else the file."""
+    return env.get("DATABASE_URL") or env["DATABASE_PATH"]
+
+
+@pytest_asyncio.fixture
+async def bot_env(standin: StandIn, scene: Scene, tmp_path: Path, backend: str,
+                  new_database: Callable[[], Awaitable[Any]]) -> dict[str, str]:
     """Environment variables for `python -m bot run` (also the source of `bot_settings`)."""
+    database = {"DATABASE_URL": await new_database()} if backend == "postgresql" else {}
     return {
+        **database,
         "DISCORD_TOKEN": standin.token,
         "DATABASE_PATH": str(tmp_path / "seasonwatch.db"),
         "DISCORD_API_BASE": standin.api_base,

@@ -6,6 +6,7 @@ import time
 
 from bot.models import Editor, Fact
 from bot.store import Store
+from tests.e2e.conftest import database_of
 
 CHANNELS = 300
 RATE = 25
@@ -39,7 +40,7 @@ async def test_a_fanout_killed_midway_ends_with_exactly_one_message_per_channel(
         standin, scene, bot_env, bot_process, tmp_path):
     guild = standin.world.add_guild("Big")
     channels = [guild.add_channel(f"c{i}") for i in range(CHANNELS)]
-    await prepare(bot_env["DATABASE_PATH"], guild.id, [c.id for c in channels])
+    await prepare(database_of(bot_env), guild.id, [c.id for c in channels])
 
     def received():
         return sum(1 for c in channels if standin.messages(c))

@@ -7,6 +7,10 @@ that needs one more page fails with SQLITE_FULL ("database or disk is full").
 
 import asyncio
 
+import pytest
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's own faults (a full disk, a read-only directory)
+
 SOURCE = "https://www.example.com/report"
 NOTE = "노트" * 400  # a big change: it needs new pages
 

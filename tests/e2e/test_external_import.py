@@ -1,10 +1,12 @@
 """`seasonwatch import` while the bot runs: the bot picks the change up by itself."""
 
 import asyncio
+import dataclasses
 import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -56,3 +58,29 @@ async def test_an_import_while_the_bot_runs_reaches_fans(
         await asyncio.sleep(0.1)
     reply = await standin.command(scene.fan, scene.home_general, "cast", filter="new")
     assert "Kim Imported" in reply.embeds[0]["description"]
+
+
+async def test_another_processs_commit_reaches_the_running_bot_within_a_second(
+    standin, scene, bot, bot_env
+):
+    # No quick_db_watch: the bot's own watch, as configured, must meet the second.
+    from bot.models import Editor
+    from bot.store import Store
+    from tests.e2e.conftest import database_of
+    from tests.unit.conftest import cast_fact
+
+    show = bot.store.show_by_slug("all-of-us-are-dead")
+    other = await Store.open(database_of(bot_env))  # what a second process would hold
+    try:
+        fact = cast_fact(person="Kim Elsewhere")
+        fact = dataclasses.replace(fact, fields={**fact.fields, "state": "new"})
+        await other.write(show.id, "cast", "kim elsewhere", fact, expected_version=0,
+                          editor=Editor(7, "other process"))
+        committed = time.monotonic()
+        while bot.store.entry(show.id, "cast", "kim elsewhere") is None:
+            assert time.monotonic() - committed < 1.0, "not in the bot's view within 1 s"
+            await asyncio.sleep(0.02)
+    finally:
+        await other.close()
+    reply = await standin.command(scene.fan, scene.home_general, "cast", filter="new")
+    assert "Kim Elsewhere" in reply.embeds[0]["description"]

@@ -25,6 +25,8 @@ from standin.driver import NoReply
 from standin.world import Channel, Member
 from tests.e2e.fuzzing import embed_chunks
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file; long: run once
+
 SECONDS = float(os.environ.get("SEASONWATCH_SOAK_SECONDS", "20"))
 SEED = 20261202
 GUILDS, CHANNELS_PER_GUILD, PUBLISHING = 4, 60, 12  # 240 text + 48 announcement channels

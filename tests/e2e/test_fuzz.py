@@ -41,6 +41,9 @@ from tests.e2e.fuzz_values import (
 )
 from tests.e2e.fuzzing import Caller, ErrorLog, Fuzzer, spy_on_refusals
 
+# It reads the SQLite file to check every command's effect; the store tests cover PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 DATE_OPTIONS = {"when", "published", "closes"}
 # Which callers each test uses: apart, so an owner archiving the show does not starve fans.
 CASTS = {

@@ -302,6 +302,7 @@ async def test_an_archived_shows_title_is_escaped_in_the_alerts_refusal(standin,
     assert await bot.store.subscriptions(scene.home.id) == []
 
 
+@pytest.mark.sqlite_only  # writes the SQLite file as an older bot would have
 async def test_an_invisible_name_stored_before_the_checks_can_still_be_removed(standin, scene, bot, bot_env):
     show = bot.store.show_by_slug(SHOW)
     park = bot.store.entry(show.id, "cast", "park ji-hu")

@@ -5,11 +5,12 @@ import pytest
 from bot.errors import UserError
 from bot.store import Store
 from cogs.fans import EXPIRED, Fans
+from tests.e2e.conftest import database_of
 from tests.e2e.test_fans import big_catalogue
 
 
 async def test_paging_buttons_keep_working_after_a_restart(standin, scene, bot_env, bot_process):
-    store = await Store.open(bot_env["DATABASE_PATH"])
+    store = await Store.open(database_of(bot_env))
     await store.seed_if_empty()
     await store.import_data(big_catalogue(cast=40, news=0))
     await store.close()

@@ -19,6 +19,8 @@ from bot.access import EDITORS_ONLY, MANAGERS_IN_DMS, MANAGERS_ONLY, OWNERS_ONLY
 from standin import CommandUsageError
 from standin import interactions as ix
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file read-only
+
 SOURCE = "https://www.netflix.com/tudum"
 PUBLIC_COMMANDS = {
     "about", "status", "cast", "episodes", "news", "history",

@@ -18,9 +18,14 @@ def cast_fact(person="Park Ji-hu", character="On-jo", confidence="reported"):
     )
 
 
+def target_of(store):
+    """What `Store.open` opened: the SQLite file or the PostgreSQL URL."""
+    return store.path or store._database.conn.url
+
+
 @pytest.fixture
-async def store(tmp_path):
-    store = await Store.open(tmp_path / "test.db")
+async def store(new_database):
+    store = await Store.open(await new_database())
     yield store
     await store.close()
 

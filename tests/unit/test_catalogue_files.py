@@ -7,14 +7,24 @@ import sqlite3
 
 import pytest
 
-from bot.errors import InvalidImport
+from bot.errors import InvalidImport, StoreError
 from bot.store import Store
-from tests.unit.conftest import ALICE, cast_fact
+from tests.unit.conftest import ALICE, cast_fact, target_of
+
+# Makes the database refuse the import's second change, as a full disk would.
+REFUSE = {
+    "sqlite": "CREATE TRIGGER refuse BEFORE INSERT ON change WHEN (SELECT COUNT(*) FROM change) > {count} "
+              "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    "postgresql": "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                  "IF (SELECT COUNT(*) FROM change) > {count} THEN RAISE EXCEPTION 'injected failure'; "
+                  "END IF; RETURN NEW; END $$; CREATE TRIGGER refuse BEFORE INSERT ON change "
+                  "FOR EACH ROW EXECUTE FUNCTION refuse()",
+}
 
 
 @pytest.fixture
-async def seeded(tmp_path):
-    store = await Store.open(tmp_path / "seeded.db")
+async def seeded(new_database):
+    store = await Store.open(await new_database())
     await store.seed_if_empty()
     yield store
     await store.close()
@@ -40,9 +50,9 @@ async def test_seeding_twice_does_nothing(seeded):
     assert await seeded.seed_if_empty() is False
 
 
-async def test_export_then_import_into_a_new_database_round_trips(seeded, tmp_path):
+async def test_export_then_import_into_a_new_database_round_trips(seeded, new_database):
     exported = seeded.export()
-    other = await Store.open(tmp_path / "other.db")
+    other = await Store.open(await new_database())
     try:
         report = await other.import_data(copy.deepcopy(exported))
         assert report.shows_added == 1
@@ -80,28 +90,32 @@ async def test_a_bad_import_names_the_fault_and_writes_nothing(seeded, mutate, m
     assert seeded.export() == before
 
 
-async def test_an_import_failing_inside_the_transaction_rolls_back(seeded):
+async def test_an_import_failing_inside_the_transaction_rolls_back(seeded, backend):
     data = seeded.export()
     data["shows"][0]["entries"][0]["confidence"] = "reported"
     data["shows"][0]["entries"][1]["confidence"] = "reported"
-    # A trigger makes the database refuse the import's second change, as a full disk would.
-    with sqlite3.connect(seeded.path) as db:
-        (count,) = db.execute("SELECT COUNT(*) FROM change").fetchone()
-        db.execute(
-            f"CREATE TRIGGER refuse BEFORE INSERT ON change WHEN (SELECT COUNT(*) FROM change) > {count} "
-            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-        )
+    count = await seeded._database.value("SELECT COUNT(*) FROM change")
+    async with seeded._database.lock:
+        await seeded._database.execute(REFUSE[backend].format(count=count))
     before = seeded.export()
-    with pytest.raises(sqlite3.DatabaseError, match="injected failure"):
+    with pytest.raises(Exception, match="injected failure"):
         await seeded.import_data(data)
     assert seeded.export() == before
-    reopened = await Store.open(seeded.path)
+    reopened = await Store.open(target_of(seeded))
     try:
         assert reopened.export() == before
     finally:
         await reopened.close()
 
 
+@pytest.mark.postgresql_only
+async def test_a_postgresql_database_is_not_backed_up_as_a_file(seeded, tmp_path):
+    with pytest.raises(StoreError, match="pg_dump"):
+        await seeded.backup(tmp_path / "backup.db")
+    assert not (tmp_path / "backup.db").exists()
+
+
+@pytest.mark.sqlite_only
 async def test_a_backup_taken_during_writes_opens_and_is_consistent(seeded, tmp_path):
     show = await seeded.add_show("busy", "Busy", 1)
 

@@ -52,6 +52,19 @@ def test_the_token_never_appears_in_repr_or_str():
     assert settings.token == "secret-token-value"
 
 
+def test_database_url_is_checked_and_its_password_never_shown():
+    url = "postgresql://sw:hunter2-secret@127.0.0.1:5432/seasonwatch"
+    settings = settings_from({"DATABASE_URL": url, "DISCORD_TOKEN": "tok"})
+    assert settings.database == url and settings.secrets == ("tok", "hunter2-secret")
+    assert "hunter2-secret" not in repr(settings) and "hunter2-secret" not in str(settings)
+    assert settings_from({}).database == settings_from({}).database_path  # SQLite without it
+    for bad in ("mysql://sw:hunter2-secret@h/db", "postgresql://sw:hunter2-secret@h:port/db",
+                "postgresql://sw:hunter2-secret@h:5432/"):
+        with pytest.raises(ConfigError, match="DATABASE_URL") as caught:
+            settings_from({"DATABASE_URL": bad})
+        assert "hunter2-secret" not in str(caught.value)
+
+
 def test_environment_wins_over_dotenv(tmp_path, monkeypatch):
     dotenv = tmp_path / ".env"
     dotenv.write_text("ANNOUNCE_RATE=10\nLOG_LEVEL=DEBUG\n")

@@ -27,6 +27,8 @@ from bot.models import Editor
 from bot.store import Store
 from tests.unit.conftest import cast_fact
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's own faults (a full disk, a locked file) and its trace
+
 
 def seasonwatch(*args, tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN",)}

@@ -1,12 +1,14 @@
 """The store's alerts: subscriptions, and the outbox written with each change."""
 
 import asyncio
+import concurrent.futures
 import contextlib
 import copy
 import dataclasses
 import sqlite3
 import time
 
+import asyncpg
 import pytest
 
 from bot.errors import InvalidInput
@@ -71,36 +73,53 @@ async def test_silent_writes_and_imports_queue_nothing(store, show):
 class CommittedDeliveries(asyncio.Event):
     """Counts, when set, the deliveries another connection sees: only committed rows."""
 
-    def __init__(self, path):
+    def __init__(self, target):
         super().__init__()
-        self.path = path
+        self.target = target
         self.seen = []
 
     def set(self):
-        with contextlib.closing(sqlite3.connect(self.path)) as db:
-            self.seen.append(db.execute("SELECT count(*) FROM delivery").fetchone()[0])
+        if isinstance(self.target, str):  # PostgreSQL: asyncpg, on a loop of its own
+            async def count():
+                conn = await asyncpg.connect(self.target)
+                try:
+                    return await conn.fetchval("SELECT count(*) FROM delivery")
+                finally:
+                    await conn.close()
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                self.seen.append(pool.submit(asyncio.run, count()).result())
+        else:
+            with contextlib.closing(sqlite3.connect(self.target)) as db:
+                self.seen.append(db.execute("SELECT count(*) FROM delivery").fetchone()[0])
         super().set()
 
 
 async def test_a_published_change_wakes_the_announcer_after_commit(store, show):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    store.deliveries_queued = event = CommittedDeliveries(store.path)
+    target = store.path or store._db.conn.url
+    store.deliveries_queued = event = CommittedDeliveries(target)
     await publish(store, show)
     assert event.is_set()
     assert event.seen == [1]  # woken once, when its delivery was already committed
 
 
-async def test_a_failing_delivery_insert_rolls_the_change_back(store, show):
+REFUSE = {
+    "sqlite": "CREATE TRIGGER refuse BEFORE INSERT ON delivery BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    "postgresql": "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                  "RAISE EXCEPTION 'disk full'; END $$; CREATE TRIGGER refuse BEFORE INSERT ON "
+                  "delivery FOR EACH ROW EXECUTE FUNCTION refuse()",
+}
+
+
+async def test_a_failing_delivery_insert_rolls_the_change_back(store, show, backend):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store._db.execute(
-        "CREATE TRIGGER refuse BEFORE INSERT ON delivery BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-    )
+    await store._db.execute(REFUSE[backend])
     with pytest.raises(Exception, match="disk full"):
         await publish(store, show)
     assert store.entry(show.id, "cast", "park ji-hu") is None
     assert await store.count_changes(show.id) == 0
     assert await store.deliveries() == []
-    await store._db.execute("DROP TRIGGER refuse")
+    await store._db.execute("DROP TRIGGER refuse" + (" ON delivery" if backend == "postgresql" else ""))
     change = await publish(store, show)  # the store is usable again, and at version 0
     assert change.version == 1 and await channels_for(store, change) == [1]
 
