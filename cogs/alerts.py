@@ -14,6 +14,7 @@ from bot.announcer import Announcer, describe, missing_permissions
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
+from bot.i18n import language
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.render import COLOUR, escape
 from bot.store import Store
@@ -22,6 +23,16 @@ from bot.texts import plural
 log = logging.getLogger(__name__)
 
 MinConfidence = Literal["speculation", "rumored", "reported", "confirmed"]
+# Each language by its own name, as people look for it (not translated: an endonym).
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+LANGUAGE_CHOICES = [app_commands.Choice(name="English", value="en"),
+                    app_commands.Choice(name="Korean", value="ko")]
+
+
+def default_language(interaction: discord.Interaction[Any]) -> str:
+    """A new subscription's language when none is given: Korean for a server whose preferred
+    locale is Korean (a Korean community), else English."""
+    return "ko" if language(interaction.guild_locale) == "ko" else "en"
 LIST_CHARS = 3900
 
 
@@ -33,8 +44,9 @@ def parse_topics(text: str | None) -> tuple[str, ...]:
     unknown = [t for t in given if t not in TOPICS]
     if unknown or not given:
         shown = ", ".join(f"`{escape(t)[:30]}`" for t in unknown[:5])
-        raise InvalidInput("topics", f"unknown topic {shown}; use a comma-separated list of "
-                                     f"{', '.join(TOPICS)} (or leave it out for all of them).")
+        raise InvalidInput("topics", "unknown topic {shown}; use a comma-separated list of "
+                                     "{topics} (or leave it out for all of them).",
+                           shown=shown, topics=", ".join(TOPICS))
     return tuple(t for t in TOPICS if t in given)
 
 
@@ -48,6 +60,7 @@ def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int])
         parts.append(f"pings <@&{sub.role_id}>")
     if sub.publish:
         parts.append("crossposted")
+    parts.append(LANGUAGE_NAMES.get(sub.language, sub.language))
     line = " · ".join(parts)
     if sub.active:
         line = f"▶️ {line}"
@@ -100,10 +113,9 @@ class Alerts(CatalogueCog):
         missing = missing_permissions(channel)
         if missing:
             raise UserError(
-                f"I can't post announcements in {channel.mention}: I lack "
-                f"{', '.join(f'**{m}**' for m in missing)} there. Grant it to my role in the "
-                "channel's settings (Permissions), then run this again."
-            )
+                "I can't post announcements in {channel}: I lack {missing} there. Grant it to my "
+                "role in the channel's settings (Permissions), then run this again.",
+                channel=channel.mention, missing=", ".join(f"**{m}**" for m in missing))
 
     # -- /alerts subscribe -----------------------------------------------------------------
 
@@ -115,22 +127,25 @@ class Alerts(CatalogueCog):
         min_confidence="Only announce facts at least this sure (default: everything)",
         mention_role="The role to ping with each announcement (nobody else is ever pinged)",
         publish="Crosspost each announcement to servers following this announcement channel",
+        language="The announcements' language (default: Korean if this server's language is Korean)",
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def subscribe(self, interaction: discord.Interaction[SeasonwatchBot],
                         channel: discord.TextChannel, show: str | None = None,
                         topics: str | None = None, min_confidence: MinConfidence | None = None,
-                        mention_role: discord.Role | None = None, publish: bool = False) -> None:
+                        mention_role: discord.Role | None = None, publish: bool = False,
+                        language: str | None = None) -> None:
         guild = self._guild(interaction)
         self._usable(guild, channel)
         chosen_show = self.show_for(show) if show else None
         if chosen_show is not None and chosen_show.archived:
-            raise InvalidInput("show", f"{escape(chosen_show.title)} is archived and announces nothing more; "
-                                       "pick a tracked show.")
+            raise InvalidInput("show", "{title} is archived and announces nothing more; pick a tracked "
+                                       "show.", title=escape(chosen_show.title))
         chosen_topics = parse_topics(topics)
         if publish and not channel.is_news():
-            raise InvalidInput("publish", f"{channel.mention} is not an announcement channel, so "
-                                          "there is nothing to crosspost; leave `publish` off or "
-                                          "pick an announcement channel.")
+            raise InvalidInput("publish", "{channel} is not an announcement channel, so there is "
+                                          "nothing to crosspost; leave `publish` off or pick an "
+                                          "announcement channel.", channel=channel.mention)
         notes = []
         if mention_role is not None:
             if mention_role.is_default():
@@ -145,7 +160,7 @@ class Alerts(CatalogueCog):
             guild.id, channel.id, show_id=chosen_show.id if chosen_show else None,
             topics=chosen_topics, min_confidence=min_confidence or MIN_CONFIDENCES[0],
             role_id=mention_role.id if mention_role else None, publish=publish,
-            created_by=interaction.user.id,
+            created_by=interaction.user.id, language=language or default_language(interaction),
         )
         what = f"**{escape(chosen_show.title)}**" if chosen_show else "every show"
         verb = "Subscribed" if created else "Updated the subscription of"
@@ -168,9 +183,12 @@ class Alerts(CatalogueCog):
         chosen = self.show_for(show) if show else None
         removed = await self.store.unsubscribe(guild.id, channel.id, chosen.id if chosen else None)
         if not removed:
-            which = f" to **{escape(chosen.title)}**" if chosen else ""
-            raise UserError(f"{channel.mention} has no subscription{which}; /alerts list shows "
-                            "this server's subscriptions.")
+            if chosen:
+                raise UserError("{channel} has no subscription to **{title}**; /alerts list shows "
+                                "this server's subscriptions.", channel=channel.mention,
+                                title=escape(chosen.title))
+            raise UserError("{channel} has no subscription; /alerts list shows this server's "
+                            "subscriptions.", channel=channel.mention)
         what = f"its **{escape(chosen.title)}** subscription" if chosen else plural(removed, "subscription")
         await self._reply(interaction, f"Removed {what} from {channel.mention}.")
 

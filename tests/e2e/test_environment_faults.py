@@ -8,7 +8,9 @@ that needs one more page fails with SQLITE_FULL ("database or disk is full").
 import asyncio
 
 SOURCE = "https://www.example.com/report"
-NOTE = "노트" * 400  # a big change: it needs new pages
+# A big change: 1,000 four-byte characters make the entry's row longer than a 4,096-byte page
+# holds, so it needs a new (overflow) page however full the existing pages happen to be.
+NOTE = "🎬" * 1000
 
 
 async def cap_pages(bot, extra=0):
