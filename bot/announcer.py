@@ -26,6 +26,7 @@ import aiohttp
 import discord
 
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
+from bot.i18n import DEFAULT, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.store import Store
 
@@ -417,7 +418,8 @@ class Announcer:
 
     # -- /alerts test ------------------------------------------------------------------------
 
-    async def send_test(self, channel: Any, show: Show, entry: Entry | None) -> discord.Message:
+    async def send_test(self, channel: Any, show: Show, entry: Entry | None,
+                        lang: str = DEFAULT) -> discord.Message:
         """Send a sample announcement to a channel now (no ping); raises discord.HTTPException."""
         after = entry.fact if entry else None
         if after is None:
@@ -425,9 +427,9 @@ class Announcer:
         assert entry is not None
         sample = Change(0, entry.id, show.id, entry.kind, entry.key, entry.version, None, after,
                         Editor(0, "seasonwatch"), entry.updated_at, None, False, None)
-        embed = render_announcement(show, sample)
-        embed.title = f"Test · {embed.title}"[:256]
-        embed.set_footer(text="seasonwatch · test announcement: this is what alerts look like")
+        embed = render_announcement(show, sample, lang=lang)
+        embed.title = t(lang, "Test · {title}", title=embed.title)[:256]
+        embed.set_footer(text=t(lang, "seasonwatch · test announcement: this is what alerts look like"))
         await self.bucket.acquire()
         message: discord.Message = await channel.send(embed=embed)  # the bot-wide no-ping default
         return message

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserError
-from bot.i18n import lang_of
+from bot.i18n import lang_of, t
 from bot.models import Entry, Show
-from bot.render import entry_label, person_name
+from bot.render import entry_label, person_name, show_title
 from bot.search import (
     MAX_CHOICES,
     SearchIndex,
@@ -71,8 +71,9 @@ class CatalogueCog(commands.Cog):
                                 current: str) -> list[app_commands.Choice[str]]:
         shows = self.store.shows()
         found = rank(current, ((s, show_names(s)) for s in shows)) if current else shows
-        return [app_commands.Choice(name=f"{s.title} (season {s.season})"[:100], value=s.slug)
-                for s in found[:MAX_CHOICES]]
+        lang = lang_of(interaction)
+        return [app_commands.Choice(name=t(lang, "{title} (season {season})", title=show_title(s, lang),
+                                           season=s.season)[:100], value=s.slug) for s in found[:MAX_CHOICES]]
 
     def _show_in(self, interaction: discord.Interaction[Any]) -> Show | None:
         try:

@@ -231,3 +231,19 @@ async def test_a_korean_fan_predicts_in_korean(standin, scene, bot, korean):
     board = await standin.command(korean, scene.home_general, "predict leaderboard")
     assert board.embeds[0]["title"].endswith("예측 순위 (이 서버)")
     assert "fan — 100점 (질문 1개) **← 나**" in board.embeds[0]["description"]
+
+
+async def test_a_korean_admin_manages_alerts_in_korean(standin, scene, bot):
+    scene.admin.user.locale = "ko"
+    reply = await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                                  channel=scene.home_general, min_confidence="reported")
+    assert reply.content.startswith(f"{scene.home_general.mention}이(가) 모든 작품을(를) 구독합니다.")
+    assert "모든 주제 · 보도 이상 · English" in reply.content
+    listed = await standin.command(scene.admin, scene.home_general, "alerts list")
+    assert listed.embeds[0]["title"] == "Home의 알림" and listed.embeds[0]["footer"]["text"] == "구독 1개"
+    removed = await standin.command(scene.admin, scene.home_general, "alerts unsubscribe",
+                                    channel=scene.home_general)
+    assert removed.content == f"{scene.home_general.mention}에서 구독 1개를 삭제했습니다."
+    choices = await standin.autocomplete(scene.admin, scene.home_general, "alerts subscribe", "show", "",
+                                         channel=scene.home_general)
+    assert choices[0]["name"] == "지금 우리 학교는 (시즌 2)"
