@@ -27,13 +27,14 @@ from bot.predict_views import (
     KIND_HELP,
     LIST_OPEN,
     board_embed,
+    counted,
     list_embed,
     make_text,
     mine_embed,
     short,
 )
 from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes
-from bot.render import entry_label, escape
+from bot.render import entry_label, escape, show_title
 from bot.search import MAX_CHOICES, fold, resolve_entry
 from bot.store import Store
 from bot.texts import closing_text
@@ -202,13 +203,14 @@ class Predict(CatalogueCog):
         prediction = await self.store.open_prediction(
             chosen.id, question, kind, choices=options, closes_at=closes_at,
             entry_id=tied.id if tied else None, editor=editor)
-        tie = (f" It closes when {escape(entry_label(tied.kind, tied.fact.fields, chosen))} becomes "
-               "confirmed." if tied else "")
-        await interaction.response.send_message(
-            f"Opened question **#{prediction.id}** on {escape(chosen.title)}: "
-            f"{escape(prediction.question)} ({closing_text(prediction)}).{tie} "
-            "Announced to channels subscribed to `predictions`.",
-            ephemeral=True)
+        lang = lang_of(interaction)
+        tie = " " + t(lang, "It closes when {entry} becomes confirmed.",
+                      entry=escape(entry_label(tied.kind, tied.fact.fields, chosen, lang))) if tied else ""
+        text = t(lang, "Opened question **#{id}** on {title}: {question} ({closing}).{tie} Announced to "
+                       "channels subscribed to `predictions`.", id=prediction.id,
+                 title=escape(show_title(chosen, lang)), question=escape(prediction.question),
+                 closing=closing_text(prediction, lang), tie=tie)
+        await interaction.response.send_message(text, ephemeral=True)
 
     @predict.command(name="resolve", description="Give a question its answer and score every guess (editors)")
     @app_commands.describe(question="The question (open, closed, or resolved to correct it)",
@@ -223,14 +225,18 @@ class Predict(CatalogueCog):
         editor = Editor(interaction.user.id, interaction.user.display_name)
         event = await self.store.resolve_prediction(prediction.id, answer, editor=editor)
         assert event.answer is not None
-        how = "Corrected" if event.correction else "Resolved"
-        lines = [f"{how} **#{prediction.id}** ({escape(prediction.question)}): the answer is "
-                 f"**{answer_text(prediction.kind, event.answer)}**. Scored {event.guesses} guess"
-                 f"{'es' if event.guesses != 1 else ''}; announced to channels subscribed to "
-                 "`predictions`."]
+        lang = lang_of(interaction)
+        how = (N_("Corrected **#{id}** ({question}): the answer is **{answer}**. {scored}; announced to "
+                  "channels subscribed to `predictions`.") if event.correction else
+               N_("Resolved **#{id}** ({question}): the answer is **{answer}**. {scored}; announced to "
+                  "channels subscribed to `predictions`."))
+        scored = counted(lang, N_("Scored 1 guess"), N_("Scored {count} guesses"), event.guesses)
+        lines = [t(lang, how, id=prediction.id, question=escape(prediction.question),
+                   answer=answer_text(prediction.kind, event.answer, lang), scored=scored)]
         for place, (name, guessed, points) in enumerate(event.top, start=1):
-            said = answer_text(prediction.kind, guessed)
-            lines.append(f"{place}. {escape(name)}: {said} ({points} points)")
+            said = answer_text(prediction.kind, guessed, lang)
+            lines.append(t(lang, "{place}. {name}: {answer} ({points} points)", place=place,
+                           name=escape(name), answer=said, points=points))
         await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     # -- everyone -------------------------------------------------------------------------------

@@ -225,7 +225,10 @@ async def test_a_korean_fan_predicts_in_korean(standin, scene, bot, korean):
                                    "**2025년 3월 14일**")
     bad = await make(standin, korean, scene.home_general, prediction, "soon")
     assert bad.content.startswith("`답`: `soon`")
-    await resolve(standin, scene, prediction, "2025-03-14")
+    scene.editor.user.locale = "ko"
+    resolved = await resolve(standin, scene, prediction, "2025-03-14")
+    assert resolved.content.startswith(f"**#{prediction.id}** (When does it premiere?)의 정답은 "
+                                       "**2025년 3월 14일**입니다. 예측 1개를 채점했습니다.")
     mine = await standin.command(korean, scene.home_general, "predict mine")
     assert mine.embeds[0]["title"] == "내 예측" and "**100점**" in mine.text
     board = await standin.command(korean, scene.home_general, "predict leaderboard")
