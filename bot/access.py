@@ -12,18 +12,19 @@ from discord import app_commands
 
 from bot.config import Settings
 from bot.errors import NotAllowed
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
 MEMBER_CACHE_SECONDS = 60.0
-EDITORS_ONLY = (
+EDITORS_ONLY = N_(
     "Only editors can do this: the bot's owners, and members with an editor role in the home server. "
     "Nothing was changed."
 )
-OWNERS_ONLY = "Only the bot's owners can do this. Nothing was changed."
-MANAGERS_IN_DMS = "Announcements are set per server: run this in the server, not in DMs."
-MANAGERS_ONLY = "You need the Manage Server permission in this server to set up alerts."
-NO_ACCESS = "Permissions cannot be checked right now; try again in a minute. Nothing was changed."
+OWNERS_ONLY = N_("Only the bot's owners can do this. Nothing was changed.")
+MANAGERS_IN_DMS = N_("Announcements are set per server: run this in the server, not in DMs.")
+MANAGERS_ONLY = N_("You need the Manage Server permission in this server to set up alerts.")
+NO_ACCESS = N_("Permissions cannot be checked right now; try again in a minute. Nothing was changed.")
 
 T = TypeVar("T")
 

@@ -26,6 +26,7 @@ import aiohttp
 import discord
 
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
+from bot.i18n import DEFAULT, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.store import Store
 
@@ -233,7 +234,8 @@ class Announcer:
             rows = [d for d in rows if d.batch is None]
         subs = await self.store.subscriptions_by_id(d.subscription_id for d in rows)
         rows = [d for d in rows if d.subscription_id in subs and subs[d.subscription_id].active]
-        rendered = await self._render(rows, fresh=not retry)
+        rendered = await self._render(rows, {d.id: subs[d.subscription_id].language for d in rows},
+                                      fresh=not retry)
         if not rendered:
             return None
         rows = [d for d, _ in rendered]
@@ -268,13 +270,14 @@ class Announcer:
         return await self._send(channel, channel_id, rows, [e for _, e in rendered],
                                 [subs[d.subscription_id] for d in rows])
 
-    async def _render(self, rows: Sequence[Delivery], *,
+    async def _render(self, rows: Sequence[Delivery], languages: dict[int, str], *,
                       fresh: bool) -> list[tuple[Delivery, discord.Embed]]:
-        """Embeds for a batch; a new batch takes as many as fit in one message."""
+        """Embeds for a batch, each in its subscription's language; a new batch takes as many
+        as fit in one message."""
         out: list[tuple[Delivery, discord.Embed]] = []
         size = 0
         for delivery in rows:
-            embed = await self._embed(delivery)
+            embed = await self._embed(delivery, languages[delivery.id])
             if embed is None:
                 await self.store.mark_failed([delivery.id], "the change or its show is gone")
                 continue
@@ -284,15 +287,15 @@ class Announcer:
             size += len(embed)
         return out
 
-    async def _embed(self, delivery: Delivery) -> discord.Embed | None:
+    async def _embed(self, delivery: Delivery, lang: str) -> discord.Embed | None:
         """The embed of one delivery: a change's announcement or a prediction event's."""
         if delivery.event_id is not None:
             event = await self._event(delivery.event_id)
             show = self.store.show(event.prediction.show_id) if event else None
-            return render_prediction_event(show, event, delivery.id) if event and show else None
+            return render_prediction_event(show, event, delivery.id, lang) if event and show else None
         change = await self._change(delivery.change_id) if delivery.change_id is not None else None
         show = self.store.show(change.show_id) if change else None
-        return render_announcement(show, change, delivery.id) if change and show else None
+        return render_announcement(show, change, delivery.id, lang) if change and show else None
 
     async def _event(self, event_id: int) -> PredictionEvent | None:
         event = self._events.get(event_id)
@@ -415,7 +418,8 @@ class Announcer:
 
     # -- /alerts test ------------------------------------------------------------------------
 
-    async def send_test(self, channel: Any, show: Show, entry: Entry | None) -> discord.Message:
+    async def send_test(self, channel: Any, show: Show, entry: Entry | None,
+                        lang: str = DEFAULT) -> discord.Message:
         """Send a sample announcement to a channel now (no ping); raises discord.HTTPException."""
         after = entry.fact if entry else None
         if after is None:
@@ -423,9 +427,9 @@ class Announcer:
         assert entry is not None
         sample = Change(0, entry.id, show.id, entry.kind, entry.key, entry.version, None, after,
                         Editor(0, "seasonwatch"), entry.updated_at, None, False, None)
-        embed = render_announcement(show, sample)
-        embed.title = f"Test · {embed.title}"[:256]
-        embed.set_footer(text="seasonwatch · test announcement: this is what alerts look like")
+        embed = render_announcement(show, sample, lang=lang)
+        embed.title = t(lang, "Test · {title}", title=embed.title)[:256]
+        embed.set_footer(text=t(lang, "seasonwatch · test announcement: this is what alerts look like"))
         await self.bucket.acquire()
         message: discord.Message = await channel.send(embed=embed)  # the bot-wide no-ping default
         return message

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.access import Access, home_roles
 from bot.announcer import Announcer
 from bot.config import ConfigError, Settings
+from bot.i18n import CatalogueTranslator, lang_of, t
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.store import Store
 
@@ -46,7 +47,8 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
     async def admit(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
         """Refuse work while shutting down; otherwise count it as in flight until it ends."""
         if self.draining:
-            await send_ephemeral(interaction, "The bot is restarting; try again in a minute.")
+            await send_ephemeral(interaction, t(lang_of(interaction),
+                                                "The bot is restarting; try again in a minute."))
             return False
         task = asyncio.current_task()
         if task is not None:
@@ -99,6 +101,7 @@ class SeasonwatchBot(commands.Bot):
     async def setup_hook(self) -> None:
         for name in self.initial_extensions:
             await self.load_extension(name)
+        await self.tree.set_translator(CatalogueTranslator())
         synced = await self.sync_commands(force=self.sync_only)
         log.info("loaded %d cogs; global commands %s", len(self.cogs),
                  "synced" if synced else "unchanged, not synced")
@@ -111,7 +114,7 @@ class SeasonwatchBot(commands.Bot):
         """Sync the global commands if they changed since the last sync (a hash kept in the
         database), or if forced; DEV_GUILD_ID always gets them. Whether the global ones synced."""
         key = f"commands-hash:{self.application_id}"  # another application needs its own sync
-        digest = commands_hash(self.tree)
+        digest = await commands_hash(self.tree)
         synced = force or await self.store.setting(key) != digest
         if synced:
             await self.tree.sync()
@@ -150,9 +153,12 @@ class SeasonwatchBot(commands.Bot):
             await asyncio.wait(pending, timeout=grace)
 
 
-def commands_hash(tree: app_commands.CommandTree[SeasonwatchBot]) -> str:
-    """A digest of the global commands exactly as a sync would send them to Discord."""
-    payload = sorted((c.to_dict(tree) for c in tree.get_commands()), key=lambda c: str(c["name"]))
+async def commands_hash(tree: app_commands.CommandTree[SeasonwatchBot]) -> str:
+    """A digest of the global commands exactly as a sync would send them to Discord, their
+    translations included: a changed catalogue must be synced too."""
+    translator = tree.translator
+    payload = sorted([await c.get_translated_payload(tree, translator) if translator else c.to_dict(tree)
+                      for c in tree.get_commands()], key=lambda c: str(c["name"]))
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

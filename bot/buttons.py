@@ -43,7 +43,7 @@ class CogButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"
             try:
                 await check_editor(interaction)
             except Refused as exc:
-                await send_ephemeral(interaction, str(exc))
+                await send_ephemeral(interaction, error_message(exc, interaction))
                 return False
         return True
 

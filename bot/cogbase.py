@@ -10,12 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserError
+from bot.i18n import lang_of, t
 from bot.models import Entry, Show
-from bot.render import entry_label
+from bot.render import entry_label, person_name, show_title
 from bot.search import (
     MAX_CHOICES,
     SearchIndex,
     entry_names,
+    person_names,
     prefold,
     rank,
     rank_folded,
@@ -59,7 +61,7 @@ class CatalogueCog(commands.Cog):
     def cast_names(self, show_id: int) -> SearchIndex[Entry]:
         """Each cast entry with its name folded for search (see `search.prefold`)."""
         return self.memo(show_id, "cast-names", lambda: prefold(
-            (e, (str(e.fact.fields["person"]),)) for e in self.store.entries(show_id, "cast")))
+            (e, person_names(e)) for e in self.store.entries(show_id, "cast")))
 
     def show_for(self, typed: str | None) -> Show:
         """The show an option names, or the only tracked one."""
@@ -69,8 +71,9 @@ class CatalogueCog(commands.Cog):
                                 current: str) -> list[app_commands.Choice[str]]:
         shows = self.store.shows()
         found = rank(current, ((s, show_names(s)) for s in shows)) if current else shows
-        return [app_commands.Choice(name=f"{s.title} (season {s.season})"[:100], value=s.slug)
-                for s in found[:MAX_CHOICES]]
+        lang = lang_of(interaction)
+        return [app_commands.Choice(name=t(lang, "{title} (season {season})", title=show_title(s, lang),
+                                           season=s.season)[:100], value=s.slug) for s in found[:MAX_CHOICES]]
 
     def _show_in(self, interaction: discord.Interaction[Any]) -> Show | None:
         try:
@@ -87,8 +90,11 @@ class CatalogueCog(commands.Cog):
             found = rank_folded(current, self.cast_names(show.id))
         else:
             found = list(self.store.entries(show.id, "cast")[:MAX_CHOICES])
-        names = [str(e.fact.fields["person"])[:100] for e in found[:MAX_CHOICES]]
-        return [app_commands.Choice(name=n, value=n) for n in names]
+        # The value is the romanised name (what the commands resolve); a Korean client is shown
+        # the Hangul name first, as in its replies.
+        lang = lang_of(interaction)
+        return [app_commands.Choice(name=person_name(e.fact.fields, lang)[:100],
+                                    value=str(e.fact.fields["person"])[:100]) for e in found[:MAX_CHOICES]]
 
     async def entry_autocomplete(self, interaction: discord.Interaction[Any],
                                  current: str) -> list[app_commands.Choice[str]]:

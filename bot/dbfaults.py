@@ -118,8 +118,8 @@ def failed_writes(path: Path) -> Iterator[None]:
             raise
         log.error("a write failed and was rolled back: %s", explain(path, exc))
         raise WriteFailed(
-            f"The database could not be written ({_one_line(exc)}), so nothing was saved or "
-            "announced. The bot's operator can see why in its log; try again later."
+            "The database could not be written ({why}), so nothing was saved or announced. "
+            "The bot's operator can see why in its log; try again later.", why=_one_line(exc)
         ) from exc
 
 

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.models import Entry
 
 
 class UserError(Exception):
-    """Something the user can fix; the message says what and how."""
+    """Something the user can fix; the message says what and how.
+
+    The message is an English catalogue message with `{placeholders}` filled from `values`, so
+    `bot.replies` can say it in the user's language; `str()` is the English text."""
+
+    def __init__(self, message: str, /, **values: Any) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message = message
+        self.values = values
 
 
 class InvalidInput(UserError):
     """An option's value is malformed; names the option and the expected form."""
 
-    def __init__(self, option: str, problem: str) -> None:
-        super().__init__(f"`{option}`: {problem}")
+    def __init__(self, option: str, problem: str, /, **values: Any) -> None:
+        super().__init__(problem, **values)
         self.option = option
-        self.problem = problem
+        self.problem = str(self.args[0])
+        self.args = (f"`{option}`: {self.problem}",)
 
 
 class NotAllowed(UserError):
@@ -34,10 +43,8 @@ class ConflictError(UserError):
 
     def __init__(self, current: Entry | None) -> None:
         version = current.version if current else 0
-        super().__init__(
-            f"Someone changed this entry meanwhile (now at version {version}). "
-            "Run the command again to edit the newer value."
-        )
+        super().__init__("Someone changed this entry meanwhile (now at version {version}). "
+                         "Run the command again to edit the newer value.", version=version)
         self.current = current
 
 

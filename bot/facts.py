@@ -30,7 +30,7 @@ WINDOW_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, or two of these j
 # Every date anyone types (windows, published, guesses, closing times) lies in these years.
 YEARS = (1900, 2100)
 # [0-9], never \d: \d and int() also take other scripts' digits such as ٢٠٢٥ or ２０２５.
-_WINDOW = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?|-Q([1-4])|-H([12]))?")
+WINDOW_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?|-Q([1-4])|-H([12]))?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NEWS_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _MONTHS = tuple(calendar.month_name)
@@ -43,7 +43,7 @@ def check_year(year: int) -> None:
 
 
 def _bounds(part: str) -> tuple[dt.date, dt.date]:
-    match = _WINDOW.fullmatch(part)
+    match = WINDOW_RE.fullmatch(part)
     if not match:
         raise ValueError(part)
     year_s, month_s, day_s, quarter_s, half_s = match.groups()
@@ -76,8 +76,8 @@ def parse_window(text: str, option: str = "when") -> str:
             raise ValueError(value)
         spans = [_bounds(p) for p in parts]
     except ValueError:
-        problem = f"`{quote(text)}` is not a real date or window; use {WINDOW_FORMS}."
-        raise InvalidInput(option, problem) from None
+        raise InvalidInput(option, "`{text}` is not a real date or window; use {forms}.",
+                           text=quote(text), forms=WINDOW_FORMS) from None
     if len(spans) == 2 and spans[0][1] >= spans[1][0]:
         # `2025..2025-06-01` ends inside its own start: not a range.
         raise InvalidInput(option, "a range must go from a window to a later one that starts "
@@ -96,7 +96,7 @@ def render_window(window: str) -> str:
 
 
 def _render_part(part: str) -> str:
-    match = _WINDOW.fullmatch(part)
+    match = WINDOW_RE.fullmatch(part)
     if not match:
         return part
     year, month, day, quarter, half = match.groups()
@@ -133,7 +133,8 @@ def parse_id(text: str, option: str) -> int:
     """A number such as `#12` or `12` naming a change or question."""
     value = text.strip().lstrip("#")
     if not re.fullmatch(r"[0-9]{1,15}", value):
-        raise InvalidInput(option, f"`{quote(text)}` is not a number from the list; pick one of its choices.")
+        raise InvalidInput(option, "`{text}` is not a number from the list; pick one of its choices.",
+                           text=quote(text))
     return int(value)
 
 
@@ -145,8 +146,8 @@ def parse_date(text: str, option: str) -> str:
             raise ValueError(value)
         check_year(dt.date.fromisoformat(value).year)
     except ValueError:
-        raise InvalidInput(option, f"`{quote(text)}` is not a real date; use YYYY-MM-DD "
-                                   f"(years {YEARS[0]}-{YEARS[1]}).") from None
+        raise InvalidInput(option, "`{text}` is not a real date; use YYYY-MM-DD (years {first}-{last}).",
+                           text=quote(text), first=YEARS[0], last=YEARS[1]) from None
     return value
 
 
@@ -161,7 +162,7 @@ def check_url(text: str, option: str) -> str:
     except ValueError:
         host = None
     if host is None or parts.scheme not in ("http", "https"):
-        raise InvalidInput(option, f"`{quote(value)}` is not a web address; use https://…")
+        raise InvalidInput(option, "`{text}` is not a web address; use https://…", text=quote(value))
     if parts.username or parts.password:
         raise InvalidInput(option, "the URL must not contain a user name or password.")
     if any(ch.isspace() or unicodedata.category(ch) in _HIDDEN for ch in value):
@@ -180,15 +181,17 @@ def _refuse_hidden(value: str, option: str) -> None:
         if ch in "\r\n":
             raise InvalidInput(option, "must be a single line (no line breaks).")
         if unicodedata.category(ch) in _HIDDEN:
-            raise InvalidInput(option, f"contains the invisible character U+{ord(ch):04X} "
-                                       "(control, zero-width or text-direction); retype it without.")
+            raise InvalidInput(option, "contains the invisible character U+{code:04X} "
+                                       "(control, zero-width or text-direction); retype it without.",
+                               code=ord(ch))
 
 
 def _check_length(value: str, option: str, limit: int, required: bool) -> None:
     if required and not value:
         raise InvalidInput(option, "must not be empty.")
     if len(value) > limit:
-        raise InvalidInput(option, f"is {len(value)} characters long; at most {limit} allowed.")
+        raise InvalidInput(option, "is {length} characters long; at most {limit} allowed.",
+                           length=len(value), limit=limit)
 
 
 def check_text(text: str, option: str, *, limit: int, required: bool = True) -> str:
@@ -220,14 +223,15 @@ def check_name(text: str, option: str) -> str:
 def check_choice(value: Any, option: str, allowed: tuple[str, ...]) -> str:
     """Check that a value is one of a fixed list."""
     if value not in allowed:
-        raise InvalidInput(option, f"`{quote(str(value))}` is not one of: {', '.join(allowed)}.")
+        raise InvalidInput(option, "`{text}` is not one of: {allowed}.", text=quote(str(value)),
+                           allowed=", ".join(allowed))
     return str(value)
 
 
 def check_int(value: Any, option: str, low: int, high: int) -> int:
     """Check a whole number within bounds."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(option, f"must be a whole number from {low} to {high}.")
+        raise InvalidInput(option, "must be a whole number from {low} to {high}.", low=low, high=high)
     return value
 
 
@@ -280,6 +284,9 @@ def _check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         out["when"] = parse_window(str(fields.get("when") or ""))
     elif kind == "cast":
         out["person"] = check_name(str(fields.get("person") or ""), "person")
+        native = _optional(fields, "native_name")
+        if native is not None:  # left out when unset: entries without one read as before
+            out["native_name"] = check_name(str(native), "native_name")
         character = _optional(fields, "character")
         out["character"] = None if character is None else check_name(str(character), "character")
         billing = _optional(fields, "billing")
@@ -296,7 +303,7 @@ def _check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         out["url"] = check_url(str(fields.get("url") or ""), "url")
         published = _optional(fields, "published")
         out["published"] = None if published is None else parse_date(str(published), "published")
-    return {name: out[name] for name in KIND_FIELDS[kind]}
+    return {name: out[name] for name in KIND_FIELDS[kind] if name in out}
 
 
 def _check_basis(basis: Basis) -> Basis:
@@ -319,7 +326,8 @@ def check_fact(kind: str, fact: Fact) -> Fact:
         raise InvalidInput("bases", "only episodes values have sources of their own.")
     unknown = set(fact.fields) - set(KIND_FIELDS[kind])
     if unknown:
-        raise InvalidInput("fields", f"unknown for {kind}: {', '.join(sorted(unknown))}.")
+        raise InvalidInput("fields", "unknown for {kind}: {names}.", kind=kind,
+                           names=", ".join(sorted(unknown)))
     fields = _check_fields(kind, fact.fields)
     own = _check_basis(Basis(fact.confidence, fact.source_name, fact.source_url, fact.as_of))
     bases = {name: _check_basis(b) for name, b in fact.bases.items() if fields.get(name) is not None}
@@ -336,5 +344,6 @@ def check_key(kind: str, key: str, fields: Mapping[str, Any]) -> str:
     if kind == "cast" and same_name(key, str(fields["person"])):
         return key  # respelled since it was keyed (an accent added): still the same person
     if key != expected:
-        raise InvalidInput("key", f"should be `{expected}` for this {kind} entry.")
+        raise InvalidInput("key", "should be `{expected}` for this {kind} entry.", expected=expected,
+                           kind=kind)
     return key

@@ -26,7 +26,8 @@ RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA", "ALL", "7+", "12+
 KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
     "status": ("stage", "when", "note"),
     "release": ("when", "note"),
-    "cast": ("person", "character", "billing", "state", "note"),
+    # native_name: the name in the person's own script (박지후), optional and kept only when set.
+    "cast": ("person", "native_name", "character", "billing", "state", "note"),
     # Each episodes value has its own basis (confidence, source, note): see `Fact.bases`.
     "episodes": ("count", "runtime", "rating"),
     "news": ("headline", "url", "published", "note"),
@@ -207,6 +208,7 @@ class Subscription:
     created_by: int
     created_at: str
     updated_at: str
+    language: str = "en"  # what its announcements are written in: en or ko
 
     @property
     def active(self) -> bool:

@@ -9,17 +9,26 @@ from collections.abc import Sequence
 
 from bot.errors import InvalidInput
 from bot.facts import check_name, check_year, fold, parse_date, quote, same_name
+from bot.i18n import DEFAULT, N_, t
 
 PREDICTION_KINDS = ("date", "number", "choice")
 NUMBER_RANGE = (0, 1_000_000)
 FULL_POINTS = 100
 NUMBER_PENALTY = 10  # points lost per unit off
 DATE_PENALTY = 1  # points lost per day off
-SCORING_RULES = (
-    f"{FULL_POINTS} points for an exact answer; numbers lose {NUMBER_PENALTY} per unit off and dates "
-    f"{DATE_PENALTY} per day off, never below 0; choices score {FULL_POINTS} or 0. "
+_RULES = N_(
+    "{full} points for an exact answer; numbers lose {number} per unit off and dates "
+    "{date} per day off, never below 0; choices score {full} or 0. "
     "Ties go to the earlier guess; changing a guess makes it a new guess, as late as the change."
 )
+
+
+def scoring_rules(lang: str = DEFAULT) -> str:
+    """How guesses are scored, in `lang`."""
+    return t(lang, _RULES, full=FULL_POINTS, number=NUMBER_PENALTY, date=DATE_PENALTY)
+
+
+SCORING_RULES = scoring_rules()
 BAR_WIDTH = 20
 
 
@@ -53,8 +62,8 @@ def parse_closes(text: str, now: dt.datetime) -> str:
         when = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
         check_year(when.year)
     except ValueError:
-        raise InvalidInput("closes", f"`{quote(text)}` is not a time; use YYYY-MM-DD or "
-                                     "YYYY-MM-DDTHH:MM (UTC).") from None
+        raise InvalidInput("closes", "`{text}` is not a time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC).",
+                           text=quote(text)) from None
     if when <= now:
         raise InvalidInput("closes", "that time has passed; pick one in the future.")
     return when.isoformat(timespec="seconds")
@@ -68,11 +77,13 @@ def parse_answer(kind: str, text: str, choices: Sequence[str]) -> str:
     if kind == "number":
         low, high = NUMBER_RANGE
         if not re.fullmatch(r"[0-9]{1,7}", value) or not low <= int(value) <= high:
-            raise InvalidInput("answer", f"`{quote(value)}` is not a whole number from {low} to {high:,}.")
+            raise InvalidInput("answer", "`{text}` is not a whole number from {low} to {high:,}.",
+                               text=quote(value), low=low, high=high)
         return str(int(value))
     match = [c for c in choices if same_name(c, value)]
     if not match:
-        raise InvalidInput("answer", f"pick one of: {', '.join(f'`{quote(c, 100)}`' for c in choices)}.")
+        raise InvalidInput("answer", "pick one of: {choices}.",
+                           choices=", ".join(f"`{quote(c, 100)}`" for c in choices))
     return match[0]
 
 

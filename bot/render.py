@@ -11,11 +11,13 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.dates import date_text as date_text  # named here too: cogs read it from render
+from bot.dates import window_text
 from bot.diff import change_diff, source_name, stage_label
 from bot.diff import entry_label as entry_label  # named here too: cogs and search read it from render
-from bot.facts import render_window
+from bot.diff import person_name as person_name  # named here too: cogs read it from render
+from bot.i18n import DEFAULT, N_, t, term
 from bot.models import STAGES, Basis, Change, Entry, Fact, Show
-from bot.predictions import SCORING_RULES
 
 T = TypeVar("T")
 
@@ -27,6 +29,19 @@ BADGES = {
     "denied": "❌ denied",
 }
 LEGEND = " · ".join(BADGES.values())
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def badge(confidence: str, lang: str = DEFAULT) -> str:
+    """`✅ confirmed` / `✅ 확정`: the emoji, then the confidence word as the command list has it."""
+    if confidence not in BADGES:
+        return confidence
+    return f"{BADGES[confidence].split()[0]} {term(lang, confidence)}"
+
+
+def legend(lang: str = DEFAULT) -> str:
+    """Every badge, for footers."""
+    return " · ".join(badge(c, lang) for c in BADGES)
 COLOUR = discord.Colour(0x8B1E3F)
 # A page holds a fixed number of items and each line is capped, so a page never passes the
 # description's 4,096 characters and only the page shown is rendered.
@@ -52,25 +67,28 @@ def link(text: str, url: str) -> str:
     return f"[{escape(text)}](<{safe}>)"
 
 
-def heading(show: Show) -> str:
+def show_title(show: Show, lang: str = DEFAULT) -> str:
+    """The title a reader of `lang` knows the show by: for Korean its original title when that
+    is Korean (지금 우리 학교는), else the title."""
+    if lang == "ko" and show.original_title and _HANGUL.search(show.original_title):
+        return show.original_title
+    return show.title
+
+
+def heading(show: Show, lang: str = DEFAULT) -> str:
     """`Title season 2`, the title escaped: an owner's title never becomes a link or markdown."""
-    return f"{escape(show.title)} season {show.season}"
+    return t(lang, "{title} season {season}", title=escape(show_title(show, lang)), season=show.season)
 
 
-def source(fact: Fact | Basis, *, with_link: bool = True) -> str:
+def source(fact: Fact | Basis, *, with_link: bool = True, lang: str = DEFAULT) -> str:
     """`📰 reported · [Outlet](url)`."""
     name = source_name(fact)
-    return f"{BADGES[fact.confidence]} · {link(name, fact.source_url) if with_link else escape(name)}"
+    return f"{badge(fact.confidence, lang)} · {link(name, fact.source_url) if with_link else escape(name)}"
 
 
 def timestamp(iso: str, style: Any = "R") -> str:
-    """A Discord timestamp (`<t:…:R>`) for a stored ISO time."""
+    """A Discord timestamp (`<t:…:R>`) for a stored ISO time: each client words it itself."""
     return discord.utils.format_dt(dt.datetime.fromisoformat(iso), style)
-
-
-def date_text(iso_date: str) -> str:
-    """`2024-01-17` reads `17 January 2024`."""
-    return render_window(iso_date)
 
 
 def fit(embed: discord.Embed) -> discord.Embed:
@@ -89,10 +107,11 @@ def fit(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def base_embed(title: str, show: Show) -> discord.Embed:
+def base_embed(title: str, show: Show, lang: str = DEFAULT) -> discord.Embed:
     """An embed with the house colour, a title and the confidence legend in the footer."""
     embed = discord.Embed(title=title[:256], colour=COLOUR)
-    embed.set_footer(text=f"{show.title} season {show.season} · {LEGEND}"[:2048])
+    footer = t(lang, "{title} season {season}", title=show_title(show, lang), season=show.season)
+    embed.set_footer(text=f"{footer} · {legend(lang)}"[:2048])
     return embed
 
 
@@ -125,12 +144,13 @@ def capped(full: str, short: Callable[[], str], limit: int) -> str:
     return _clip(short(), limit)
 
 
-def paged_embed(title: str, show: Show, page: Page, empty: str) -> discord.Embed:
+def paged_embed(title: str, show: Show, page: Page, empty: str, lang: str = DEFAULT) -> discord.Embed:
     """An embed showing one page of lines, with `page N of M` in the footer."""
-    embed = base_embed(title, show)
+    embed = base_embed(title, show, lang)
     embed.description = "\n".join(page.lines) or empty
     if page.count > 1:
-        embed.set_footer(text=f"Page {page.number + 1} of {page.count} · {embed.footer.text}"[:2048])
+        where = t(lang, "Page {number} of {count}", number=page.number + 1, count=page.count)
+        embed.set_footer(text=f"{where} · {embed.footer.text}"[:2048])
     return fit(embed)
 
 
@@ -146,7 +166,7 @@ def current_stage(entries: Iterable[Entry]) -> Entry | None:
     return solid[-1] if solid else None
 
 
-def _progress(show: Show, statuses: dict[str, Entry], now: Entry | None) -> str:
+def _progress(show: Show, statuses: dict[str, Entry], now: Entry | None, lang: str) -> str:
     reached = STAGES.index(now.key) if now and now.key != "cancelled" else -1
     steps = []
     for i, stage in enumerate(STAGES[:-1]):
@@ -157,42 +177,44 @@ def _progress(show: Show, statuses: dict[str, Entry], now: Entry | None) -> str:
             mark = "◐"
         else:
             mark = "○"
-        steps.append(f"{mark} {stage_label(stage, show)}")
+        steps.append(f"{mark} {stage_label(stage, show, lang)}")
     return " → ".join(steps)
 
 
-def _status_value(fact: Fact, what: str | None) -> str:
-    parts = [render_window(what) if what else "date unknown", source(fact)]
+def _status_value(fact: Fact, what: str | None, lang: str) -> str:
+    parts = [window_text(what, lang) if what else t(lang, "date unknown"), source(fact, lang=lang)]
     if fact.fields.get("note"):
         parts.append(_clip(escape(str(fact.fields["note"])), 300))
     return "\n".join(parts)  # date ≤ 40 + source ≤ 600 + note ≤ 300: within a field's 1,024
 
 
 def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
-                 last_change: str | None) -> discord.Embed:
+                 last_change: str | None, lang: str = DEFAULT) -> discord.Embed:
     """The /status card: the production path, the release window, the last change."""
     by_stage = {e.key: e for e in statuses}
     now = current_stage(statuses)
-    embed = base_embed(f"{heading(show)}: where it stands", show)
-    lines = [_progress(show, by_stage, now), ""]
+    embed = base_embed(t(lang, "{heading}: where it stands", heading=heading(show, lang)), show, lang)
+    lines = [_progress(show, by_stage, now, lang), ""]
     if now:
-        lines.append(f"**Now: {stage_label(now.key, show)}** ({BADGES[now.fact.confidence]})")
+        lines.append(t(lang, "**Now: {stage}** ({badge})", stage=stage_label(now.key, show, lang),
+                       badge=badge(now.fact.confidence, lang)))
     else:
-        lines.append("**Now:** nothing confirmed or reported yet.")
+        lines.append(t(lang, "**Now:** nothing confirmed or reported yet."))
     if last_change:
-        lines.append(f"Last change {timestamp(last_change)}")
+        lines.append(t(lang, "Last change {when}", when=timestamp(last_change)))
     embed.description = "\n".join(lines)
     for stage in STAGES:
         entry = by_stage.get(stage)
         if entry:
-            embed.add_field(name=stage_label(stage, show),
-                            value=_status_value(entry.fact, entry.fact.fields.get("when")),
+            embed.add_field(name=stage_label(stage, show, lang),
+                            value=_status_value(entry.fact, entry.fact.fields.get("when"), lang),
                             inline=False)
+    release_name = t(lang, "Release")
     if release:
-        embed.add_field(name="Release", value=_status_value(release.fact, release.fact.fields["when"]),
-                        inline=False)
+        embed.add_field(name=release_name, inline=False,
+                        value=_status_value(release.fact, release.fact.fields["when"], lang))
     else:
-        embed.add_field(name="Release", value="No date or window known yet.", inline=False)
+        embed.add_field(name=release_name, value=t(lang, "No date or window known yet."), inline=False)
     return fit(embed)
 
 
@@ -213,14 +235,14 @@ def cast_matches(entry: Entry, which: str) -> bool:
     }.get(which, True)
 
 
-def cast_line(entry: Entry, *, with_link: bool = True) -> str:
+def cast_line(entry: Entry, *, with_link: bool = True, lang: str = DEFAULT) -> str:
     """`**Park Ji-hu** as Nam On-jo · main · returning · 📰 reported · [source](…)`."""
     fields = entry.fact.fields
-    text = f"**{escape(fields['person'])}**"
+    text = f"**{escape(person_name(fields, lang))}**"
     if fields.get("character"):
-        text += f" as {escape(fields['character'])}"
-    extras = [str(fields[k]) for k in ("billing", "state") if fields.get(k)]
-    return " · ".join([text, *extras, source(entry.fact, with_link=with_link)])
+        text += " " + t(lang, "as {character}", character=escape(fields["character"]))
+    extras = [term(lang, str(fields[k])) for k in ("billing", "state") if fields.get(k)]
+    return " · ".join([text, *extras, source(entry.fact, with_link=with_link, lang=lang)])
 
 
 def _billing_order(entry: Entry) -> tuple[int, str]:
@@ -233,58 +255,65 @@ def cast_list(entries: Iterable[Entry], which: str) -> list[Entry]:
     return sorted((e for e in entries if e.kind == "cast" and cast_matches(e, which)), key=_billing_order)
 
 
-def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int) -> tuple[discord.Embed, Page]:
+def cast_page(show: Show, cast: Sequence[Entry], which: str, number: int,
+              lang: str = DEFAULT) -> tuple[discord.Embed, Page]:
     """One page of a /cast list (already filtered and ordered by `cast_list`)."""
     shown, number, count = paginate(cast, number, CAST_PAGE)
-    lines = tuple(capped(cast_line(e), functools.partial(cast_line, e, with_link=False), CAST_LINE)
-                  for e in shown)
+    lines = tuple(capped(cast_line(e, lang=lang), functools.partial(cast_line, e, with_link=False, lang=lang),
+                         CAST_LINE) for e in shown)
     page = Page(lines, number, count)
-    title = f"{heading(show)}: cast" + ("" if which == "all" else f" ({which})")
-    empty = "No cast known yet." if which == "all" else f"No cast entries are {which} yet."
-    return paged_embed(title, show, page, empty), page
+    if which == "all":
+        title = t(lang, "{heading}: cast", heading=heading(show, lang))
+        empty = t(lang, "No cast known yet.")
+    else:
+        title = t(lang, "{heading}: cast ({which})", heading=heading(show, lang), which=term(lang, which))
+        empty = t(lang, "No cast entries are {which} yet.", which=term(lang, which))
+    return paged_embed(title, show, page, empty, lang), page
 
 
-def person_embed(show: Show, entry: Entry, related: Sequence[Entry]) -> discord.Embed:
+def person_embed(show: Show, entry: Entry, related: Sequence[Entry], lang: str = DEFAULT) -> discord.Embed:
     """Everything known about one person for this season, and where it comes from."""
     fields, fact = entry.fact.fields, entry.fact
-    embed = base_embed(f"{escape(fields['person'])} in {heading(show)}", show)
+    unknown = t(lang, "not known")
+    embed = base_embed(t(lang, "{person} in {heading}", person=escape(person_name(fields, lang)),
+                         heading=heading(show, lang)), show, lang)
     embed.description = escape(str(fields["note"]))[:1000] if fields.get("note") else None
-    embed.add_field(name="Character", value=escape(fields.get("character") or "not known"))
-    embed.add_field(name="Billing", value=fields.get("billing") or "not known")
-    embed.add_field(name="Status", value=fields.get("state") or "not known")
-    embed.add_field(name="Confidence and source", value=source(fact), inline=False)
-    embed.add_field(name="As of", value=date_text(fact.as_of))
+    embed.add_field(name=t(lang, "Character"), value=escape(fields.get("character") or unknown))
+    for name, label in (("billing", t(lang, "Billing")), ("state", t(lang, "Status"))):
+        embed.add_field(name=label, value=term(lang, str(fields[name])) if fields.get(name) else unknown)
+    embed.add_field(name=t(lang, "Confidence and source"), value=source(fact, lang=lang), inline=False)
+    embed.add_field(name=t(lang, "As of"), value=date_text(fact.as_of, lang))
     if related:
-        lines = [news_line(e) for e in related[:5]]
-        embed.add_field(name="In the news", value="\n".join(lines)[:1024], inline=False)
+        lines = [news_line(e, lang=lang) for e in related[:5]]
+        embed.add_field(name=t(lang, "In the news"), value="\n".join(lines)[:1024], inline=False)
     return fit(embed)
 
 
 # -- /episodes -------------------------------------------------------------------------------------
 
-EPISODE_FIELDS = {"count": "Episodes", "runtime": "Runtime", "rating": "Rating"}
+EPISODE_FIELDS = {"count": N_("Episodes"), "runtime": N_("Runtime"), "rating": N_("Rating")}
 
 
-def _episode_value(fact: Fact, name: str) -> str:
+def _episode_value(fact: Fact, name: str, lang: str) -> str:
     value = fact.fields.get(name)
     if value is None:
-        return "not known yet"
+        return t(lang, "not known yet")
     basis = fact.basis(name)
-    parts = [f"{value} minutes" if name == "runtime" else str(value), source(basis),
-             f"as of {date_text(basis.as_of)}"]
+    parts = [t(lang, "{count} minutes", count=value) if name == "runtime" else str(value),
+             source(basis, lang=lang), t(lang, "as of {date}", date=date_text(basis.as_of, lang))]
     if basis.note:
         parts.append(_clip(escape(basis.note), 300))
     return "\n".join(parts)  # value + source ≤ 600 + date + note ≤ 300: within a field's 1,024
 
 
-def episodes_embed(show: Show, entry: Entry | None) -> discord.Embed:
+def episodes_embed(show: Show, entry: Entry | None, lang: str = DEFAULT) -> discord.Embed:
     """Episode count, runtime and rating, each with its own confidence, source and note."""
-    embed = base_embed(f"{heading(show)}: episodes", show)
+    embed = base_embed(t(lang, "{heading}: episodes", heading=heading(show, lang)), show, lang)
     if entry is None:
-        embed.description = "Nothing is known about the episodes yet."
+        embed.description = t(lang, "Nothing is known about the episodes yet.")
         return embed
     for name, label in EPISODE_FIELDS.items():
-        embed.add_field(name=label, value=_episode_value(entry.fact, name), inline=False)
+        embed.add_field(name=t(lang, label), value=_episode_value(entry.fact, name, lang), inline=False)
     return fit(embed)
 
 
@@ -295,11 +324,12 @@ def news_date(entry: Entry) -> str:
     return str(entry.fact.fields.get("published") or entry.fact.as_of)
 
 
-def news_line(entry: Entry, *, with_link: bool = True) -> str:
+def news_line(entry: Entry, *, with_link: bool = True, lang: str = DEFAULT) -> str:
     """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`."""
     fields = entry.fact.fields
     headline = link(fields["headline"], fields["url"]) if with_link else escape(fields["headline"])
-    return f"{date_text(news_date(entry))} · {headline} · {source(entry.fact, with_link=with_link)}"
+    sourced = source(entry.fact, with_link=with_link, lang=lang)
+    return f"{date_text(news_date(entry), lang)} · {headline} · {sourced}"
 
 
 def news_list(entries: Iterable[Entry], confidence: str | None) -> list[Entry]:
@@ -309,59 +339,38 @@ def news_list(entries: Iterable[Entry], confidence: str | None) -> list[Entry]:
 
 
 def news_page(show: Show, news: Sequence[Entry], confidence: str | None,
-              number: int) -> tuple[discord.Embed, Page]:
+              number: int, lang: str = DEFAULT) -> tuple[discord.Embed, Page]:
     """One page of the news timeline (already ordered by `news_list`)."""
     shown, number, count = paginate(news, number, NEWS_PAGE)
-    lines = tuple(capped(news_line(e), functools.partial(news_line, e, with_link=False), NEWS_LINE)
-                  for e in shown)
+    lines = tuple(capped(news_line(e, lang=lang), functools.partial(news_line, e, with_link=False, lang=lang),
+                         NEWS_LINE) for e in shown)
     page = Page(lines, number, count)
-    title = f"{heading(show)}: news" + (f" ({confidence})" if confidence else "")
-    empty = "No news yet." if confidence is None else f"No {confidence} news yet."
-    return paged_embed(title, show, page, empty), page
+    if confidence is None:
+        title = t(lang, "{heading}: news", heading=heading(show, lang))
+        empty = t(lang, "No news yet.")
+    else:
+        which = term(lang, confidence)
+        title = t(lang, "{heading}: news ({which})", heading=heading(show, lang), which=which)
+        empty = t(lang, "No {which} news yet.", which=which)
+    return paged_embed(title, show, page, empty, lang), page
 
 
 # -- /history ------------------------------------------------------------------------------------------
 
-def history_line(change: Change, show: Show) -> str:
+def history_line(change: Change, show: Show, lang: str = DEFAULT) -> str:
     """`#12 · <t:…:R> · alice · Cast: Park Ji-hu: as On-jo (rumored · Soompi) → …; State: …`."""
-    what = change_diff(change, show).line()
-    marker = f" (correction of #{change.correction_of})" if change.correction_of else ""
+    what = change_diff(change, show, lang).line()
+    marker = " " + t(lang, "(correction of #{id})", id=change.correction_of) if change.correction_of else ""
     return (f"**#{change.id}** · {timestamp(change.created_at)} · {escape(change.editor.name)}"
             f" · {escape(what)}{marker}")[:HISTORY_LINE]
 
 
 def history_embed(show: Show, changes: Sequence[Change], number: int, count: int,
-                  label: str | None) -> discord.Embed:
+                  label: str | None, lang: str = DEFAULT) -> discord.Embed:
     """One page of changes, newest first."""
-    title = f"{heading(show)}: history" + (f" of {escape(label)}" if label else "")
-    page = Page(tuple(history_line(c, show) for c in changes), number, count)
-    return paged_embed(title, show, page, "No changes yet.")
-
-
-# -- /about ----------------------------------------------------------------------------------------------
-
-def about_embed(shows: list[Show], version: str) -> discord.Embed:
-    """The /about card."""
-    tracked = "\n".join(f"• {escape(s.title)} season {s.season}" for s in shows) or "none yet"
-    embed = discord.Embed(
-        title="seasonwatch",
-        colour=COLOUR,
-        description=(
-            "What is known about upcoming seasons of the shows this server follows: "
-            "production status, release window, cast, episodes and the news behind them. "
-            "Most of it is rumour until it isn't, so every fact carries how sure it is and "
-            "where it comes from."
-        ),
-    )
-    embed.add_field(name="Confidence", value="\n".join(BADGES.values()), inline=False)
-    embed.add_field(
-        name="Where facts come from",
-        value=("Trusted editors post each fact with its source link; `/history` shows every "
-               "change, who made it and what it replaced."),
-        inline=False,
-    )
-    embed.add_field(name="Predictions", value=f"`/predict`: guess, then get scored. {SCORING_RULES}",
-                    inline=False)
-    embed.add_field(name="Tracked", value=tracked[:1024], inline=False)
-    embed.set_footer(text=f"seasonwatch {version}")
-    return embed
+    if label:
+        title = t(lang, "{heading}: history of {label}", heading=heading(show, lang), label=escape(label))
+    else:
+        title = t(lang, "{heading}: history", heading=heading(show, lang))
+    page = Page(tuple(history_line(c, show, lang) for c in changes), number, count)
+    return paged_embed(title, show, page, t(lang, "No changes yet."), lang)

@@ -46,9 +46,10 @@ Subcommands are words: /edit cast person:X confidence:rumored source_url:https:/
 Other lines:
   as fan | as editor | as admin | as owner | as other-admin   act as someone else
   channel #announcements | channel #general | channel dm      where you type
+  locale ko | locale en        your Discord client's language (replies follow it)
   click Next                   click a button (on the latest message that has it)
   submit name:value ...        fill in and send the form the bot just opened
-  commands                     what the bot registered, with its options
+  commands                     what the bot registered, with its options and Korean names
   help | quit (or Ctrl-D)
 Blank lines and lines starting with # are skipped."""
 
@@ -62,14 +63,17 @@ class LineError(ValueError):
 
 @dataclass(frozen=True)
 class Line:
-    """One parsed line: `verb` is command, as, click, channel, submit, commands, help or quit."""
+    """One parsed line: `verb` is command, as, click, channel, locale, submit, commands, help or quit."""
 
     verb: str
     arg: str = ""  # the command path ("edit cast"), a person, a label or a channel
     options: dict[str, str] = field(default_factory=dict)
 
 
-_EXAMPLES = {"as": "as editor", "click": "click Next", "channel": "channel #announcements"}
+_EXAMPLES = {"as": "as editor", "click": "click Next", "channel": "channel #announcements",
+             "locale": "locale ko"}
+# `locale` words to the Discord locale a client in that language sends.
+LOCALES = {"ko": "ko", "en": "en-US"}
 _GENERIC_NAME = re.compile(r"(?<!\S)([\w-]+):(?!//)")
 _PATH = re.compile(r"[\w-]+(?:\s+[\w-]+)*")
 
@@ -120,7 +124,7 @@ def parse_line(text: str, option_names: Callable[[str], Collection[str] | None] 
     verb = verb.lower()
     if verb in ("help", "?", "commands", "quit", "exit"):
         return Line("quit" if verb == "exit" else "help" if verb == "?" else verb)
-    if verb in ("as", "click", "channel"):
+    if verb in ("as", "click", "channel", "locale"):
         if not rest:
             raise LineError(f"{verb} what? (e.g. {_EXAMPLES[verb]})")
         return Line(verb, rest)
@@ -345,6 +349,8 @@ class Sandbox:
             return [f"(you are now {name})"]
         if line.verb == "channel":
             return [self._switch(line.arg)]
+        if line.verb == "locale":
+            return [self._locale(line.arg)]
         who = self.people[self.who]
         if line.verb == "command":
             options = self.coerce(line.arg, line.options)
@@ -363,6 +369,14 @@ class Sandbox:
             reply = await self.standin.submit_modal(who, self.last, values or line.options, timeout=TIMEOUT)
         self.last = reply
         return self.show_reply(reply)
+
+    def _locale(self, code: str) -> str:
+        """Switch the current person's client language: interactions carry it as their locale."""
+        wanted = code.strip().lower()
+        if wanted not in LOCALES:
+            raise LineError(f"no locale {code!r} (try: {', '.join(LOCALES)})")
+        self.people[self.who].locale = LOCALES[wanted]
+        return f"({self.who}'s Discord now speaks {LOCALES[wanted]})"
 
     def _switch(self, where: str) -> str:
         name = where.strip().lstrip("#").lower()
@@ -489,24 +503,29 @@ class Sandbox:
         """Every registered command with its options, e.g. `/cast [show:] [filter: all|new]`."""
         from standin.commands import SUB_COMMAND, SUB_COMMAND_GROUP
 
-        def walk(prefix: str, options: list[dict[str, Any]], about: str) -> Iterator[str]:
+        def korean(item: dict[str, Any]) -> str:
+            return str((item.get("name_localizations") or {}).get("ko", item["name"]))
+
+        def walk(prefix: str, ko: str, options: list[dict[str, Any]], about: str) -> Iterator[str]:
             subs = [o for o in options if o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)]
             if subs:
                 for s in subs:
-                    yield from walk(f"{prefix} {s['name']}", s.get("options") or [], s["description"])
+                    yield from walk(f"{prefix} {s['name']}", f"{ko} {korean(s)}", s.get("options") or [],
+                                    s["description"])
                 return
             parts = [prefix]
             for o in options:
                 choices = "|".join(str(c["value"]) for c in o.get("choices") or [])
                 part = f"{o['name']}:{choices or '…'}"
                 parts.append(part if o.get("required") else f"[{part}]")
-            yield f"  {' '.join(parts)}    ({about})"
+            yield f"  {' '.join(parts)}    ({about}; ko: {ko})"
 
         out: list[str] = []
         guild = self.channel.guild if self.channel is not None else None
         for scope in ([None, guild.id] if guild else [None]):
             for c in sorted(self.standin.commands.get(scope, []), key=lambda c: str(c["name"])):
-                out += walk(f"/{c['name']}", c.get("options") or [], c.get("description", ""))
+                about = str(c.get("description", ""))
+                out += walk(f"/{c['name']}", f"/{korean(c)}", c.get("options") or [], about)
         return out or ["(the bot registered no commands)"]
 
 

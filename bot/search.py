@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from bot.errors import UnknownShow, UserError
 from bot.facts import fold as fold  # the one folded form, re-exported for the cogs
 from bot.facts import quote
+from bot.i18n import N_
 from bot.models import Entry, Show
 from bot.render import entry_label, escape
 
@@ -85,10 +86,26 @@ def closest(query: str, names: Iterable[str], n: int = 3) -> list[str]:
     return [by_fold[f] for f in difflib.get_close_matches(fold(query), list(by_fold), n=n, cutoff=0.4)]
 
 
-def _suggest(what: str, typed: str, names: Iterable[str]) -> str:
+# What was not found -> (the message without suggestions, the one with them).
+_UNKNOWN = {
+    "show": (N_("I don't know a show called `{typed}`."),
+             N_("I don't know a show called `{typed}`. Did you mean {names}?")),
+    "person": (N_("I don't know anyone called `{typed}`. `/cast` lists everyone known."),
+               N_("I don't know anyone called `{typed}`. Did you mean {names}? "
+                  "`/cast` lists everyone known.")),
+    "entry": (N_("I don't know an entry called `{typed}`. Pick one from the list."),
+              N_("I don't know an entry called `{typed}`. Did you mean {names}? Pick one from the list.")),
+}
+
+
+def _suggest(what: str, typed: str, names: Iterable[str]) -> UserError:
+    """The error for a name not found, with the closest names as suggestions."""
     near = closest(typed, names)
-    hint = f" Did you mean {', '.join(f'`{quote(n, 100)}`' for n in near)}?" if near else ""
-    return f"I don't know {what} `{quote(typed)}`.{hint}"
+    plain, hinted = _UNKNOWN[what]
+    if not near:
+        return (UnknownShow if what == "show" else UserError)(plain, typed=quote(typed))
+    listed = ", ".join(f"`{quote(n, 100)}`" for n in near)
+    return (UnknownShow if what == "show" else UserError)(hinted, typed=quote(typed), names=listed)
 
 
 def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]) -> Show:
@@ -103,7 +120,7 @@ def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]
         if not shows:
             raise UnknownShow("No shows are tracked yet.")
         listing = ", ".join(f"`{s.slug}` ({escape(s.title)})" for s in shows[:20])
-        raise UnknownShow(f"Which show? Pick one with the `show` option: {listing}.")
+        raise UnknownShow("Which show? Pick one with the `show` option: {listing}.", listing=listing)
     by_slug = next((s for s in every if s.slug == typed.strip()), None)
     if by_slug:
         return by_slug
@@ -111,17 +128,24 @@ def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]
     exact = [s for s in found if any(fold(n) == fold(typed) for n in show_names(s))]
     if exact or len(found) == 1:
         return (exact or found)[0]
-    raise UnknownShow(_suggest("a show called", typed, (s.title for s in shows)))
+    raise _suggest("show", typed, (s.title for s in shows))
+
+
+def person_names(entry: Entry) -> tuple[str, ...]:
+    """Every name a cast entry is found by: the romanised name and, if known, the Hangul one."""
+    native = entry.fact.fields.get("native_name")
+    return (str(entry.fact.fields["person"]), *((str(native),) if native else ()))
 
 
 def resolve_person(cast: SearchIndex[Entry], typed: str) -> Entry:
-    """The cast entry for a person, from a `prefold`ed index; case, accents and spacing ignored."""
+    """The cast entry for a person, from a `prefold`ed index; case, accents and spacing ignored,
+    either script."""
     found = rank_folded(typed, cast, limit=2)
-    exact = [e for e in found if fold(str(e.fact.fields["person"])) == fold(typed)]
+    exact = [e for e in found if fold(typed) in (fold(n) for n in person_names(e))]
     if exact or len(found) == 1:
         return (exact or found)[0]
     names = (str(entry.fact.fields["person"]) for entry in cast.items)
-    raise UserError(_suggest("anyone called", typed, names) + " `/cast` lists everyone known.")
+    raise _suggest("person", typed, names)
 
 
 def entry_names(entry: Entry, show: Show) -> list[str]:
@@ -139,4 +163,4 @@ def resolve_entry(entries: Sequence[Entry], show: Show, typed: str) -> Entry:
     if len(found) == 1 or (found and fold(entry_names(found[0], show)[0]) == fold(typed)):
         return found[0]
     labels = (entry_names(e, show)[0] for e in entries)
-    raise UserError(_suggest("an entry called", typed, labels) + " Pick one from the list.")
+    raise _suggest("entry", typed, labels)

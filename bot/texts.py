@@ -6,6 +6,7 @@ import datetime as dt
 
 import discord
 
+from bot.i18n import DEFAULT, t
 from bot.models import Prediction
 
 
@@ -28,12 +29,13 @@ CAST_FILTER_HELP = {
 }
 
 
-def closing_text(prediction: Prediction) -> str:
+def closing_text(prediction: Prediction, lang: str = DEFAULT) -> str:
     """`closes 14 March 2026 12:00, in 3 months`, `open until the answer is known` or `closed`:
     the same words in replies, lists and announcements."""
     if prediction.state != "open":
-        return "closed"
+        return t(lang, "closed")
     if prediction.closes_at is None:
-        return "open until the answer is known"
+        return t(lang, "open until the answer is known")
     when = dt.datetime.fromisoformat(prediction.closes_at)
-    return f"closes {discord.utils.format_dt(when, 'f')}, {discord.utils.format_dt(when, 'R')}"
+    return t(lang, "closes {when}, {relative}", when=discord.utils.format_dt(when, "f"),
+             relative=discord.utils.format_dt(when, "R"))

@@ -10,29 +10,58 @@ from discord.ext import commands
 
 import bot
 from bot.app import SeasonwatchBot
-from bot.render import about_embed
+from bot.i18n import DEFAULT, catalogue, lang_of, t
+from bot.models import Show
+from bot.predictions import scoring_rules
+from bot.render import BADGES, COLOUR, badge, heading
 from bot.store import Store
 from bot.texts import CAST_FILTER_HELP
 
 log = logging.getLogger(__name__)
 
 
-def subcommands(tree: app_commands.CommandTree[SeasonwatchBot], group: str) -> str:
-    """`/edit status|release|…`, read from the tree so it never goes stale."""
+def subcommands(tree: app_commands.CommandTree[SeasonwatchBot], group: str, lang: str = DEFAULT) -> str:
+    """`/edit status|release|…`, read from the tree so it never goes stale, with the names the
+    reader's client shows (Korean clients: `/편집 상태|공개|…`)."""
     found = tree.get_command(group)
     if not isinstance(found, app_commands.Group):
         return ""
-    return f"`/{group} " + "|".join(c.name for c in found.commands) + "`"
+    names = catalogue(lang)
+
+    def shown(name: str) -> str:
+        return names.get(("command", name), name)
+
+    return f"`/{shown(group)} " + "|".join(shown(c.name) for c in found.commands) + "`"
 
 
-def who_does_what(tree: app_commands.CommandTree[SeasonwatchBot]) -> str:
+def who_does_what(tree: app_commands.CommandTree[SeasonwatchBot], lang: str = DEFAULT) -> str:
     """The /about field on editors, owners and admins. Discord cannot run a group such as
     /edit by itself, so this field (and the group's description) is where its subcommands are
     listed; each subcommand's own description and options say the rest."""
-    return (f"Editors: {subcommands(tree, 'edit')} (each shows a preview; nothing is written "
-            f"before Publish), `/undo`, `/predict open|resolve`.\n"
-            f"Owners: {subcommands(tree, 'shows')}.\n"
-            f"Server admins (Manage Server): {subcommands(tree, 'alerts')}.")
+    return t(lang, "Editors: {edit} (each shows a preview; nothing is written before Publish), "
+                   "`/undo`, `/predict open|resolve`.\nOwners: {shows}.\n"
+                   "Server admins (Manage Server): {alerts}.",
+             edit=subcommands(tree, "edit", lang), shows=subcommands(tree, "shows", lang),
+             alerts=subcommands(tree, "alerts", lang))
+
+
+def about_embed(shows: list[Show], version: str, lang: str = DEFAULT) -> discord.Embed:
+    """The /about card."""
+    tracked = "\n".join(f"• {heading(s, lang)}" for s in shows) or t(lang, "none yet")
+    embed = discord.Embed(title="seasonwatch", colour=COLOUR, description=t(
+        lang, "What is known about upcoming seasons of the shows this server follows: "
+              "production status, release window, cast, episodes and the news behind them. "
+              "Most of it is rumour until it isn't, so every fact carries how sure it is and "
+              "where it comes from."))
+    embed.add_field(name=t(lang, "Confidence"), value="\n".join(badge(c, lang) for c in BADGES), inline=False)
+    embed.add_field(name=t(lang, "Where facts come from"), inline=False, value=t(
+        lang, "Trusted editors post each fact with its source link; `/history` shows every "
+              "change, who made it and what it replaced."))
+    embed.add_field(name=t(lang, "Predictions"), inline=False,
+                    value=t(lang, "`/predict`: guess, then get scored. {rules}", rules=scoring_rules(lang)))
+    embed.add_field(name=t(lang, "Tracked"), value=tracked[:1024], inline=False)
+    embed.set_footer(text=f"seasonwatch {version}")
+    return embed
 
 
 class About(commands.Cog):
@@ -43,10 +72,12 @@ class About(commands.Cog):
 
     @app_commands.command(name="about", description="What this bot is and how to read it")
     async def about(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
-        embed = about_embed(self.store.shows(), bot.__version__)
-        embed.add_field(name="/cast filters", value="\n".join(CAST_FILTER_HELP.values()), inline=False)
-        embed.add_field(name="Who does what", value=who_does_what(interaction.client.tree)[:1024],
-                        inline=False)
+        lang = lang_of(interaction)
+        embed = about_embed(self.store.shows(), bot.__version__, lang)
+        filters = (catalogue(lang).get(("choice", h), h) for h in CAST_FILTER_HELP.values())
+        embed.add_field(name=t(lang, "/cast filters"), value="\n".join(filters), inline=False)
+        roles = who_does_what(interaction.client.tree, lang)
+        embed.add_field(name=t(lang, "Who does what"), value=roles[:1024], inline=False)
         await interaction.response.send_message(embed=embed)
 
 

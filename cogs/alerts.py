@@ -14,14 +14,24 @@ from bot.announcer import Announcer, describe, missing_permissions
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
+from bot.i18n import DEFAULT, N_, lang_of, language, t, term
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.render import COLOUR, escape
 from bot.store import Store
-from bot.texts import plural
 
 log = logging.getLogger(__name__)
 
 MinConfidence = Literal["speculation", "rumored", "reported", "confirmed"]
+# Each language by its own name, as people look for it (not translated: an endonym).
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+LANGUAGE_CHOICES = [app_commands.Choice(name="English", value="en"),
+                    app_commands.Choice(name="Korean", value="ko")]
+
+
+def default_language(interaction: discord.Interaction[Any]) -> str:
+    """A new subscription's language when none is given: Korean for a server whose preferred
+    locale is Korean (a Korean community), else English."""
+    return "ko" if language(interaction.guild_locale) == "ko" else "en"
 LIST_CHARS = 3900
 
 
@@ -33,35 +43,51 @@ def parse_topics(text: str | None) -> tuple[str, ...]:
     unknown = [t for t in given if t not in TOPICS]
     if unknown or not given:
         shown = ", ".join(f"`{escape(t)[:30]}`" for t in unknown[:5])
-        raise InvalidInput("topics", f"unknown topic {shown}; use a comma-separated list of "
-                                     f"{', '.join(TOPICS)} (or leave it out for all of them).")
+        raise InvalidInput("topics", "unknown topic {shown}; use a comma-separated list of "
+                                     "{topics} (or leave it out for all of them).",
+                           shown=shown, topics=", ".join(TOPICS))
     return tuple(t for t in TOPICS if t in given)
 
 
-def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int]) -> str:
+def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int],
+                      lang: str = DEFAULT) -> str:
     """One subscription in /alerts list, with what to do about a paused one."""
-    topics = "all topics" if set(sub.topics) == set(TOPICS) else ", ".join(sub.topics)
+    topics = t(lang, "all topics") if set(sub.topics) == set(TOPICS) else ", ".join(sub.topics)
     parts = [f"<#{sub.channel_id}>", show_name, topics]
     if sub.min_confidence != MIN_CONFIDENCES[0]:
-        parts.append(f"{sub.min_confidence} and surer")
+        parts.append(t(lang, "{confidence} and surer", confidence=term(lang, sub.min_confidence)))
     if sub.role_id:
-        parts.append(f"pings <@&{sub.role_id}>")
+        role = f"<@&{sub.role_id}>"
+        parts.append(t(lang, "pings {role}", role=role))
     if sub.publish:
-        parts.append("crossposted")
+        parts.append(t(lang, "crossposted"))
+    parts.append(LANGUAGE_NAMES.get(sub.language, sub.language))
     line = " · ".join(parts)
     if sub.active:
         line = f"▶️ {line}"
     else:
-        line = f"⏸️ {line}\n  **Paused:** {sub.paused_reason}"
+        line = f"⏸️ {line}\n  " + t(lang, "**Paused:** {reason}", reason=sub.paused_reason)
     if sub.warning:
         line += f"\n  ⚠️ {escape(sub.warning)}"
     waiting = counts.get("pending", 0) + counts.get("sending", 0)
     if waiting:
-        line += f"\n  {plural(waiting, 'announcement')} waiting to be sent."
-    if counts.get("failed"):
-        line += (f"\n  ❗ {plural(counts['failed'], 'announcement')} failed: Discord kept failing for "
-                 "24 hours.")
+        line += "\n  " + t(lang, N_("1 announcement waiting to be sent.") if waiting == 1 else
+                           N_("{count:,} announcements waiting to be sent."), count=waiting)
+    failed = counts.get("failed", 0)
+    if failed:
+        gone = (N_("1 announcement failed: Discord kept failing for 24 hours.") if failed == 1
+                else N_("{count:,} announcements failed: Discord kept failing for 24 hours."))
+        line += "\n  ❗ " + t(lang, gone, count=failed)
     return line
+
+
+def list_footer(count: int, paused: int, lang: str = DEFAULT) -> str:
+    """`3 subscriptions, 1 paused · fix the cause, …`: the /alerts list footer."""
+    footer = t(lang, N_("1 subscription") if count == 1 else N_("{count:,} subscriptions"), count=count)
+    if paused:
+        footer += t(lang, ", {paused} paused · fix the cause, then /alerts subscribe the channel again to "
+                          "resume", paused=paused)
+    return footer
 
 
 class Alerts(CatalogueCog):
@@ -100,10 +126,9 @@ class Alerts(CatalogueCog):
         missing = missing_permissions(channel)
         if missing:
             raise UserError(
-                f"I can't post announcements in {channel.mention}: I lack "
-                f"{', '.join(f'**{m}**' for m in missing)} there. Grant it to my role in the "
-                "channel's settings (Permissions), then run this again."
-            )
+                "I can't post announcements in {channel}: I lack {missing} there. Grant it to my "
+                "role in the channel's settings (Permissions), then run this again.",
+                channel=channel.mention, missing=", ".join(f"**{m}**" for m in missing))
 
     # -- /alerts subscribe -----------------------------------------------------------------
 
@@ -115,42 +140,48 @@ class Alerts(CatalogueCog):
         min_confidence="Only announce facts at least this sure (default: everything)",
         mention_role="The role to ping with each announcement (nobody else is ever pinged)",
         publish="Crosspost each announcement to servers following this announcement channel",
+        language="The announcements' language (default: Korean if this server's language is Korean)",
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def subscribe(self, interaction: discord.Interaction[SeasonwatchBot],
                         channel: discord.TextChannel, show: str | None = None,
                         topics: str | None = None, min_confidence: MinConfidence | None = None,
-                        mention_role: discord.Role | None = None, publish: bool = False) -> None:
+                        mention_role: discord.Role | None = None, publish: bool = False,
+                        language: str | None = None) -> None:
         guild = self._guild(interaction)
         self._usable(guild, channel)
         chosen_show = self.show_for(show) if show else None
         if chosen_show is not None and chosen_show.archived:
-            raise InvalidInput("show", f"{escape(chosen_show.title)} is archived and announces nothing more; "
-                                       "pick a tracked show.")
+            raise InvalidInput("show", "{title} is archived and announces nothing more; pick a tracked "
+                                       "show.", title=escape(chosen_show.title))
         chosen_topics = parse_topics(topics)
         if publish and not channel.is_news():
-            raise InvalidInput("publish", f"{channel.mention} is not an announcement channel, so "
-                                          "there is nothing to crosspost; leave `publish` off or "
-                                          "pick an announcement channel.")
+            raise InvalidInput("publish", "{channel} is not an announcement channel, so there is "
+                                          "nothing to crosspost; leave `publish` off or pick an "
+                                          "announcement channel.", channel=channel.mention)
         notes = []
+        lang = lang_of(interaction)
         if mention_role is not None:
             if mention_role.is_default():
                 raise InvalidInput("mention_role", "announcements never ping @everyone; pick a role.")
             if mention_role.guild.id != guild.id:
                 raise InvalidInput("mention_role", "pick a role of this server.")
             if not mention_role.mentionable and not channel.permissions_for(guild.me).mention_everyone:
-                notes.append(f"Note: {mention_role.mention} is not mentionable and I lack Mention "
-                             "Everyone, so it won't actually be pinged. Make the role "
-                             "mentionable in Server Settings → Roles.")
+                notes.append(t(lang, "Note: {role} is not mentionable and I lack Mention Everyone, so it "
+                                     "won't actually be pinged. Make the role mentionable in Server "
+                                     "Settings → Roles.", role=mention_role.mention))
         sub, created = await self.store.subscribe(
             guild.id, channel.id, show_id=chosen_show.id if chosen_show else None,
             topics=chosen_topics, min_confidence=min_confidence or MIN_CONFIDENCES[0],
             role_id=mention_role.id if mention_role else None, publish=publish,
-            created_by=interaction.user.id,
+            created_by=interaction.user.id, language=language or default_language(interaction),
         )
-        what = f"**{escape(chosen_show.title)}**" if chosen_show else "every show"
-        verb = "Subscribed" if created else "Updated the subscription of"
-        line = subscription_line(sub, what, {})
-        await self._reply(interaction, "\n".join([f"{verb} {channel.mention} to {what}.", line, *notes]))
+        what = f"**{escape(chosen_show.title)}**" if chosen_show else t(lang, "every show")
+        done = (N_("Subscribed {channel} to {what}.") if created else
+                N_("Updated the subscription of {channel} to {what}."))
+        line = subscription_line(sub, what, {}, lang)
+        head = t(lang, done, channel=channel.mention, what=what)
+        await self._reply(interaction, "\n".join([head, line, *notes]))
 
     @subscribe.autocomplete("show")
     async def _subscribe_show(self, interaction: discord.Interaction[Any],
@@ -168,11 +199,21 @@ class Alerts(CatalogueCog):
         chosen = self.show_for(show) if show else None
         removed = await self.store.unsubscribe(guild.id, channel.id, chosen.id if chosen else None)
         if not removed:
-            which = f" to **{escape(chosen.title)}**" if chosen else ""
-            raise UserError(f"{channel.mention} has no subscription{which}; /alerts list shows "
-                            "this server's subscriptions.")
-        what = f"its **{escape(chosen.title)}** subscription" if chosen else plural(removed, "subscription")
-        await self._reply(interaction, f"Removed {what} from {channel.mention}.")
+            if chosen:
+                raise UserError("{channel} has no subscription to **{title}**; /alerts list shows "
+                                "this server's subscriptions.", channel=channel.mention,
+                                title=escape(chosen.title))
+            raise UserError("{channel} has no subscription; /alerts list shows this server's "
+                            "subscriptions.", channel=channel.mention)
+        lang = lang_of(interaction)
+        if chosen:
+            text = t(lang, "Removed its **{title}** subscription from {channel}.", title=escape(chosen.title),
+                     channel=channel.mention)
+        else:
+            many = (N_("Removed 1 subscription from {channel}.") if removed == 1 else
+                    N_("Removed {count:,} subscriptions from {channel}."))
+            text = t(lang, many, count=removed, channel=channel.mention)
+        await self._reply(interaction, text)
 
     @unsubscribe.autocomplete("show")
     async def _unsubscribe_show(self, interaction: discord.Interaction[Any],
@@ -183,31 +224,27 @@ class Alerts(CatalogueCog):
 
     @alerts.command(name="list", description="This server's subscriptions, and why any are paused")
     async def list_(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
-        guild = self._guild(interaction)
+        guild, lang = self._guild(interaction), lang_of(interaction)
         subs = await self.store.subscriptions(guild.id)
         if not subs:
-            await self._reply(interaction, "No channel of this server gets announcements yet; "
-                                           "add one with /alerts subscribe.")
+            await self._reply(interaction, t(lang, "No channel of this server gets announcements yet; "
+                                                   "add one with /alerts subscribe."))
             return
         counts = await self.store.delivery_counts(guild.id)
         lines: list[str] = []
         size = 0
         for i, sub in enumerate(subs):
             show = self.store.show(sub.show_id) if sub.show_id else None
-            name = f"**{escape(show.title)}**" if show else "every show"
-            line = subscription_line(sub, name, counts.get(sub.id, {}))
+            name = f"**{escape(show.title)}**" if show else t(lang, "every show")
+            line = subscription_line(sub, name, counts.get(sub.id, {}), lang)
             if size + len(line) > LIST_CHARS:
-                lines.append(f"…and {len(subs) - i} more.")
+                lines.append(t(lang, "…and {count} more.", count=len(subs) - i))
                 break
             lines.append(line)
             size += len(line) + 1
-        paused = sum(not s.active for s in subs)
-        embed = discord.Embed(title=f"Announcements in {escape(guild.name)}"[:256], colour=COLOUR,
-                              description="\n".join(lines))
-        footer = plural(len(subs), "subscription") + (f", {paused} paused" if paused else "")
-        if paused:
-            footer += " · fix the cause, then /alerts subscribe the channel again to resume"
-        embed.set_footer(text=footer)
+        title = t(lang, "Announcements in {guild}", guild=escape(guild.name))
+        embed = discord.Embed(title=title[:256], colour=COLOUR, description="\n".join(lines))
+        embed.set_footer(text=list_footer(len(subs), sum(not s.active for s in subs), lang))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # -- /alerts test ------------------------------------------------------------------------
@@ -226,12 +263,15 @@ class Alerts(CatalogueCog):
         show = self.store.show(entry.show_id)
         assert show is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
+        lang = lang_of(interaction)
         try:
-            message = await self.announcer.send_test(channel, show, entry)
+            message = await self.announcer.send_test(channel, show, entry, lang)
         except discord.HTTPException as exc:
-            text = f"Discord refused the sample in {channel.mention}: {describe(exc)}."
+            text = t(lang, "Discord refused the sample in {channel}: {why}.", channel=channel.mention,
+                     why=describe(exc))
         else:
-            text = f"Sent a sample announcement to {channel.mention}: {message.jump_url}"
+            text = t(lang, "Sent a sample announcement to {channel}: {url}", channel=channel.mention,
+                     url=message.jump_url)
         await interaction.followup.send(text, ephemeral=True)
 
     # -- events that remove subscriptions -----------------------------------------------------

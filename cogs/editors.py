@@ -31,6 +31,7 @@ from bot.facts import (
     parse_id,
     quote,
 )
+from bot.i18n import DEFAULT, N_, lang_of, t
 from bot.models import (
     BILLINGS,
     CAST_STATES,
@@ -50,16 +51,18 @@ from bot.store import Store, now_iso
 log = logging.getLogger(__name__)
 
 PREVIEW_SECONDS = 600.0
-EXPIRED = "This preview expired (previews last 10 minutes). Nothing was written; run the command again."
+EXPIRED = N_("This preview expired (previews last 10 minutes). Nothing was written; run the command again.")
 
 
-BUTTON_LABELS = {"publish": "Publish", "silent": "Publish silently", "cancel": "Cancel"}
+BUTTON_LABELS = {"publish": N_("Publish"), "silent": N_("Publish silently"), "cancel": N_("Cancel")}
 BUTTON_STYLES = {"publish": discord.ButtonStyle.success, "silent": discord.ButtonStyle.secondary,
                  "cancel": discord.ButtonStyle.danger}
 
 
-def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=v, value=v) for v in values]
+def _choices(values: tuple[str, ...], *, verbatim: bool = False) -> list[app_commands.Choice[str]]:
+    """Choices named by their values; `verbatim` ones (age-rating codes) read alike in every
+    language, so the Translator leaves them be."""
+    return [app_commands.Choice(name=app_commands.locale_str(v, verbatim=verbatim), value=v) for v in values]
 
 
 def _today() -> str:
@@ -132,8 +135,8 @@ class DraftButton(CogButton, template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>pub
     for_editors = True
     expired = EXPIRED
 
-    def __init__(self, token: str, action: str) -> None:
-        super().__init__(discord.ui.Button(label=BUTTON_LABELS[action], style=BUTTON_STYLES[action],
+    def __init__(self, token: str, action: str, lang: str = DEFAULT) -> None:
+        super().__init__(discord.ui.Button(label=t(lang, BUTTON_LABELS[action]), style=BUTTON_STYLES[action],
                                            custom_id=f"sw:d:{token}:{action}"))
         self.token, self.action = token, action
 
@@ -145,7 +148,7 @@ class DraftButton(CogButton, template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>pub
     async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
         """Publish or cancel the draft; the preview message becomes the outcome."""
         assert isinstance(cog, Editors)
-        content, embed = await cog.settle(interaction, self.token, self.action)
+        content, embed = await cog.settle(interaction, self.token, self.action, lang_of(interaction))
         await interaction.response.edit_message(content=content, embed=embed, view=None)
 
 
@@ -172,6 +175,7 @@ class Editors(CatalogueCog):
             fact = check_fact(kind, fact)
         if fact == before:
             raise UserError("That is what the entry already says; there is nothing to change.")
+        lang = lang_of(interaction)
         editor = Editor(interaction.user.id, interaction.user.display_name)
         version = self.store.entry_version(show.id, kind, key)
         draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic())
@@ -180,23 +184,23 @@ class Editors(CatalogueCog):
                         reason, False, undo_of)
         view = discord.ui.View(timeout=None)
         for action in ("publish", "silent", "cancel"):
-            view.add_item(DraftButton(token, action))
+            view.add_item(DraftButton(token, action, lang))
+        embed = render_announcement(show, change, lang=lang)
         await interaction.response.send_message(
-            content="**Preview**: the announcement as it would be sent. Nothing is saved until you "
-                    "press Publish (this preview lasts 10 minutes).",
-            embed=render_announcement(show, change).set_footer(text="Preview · not published yet"),
-            view=view, ephemeral=True,
+            content=t(lang, "**Preview**: the announcement as it would be sent. Nothing is saved until you "
+                            "press Publish (this preview lasts 10 minutes)."),
+            embed=embed.set_footer(text=t(lang, "Preview · not published yet")), view=view, ephemeral=True,
         )
 
-    async def settle(self, interaction: discord.Interaction[Any], token: str,
-                     action: str) -> tuple[str, discord.Embed | None]:
-        """Publish or cancel a draft; returns what the preview message becomes."""
+    async def settle(self, interaction: discord.Interaction[Any], token: str, action: str,
+                     lang: str = DEFAULT) -> tuple[str, discord.Embed | None]:
+        """Publish or cancel a draft; returns what the preview message becomes, in `lang`."""
         # The button's editors-only check ran before this, so a refusal never takes the draft.
         draft = self.drafts.take(token)
         if draft is None:
-            return EXPIRED, None
+            return t(lang, EXPIRED), None
         if action == "cancel":
-            return "Cancelled. Nothing was written.", None
+            return t(lang, "Cancelled. Nothing was written."), None
         show = self.store.show(draft.show_id)
         assert show is not None
         silent = action == "silent"
@@ -209,12 +213,21 @@ class Editors(CatalogueCog):
                                                 expected_version=draft.expected_version,
                                                 editor=draft.editor, reason=draft.reason, silent=silent)
         except ConflictError as exc:
-            newer = exc.current
-            now = f" It now says: {escape(fact_text(newer.kind, newer.fact, show))}." if newer else ""
-            return (f"**Not published: conflict.** Someone changed this entry after your preview.{now} "
-                    "Run the command again to edit the newer value."), None
-        how = "silently (no announcements)" if silent else "and announced to subscribed channels"
-        return f"Published as change **#{change.id}** {how}.", render_announcement(show, change)
+            return self._conflict(exc, show, lang), None
+        done = (N_("Published as change **#{id}** silently (no announcements).") if silent
+                else N_("Published as change **#{id}** and announced to subscribed channels."))
+        return t(lang, done, id=change.id), render_announcement(show, change, lang=lang)
+
+    @staticmethod
+    def _conflict(exc: ConflictError, show: Show, lang: str) -> str:
+        """What an editor whose preview went stale is told, with what the entry says now."""
+        newer = exc.current
+        if newer is None:
+            return t(lang, "**Not published: conflict.** Someone changed this entry after your preview. "
+                           "Run the command again to edit the newer value.")
+        return t(lang, "**Not published: conflict.** Someone changed this entry after your preview. "
+                       "It now says: {now}. Run the command again to edit the newer value.",
+                 now=escape(fact_text(newer.kind, newer.fact, show, lang)))
 
     # -- /edit --
 
@@ -267,6 +280,7 @@ class Editors(CatalogueCog):
     @app_commands.describe(person="Their name (one entry per person, case ignored)",
                            confidence="How sure this is", source_url="Where it comes from (http/https)",
                            character="Who they play", billing="main, supporting or cameo",
+                           native_name="Their name in Hangul, e.g. 박지후 (found by search in either script)",
                            state="returning, new or departed", source_name="The outlet's name",
                            note="Anything to add", show="Which show")
     @app_commands.choices(confidence=_choices(CONFIDENCES), billing=_choices(BILLINGS),
@@ -276,14 +290,14 @@ class Editors(CatalogueCog):
                         confidence: str, source_url: str, character: str | None = None,
                         billing: str | None = None, state: str | None = None,
                         source_name: str | None = None, note: str | None = None,
-                        show: str | None = None) -> None:
+                        show: str | None = None, native_name: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         person = check_name(person, "person")
         # The same person typed another way (accents, case, width) edits their entry.
         key = self.store.person_key(chosen.id, person) or cast_key(person)
         current = self.store.entry(chosen.id, "cast", key)
         old: dict[str, Any] = dict(current.fact.fields) if current else {}
-        given = {"character": character, "billing": billing, "state": state}
+        given = {"native_name": native_name, "character": character, "billing": billing, "state": state}
         fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()},
                   "note": note}
         fact = self._fact(chosen, "cast", key, fields, confidence, source_url, source_name)
@@ -309,7 +323,7 @@ class Editors(CatalogueCog):
                            count="Number of episodes (1-100)", runtime="Minutes per episode (1-300)",
                            rating="Age rating", source_name="The outlet's name", note="Anything to add",
                            show="Which show")
-    @app_commands.choices(confidence=_choices(CONFIDENCES), rating=_choices(RATINGS))
+    @app_commands.choices(confidence=_choices(CONFIDENCES), rating=_choices(RATINGS, verbatim=True))
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     async def edit_episodes(self, interaction: discord.Interaction[SeasonwatchBot], confidence: str,
                             source_url: str, count: int | None = None, runtime: int | None = None,
@@ -366,7 +380,8 @@ class Editors(CatalogueCog):
     async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
         target = await self.store.change(parse_id(change, "change"))
         if target is None:
-            raise InvalidInput("change", f"there is no change `{quote(change)}`; pick one from the list.")
+            raise InvalidInput("change", "there is no change `{text}`; pick one from the list.",
+                               text=quote(change))
         show = self.store.show(target.show_id)
         assert show is not None
         await self.preview(interaction, show, target.kind, target.key, target.before,

@@ -16,6 +16,7 @@ from bot.buttons import CogButton
 from bot.cogbase import CatalogueCog
 from bot.cooldown import fan_cooldown
 from bot.errors import UserError
+from bot.i18n import DEFAULT, N_, lang_of, t
 from bot.models import CONFIDENCES, Entry, Show
 from bot.render import (
     CAST_FILTERS,
@@ -35,7 +36,7 @@ from bot.texts import CAST_FILTER_HELP
 
 log = logging.getLogger(__name__)
 
-EXPIRED = "This list expired; run the command again."
+EXPIRED = N_("This list expired; run the command again.")
 
 
 class PageButton(CogButton, template=r"sw:p:(?P<state>.*)"):
@@ -56,20 +57,21 @@ class PageButton(CogButton, template=r"sw:p:(?P<state>.*)"):
         return cls(str(label), match["state"])
 
     async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
-        """Show the page the button points at."""
+        """Show the page the button points at, in the language of whoever pressed it."""
         assert isinstance(cog, Fans)
-        listing = await cog.turn_page(self.state)
+        listing = await cog.turn_page(self.state, lang_of(interaction))
         await interaction.response.edit_message(embed=listing.embed, view=listing.view)
 
 
-def pager(kind: str, show: Show, arg: str, number: int, count: int) -> discord.ui.View | None:
+def pager(kind: str, show: Show, arg: str, number: int, count: int,
+          lang: str = DEFAULT) -> discord.ui.View | None:
     """Previous/Next buttons for page `number` of `count`, or None when one page is all."""
     if count <= 1:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(PageButton("Previous", f"{kind}:{show.id}:{arg}:{max(number - 1, 0)}",
+    view.add_item(PageButton(t(lang, "Previous"), f"{kind}:{show.id}:{arg}:{max(number - 1, 0)}",
                              disabled=number == 0))
-    view.add_item(PageButton("Next", f"{kind}:{show.id}:{arg}:{number + 1}",
+    view.add_item(PageButton(t(lang, "Next"), f"{kind}:{show.id}:{arg}:{number + 1}",
                              disabled=number >= count - 1))
     return view
 
@@ -107,22 +109,24 @@ class Fans(CatalogueCog):
 
     # -- paged lists ------------------------------------------------------------------------------
 
-    async def cast_listing(self, show: Show, which: str, number: int) -> Listing:
+    async def cast_listing(self, show: Show, which: str, number: int, lang: str = DEFAULT) -> Listing:
         """A page of /cast."""
         listed = self.memo(show.id, f"cast:{which}",
                            lambda: cast_list(self.store.entries(show.id, "cast"), which))
-        embed, page = cast_page(show, listed, which, number)
-        return Listing(embed, pager("cast", show, which, page.number, page.count), not page.lines)
+        embed, page = cast_page(show, listed, which, number, lang)
+        return Listing(embed, pager("cast", show, which, page.number, page.count, lang), not page.lines)
 
-    async def news_listing(self, show: Show, confidence: str | None, number: int) -> Listing:
+    async def news_listing(self, show: Show, confidence: str | None, number: int,
+                           lang: str = DEFAULT) -> Listing:
         """A page of /news."""
         listed = self.memo(show.id, f"news:{confidence}",
                            lambda: news_list(self.store.entries(show.id, "news"), confidence))
-        embed, page = news_page(show, listed, confidence, number)
-        view = pager("news", show, confidence or "-", page.number, page.count)
+        embed, page = news_page(show, listed, confidence, number, lang)
+        view = pager("news", show, confidence or "-", page.number, page.count, lang)
         return Listing(embed, view, not page.lines)
 
-    async def history_listing(self, show: Show, entry_id: int | None, number: int) -> Listing:
+    async def history_listing(self, show: Show, entry_id: int | None, number: int,
+                              lang: str = DEFAULT) -> Listing:
         """A page of /history, for the show or one entry."""
         entry = self.store.entry_by_id(entry_id) if entry_id is not None else None
         if entry_id is not None and (entry is None or entry.show_id != show.id):
@@ -133,12 +137,12 @@ class Fans(CatalogueCog):
         number = max(0, min(number, count - 1))
         changes = await self.memo_async(show.id, f"history:{entry_id}:{number}", lambda: self.store.changes(
             show.id, entry_id=entry_id, offset=number * HISTORY_PAGE, limit=HISTORY_PAGE))
-        label = entry_label(entry.kind, entry.fact.fields, show) if entry else None
-        embed = history_embed(show, changes, number, count, label)
-        view = pager("hist", show, str(entry_id) if entry_id else "-", number, count)
+        label = entry_label(entry.kind, entry.fact.fields, show, lang) if entry else None
+        embed = history_embed(show, changes, number, count, label, lang)
+        view = pager("hist", show, str(entry_id) if entry_id else "-", number, count, lang)
         return Listing(embed, view, not changes)
 
-    async def turn_page(self, state: str) -> Listing:
+    async def turn_page(self, state: str, lang: str = DEFAULT) -> Listing:
         """Render the page a Previous/Next button points at."""
         try:
             kind, show_id, arg, number_text = state.split(":")
@@ -148,11 +152,11 @@ class Fans(CatalogueCog):
         if show is None:
             raise UserError(EXPIRED)
         if kind == "cast" and arg in CAST_FILTERS:
-            return await self.cast_listing(show, arg, number)
+            return await self.cast_listing(show, arg, number, lang)
         if kind == "news" and (arg == "-" or arg in CONFIDENCES):
-            return await self.news_listing(show, None if arg == "-" else arg, number)
+            return await self.news_listing(show, None if arg == "-" else arg, number, lang)
         if kind == "hist" and (arg == "-" or arg.isdigit()):
-            return await self.history_listing(show, None if arg == "-" else int(arg), number)
+            return await self.history_listing(show, None if arg == "-" else int(arg), number, lang)
         raise UserError(EXPIRED)
 
     # -- the commands ------------------------------------------------------------------------------------
@@ -167,7 +171,8 @@ class Fans(CatalogueCog):
         chosen = self.show_for(show)
         statuses = self.store.entries(chosen.id, "status")
         release = self.store.entry(chosen.id, "release", "release")
-        embed = status_embed(chosen, statuses, release, self.store.last_change(chosen.id))
+        embed = status_embed(chosen, statuses, release, self.store.last_change(chosen.id),
+                             lang_of(interaction))
         await self.reply(interaction, embed, ephemeral=not statuses and release is None)
 
     @app_commands.command(name="cast",
@@ -188,9 +193,10 @@ class Fans(CatalogueCog):
             entry = exact.get(fold(person)) or resolve_person(self.cast_names(chosen.id), person)
             related = self.memo(chosen.id, f"news-about:{entry.key}",
                                 lambda: self._news_about(chosen, str(entry.fact.fields["person"])))
-            await self.reply(interaction, person_embed(chosen, entry, related))
+            await self.reply(interaction, person_embed(chosen, entry, related, lang_of(interaction)))
             return
-        await self.reply_listing(interaction, await self.cast_listing(chosen, filter, 0))
+        listing = await self.cast_listing(chosen, filter, 0, lang_of(interaction))
+        await self.reply_listing(interaction, listing)
 
     @app_commands.command(name="episodes", description="Episode count, runtime and rating, with sources")
     @app_commands.describe(show="Which show")
@@ -200,7 +206,8 @@ class Fans(CatalogueCog):
                        show: str | None = None) -> None:
         chosen = self.show_for(show)
         entry = self.store.entry(chosen.id, "episodes", "episodes")
-        await self.reply(interaction, episodes_embed(chosen, entry), ephemeral=entry is None)
+        embed = episodes_embed(chosen, entry, lang_of(interaction))
+        await self.reply(interaction, embed, ephemeral=entry is None)
 
     @app_commands.command(name="news", description="The news timeline, newest first")
     @app_commands.describe(show="Which show", confidence="Only news this sure")
@@ -210,7 +217,8 @@ class Fans(CatalogueCog):
     async def news(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
                    confidence: str | None = None) -> None:
         chosen = self.show_for(show)
-        await self.reply_listing(interaction, await self.news_listing(chosen, confidence, 0))
+        listing = await self.news_listing(chosen, confidence, 0, lang_of(interaction))
+        await self.reply_listing(interaction, listing)
 
     @app_commands.command(name="history",
                           description="What changed, when, by whom, from what to what")
@@ -222,7 +230,8 @@ class Fans(CatalogueCog):
                       entry: str | None = None) -> None:
         chosen = self.show_for(show)
         entry_id = resolve_entry(self.store.entries(chosen.id), chosen, entry).id if entry else None
-        await self.reply_listing(interaction, await self.history_listing(chosen, entry_id, 0))
+        listing = await self.history_listing(chosen, entry_id, 0, lang_of(interaction))
+        await self.reply_listing(interaction, listing)
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -20,36 +20,30 @@ from bot.cogbase import CatalogueCog
 from bot.cooldown import fan_cooldown
 from bot.errors import InvalidInput, UserError
 from bot.facts import quote
-from bot.models import ANSWER_FIELD, Editor, Entry, Guess, Prediction, Show, Standing
-from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes, spread
-from bot.render import COLOUR, base_embed, entry_label, escape, fit, heading
+from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.models import ANSWER_FIELD, Editor, Entry, Prediction, Show
+from bot.predict_views import (
+    BOARD_ROWS,
+    KIND_HELP,
+    LIST_OPEN,
+    board_embed,
+    counted,
+    list_embed,
+    make_text,
+    mine_embed,
+    short,
+)
+from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes
+from bot.render import entry_label, escape, show_title
 from bot.search import MAX_CHOICES, fold, resolve_entry
 from bot.store import Store
 from bot.texts import closing_text
 
 log = logging.getLogger(__name__)
 
-LIST_OPEN = 6  # open questions shown by /predict list, each with its spread
 LIST_RESOLVED = 5
-BOARD_ROWS = 20
 MINE_ROWS = 20
-FIELD_CHARS = 1024
-BOARD_EXPIRED = "This leaderboard expired; run the command again."
-KIND_HELP = {"date": "a date, YYYY-MM-DD", "number": "a whole number", "choice": "one of the choices"}
-
-
-def _what(prediction: Prediction) -> str:
-    if prediction.kind == "choice":
-        return "Choices: " + ", ".join(escape(c) for c in prediction.choices)
-    return f"Answer with {KIND_HELP[prediction.kind]}"
-
-
-def _name(guess: Guess | Standing) -> str:
-    return escape(guess.user_name)
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+BOARD_EXPIRED = N_("This leaderboard expired; run the command again.")
 
 
 def entry_value(entry: Entry | None) -> str | None:
@@ -61,23 +55,6 @@ def entry_value(entry: Entry | None) -> str | None:
         return None
     value = entry.fact.fields.get(field)
     return None if value in (None, "") else str(value)
-
-
-def leaderboard_lines(standings: Sequence[Standing], page: int, me: int | None) -> list[str]:
-    """`1. alice — 180 points (2 questions)`: one page, and the caller marked (added if elsewhere)."""
-    lines: list[str] = []
-    first, last = page * BOARD_ROWS + 1, (page + 1) * BOARD_ROWS
-    for s in standings:
-        you = " **← you**" if s.user_id == me else ""
-        line = (f"{s.rank}. {_name(s)} — {s.points} point{'s' if s.points != 1 else ''} "
-                f"({s.questions} question{'s' if s.questions != 1 else ''}){you}")
-        if s.rank < first:
-            lines[:0] = [line, "…"]
-        elif s.rank > last:
-            lines += ["…", line]
-        else:
-            lines.append(line)
-    return lines
 
 
 class BoardButton(CogButton, template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<page>\d+)"):
@@ -105,7 +82,7 @@ class BoardButton(CogButton, template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<p
         show = cog.store.show(self.show_id)
         if show is None:
             raise UserError(BOARD_EXPIRED)
-        embed, view = await cog.board(show, self.guild_id, self.page, None)
+        embed, view = await cog.board(show, self.guild_id, self.page, None, lang_of(interaction))
         await interaction.response.edit_message(embed=embed, view=view)
 
 
@@ -134,9 +111,11 @@ class Predict(CatalogueCog):
             matches = [p for p in candidates if wanted and wanted in fold(p.question)]
             if len(matches) == 1:
                 return matches[0]
-        which = "an open question" if tuple(states) == ("open",) else "a question"
-        raise InvalidInput("question", f"`{quote(typed, 60)}` is not {which}; pick one from the list "
-                                       "(`/predict list` shows them).")
+        problem = (N_("`{text}` is not an open question; pick one from the list "
+                      "(`/predict list` shows them).")
+                   if tuple(states) == ("open",) else
+                   N_("`{text}` is not a question; pick one from the list (`/predict list` shows them)."))
+        raise InvalidInput("question", problem, text=quote(typed, 60))
 
     def _entry(self, prediction: Prediction) -> Entry | None:
         if prediction.entry_id is None:
@@ -151,7 +130,7 @@ class Predict(CatalogueCog):
             value = entry_value(self._entry(prediction))
             if value is not None and prediction.state != "resolved":
                 label = f"{label[:70]} · entry says {value}"
-        return _short(label, 100)
+        return short(label, 100)
 
     async def _question_choices(self, current: str, states: Sequence[str],
                                 *, labelled: bool) -> list[app_commands.Choice[str]]:
@@ -192,7 +171,7 @@ class Predict(CatalogueCog):
                 pass
         offered += [c for c in prediction.choices if c not in offered]
         wanted = fold(current)
-        return [app_commands.Choice(name=_short(a, 100), value=a[:100]) for a in offered
+        return [app_commands.Choice(name=short(a, 100), value=a[:100]) for a in offered
                 if not wanted or wanted in fold(a)][:MAX_CHOICES]
 
     # -- editors --------------------------------------------------------------------------------
@@ -214,8 +193,8 @@ class Predict(CatalogueCog):
         if kind == "choice":
             options = parse_choices(choices)
         elif choices:
-            raise InvalidInput("choices", f"only kind `choice` takes choices; a `{kind}` question "
-                                          "is answered with " + KIND_HELP[kind] + ".")
+            raise InvalidInput("choices", "only kind `choice` takes choices; a `{kind}` question "
+                                          "is answered with {help}.", kind=kind, help=KIND_HELP[kind])
         else:
             options = ()
         closes_at = parse_closes(closes, dt.datetime.now(dt.UTC)) if closes else None
@@ -224,13 +203,14 @@ class Predict(CatalogueCog):
         prediction = await self.store.open_prediction(
             chosen.id, question, kind, choices=options, closes_at=closes_at,
             entry_id=tied.id if tied else None, editor=editor)
-        tie = (f" It closes when {escape(entry_label(tied.kind, tied.fact.fields, chosen))} becomes "
-               "confirmed." if tied else "")
-        await interaction.response.send_message(
-            f"Opened question **#{prediction.id}** on {escape(chosen.title)}: "
-            f"{escape(prediction.question)} ({closing_text(prediction)}).{tie} "
-            "Announced to channels subscribed to `predictions`.",
-            ephemeral=True)
+        lang = lang_of(interaction)
+        tie = " " + t(lang, "It closes when {entry} becomes confirmed.",
+                      entry=escape(entry_label(tied.kind, tied.fact.fields, chosen, lang))) if tied else ""
+        text = t(lang, "Opened question **#{id}** on {title}: {question} ({closing}).{tie} Announced to "
+                       "channels subscribed to `predictions`.", id=prediction.id,
+                 title=escape(show_title(chosen, lang)), question=escape(prediction.question),
+                 closing=closing_text(prediction, lang), tie=tie)
+        await interaction.response.send_message(text, ephemeral=True)
 
     @predict.command(name="resolve", description="Give a question its answer and score every guess (editors)")
     @app_commands.describe(question="The question (open, closed, or resolved to correct it)",
@@ -245,14 +225,18 @@ class Predict(CatalogueCog):
         editor = Editor(interaction.user.id, interaction.user.display_name)
         event = await self.store.resolve_prediction(prediction.id, answer, editor=editor)
         assert event.answer is not None
-        how = "Corrected" if event.correction else "Resolved"
-        lines = [f"{how} **#{prediction.id}** ({escape(prediction.question)}): the answer is "
-                 f"**{answer_text(prediction.kind, event.answer)}**. Scored {event.guesses} guess"
-                 f"{'es' if event.guesses != 1 else ''}; announced to channels subscribed to "
-                 "`predictions`."]
+        lang = lang_of(interaction)
+        how = (N_("Corrected **#{id}** ({question}): the answer is **{answer}**. {scored}; announced to "
+                  "channels subscribed to `predictions`.") if event.correction else
+               N_("Resolved **#{id}** ({question}): the answer is **{answer}**. {scored}; announced to "
+                  "channels subscribed to `predictions`."))
+        scored = counted(lang, N_("Scored 1 guess"), N_("Scored {count} guesses"), event.guesses)
+        lines = [t(lang, how, id=prediction.id, question=escape(prediction.question),
+                   answer=answer_text(prediction.kind, event.answer, lang), scored=scored)]
         for place, (name, guessed, points) in enumerate(event.top, start=1):
-            said = answer_text(prediction.kind, guessed)
-            lines.append(f"{place}. {escape(name)}: {said} ({points} points)")
+            said = answer_text(prediction.kind, guessed, lang)
+            lines.append(t(lang, "{place}. {name}: {answer} ({points} points)", place=place,
+                           name=escape(name), answer=said, points=points))
         await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     # -- everyone -------------------------------------------------------------------------------
@@ -268,12 +252,7 @@ class Predict(CatalogueCog):
         prediction, guess, old = await self.store.guess(
             target.id, user_id=interaction.user.id, user_name=interaction.user.display_name,
             guild_id=interaction.guild_id, answer=answer)
-        said = answer_text(prediction.kind, guess.answer)
-        text = f"Your guess for **#{prediction.id}** ({escape(prediction.question)}): **{said}**"
-        if old is not None and old.answer != guess.answer:
-            text += f" (replaces {answer_text(prediction.kind, old.answer)})"
-        text += (f". You can change it until the question closes ({closing_text(prediction)}); "
-                 "a changed guess counts as a new guess, as late as the change.")
+        text = make_text(prediction, guess, old, lang_of(interaction))
         await interaction.response.send_message(text, ephemeral=True)
 
     @predict.command(name="list", description="Open questions with the guesses so far, and the last results")
@@ -287,28 +266,15 @@ class Predict(CatalogueCog):
         waiting.sort(key=lambda p: (p.state != "open", -p.id))
         resolved = await self.store.last_resolved(chosen.id, LIST_RESOLVED)
         counts = await self.store.answer_counts([p.id for p in waiting[:LIST_OPEN]])
-        embed = list_embed(chosen, waiting, counts, resolved)
+        embed = list_embed(chosen, waiting, counts, resolved, lang_of(interaction))
         await interaction.response.send_message(embed=embed, ephemeral=not (waiting or resolved))
 
     @predict.command(name="mine", description="Your guesses and how they scored")
     @fan_cooldown()
     async def predict_mine(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         rows, total = await self.store.user_guesses(interaction.user.id, MINE_ROWS)
-        embed = discord.Embed(title="Your predictions", colour=COLOUR)
-        lines = []
-        for prediction, guess in rows:
-            said = answer_text(prediction.kind, guess.answer)
-            line = f"**#{prediction.id}** {escape(_short(prediction.question, 120))}: {said}"
-            if prediction.answer is not None:
-                line += (f" · answer {answer_text(prediction.kind, prediction.answer)} · "
-                         f"**{guess.points} points**")
-            else:
-                line += f" · {closing_text(prediction)}"
-            lines.append(line)
-        if total > len(rows):
-            lines.append(f"… and {total - len(rows)} older")
-        embed.description = "\n".join(lines) if lines else "You have not guessed yet: try `/predict list`."
-        await interaction.response.send_message(embed=fit(embed), ephemeral=True)
+        await interaction.response.send_message(embed=mine_embed(rows, total, lang_of(interaction)),
+                                                ephemeral=True)
 
     @predict.command(name="leaderboard", description="Who guessed best, in this server or everywhere")
     @app_commands.describe(show="Which show", scope="server: guesses made here; everyone: all of them")
@@ -323,67 +289,31 @@ class Predict(CatalogueCog):
             raise InvalidInput("scope", "in DMs there is no server; use `everyone`.")
         await interaction.response.defer(thinking=True)
         guild_id = interaction.guild_id if scope == "server" else None
-        embed, view = await self.board(chosen, guild_id, 0, interaction.user.id)
+        embed, view = await self.board(chosen, guild_id, 0, interaction.user.id, lang_of(interaction))
         if view is None:
             await interaction.followup.send(embed=embed)
         else:
             await interaction.followup.send(embed=embed, view=view)
 
-    async def board(self, show: Show, guild_id: int | None, page: int,
-                    me: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
+    async def board(self, show: Show, guild_id: int | None, page: int, me: int | None,
+                    lang: str = DEFAULT) -> tuple[discord.Embed, discord.ui.View | None]:
         """One page of a leaderboard (everyone who guessed is on some page), with its buttons."""
         standings, total = await self.store.leaderboard(show.id, guild_id=guild_id,
                                                         offset=page * BOARD_ROWS, limit=BOARD_ROWS,
                                                         user_id=me)
         count = max(1, -(-total // BOARD_ROWS))
         if page >= count and page > 0:  # fewer people than when the button was made
-            return await self.board(show, guild_id, count - 1, me)
-        where = "this server" if guild_id else "everyone"
-        embed = base_embed(f"{heading(show)}: predictions leaderboard ({where})", show)
-        lines = leaderboard_lines(standings, page, me)
-        embed.description = "\n".join(lines) if lines else "No resolved questions with guesses yet."
-        paging = f"Page {page + 1} of {count} ({total} people) · " if count > 1 else ""
-        embed.set_footer(text=f"{paging}Total points over resolved questions; ties go to the earlier "
-                              "guess. /about has the scoring.")
+            return await self.board(show, guild_id, count - 1, me, lang)
+        embed = board_embed(show, standings, page, count, total, guild_id is not None, me, lang)
         if count <= 1:
-            return fit(embed), None
+            return embed, None
         view = discord.ui.View(timeout=None)
-        view.add_item(BoardButton("Previous", show.id, guild_id, max(page - 1, 0), disabled=page == 0))
-        view.add_item(BoardButton("Next", show.id, guild_id, page + 1, disabled=page >= count - 1))
-        return fit(embed), view
+        view.add_item(BoardButton(t(lang, "Previous"), show.id, guild_id, max(page - 1, 0),
+                                  disabled=page == 0))
+        view.add_item(BoardButton(t(lang, "Next"), show.id, guild_id, page + 1,
+                                  disabled=page >= count - 1))
+        return embed, view
 
-
-def list_embed(show: Show, waiting: Sequence[Prediction], counts: dict[int, list[tuple[str, int]]],
-               resolved: Sequence[tuple[Prediction, Guess | None, int]]) -> discord.Embed:
-    """/predict list: open questions with their spread, then the last results."""
-    embed = base_embed(f"{heading(show)}: predictions", show)
-    embed.set_footer(text=f"{show.title} season {show.season} · scoring: /about"[:2048])
-    if not waiting and not resolved:
-        embed.description = "No questions yet. Editors open them with `/predict open`."
-        return embed
-    taking = any(p.open for p in waiting)
-    embed.description = ("Guess with `/predict make`; one guess each, changeable until the "
-                         "question closes.") if taking else "No open questions right now."
-    for p in waiting[:LIST_OPEN]:
-        answers = [escape(a) for a, n in counts.get(p.id, []) for _ in range(n)]
-        head = f"{_what(p)} · {closing_text(p)} · {len(answers)} guess{'es' if len(answers) != 1 else ''}"
-        value = "\n".join([head, *spread(p.kind, answers, [escape(c) for c in p.choices])])
-        embed.add_field(name=_short(f"#{p.id} · {escape(p.question)}", 256), value=_short(value, FIELD_CHARS),
-                        inline=False)
-    if len(waiting) > LIST_OPEN:
-        embed.add_field(name="More", value=f"… and {len(waiting) - LIST_OPEN} more open questions "
-                                           "(they autocomplete in `/predict make`).", inline=False)
-    if resolved:
-        lines = []
-        for p, best, guesses in resolved:
-            assert p.answer is not None
-            line = f"**#{p.id}** {escape(_short(p.question, 80))}: **{answer_text(p.kind, p.answer)}**"
-            if best is not None:
-                line += (f" · closest: {_name(best)} ({answer_text(p.kind, best.answer)}, "
-                         f"{best.points} points; {guesses} guessed)")
-            lines.append(line)
-        embed.add_field(name="Last resolved", value=_short("\n".join(lines), FIELD_CHARS), inline=False)
-    return fit(embed)
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -12,6 +12,7 @@ from bot.access import OwnersGroup
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.facts import check_int, check_text
+from bot.i18n import lang_of, t
 from bot.render import escape
 from bot.replies import send_ephemeral
 
@@ -41,8 +42,9 @@ class Shows(CatalogueCog):
         check_int(season, "season", 1, 100)
         show = await self.store.add_show(slug.strip(), title, season, original_title=original_title,
                                          network=network, aliases=_aliases(aliases))
-        await send_ephemeral(interaction, f"Now tracking **{escape(show.title)}** season {show.season} "
-                                          f"as `{show.slug}`.")
+        text = t(lang_of(interaction), "Now tracking **{title}** season {season} as `{slug}`.",
+                 title=escape(show.title), season=show.season, slug=show.slug)
+        await send_ephemeral(interaction, text)
 
     @shows.command(name="edit", description="Change a tracked show (owners)")
     @app_commands.describe(show="Which show", title="New title", season="The season to follow",
@@ -65,7 +67,8 @@ class Shows(CatalogueCog):
             aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
         )
         await self.store.update_show(updated)
-        await send_ephemeral(interaction, f"Updated **{escape(updated.title)}** (`{updated.slug}`).")
+        await send_ephemeral(interaction, t(lang_of(interaction), "Updated **{title}** (`{slug}`).",
+                                            title=escape(updated.title), slug=updated.slug))
 
     @shows.command(name="archive", description="Stop tracking a show; its history stays (owners)")
     @app_commands.describe(show="Which show")
@@ -73,8 +76,10 @@ class Shows(CatalogueCog):
     async def shows_archive(self, interaction: discord.Interaction[SeasonwatchBot], show: str) -> None:
         chosen = self.show_for(show)
         await self.store.update_show(replace(chosen, archived=True))
-        await send_ephemeral(interaction, f"Archived **{escape(chosen.title)}**: it leaves autocomplete "
-                                          f"and announces nothing more; `{chosen.slug}` still reads it.")
+        text = t(lang_of(interaction), "Archived **{title}**: it leaves autocomplete and announces nothing "
+                                       "more; `{slug}` still reads it.", title=escape(chosen.title),
+                 slug=chosen.slug)
+        await send_ephemeral(interaction, text)
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -188,7 +188,7 @@ class StandIn(Server):
             "version": 1,
             "channel_id": str(channel.id),
             "channel": channel.payload(),
-            "locale": "en-US",
+            "locale": user.locale,
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
@@ -196,8 +196,8 @@ class StandIn(Server):
             me = guild.bot_member
             assert me is not None
             payload["guild_id"] = str(guild.id)
-            payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
-            payload["guild_locale"] = "en-US"
+            payload["guild"] = {"id": str(guild.id), "locale": guild.preferred_locale, "features": []}
+            payload["guild_locale"] = guild.preferred_locale
             payload["member"] = member.payload() | {
                 "permissions": str(guild.permissions_in(member, channel))
             }

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from . import interactions as ix
 from . import limits, schema
+from .names import command_problems
 from .ratelimit import Bucket
 from .records import RateLimitRecord, RequestRecord
 from .world import (
@@ -403,6 +404,13 @@ class Rest:
         scope = self._scope(call)
         if scope is not None:
             self._guild(call)
+        problems = command_problems(call.body)
+        if problems:
+            # Discord's 50035 names no culprit; the stand-in lists them, so the test says which.
+            errors: dict[str, Any] = {}
+            for i, problem in enumerate(problems):
+                schema.add_error(errors, ["commands", i], "APPLICATION_COMMAND_INVALID", problem)
+            raise ApiError(400, 50035, "Invalid Form Body", errors)
         stored = []
         previous = {c["name"]: c for c in self.server.commands.get(scope, [])}
         for cmd in call.body:

@@ -72,6 +72,8 @@ class User:
     id: int
     name: str
     bot: bool = False
+    # The language of this person's Discord client: every interaction they start carries it.
+    locale: str = "en-US"
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -304,6 +306,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     bot_role: Role | None = None
+    preferred_locale: str = "en-US"  # a community server's language; interactions carry it
 
     @property
     def everyone(self) -> Role:
@@ -415,7 +418,7 @@ class Guild:
             "banner": None,
             "premium_tier": 0,
             "premium_subscription_count": 0,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.preferred_locale,
             "public_updates_channel_id": None,
             "nsfw_level": 0,
             "premium_progress_bar_enabled": False,

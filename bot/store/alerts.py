@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.errors import InvalidInput
+from bot.i18n import LANGUAGES
 from bot.models import CONFIDENCE_RANK, MIN_CONFIDENCES, TOPICS, Change, Delivery, Subscription
 from bot.store.db import Database
 from bot.store.rows import now_iso, read_delivery, read_subscription
@@ -54,19 +55,21 @@ class Alerts:
     async def subscribe(self, guild_id: int, channel_id: int, *, show_id: int | None,
                         topics: Iterable[str] = TOPICS, min_confidence: str = "speculation",
                         role_id: int | None = None, publish: bool = False,
-                        created_by: int) -> tuple[Subscription, bool]:
+                        created_by: int, language: str = "en") -> tuple[Subscription, bool]:
         """Create, or update and resume, a channel's subscription; True if it is new."""
         given = set(topics)
         chosen = tuple(t for t in TOPICS if t in given)
         unknown = given - set(TOPICS)
         if unknown or not chosen:
-            raise InvalidInput("topics", f"pick one or more of {', '.join(TOPICS)}.")
+            raise InvalidInput("topics", "pick one or more of {topics}.", topics=", ".join(TOPICS))
         if min_confidence not in MIN_CONFIDENCES:
-            raise InvalidInput("min_confidence", f"one of {', '.join(MIN_CONFIDENCES)}.")
+            raise InvalidInput("min_confidence", "one of {values}.", values=", ".join(MIN_CONFIDENCES))
         if show_id is not None and self._view.show(show_id) is None:
             raise InvalidInput("show", "no such show.")
+        if language not in LANGUAGES:
+            raise InvalidInput("language", "one of {values}.", values=", ".join(LANGUAGES))
         stamp = now_iso()
-        values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), stamp)
+        values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), language, stamp)
         async with self._db.lock:
             sub_id = await self._db.value(
                 "SELECT id FROM subscription WHERE channel_id = ? AND coalesce(show_id, 0) = ?",
@@ -75,13 +78,13 @@ class Alerts:
             if sub_id is not None:
                 await self._db.execute(
                     "UPDATE subscription SET guild_id = ?, topics = ?, min_confidence = ?, "
-                    "role_id = ?, publish = ?, updated_at = ?, state = 'active', "
+                    "role_id = ?, publish = ?, language = ?, updated_at = ?, state = 'active', "
                     "paused_reason = NULL, warning = NULL WHERE id = ?", (*values, sub_id))
             else:
                 sub_id = await self._db.insert(
                     "INSERT INTO subscription (guild_id, topics, min_confidence, role_id, "
-                    "publish, updated_at, channel_id, show_id, created_by, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    "publish, language, updated_at, channel_id, show_id, created_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (*values, channel_id, show_id, created_by, stamp))
             found = await self._db.fetchone("SELECT * FROM subscription WHERE id = ?", (sub_id,))
         assert found is not None

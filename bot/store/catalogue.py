@@ -99,8 +99,8 @@ class Catalogue:
             # One entry per person: `José Kim` typed another way must not start a second one.
             same = self._view.person_key(show_id, str(fact.fields["person"]))
             if same is not None and same != key:
-                raise InvalidInput("person", f"`{quote(str(fact.fields['person']))}` is already "
-                                             f"listed (as `{quote(same)}`); edit that entry.")
+                raise InvalidInput("person", "`{name}` is already listed (as `{listed}`); edit that entry.",
+                                   name=quote(str(fact.fields["person"])), listed=quote(same))
         row = await self._db.fetchone(
             "SELECT id, version, data FROM entry WHERE show_id = ? AND kind = ? AND key = ?",
             (show_id, kind, key))
@@ -141,7 +141,7 @@ class Catalogue:
         """Restore what a change replaced, as a new change marked as its correction."""
         target = await self.change(change_id)
         if target is None:
-            raise UserError(f"There is no change #{change_id}; pick one from /history.")
+            raise UserError("There is no change #{id}; pick one from /history.", id=change_id)
         return await self.write(
             target.show_id, target.kind, target.key, target.before,
             expected_version=expected_version, editor=editor,

@@ -182,7 +182,7 @@ def _parse_entries(raw: Any, where: str) -> list[tuple[str, str, Fact]]:
         here = f"{here} ({kind} {key!r})"
         try:
             if kind not in KINDS:
-                raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
+                raise InvalidInput("kind", "must be one of {kinds}", kinds=", ".join(KINDS))
             if not isinstance(item["fields"], Mapping):
                 raise InvalidInput("fields", "must be an object")
             if not _bases_shaped(item.get("bases", {})):

@@ -76,7 +76,7 @@ class Predictions:
         """Open a question; its opening is announced under `predictions` (same transaction)."""
         question = check_line(question, "question", limit=200)
         if kind not in PREDICTION_KINDS:
-            raise InvalidInput("kind", f"one of {', '.join(PREDICTION_KINDS)}.")
+            raise InvalidInput("kind", "one of {kinds}.", kinds=", ".join(PREDICTION_KINDS))
         if (kind == "choice") != bool(choices):
             raise InvalidInput("choices", "give 2 to 10 choices for kind `choice`, and none otherwise.")
         choices = check_choices(choices) if choices else ()
@@ -123,8 +123,8 @@ class Predictions:
             if prediction is None:
                 raise InvalidInput("question", "no such question; pick an open one from the list.")
             if not prediction.open:
-                raise UserError(f"Question #{prediction.id} is closed: guesses are no longer taken. "
-                                "`/predict list` shows the open ones.")
+                raise UserError("Question #{id} is closed: guesses are no longer taken. "
+                                "`/predict list` shows the open ones.", id=prediction.id)
             value = parse_answer(prediction.kind, answer, prediction.choices)
             old = await self._db.fetchone("SELECT * FROM guess WHERE prediction_id = ? AND user_id = ?",
                                           (prediction_id, user_id))
@@ -160,7 +160,8 @@ class Predictions:
                 raise InvalidInput("question", "no such question; pick one from the list.")
             value = parse_answer(prediction.kind, answer, prediction.choices)
             if prediction.answer == value:
-                raise UserError(f"Question #{prediction.id} is already resolved as `{value}`.")
+                raise UserError("Question #{id} is already resolved as `{value}`.", id=prediction.id,
+                                value=value)
             await self._db.execute(
                 f"UPDATE guess SET points = {self._db.dialect.score} WHERE prediction_id = ?",
                 (prediction.kind, value, prediction_id))

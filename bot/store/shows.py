@@ -38,7 +38,7 @@ class Shows:
             # Checked under the lock: two adds of one slug at once must not both pass.
             await self._view.follow_other_writers()
             if self._view.show_by_slug(show.slug):
-                raise InvalidInput("slug", f"`{show.slug}` is taken; pick another slug.")
+                raise InvalidInput("slug", "`{slug}` is taken; pick another slug.", slug=show.slug)
             check_names_free(show, self._view.all_shows())
             show = await self.insert(show)
             self._view.put_show(show)
@@ -107,8 +107,8 @@ def check_names_free(show: Show, others: Iterable[Show]) -> None:
                  *(("aliases", a) for a in show.aliases)]
         for option, name in named:
             if fold(name) and fold(name) in theirs:
-                raise InvalidInput(option, f"`{quote(name)}` already names the show "
-                                           f"`{other.slug}`; pick a name no other show uses.")
+                raise InvalidInput(option, "`{name}` already names the show `{slug}`; pick a name no "
+                                           "other show uses.", name=quote(name), slug=other.slug)
 
 
 def check_imported_names(show: Show, others: Iterable[Show]) -> None:

@@ -12,7 +12,9 @@ import pytest
 pytestmark = pytest.mark.sqlite_only  # SQLite's own faults (a full disk, a read-only directory)
 
 SOURCE = "https://www.example.com/report"
-NOTE = "노트" * 400  # a big change: it needs new pages
+# A big change: 1,000 four-byte characters make the entry's row longer than a 4,096-byte page
+# holds, so it needs a new (overflow) page however full the existing pages happen to be.
+NOTE = "🎬" * 1000
 
 
 async def cap_pages(bot, extra=0):
