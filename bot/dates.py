@@ -1,6 +1,6 @@
 """Dates and windows in each language, from Babel's CLDR data where CLDR has the form.
 
-English keeps its own wording (`17 January 2024`, `late 2024`, `Q1 2025`: `bot.facts`).
+English keeps its own wording (`17 January 2024`, `second half of 2024`, `Q1 2025`: `bot.facts`).
 Other languages take days, months, years and quarters from CLDR (Korean: `2024년 1월 17일`,
 `2024년 1월`, `2025년 1분기`); CLDR has no halves of a year, so those are catalogue messages
 (`2024년 하반기`), as is the range sign between two windows.
@@ -12,10 +12,9 @@ import datetime as dt
 
 from babel.dates import format_date, format_skeleton, get_quarter_names
 
-from bot.facts import WINDOW_RE, render_window
+from bot.facts import HALVES, WINDOW_RE, render_window
 from bot.i18n import DEFAULT, N_, t
 
-HALVES = {"1": N_("{year} first half"), "2": N_("{year} second half")}
 RANGE = N_("{start} – {end}")
 
 

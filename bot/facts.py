@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.errors import InvalidInput
+from bot.i18n import N_
 from bot.models import (
     BILLINGS,
     CAST_STATES,
@@ -34,6 +35,8 @@ WINDOW_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?|-Q([1-4])|-H([
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NEWS_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _MONTHS = tuple(calendar.month_name)
+# CLDR names quarters but not halves of a year: each language words them in its catalogue.
+HALVES = {"1": N_("first half of {year}"), "2": N_("second half of {year}")}
 
 
 def check_year(year: int) -> None:
@@ -91,7 +94,8 @@ def window_start(window: str) -> dt.date:
 
 
 def render_window(window: str) -> str:
-    """A window for people: `2025-03` reads `March 2025`, `2024-H2` reads `H2 2024`."""
+    """A window for people in English: `2025-03` reads `March 2025`, `2024-H2` reads `second
+    half of 2024` (other languages: `bot.dates`)."""
     return " – ".join(_render_part(p) for p in window.split(".."))
 
 
@@ -107,7 +111,7 @@ def _render_part(part: str) -> str:
     if quarter:
         return f"Q{quarter} {year}"
     if half:
-        return f"{'early' if half == '1' else 'late'} {year}"
+        return HALVES[half].format(year=year)
     return year
 
 

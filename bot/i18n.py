@@ -19,6 +19,8 @@ import discord
 from babel.messages.pofile import read_po
 from discord import app_commands
 
+from bot import particles
+
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "seasonwatch"
 DEFAULT = "en"
@@ -76,7 +78,31 @@ def t(lang: str, message: str, /, **values: Any) -> str:
     text = catalogue(lang).get((None, message), message)
     if not values:
         return text
-    return text.format(**{k: t(lang, v) if isinstance(v, Msg) else v for k, v in values.items()})
+    filled = {k: t(lang, v) if isinstance(v, Msg) else v for k, v in values.items()}
+    return _fill(text, filled) if _has_particles(text) else text.format(**filled)
+
+
+_FORMATTER = string.Formatter()
+
+
+@functools.cache
+def _has_particles(text: str) -> bool:
+    return particles.after_placeholder(text)
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    """`text.format(**values)`, with each particle pair after a placeholder chosen by the value
+    it follows (`bot.particles`): only the catalogue's own particles, never the user's text."""
+    out: list[str] = []
+    previous: str | None = None
+    for literal, field, spec, conversion in _FORMATTER.parse(text):
+        out.append(particles.after(previous, literal) if previous is not None else literal)
+        previous = None
+        if field is not None:
+            value = _FORMATTER.convert_field(_FORMATTER.get_field(field, (), values)[0], conversion)
+            previous = _FORMATTER.format_field(value, spec or "")
+            out.append(previous)
+    return "".join(out)
 
 
 def term(lang: str, word: str) -> str:

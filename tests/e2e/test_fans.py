@@ -92,7 +92,7 @@ async def test_status_shows_the_path_the_current_stage_and_last_change(standin, 
 async def test_status_shows_the_release_window_as_speculation(standin, scene, bot):
     reply = await standin.command(scene.fan, scene.home_general, "status", show=SHOW)
     release = next(f["value"] for f in reply.embeds[0]["fields"] if f["name"] == "Release")
-    assert "late 2024 – early 2025" in release and "🔮 speculation" in release
+    assert "second half of 2024 – first half of 2025" in release and "🔮 speculation" in release
 
 
 async def test_episodes_shows_about_12_as_speculation(standin, scene, bot):

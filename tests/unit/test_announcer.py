@@ -503,7 +503,7 @@ def test_the_announcement_shows_each_field_from_old_to_new_and_marks_corrections
                     "2025-01-02T10:00:00+00:00", None, False, 3)
     embed = render_announcement(show, change, 42)
     assert embed.title.startswith("Correction · Test Show season 2 · Release")
-    assert ("Release: late 2024 – early 2025 (speculation · Fan blog) → March 2025 (confirmed · Netflix)"
+    assert ("Release: second half of 2024 – first half of 2025 (speculation · Fan blog) → March 2025 (confirmed · Netflix)"
             in embed.description)
     assert "Note: — → Netflix said so" in embed.description
     fields = {f.name: f.value for f in embed.fields}

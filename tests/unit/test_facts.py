@@ -47,7 +47,7 @@ def test_invalid_windows_are_refused_naming_the_option(text):
 
 
 def test_windows_read_naturally():
-    assert render_window("2024-H2..2025-H1") == "late 2024 – early 2025"
+    assert render_window("2024-H2..2025-H1") == "second half of 2024 – first half of 2025"
     assert render_window("2025-03-14") == "14 March 2025"
     assert render_window("2025-Q1") == "Q1 2025"
 
