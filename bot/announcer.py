@@ -26,8 +26,9 @@ import aiohttp
 import discord
 
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
-from bot.i18n import DEFAULT, t
+from bot.i18n import DEFAULT, N_, Msg, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
+from bot.notices import Notice
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,9 @@ CROSSPOST_TIMEOUT = 10.0
 HISTORY_LIMIT = 50
 DUE_BATCH = 500  # deliveries read per look at the outbox
 CHANGE_CACHE = 1024
-NEEDED = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
-          ("embed_links", "Embed Links"))
+# Each permission an announcement needs, named as Discord's own settings name it.
+NEEDED = (("view_channel", N_("View Channel")), ("send_messages", N_("Send Messages")),
+          ("embed_links", N_("Embed Links")))
 # Errors worth trying again: Discord's 5xx, timeouts, the connection.
 TRANSIENT: tuple[type[BaseException], ...] = (
     discord.DiscordServerError, discord.RateLimited, aiohttp.ClientError, TimeoutError, OSError,
@@ -252,8 +254,8 @@ class Announcer:
             channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
         missing = missing_permissions(channel)
         if missing:
-            reason = (f"The bot lacks {', '.join(missing)} in <#{channel_id}>. Grant it there, "
-                      "then run /alerts subscribe again.")
+            reason = Notice.of(N_("The bot lacks {missing} in {channel}. Grant it there, then run "
+                                  "/alerts subscribe again."), missing=missing, channel=f"<#{channel_id}>")
             return await self._pause(channel_id, ids, reason)
         if any(d.last_attempt_at is not None and now - d.last_attempt_at > self.lookup_after
                for d in rows):
@@ -383,9 +385,9 @@ class Announcer:
         except CROSSPOST_ERRORS as exc:
             stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             for sub in subs:
-                await self.store.set_subscription_warning(
-                    sub.id, f"Last crosspost failed ({stamp}): {describe(exc)}. The message was "
-                            "posted in the channel; following servers did not get it.")
+                await self.store.set_subscription_warning(sub.id, Notice.of(
+                    N_("Last crosspost failed ({when}): {why}. The message was posted in the "
+                       "channel; following servers did not get it."), when=stamp, why=describe(exc)))
             return
         for sub in subs:
             if sub.warning is not None:
@@ -410,11 +412,11 @@ class Announcer:
         await self.store.remove_channel(channel_id)
         return Outcome(channel_id, tuple(ids), "removed", "Unknown Channel")
 
-    async def _pause(self, channel_id: int, ids: list[int], reason: str) -> Outcome:
+    async def _pause(self, channel_id: int, ids: list[int], reason: Notice) -> Outcome:
         log.info("pausing subscriptions of channel %d: %s", channel_id, reason)
         await self.store.pause_channel(channel_id, reason)
-        await self.store.skip_deliveries(ids, reason)
-        return Outcome(channel_id, tuple(ids), "paused", reason)
+        await self.store.skip_deliveries(ids, reason.text())
+        return Outcome(channel_id, tuple(ids), "paused", reason.text())
 
     # -- /alerts test ------------------------------------------------------------------------
 
@@ -435,7 +437,7 @@ class Announcer:
         return message
 
 
-def missing_permissions(channel: Any) -> list[str]:
+def missing_permissions(channel: Any) -> list[Msg]:
     """Which of View Channel, Send Messages and Embed Links the bot lacks there, per its cache."""
     guild = getattr(channel, "guild", None)
     me = getattr(guild, "me", None)
@@ -454,21 +456,22 @@ def describe(exc: BaseException) -> str:
             text += f": {exc.text})" if exc.text else ")"
         return text[:300]
     if isinstance(exc, TimeoutError):
-        return "timed out"
+        return N_("timed out")  # a Msg: translated where shown
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
-def refusal(exc: discord.HTTPException, channel_id: int) -> str:
+def refusal(exc: discord.HTTPException, channel_id: int) -> Notice:
     """Why a subscription was paused after a 403, and how to fix it."""
     where = f"<#{channel_id}>"
     if exc.code == 50001:
-        return (f"The bot cannot see {where} (Missing Access). Give it View Channel there, "
-                "then run /alerts subscribe again.")
+        return Notice.of(N_("The bot cannot see {channel} (Missing Access). Give it View Channel "
+                            "there, then run /alerts subscribe again."), channel=where)
     if exc.code == 50013:
-        return (f"The bot lacks permissions in {where} (Missing Permissions): it needs Send "
-                "Messages and Embed Links. Grant them, then run /alerts subscribe again.")
-    return (f"Discord refused the announcement in {where}: {describe(exc)}. Fix that, then run "
-            "/alerts subscribe again.")
+        return Notice.of(N_("The bot lacks permissions in {channel} (Missing Permissions): it needs "
+                            "Send Messages and Embed Links. Grant them, then run /alerts subscribe "
+                            "again."), channel=where)
+    return Notice.of(N_("Discord refused the announcement in {channel}: {why}. Fix that, then run "
+                        "/alerts subscribe again."), channel=where, why=describe(exc))
 
 
 def _epoch(iso: str) -> float:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.notices import Notice
 
 KINDS = ("status", "release", "cast", "episodes", "news")
 CONFIDENCES = ("confirmed", "reported", "rumored", "speculation", "denied")
@@ -203,8 +206,8 @@ class Subscription:
     role_id: int | None
     publish: bool
     state: str  # "active" or "paused"
-    paused_reason: str | None
-    warning: str | None
+    paused_reason: Notice | None  # why it is paused, in the reader's language when shown
+    warning: Notice | None
     created_by: int
     created_at: str
     updated_at: str

@@ -66,9 +66,10 @@ def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int],
     if sub.active:
         line = f"▶️ {line}"
     else:
-        line = f"⏸️ {line}\n  " + t(lang, "**Paused:** {reason}", reason=sub.paused_reason)
+        reason = sub.paused_reason.text(lang) if sub.paused_reason else ""
+        line = f"⏸️ {line}\n  " + t(lang, "**Paused:** {reason}", reason=reason)
     if sub.warning:
-        line += f"\n  ⚠️ {escape(sub.warning)}"
+        line += f"\n  ⚠️ {escape(sub.warning.text(lang))}"
     waiting = counts.get("pending", 0) + counts.get("sending", 0)
     if waiting:
         line += "\n  " + t(lang, N_("1 announcement waiting to be sent.") if waiting == 1 else
@@ -118,7 +119,7 @@ class Alerts(CatalogueCog):
     async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True)
 
-    def _usable(self, guild: discord.Guild, channel: discord.TextChannel) -> None:
+    def _usable(self, guild: discord.Guild, channel: discord.TextChannel, lang: str) -> None:
         if channel.guild.id != guild.id:
             raise InvalidInput("channel", "pick a channel of this server.")
         if channel.type not in (discord.ChannelType.text, discord.ChannelType.news):
@@ -128,7 +129,7 @@ class Alerts(CatalogueCog):
             raise UserError(
                 "I can't post announcements in {channel}: I lack {missing} there. Grant it to my "
                 "role in the channel's settings (Permissions), then run this again.",
-                channel=channel.mention, missing=", ".join(f"**{m}**" for m in missing))
+                channel=channel.mention, missing=", ".join(f"**{t(lang, m)}**" for m in missing))
 
     # -- /alerts subscribe -----------------------------------------------------------------
 
@@ -149,7 +150,7 @@ class Alerts(CatalogueCog):
                         mention_role: discord.Role | None = None, publish: bool = False,
                         language: str | None = None) -> None:
         guild = self._guild(interaction)
-        self._usable(guild, channel)
+        self._usable(guild, channel, lang_of(interaction))
         chosen_show = self.show_for(show) if show else None
         if chosen_show is not None and chosen_show.archived:
             raise InvalidInput("show", "{title} is archived and announces nothing more; pick a tracked "
@@ -254,7 +255,7 @@ class Alerts(CatalogueCog):
     async def test(self, interaction: discord.Interaction[SeasonwatchBot],
                    channel: discord.TextChannel) -> None:
         guild = self._guild(interaction)
-        self._usable(guild, channel)
+        self._usable(guild, channel, lang_of(interaction))
         shows = self.store.shows()
         entries = [e for s in shows for e in self.store.entries(s.id)]
         if not entries:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES
 from bot.models import CONFIDENCE_RANK, MIN_CONFIDENCES, TOPICS, Change, Delivery, Subscription
+from bot.notices import Notice
 from bot.store.db import Database
 from bot.store.rows import now_iso, read_delivery, read_subscription
 from bot.store.view import View
@@ -115,26 +116,26 @@ class Alerts:
         async with self._db.lock:
             return {row["id"]: read_subscription(row) for row in await self._db.fetchall(sql, wanted)}
 
-    async def pause_subscriptions(self, ids: Iterable[int], reason: str) -> int:
+    async def pause_subscriptions(self, ids: Iterable[int], reason: Notice) -> int:
         """Pause active subscriptions with a reason and skip their pending deliveries."""
         wanted = list(ids)
         return await self._pause(f"id IN ({self._db.dialect.marks(len(wanted))})", wanted, reason)
 
-    async def pause_channel(self, channel_id: int, reason: str) -> int:
+    async def pause_channel(self, channel_id: int, reason: Notice) -> int:
         """Pause every active subscription of a channel (deleted, or permissions gone)."""
         return await self._pause("channel_id = ?", [channel_id], reason)
 
-    async def _pause(self, condition: str, params: list[int], reason: str) -> int:
+    async def _pause(self, condition: str, params: list[int], reason: Notice) -> int:
         if not params:
             return 0
         async with self._db.lock, self._db.transaction():
             await self._db.execute(
                 "UPDATE delivery SET state = 'skipped', last_error = ? WHERE state = 'pending' "
                 f"AND subscription_id IN (SELECT id FROM subscription WHERE {condition} "
-                "AND state = 'active')", [f"not sent: {reason}", *params])
+                "AND state = 'active')", [f"not sent: {reason.text()}", *params])
             return await self._db.execute(
                 "UPDATE subscription SET state = 'paused', paused_reason = ?, updated_at = ? "
-                f"WHERE {condition} AND state = 'active'", [reason, now_iso(), *params])
+                f"WHERE {condition} AND state = 'active'", [reason.dump(), now_iso(), *params])
 
     async def remove_channel(self, channel_id: int) -> int:
         """Remove every subscription of a deleted channel, unsent deliveries too; how many."""
@@ -150,11 +151,11 @@ class Alerts:
             # Deliveries go with their subscription (ON DELETE CASCADE): none is ever sent.
             return await self._db.execute(f"DELETE FROM subscription WHERE {column} = ?", (value,))
 
-    async def set_subscription_warning(self, subscription_id: int, warning: str | None) -> None:
+    async def set_subscription_warning(self, subscription_id: int, warning: Notice | None) -> None:
         """Record (or clear) a warning shown in /alerts list, such as a failed crosspost."""
         async with self._db.lock:
             await self._db.execute("UPDATE subscription SET warning = ? WHERE id = ?",
-                                   (warning, subscription_id))
+                                   (warning.dump() if warning else None, subscription_id))
 
     # -- the outbox ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.models import Change, Delivery, Editor, Fact, Guess, Prediction, Show, Subscription
+from bot.notices import Notice
 from bot.store.db import Row
 
 log = logging.getLogger(__name__)
@@ -99,10 +100,14 @@ def read_subscription(row: Row) -> Subscription:
         id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
         show_id=row["show_id"], topics=tuple(t for t in row["topics"].split(",") if t),
         min_confidence=row["min_confidence"], role_id=row["role_id"],
-        publish=bool(row["publish"]), state=row["state"], paused_reason=row["paused_reason"],
-        warning=row["warning"], created_by=row["created_by"], created_at=row["created_at"],
+        publish=bool(row["publish"]), state=row["state"], paused_reason=_notice(row["paused_reason"]),
+        warning=_notice(row["warning"]), created_by=row["created_by"], created_at=row["created_at"],
         updated_at=row["updated_at"], language=row["language"],
     )
+
+
+def _notice(stored: str | None) -> Notice | None:
+    return None if stored is None else Notice.load(stored)
 
 
 def read_delivery(row: Row) -> Delivery:

@@ -189,7 +189,7 @@ async def test_a_refusing_channel_is_paused_listed_and_never_asked_again(standin
             break
         await asyncio.sleep(0.05)
     [sub] = await bot.store.subscriptions(scene.home.id)
-    assert sub.state == "paused" and words in sub.paused_reason
+    assert sub.state == "paused" and words in sub.paused_reason.text()
     await write(bot, cast(person="Someone Else"))
     await asyncio.sleep(0.5)
     assert len(sends_to(standin, channel)) == 1 and standin.messages(channel) == []
@@ -212,7 +212,7 @@ async def test_permissions_missing_in_the_cache_pause_without_a_request(standin,
     await asyncio.sleep(0.5)
     assert sends_to(standin, channel) == []
     [sub] = await bot.store.subscriptions(scene.home.id)
-    assert sub.state == "paused" and "Embed Links" in sub.paused_reason
+    assert sub.state == "paused" and "Embed Links" in sub.paused_reason.text()
 
 
 async def test_two_503s_then_success_is_exactly_one_message(standin, scene, bot):

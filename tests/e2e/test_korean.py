@@ -219,7 +219,7 @@ async def test_a_korean_fan_predicts_in_korean(standin, scene, bot, korean):
     listed = await standin.command(korean, scene.home_general, "predict list")
     assert listed.embeds[0]["title"] == "지금 우리 학교는 시즌 2: 예측"
     [field] = [f for f in listed.embeds[0]["fields"] if f["name"].startswith(f"#{prediction.id}")]
-    assert "YYYY-MM-DD 형식의 날짜(으)로 답하세요" in field["value"] and "예측 0개" in field["value"]
+    assert "YYYY-MM-DD 형식의 날짜로 답하세요" in field["value"] and "예측 0개" in field["value"]
     made = await make(standin, korean, scene.home_general, prediction, "2025-03-14")
     assert made.content.startswith(f"**#{prediction.id}** (When does it premiere?)에 대한 내 예측: "
                                    "**2025년 3월 14일**")
@@ -240,7 +240,7 @@ async def test_a_korean_admin_manages_alerts_in_korean(standin, scene, bot):
     scene.admin.user.locale = "ko"
     reply = await standin.command(scene.admin, scene.home_general, "alerts subscribe",
                                   channel=scene.home_general, min_confidence="reported")
-    assert reply.content.startswith(f"{scene.home_general.mention}이(가) 모든 작품을(를) 구독합니다.")
+    assert reply.content.startswith(f"{scene.home_general.mention}이(가) 모든 작품을 구독합니다.")
     assert "모든 주제 · 보도 이상 · English" in reply.content
     listed = await standin.command(scene.admin, scene.home_general, "alerts list")
     assert listed.embeds[0]["title"] == "Home의 알림" and listed.embeds[0]["footer"]["text"] == "구독 1개"
@@ -250,3 +250,30 @@ async def test_a_korean_admin_manages_alerts_in_korean(standin, scene, bot):
     choices = await standin.autocomplete(scene.admin, scene.home_general, "alerts subscribe", "show", "",
                                          channel=scene.home_general)
     assert choices[0]["name"] == "지금 우리 학교는 (시즌 2)"
+
+
+async def test_a_paused_subscription_s_reason_is_worded_for_each_admin_s_language(standin, scene, bot):
+    import asyncio
+
+    from standin.world import EMBED_LINKS, Overwrite
+    from tests.e2e.test_alerts import subscribe, write
+
+    channel = scene.home_general
+    await subscribe(standin, scene.admin, channel)
+    channel.overwrites.append(Overwrite.for_(scene.home.bot_member, deny=EMBED_LINKS))
+    await standin.update_channel(channel)
+    await asyncio.sleep(0.2)
+    await write(bot)
+    for _ in range(100):
+        if not (await bot.store.subscriptions(scene.home.id))[0].active:
+            break
+        await asyncio.sleep(0.05)
+    english = await standin.command(scene.admin, channel, "alerts list")
+    assert f"The bot lacks Embed Links in {channel.mention}. Grant it there" in english.text
+    scene.admin.user.locale = "ko"
+    korean = await standin.command(scene.admin, channel, "alerts list")
+    assert f"**일시 중지:** 봇에게 {channel.mention}에서 링크 첨부 권한이 없습니다." in korean.text
+    assert "/알림 구독을 다시 실행하세요" in korean.text and "Embed Links" not in korean.text
+    refused = await standin.command(scene.admin, channel, "alerts subscribe", channel=channel)
+    assert refused.ephemeral and "**링크 첨부** 권한이 없습니다" in refused.content
+    scene.admin.user.locale = "en-US"

@@ -353,7 +353,7 @@ async def test_403_pauses_the_subscription_and_is_never_retried(store, show, cha
     await settle(announcer)
     assert len(channel.calls) == 1 and channel.sent == []
     [paused] = await store.subscriptions(GUILD)
-    assert paused.state == "paused" and words in paused.paused_reason
+    assert paused.state == "paused" and words in paused.paused_reason.text()
     assert await states(store) == ["skipped"]  # the second change queued nothing
 
 
@@ -384,7 +384,7 @@ async def test_missing_permissions_in_the_cache_pause_without_a_request(store, s
     await settle(announcer)
     assert channel.calls == []
     [paused] = await store.subscriptions(GUILD)
-    assert paused.state == "paused" and "Embed Links" in paused.paused_reason
+    assert paused.state == "paused" and "Embed Links" in paused.paused_reason.text()
 
 
 async def test_a_failed_crosspost_leaves_the_delivery_delivered_with_a_warning(store, show):
@@ -398,7 +398,7 @@ async def test_a_failed_crosspost_leaves_the_delivery_delivered_with_a_warning(s
         await settle(announcer)
         [sub] = await store.subscriptions(GUILD)
         assert await states(store) == ["delivered"]
-        assert "crosspost failed" in sub.warning and sub.active
+        assert "crosspost failed" in sub.warning.text() and sub.active
         channel.publish_error = None
         await publish(store, show, character="later")
         await settle(announcer)
@@ -503,8 +503,8 @@ def test_the_announcement_shows_each_field_from_old_to_new_and_marks_corrections
                     "2025-01-02T10:00:00+00:00", None, False, 3)
     embed = render_announcement(show, change, 42)
     assert embed.title.startswith("Correction · Test Show season 2 · Release")
-    assert ("Release: second half of 2024 – first half of 2025 (speculation · Fan blog) → March 2025 (confirmed · Netflix)"
-            in embed.description)
+    assert ("Release: second half of 2024 – first half of 2025 (speculation · Fan blog) → "
+            "March 2025 (confirmed · Netflix)" in embed.description)
     assert "Note: — → Netflix said so" in embed.description
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Confidence"] == "✅ confirmed"

@@ -40,4 +40,5 @@ def test_korean_messages_choose_particles_for_names_but_never_touch_user_text():
         "`Lomonn`(이)라는 사람을 모릅니다. `Lomon`을(를) 찾으셨나요?")
     # A pair inside a value is someone's text, not the catalogue's: it stays as typed.
     assert t("ko", UNKNOWN_PERSON, typed="을(를)은", names="`x`").startswith("`을(를)은`이라는")
-    assert t("en", UNKNOWN_PERSON, typed="박지후", names="`윤찬영`").startswith("I don't know anyone called `박지후`.")
+    english = t("en", UNKNOWN_PERSON, typed="박지후", names="`윤찬영`")
+    assert english.startswith("I don't know anyone called `박지후`. Did you mean `윤찬영`?")

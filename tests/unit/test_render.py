@@ -128,7 +128,8 @@ def test_a_release_change_reads_the_same_in_history_and_the_announcement():
     after = Fact({"when": "2025-03", "note": None}, "confirmed", None, "https://www.netflix.com/x",
                  "2024-01-01")
     c = change("release", before, after)
-    line = "Release: second half of 2024 – first half of 2025 (speculation · Outlet) → March 2025 (confirmed · www.netflix.com)"
+    line = ("Release: second half of 2024 – first half of 2025 (speculation · Outlet) → "
+            "March 2025 (confirmed · www.netflix.com)")
     assert change_diff(c, SHOW).line() == line
     history, announced = both(c)
     assert line in history and announced == line

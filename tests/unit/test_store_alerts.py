@@ -12,7 +12,9 @@ import asyncpg
 import pytest
 
 from bot.errors import InvalidInput
+from bot.i18n import N_
 from bot.models import Fact
+from bot.notices import Notice
 from tests.unit.conftest import ALICE, cast_fact
 
 GUILD, OTHER_GUILD = 1000, 2000
@@ -168,13 +170,13 @@ async def test_paused_subscriptions_get_nothing_and_their_pending_deliveries_are
     first, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     await store.subscribe(GUILD, 2, show_id=None, created_by=5)
     earlier = await publish(store, show)
-    assert await store.pause_subscriptions([first.id], "Missing Access") == 1
+    assert await store.pause_subscriptions([first.id], Notice("Missing Access")) == 1
     later = await publish(store, show, cast_fact(character="Nam On-jo"))
     assert await channels_for(store, later) == [2]
     skipped = [d for d in await store.deliveries(change_id=earlier.id) if d.channel_id == 1]
     assert skipped[0].state == "skipped" and "Missing Access" in skipped[0].last_error
     [paused] = [s for s in await store.subscriptions(GUILD) if s.id == first.id]
-    assert paused.state == "paused" and paused.paused_reason == "Missing Access"
+    assert paused.state == "paused" and paused.paused_reason == Notice("Missing Access")
     assert [d.channel_id for d in await store.due_deliveries(time.time() + 1)] == [2, 2]
 
 
@@ -182,7 +184,7 @@ async def test_pausing_a_channel_pauses_only_its_subscriptions(store, show):
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
     await store.subscribe(GUILD, 2, show_id=None, created_by=5)
-    assert await store.pause_channel(1, "Missing Access") == 2
+    assert await store.pause_channel(1, Notice("Missing Access")) == 2
     states = {(s.channel_id, s.show_id): s.state for s in await store.subscriptions(GUILD)}
     assert states == {(1, None): "paused", (1, show.id): "paused", (2, None): "active"}
 
@@ -207,8 +209,8 @@ async def test_subscribing_again_updates_and_resumes_the_same_subscription(store
     sub, created = await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
     assert created and sub.topics == ("status", "release", "cast", "episodes", "news",
                                       "predictions")
-    await store.pause_subscriptions([sub.id], "Missing Permissions")
-    await store.set_subscription_warning(sub.id, "crosspost failed")
+    await store.pause_subscriptions([sub.id], Notice("Missing Permissions"))
+    await store.set_subscription_warning(sub.id, Notice("crosspost failed"))
     again, created = await store.subscribe(GUILD, 1, show_id=show.id, topics=["cast", "release"],
                                            min_confidence="reported", role_id=77, publish=True,
                                            created_by=6)
@@ -285,3 +287,38 @@ async def test_only_pending_deliveries_can_be_claimed(store, show):
     assert after == {pending: ("sending", 1, 100.0), sending: ("sending", 1, 50.0),
                      delivered: ("delivered", 0, None), skipped: ("skipped", 0, None),
                      failed: ("failed", 0, None)}
+
+
+async def test_a_pause_reason_is_stored_as_a_message_and_worded_for_each_reader(store, show):
+    sub, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    reason = Notice.of("The bot lacks {missing} in {channel}. Grant it there, then run /alerts "
+                       "subscribe again.", missing=N_list("Send Messages", "Embed Links"), channel="<#1>")
+    await store.pause_subscriptions([sub.id], reason)
+    await store.set_subscription_warning(sub.id, Notice.of(
+        "Last crosspost failed ({when}): {why}. The message was posted in the channel; following "
+        "servers did not get it.", when="2026-12-03 06:00 UTC", why=N_("timed out")))
+    [paused] = await store.subscriptions(GUILD)
+    assert paused.paused_reason == reason
+    assert paused.paused_reason.text() == ("The bot lacks Send Messages, Embed Links in <#1>. Grant it "
+                                           "there, then run /alerts subscribe again.")
+    korean = paused.paused_reason.text("ko")
+    assert korean.startswith("봇에게 <#1>에서 메시지 보내기, 링크 첨부 권한이 없습니다.")
+    assert "/알림 구독" in korean
+    warning = paused.warning.text("ko")
+    assert warning.startswith("마지막 크로스포스트가 실패했습니다 (2026-12-03 06:00 UTC): 시간 초과.")
+    assert "timed out" in paused.warning.text()
+
+
+async def test_a_reason_stored_as_english_text_by_an_older_version_reads_as_it_is(store, show):
+    sub, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    old = ("The bot cannot see <#1> (Missing Access). Give it View Channel there, then run "
+           "/alerts subscribe again.")
+    await store._db.execute("UPDATE subscription SET state = 'paused', paused_reason = ?, warning = ? "
+                            "WHERE id = ?", (old, "Last crosspost failed: {odd} text", sub.id))
+    [paused] = await store.subscriptions(GUILD)
+    assert paused.paused_reason.text("ko") == paused.paused_reason.text() == old
+    assert paused.warning.text("ko") == "Last crosspost failed: {odd} text"
+
+
+def N_list(*messages: str) -> list[str]:
+    return [N_(m) for m in messages]
