@@ -108,6 +108,7 @@ class CatalogueCog(commands.Cog):
             found = rank_folded(current, named)
         else:
             found = list(entries[:MAX_CHOICES])
-        return [app_commands.Choice(name=entry_label(e.kind, e.fact.fields, show)[:100], value=str(e.id))
-                for e in found[:MAX_CHOICES]]
+        lang = lang_of(interaction)
+        return [app_commands.Choice(name=entry_label(e.kind, e.fact.fields, show, lang)[:100],
+                                    value=str(e.id)) for e in found[:MAX_CHOICES]]
 

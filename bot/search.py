@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from bot.errors import UnknownShow, UserError
 from bot.facts import fold as fold  # the one folded form, re-exported for the cogs
 from bot.facts import quote
-from bot.i18n import N_
+from bot.i18n import DEFAULT, LANGUAGES, N_
 from bot.models import Entry, Show
 from bot.render import entry_label, escape
 
@@ -149,18 +149,21 @@ def resolve_person(cast: SearchIndex[Entry], typed: str) -> Entry:
 
 
 def entry_names(entry: Entry, show: Show) -> list[str]:
-    """The names an entry can be found by in `entry` options."""
-    return [entry_label(entry.kind, entry.fact.fields, show), entry.key]
+    """The names an entry can be found by in `entry` options: its label in every language
+    (`Cast: Park Ji-hu`, `출연진: 박지후 (Park Ji-hu)`) and its key."""
+    labels = (entry_label(entry.kind, entry.fact.fields, show, lang) for lang in LANGUAGES)
+    return [*dict.fromkeys(labels), entry.key]
 
 
-def resolve_entry(entries: Sequence[Entry], show: Show, typed: str) -> Entry:
-    """The entry meant by `typed`: an id from autocomplete, or a label such as `Cast: Lomon`."""
+def resolve_entry(entries: Sequence[Entry], show: Show, typed: str, lang: str = DEFAULT) -> Entry:
+    """The entry meant by `typed`: an id from autocomplete, or a label such as `Cast: Lomon`;
+    suggestions are labelled for a reader of `lang`."""
     if re.fullmatch(r"[0-9]{1,15}", typed):
         match = next((e for e in entries if e.id == int(typed)), None)
         if match:
             return match
     found = rank(typed, ((e, entry_names(e, show)) for e in entries), limit=2)
-    if len(found) == 1 or (found and fold(entry_names(found[0], show)[0]) == fold(typed)):
+    if len(found) == 1 or (found and fold(typed) in map(fold, entry_names(found[0], show))):
         return found[0]
-    labels = (entry_names(e, show)[0] for e in entries)
+    labels = (entry_label(e.kind, e.fact.fields, show, lang) for e in entries)
     raise _suggest("entry", typed, labels)

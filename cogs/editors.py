@@ -362,13 +362,13 @@ class Editors(CatalogueCog):
                                   current: str) -> list[app_commands.Choice[str]]:
         if not await self.access.is_editor(interaction):
             return []
-        wanted = fold(current)
+        wanted, lang = fold(current), lang_of(interaction)
         choices = []
         for change in await self.store.recent_changes(100):
             show = self.store.show(change.show_id)
             if show is None:
                 continue
-            label = f"#{change.id} {change_diff(change, show).line()} ({change.editor.name})"[:100]
+            label = f"#{change.id} {change_diff(change, show, lang).line()} ({change.editor.name})"[:100]
             if wanted in fold(label):
                 choices.append(app_commands.Choice(name=label, value=str(change.id)))
         return choices[:25]

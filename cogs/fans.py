@@ -229,8 +229,9 @@ class Fans(CatalogueCog):
     async def history(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None,
                       entry: str | None = None) -> None:
         chosen = self.show_for(show)
-        entry_id = resolve_entry(self.store.entries(chosen.id), chosen, entry).id if entry else None
-        listing = await self.history_listing(chosen, entry_id, 0, lang_of(interaction))
+        lang = lang_of(interaction)
+        entry_id = resolve_entry(self.store.entries(chosen.id), chosen, entry, lang).id if entry else None
+        listing = await self.history_listing(chosen, entry_id, 0, lang)
         await self.reply_listing(interaction, listing)
 
 

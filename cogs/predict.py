@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 LIST_RESOLVED = 5
 MINE_ROWS = 20
+# A question's state as editors see it in the `question` autocomplete.
+QUESTION_STATES = {"open": N_("open"), "closed": N_("closed"), "resolved": N_("resolved")}
 BOARD_EXPIRED = N_("This leaderboard expired; run the command again.")
 
 
@@ -122,38 +124,41 @@ class Predict(CatalogueCog):
             return None
         return self.store.entry_by_id(prediction.entry_id)
 
-    def _label(self, prediction: Prediction, *, states: bool) -> str:
+    def _label(self, prediction: Prediction, lang: str, *, states: bool) -> str:
+        """`#3 When does it premiere?`; for editors also its state and what a tied entry says."""
         label = f"#{prediction.id} {prediction.question}"
         if states:
-            status = prediction.state if prediction.answer is None else f"resolved: {prediction.answer}"
+            status = (t(lang, QUESTION_STATES[prediction.state]) if prediction.answer is None else
+                      t(lang, "resolved: {answer}", answer=prediction.answer))
             label = f"#{prediction.id} [{status}] {prediction.question}"
             value = entry_value(self._entry(prediction))
             if value is not None and prediction.state != "resolved":
-                label = f"{label[:70]} · entry says {value}"
+                label = f"{label[:70]} · " + t(lang, "entry says {value}", value=value)
         return short(label, 100)
 
-    async def _question_choices(self, current: str, states: Sequence[str],
-                                *, labelled: bool) -> list[app_commands.Choice[str]]:
+    async def _question_choices(self, interaction: discord.Interaction[Any], current: str,
+                                states: Sequence[str], *, labelled: bool) -> list[app_commands.Choice[str]]:
         wanted = fold(current.lstrip("#"))
         out = []
         for p in await self.store.predictions(states=states, limit=100):
             show = self.store.show(p.show_id)
             if show is None or show.archived:
                 continue
-            label = self._label(p, states=labelled)
+            label = self._label(p, lang_of(interaction), states=labelled)
             if not wanted or wanted in fold(label):
                 out.append(app_commands.Choice(name=label, value=str(p.id)))
         return out[:MAX_CHOICES]
 
     async def open_autocomplete(self, interaction: discord.Interaction[Any],
                                 current: str) -> list[app_commands.Choice[str]]:
-        return await self._question_choices(current, ("open",), labelled=False)
+        return await self._question_choices(interaction, current, ("open",), labelled=False)
 
     async def resolvable_autocomplete(self, interaction: discord.Interaction[Any],
                                       current: str) -> list[app_commands.Choice[str]]:
         if not await self.access.is_editor(interaction):
             return []
-        return await self._question_choices(current, ("open", "closed", "resolved"), labelled=True)
+        return await self._question_choices(interaction, current, ("open", "closed", "resolved"),
+                                            labelled=True)
 
     async def answer_autocomplete(self, interaction: discord.Interaction[Any],
                                   current: str) -> list[app_commands.Choice[str]]:
@@ -189,7 +194,7 @@ class Predict(CatalogueCog):
     async def predict_open(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
                            kind: str, choices: str | None = None, closes: str | None = None,
                            entry: str | None = None, show: str | None = None) -> None:
-        chosen = self.show_for(show)
+        chosen, lang = self.show_for(show), lang_of(interaction)
         if kind == "choice":
             options = parse_choices(choices)
         elif choices:
@@ -198,12 +203,11 @@ class Predict(CatalogueCog):
         else:
             options = ()
         closes_at = parse_closes(closes, dt.datetime.now(dt.UTC)) if closes else None
-        tied = resolve_entry(self.store.entries(chosen.id), chosen, entry) if entry else None
+        tied = resolve_entry(self.store.entries(chosen.id), chosen, entry, lang) if entry else None
         editor = Editor(interaction.user.id, interaction.user.display_name)
         prediction = await self.store.open_prediction(
             chosen.id, question, kind, choices=options, closes_at=closes_at,
             entry_id=tied.id if tied else None, editor=editor)
-        lang = lang_of(interaction)
         tie = " " + t(lang, "It closes when {entry} becomes confirmed.",
                       entry=escape(entry_label(tied.kind, tied.fact.fields, chosen, lang))) if tied else ""
         text = t(lang, "Opened question **#{id}** on {title}: {question} ({closing}).{tie} Announced to "

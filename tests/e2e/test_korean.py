@@ -277,3 +277,31 @@ async def test_a_paused_subscription_s_reason_is_worded_for_each_admin_s_languag
     refused = await standin.command(scene.admin, channel, "alerts subscribe", channel=channel)
     assert refused.ephemeral and "**링크 첨부** 권한이 없습니다" in refused.content
     scene.admin.user.locale = "en-US"
+
+
+async def test_entry_change_and_question_autocompletes_speak_the_invoker_s_language(standin, scene, bot,
+                                                                                  korean):
+    from tests.e2e.test_alerts import write
+    from tests.e2e.test_predict import TOMORROW, open_question
+
+    entries = await standin.autocomplete(korean, scene.home_general, "history", "entry", "박지후", show=SHOW)
+    assert entries[0]["name"] == "출연진: 박지후 (Park Ji-hu)"
+    english = await standin.autocomplete(scene.editor, scene.home_general, "history", "entry", "박지후",
+                                         show=SHOW)
+    assert english[0] == {"name": "Cast: Park Ji-hu", "value": entries[0]["value"]}
+    history = await standin.command(korean, scene.home_general, "history", show=SHOW, entry="출연진: 박지후")
+    assert not history.ephemeral and "출연진: 박지후 (Park Ji-hu)" in history.embeds[0]["description"]
+    unknown = await standin.command(korean, scene.home_general, "history", show=SHOW, entry="출연진: 없는 사람")
+    assert unknown.ephemeral and unknown.content.startswith("`출연진: 없는 사람`이라는 항목을 모릅니다. `출연진: ")
+    assert "Cast:" not in unknown.content
+    prediction = await open_question(standin, scene, bot, "When does it premiere?", "date", closes=TOMORROW)
+    change = await write(bot)
+    scene.editor.user.locale = "ko"
+    changes = await standin.autocomplete(scene.editor, scene.home_general, "undo", "change", "Kim")
+    [undo] = [c for c in changes if c["value"] == str(change.id)]
+    assert undo["name"].startswith(f"#{change.id} 신규: 출연진: Kim Newcomer: Transfer student 역")
+    questions = await standin.autocomplete(scene.editor, scene.home_general, "predict resolve", "question",
+                                           "premiere")
+    [question] = [c for c in questions if c["value"] == str(prediction.id)]
+    assert question["name"] == f"#{prediction.id} [진행 중] When does it premiere?"
+    scene.editor.user.locale = "en-US"
