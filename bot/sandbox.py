@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot import sandbox_commands
 from bot.config import Settings
+from bot.i18n import language
 from bot.logs import setup_logging
 from bot.texts import plural
 
@@ -38,20 +40,6 @@ SETTLE = 0.15  # quiet seconds after a reply before new channel messages are col
 SETTLE_MAX = 2.0
 PEOPLE = ("fan", "editor", "admin", "owner", "other-admin")
 
-HELP = """\
-Type slash commands as in Discord, options as name:value (a value runs to the next name:):
-  /status                      /cast person:Park Ji-hu         /news confidence:denied
-  /cast filter:rumored         /history                        /about
-Subcommands are words: /edit cast person:X confidence:rumored source_url:https://a.b/
-Other lines:
-  as fan | as editor | as admin | as owner | as other-admin   act as someone else
-  channel #announcements | channel #general | channel dm      where you type
-  locale ko | locale en        your Discord client's language (replies follow it)
-  click Next                   click a button (on the latest message that has it)
-  submit name:value ...        fill in and send the form the bot just opened
-  commands                     what the bot registered, with its options and Korean names
-  help | quit (or Ctrl-D)
-Blank lines and lines starting with # are skipped."""
 
 
 # -- reading a line ---------------------------------------------------------------------------
@@ -296,20 +284,39 @@ class Sandbox:
             found |= {r.id: r.name.lstrip("@") for r in g.roles.values()}
         return found
 
+    @property
+    def lang(self) -> str:
+        """The language of the current person's Discord client (`locale ko`)."""
+        return language(self.people[self.who].locale)
+
+    def _scopes(self) -> list[list[dict[str, Any]]]:
+        """The commands registered where the current person types: this server's, then global."""
+        guild = self.channel.guild if self.channel is not None else None
+        return [self.standin.commands.get(scope, []) for scope in ([guild.id] if guild else []) + [None]]
+
     def _registered(self, path: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         from standin.commands import CommandUsageError, find_command
 
-        guild = self.channel.guild if self.channel is not None else None
-        for scope in ([guild.id] if guild else []) + [None]:
+        for registered in self._scopes():
             with contextlib.suppress(CommandUsageError, IndexError):
-                top, leaf, _ = find_command(self.standin.commands.get(scope, []), path)
+                default, _ = sandbox_commands.to_default(registered, path, {})
+                top, leaf, _ = find_command(registered, default)
                 return top, leaf
         return None
 
     def option_names(self, path: str) -> list[str] | None:
-        """The registered options of `/path`, or None when there is no such command."""
+        """The registered options of `/path` by every name they have, or None when there is no
+        such command."""
         found = self._registered(path)
-        return [o["name"] for o in found[1]] if found else None
+        return sandbox_commands.option_names(found[1]) if found else None
+
+    def default_names(self, path: str, options: dict[str, str]) -> tuple[str, dict[str, str]]:
+        """A command typed with Korean names, as a Korean client sends it: with the default ones."""
+        for registered in self._scopes():
+            default, named = sandbox_commands.to_default(registered, path, options)
+            if any(c["name"] == default.split(" ")[0] for c in registered):
+                return default, named
+        return path, options
 
     # -- one line ------------------------------------------------------------------------------
 
@@ -338,7 +345,7 @@ class Sandbox:
         if line.verb == "quit":
             raise Quit
         if line.verb == "help":
-            return [HELP]
+            return [sandbox_commands.help_text(self.lang)]
         if line.verb == "commands":
             return self.commands()
         if line.verb == "as":
@@ -353,8 +360,9 @@ class Sandbox:
             return [self._locale(line.arg)]
         who = self.people[self.who]
         if line.verb == "command":
-            options = self.coerce(line.arg, line.options)
-            reply = await self.standin.command(who, self.channel, line.arg, timeout=TIMEOUT, **options)
+            path, typed = self.default_names(line.arg, line.options)
+            options = self.coerce(path, typed)
+            reply = await self.standin.command(who, self.channel, path, timeout=TIMEOUT, **options)
         elif line.verb == "click":
             target = next((m for m in reversed(self.shown) if _has_button(m, line.arg)), None)
             if target is None:
@@ -411,7 +419,8 @@ class Sandbox:
 
         kind, name = opt["type"], opt["name"]
         for choice in opt.get("choices") or []:  # Discord users pick choices by their names
-            if raw.casefold() in (str(choice["name"]).casefold(), str(choice["value"]).casefold()):
+            shown = sandbox_commands.names(choice) | {str(choice["value"])}
+            if raw.casefold() in {n.casefold() for n in shown}:
                 return choice["value"]
         try:
             if kind == INTEGER:
@@ -500,32 +509,10 @@ class Sandbox:
             await asyncio.sleep(SETTLE)
 
     def commands(self) -> list[str]:
-        """Every registered command with its options, e.g. `/cast [show:] [filter: all|new]`."""
-        from standin.commands import SUB_COMMAND, SUB_COMMAND_GROUP
-
-        def korean(item: dict[str, Any]) -> str:
-            return str((item.get("name_localizations") or {}).get("ko", item["name"]))
-
-        def walk(prefix: str, ko: str, options: list[dict[str, Any]], about: str) -> Iterator[str]:
-            subs = [o for o in options if o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)]
-            if subs:
-                for s in subs:
-                    yield from walk(f"{prefix} {s['name']}", f"{ko} {korean(s)}", s.get("options") or [],
-                                    s["description"])
-                return
-            parts = [prefix]
-            for o in options:
-                choices = "|".join(str(c["value"]) for c in o.get("choices") or [])
-                part = f"{o['name']}:{choices or '…'}"
-                parts.append(part if o.get("required") else f"[{part}]")
-            yield f"  {' '.join(parts)}    ({about}; ko: {ko})"
-
-        out: list[str] = []
-        guild = self.channel.guild if self.channel is not None else None
-        for scope in ([None, guild.id] if guild else [None]):
-            for c in sorted(self.standin.commands.get(scope, []), key=lambda c: str(c["name"])):
-                about = str(c.get("description", ""))
-                out += walk(f"/{c['name']}", f"/{korean(c)}", c.get("options") or [], about)
+        """Every registered command with its options and Korean names, described in the
+        current person's language."""
+        out = [line for registered in reversed(self._scopes())
+               for line in sandbox_commands.listing(registered, self.lang)]
         return out or ["(the bot registered no commands)"]
 
 

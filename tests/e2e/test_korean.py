@@ -208,6 +208,19 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
     assert "error: no locale 'fr'" in await sandbox.handle("locale fr")
     listed = await sandbox.handle("commands")
     assert "ko: /상태)" in listed and "ko: /편집 출연진-삭제)" in listed
+    assert "Type slash commands as in Discord" in await sandbox.handle("help")
+    await sandbox.handle("locale ko")
+    assert (await sandbox.handle("help")).startswith("Discord에서처럼 슬래시 명령을 입력하고")
+    listed = await sandbox.handle("commands")
+    assert "(시즌 진행 상황" in listed and "ko: /상태)" in listed
+    # Typed with the names a Korean client shows, sent with the default ones as Discord does.
+    card = await sandbox.handle("/출연진 인물:박지후")
+    assert "박지후 (Park Ji-hu)" in card and "error" not in card
+    denied = await sandbox.handle("/소식 신뢰도:부인")
+    assert "TikTok" in denied and "시즌 2: 소식 (부인)" in denied
+    await sandbox.handle("as editor")
+    preview = await sandbox.handle("/편집 출연진 인물:Kim Newcomer 신뢰도:루머 출처_url:https://example.com/a")
+    assert "Preview" in preview and "[Publish]" in preview  # the editor's client is still English
 
 
 # -- predictions -----------------------------------------------------------------------------------
@@ -291,8 +304,8 @@ async def test_entry_change_and_question_autocompletes_speak_the_invoker_s_langu
     assert english[0] == {"name": "Cast: Park Ji-hu", "value": entries[0]["value"]}
     history = await standin.command(korean, scene.home_general, "history", show=SHOW, entry="출연진: 박지후")
     assert not history.ephemeral and "출연진: 박지후 (Park Ji-hu)" in history.embeds[0]["description"]
-    unknown = await standin.command(korean, scene.home_general, "history", show=SHOW, entry="출연진: 없는 사람")
-    assert unknown.ephemeral and unknown.content.startswith("`출연진: 없는 사람`이라는 항목을 모릅니다. `출연진: ")
+    unknown = await standin.command(korean, scene.home_general, "history", show=SHOW, entry="출연진: 없음")
+    assert unknown.ephemeral and unknown.content.startswith("`출연진: 없음`이라는 항목을 모릅니다. `출연진: ")
     assert "Cast:" not in unknown.content
     prediction = await open_question(standin, scene, bot, "When does it premiere?", "date", closes=TOMORROW)
     change = await write(bot)
