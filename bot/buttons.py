@@ -11,11 +11,12 @@ from discord.ext import commands
 from bot.access import Refused, check_editor
 from bot.app import SeasonTree
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.replies import error_message, send_ephemeral
 
 log = logging.getLogger(__name__)
 
-EXPIRED = "This expired; run the command again."
+EXPIRED = N_("This expired; run the command again.")
 
 
 async def admit(interaction: discord.Interaction[Any]) -> bool:

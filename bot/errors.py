@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import N_
+
 if TYPE_CHECKING:
     from bot.models import Entry
 
@@ -43,8 +45,8 @@ class ConflictError(UserError):
 
     def __init__(self, current: Entry | None) -> None:
         version = current.version if current else 0
-        super().__init__("Someone changed this entry meanwhile (now at version {version}). "
-                         "Run the command again to edit the newer value.", version=version)
+        super().__init__(N_("Someone changed this entry meanwhile (now at version {version}). "
+                            "Run the command again to edit the newer value."), version=version)
         self.current = current
 
 

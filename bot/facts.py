@@ -27,7 +27,7 @@ from bot.models import (
     sourced_apart,
 )
 
-WINDOW_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, or two of these joined by `..`"
+WINDOW_FORMS = N_("YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, or two of these joined by `..`")
 # Every date anyone types (windows, published, guesses, closing times) lies in these years.
 YEARS = (1900, 2100)
 # [0-9], never \d: \d and int() also take other scripts' digits such as ٢٠٢٥ or ２０２５.

@@ -113,7 +113,8 @@ def _open_field(p: Prediction, counts: dict[int, list[tuple[str, int]]], lang: s
     answers = [escape(a) for a, n in counts.get(p.id, []) for _ in range(n)]
     guesses = counted(lang, N_("1 guess"), N_("{count} guesses"), len(answers))
     head = f"{_what(p, lang)} · {closing_text(p, lang)} · {guesses}"
-    value = "\n".join([head, *spread(p.kind, answers, [escape(c) for c in p.choices])])
+    bars = spread(p.kind, answers, [escape(c) for c in p.choices])
+    value = "\n".join([head, *(t(lang, b) if isinstance(b, Msg) else b for b in bars)])
     return short(f"#{p.id} · {escape(p.question)}", 256), short(value, FIELD_CHARS)
 
 

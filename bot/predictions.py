@@ -100,7 +100,7 @@ def score(kind: str, guess: str, answer: str) -> int:
 def spread(kind: str, answers: Sequence[str], choices: Sequence[str], buckets: int = 6) -> list[str]:
     """The guesses so far as a small text histogram (counts per choice for choices)."""
     if not answers:
-        return ["No guesses yet."]
+        return [N_("No guesses yet.")]  # a Msg: worded in the reader's language where shown
     if kind == "choice":
         counts = Counter(answers)
         return [_bar(c, counts[c], len(answers)) for c in choices]

@@ -43,6 +43,7 @@ async def test_an_invalid_option_is_named_as_the_korean_client_shows_it(standin,
     reply = await standin.command(scene.editor, scene.home_general, "edit release", when="soon",
                                   confidence="rumored", source_url="https://example.com/x")
     assert reply.content.startswith("`시기`: `soon`은(는) 올바른 날짜나 시기가 아닙니다")
+    assert reply.content.endswith("또는 이 중 두 개를 `..`로 이은 범위.")
     scene.editor.user.locale = "en-US"
 
 
@@ -233,6 +234,7 @@ async def test_a_korean_fan_predicts_in_korean(standin, scene, bot, korean):
     assert listed.embeds[0]["title"] == "지금 우리 학교는 시즌 2: 예측"
     [field] = [f for f in listed.embeds[0]["fields"] if f["name"].startswith(f"#{prediction.id}")]
     assert "YYYY-MM-DD 형식의 날짜로 답하세요" in field["value"] and "예측 0개" in field["value"]
+    assert "아직 예측이 없습니다." in field["value"]
     made = await make(standin, korean, scene.home_general, prediction, "2025-03-14")
     assert made.content.startswith(f"**#{prediction.id}** (When does it premiere?)에 대한 내 예측: "
                                    "**2025년 3월 14일**")
