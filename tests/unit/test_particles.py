@@ -42,3 +42,9 @@ def test_korean_messages_choose_particles_for_names_but_never_touch_user_text():
     assert t("ko", UNKNOWN_PERSON, typed="을(를)은", names="`x`").startswith("`을(를)은`이라는")
     english = t("en", UNKNOWN_PERSON, typed="박지후", names="`윤찬영`")
     assert english.startswith("I don't know anyone called `박지후`. Did you mean `윤찬영`?")
+
+
+def test_format_specs_still_apply_in_messages_with_particles():
+    message = "`{text}` is not a whole number from {low} to {high:,}."
+    assert t("ko", message, text="열", low=1, high=10000) == "`열`은 1부터 10,000까지의 정수가 아닙니다."
+    assert t("ko", message, text="하나", low=1, high=10000) == "`하나`는 1부터 10,000까지의 정수가 아닙니다."
