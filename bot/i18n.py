@@ -6,6 +6,8 @@ language is one gettext catalogue, `bot/locales/<lang>/LC_MESSAGES/seasonwatch.p
 Babel when first needed (no compile step a build could skip). Command, option and choice
 names are looked up under a context (`command`, `option`, `choice`) because the same English
 word can be a name in one place and a phrase elsewhere; descriptions and replies have none.
+A translation may follow a placeholder with a particle pair (`{name}을(를)`): `t()` keeps the
+form that fits the value filled in (`bot.particles`).
 """
 
 from __future__ import annotations
