@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import Line, LineError, Sandbox, parse_line, readable, render, split_options
+from bot.sandbox_commands import to_default
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,6 +58,26 @@ def test_with_registered_names_only_they_start_an_option():
     assert line.options == {"person": "X", "note": "see also: the thing"}
     # without them, `also:` looks like an option (and the bot would refuse it by name)
     assert "also" in parse_line("/edit cast person:X note:see also: the thing").options
+
+
+REGISTERED = [
+    {"name": "cast", "name_localizations": {"ko": "출연진"}, "type": 1, "options": [
+        {"name": "person", "name_localizations": {"ko": "인물"}, "type": 3}]},
+    {"name": "edit", "name_localizations": {"ko": "편집"}, "type": 1, "options": [
+        {"name": "cast-remove", "name_localizations": {"ko": "출연진-삭제"}, "type": 1, "options": [
+            {"name": "reason", "name_localizations": {"ko": "사유"}, "type": 3}]}]},
+]
+
+
+@pytest.mark.parametrize(("path", "options", "expected"), [
+    ("출연진", {"인물": "박지후"}, ("cast", {"person": "박지후"})),
+    ("편집 출연진-삭제", {"사유": "x", "person": "y"}, ("edit cast-remove", {"reason": "x", "person": "y"})),
+    ("edit 출연진-삭제", {}, ("edit cast-remove", {})),
+    ("상태", {"작품": "x"}, ("상태", {"작품": "x"})),          # unknown: left for the driver to report
+    ("편집 없음", {}, ("편집 없음", {})),
+])
+def test_korean_command_and_option_names_are_read_as_the_default_ones(path, options, expected):
+    assert to_default(REGISTERED, path, options) == expected
 
 
 def test_a_mistyped_option_name_is_kept_so_the_error_names_it():
