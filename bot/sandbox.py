@@ -41,7 +41,6 @@ SETTLE_MAX = 2.0
 PEOPLE = ("fan", "editor", "admin", "owner", "other-admin")
 
 
-
 # -- reading a line ---------------------------------------------------------------------------
 
 
