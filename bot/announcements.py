@@ -12,7 +12,7 @@ from bot.diff import change_diff, source_name
 from bot.i18n import DEFAULT, t
 from bot.models import Change, PredictionEvent, Show
 from bot.render import COLOUR, badge, escape, heading, link
-from bot.texts import closing_text
+from bot.texts import UNDO_REASON, closing_text
 
 DESCRIPTION_CHARS = 3000  # leaves room for merging several announcements in 6,000 characters
 _DELIVERY = re.compile(r"\bdelivery (\d+)\b")
@@ -57,13 +57,23 @@ def render_announcement(show: Show, change: Change, delivery_id: int | None = No
     created = dt.datetime.fromisoformat(change.created_at)
     embed.add_field(name=t(lang, "When"), value=discord.utils.format_dt(created, "f"))
     if change.reason:
-        embed.add_field(name=t(lang, "Why"), value=escape(change.reason)[:1024], inline=False)
+        embed.add_field(name=t(lang, "Why"), value=reason_text(change, lang)[:1024], inline=False)
     embed.timestamp = created
     embed.set_footer(text=delivery_footer(delivery_id, change, lang))
     return embed
 
 
+def reason_text(change: Change, lang: str = DEFAULT) -> str:
+    """Why a change was made: the editor's own words as typed, or the words /undo records,
+    worded for a reader of `lang`."""
+    reason = change.reason or ""
+    if change.correction_of is not None and reason == UNDO_REASON.format(id=change.correction_of):
+        return t(lang, UNDO_REASON, id=change.correction_of)
+    return escape(reason)
+
+
 # -- predictions -----------------------------------------------------------------------------
+
 
 def prediction_footer(delivery_id: int | None, event: PredictionEvent, lang: str = DEFAULT) -> str:
     """The footer of a prediction announcement; carries the delivery id like a change's."""

@@ -6,7 +6,7 @@ import datetime as dt
 
 import discord
 
-from bot.i18n import DEFAULT, t
+from bot.i18n import DEFAULT, N_, t
 from bot.models import Prediction
 
 
@@ -18,6 +18,10 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
         many = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
     return f"{count:,} {many}"
 
+
+# Why an /undo was made: stored in English in the change, worded for each reader where shown
+# (`bot.announcements.reason_text`).
+UNDO_REASON = N_("undo of #{id}")
 
 # What each /cast filter lists (`bot.render.cast_matches`), as its choice in Discord and in /about.
 CAST_FILTER_HELP = {

@@ -47,6 +47,7 @@ from bot.models import (
 from bot.render import escape
 from bot.search import fold, resolve_person
 from bot.store import Store, now_iso
+from bot.texts import UNDO_REASON
 
 log = logging.getLogger(__name__)
 
@@ -385,7 +386,7 @@ class Editors(CatalogueCog):
         show = self.store.show(target.show_id)
         assert show is not None
         await self.preview(interaction, show, target.kind, target.key, target.before,
-                           reason=f"undo of #{target.id}", undo_of=target.id)
+                           reason=UNDO_REASON.format(id=target.id), undo_of=target.id)
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -14,6 +14,7 @@ from bot.store.db import Database
 from bot.store.predictions import Predictions
 from bot.store.rows import fact_text, now_iso, read_change, read_fact
 from bot.store.view import View
+from bot.texts import UNDO_REASON
 
 log = logging.getLogger(__name__)
 
@@ -145,5 +146,5 @@ class Catalogue:
         return await self.write(
             target.show_id, target.kind, target.key, target.before,
             expected_version=expected_version, editor=editor,
-            reason=reason or f"undo of #{change_id}", silent=silent, correction_of=change_id,
+            reason=reason or UNDO_REASON.format(id=change_id), silent=silent, correction_of=change_id,
         )

@@ -2,6 +2,7 @@
 
 # ruff: noqa: ASYNC109
 
+import dataclasses
 import asyncio
 import itertools
 import time
@@ -511,3 +512,16 @@ def test_the_announcement_shows_each_field_from_old_to_new_and_marks_corrections
     assert "[Netflix](<https://about.netflix.com/>)" in fields["Source"]
     assert fields["When"].startswith("<t:")
     assert delivery_ids(embed.footer.text) == [42] and "#7" in embed.footer.text
+
+
+def test_the_reason_undo_records_is_worded_for_each_reader_and_an_editor_s_stays_as_typed(show):
+    after = Fact(fields={"when": "2025-03", "note": None}, confidence="confirmed", source_name="Netflix",
+                 source_url="https://about.netflix.com/", as_of="2025-01-02")
+    undo = Change(8, 1, show.id, "release", "release", 3, None, after, Editor(1, "ed"),
+                  "2025-01-02T10:00:00+00:00", "undo of #3", False, 3)
+    why = {lang: {f.name: f.value for f in render_announcement(show, undo, 42, lang).fields}
+           for lang in ("en", "ko")}
+    assert why["en"]["Why"] == "undo of #3" and why["ko"]["이유"] == "변경 #3 되돌리기"
+    typed = dataclasses.replace(undo, reason="undo of #3 *really*", correction_of=None)
+    fields = {f.name: f.value for f in render_announcement(show, typed, 42, "ko").fields}
+    assert fields["이유"] == "undo of #3 \\*really\\*"
