@@ -2,8 +2,8 @@
 
 # ruff: noqa: ASYNC109
 
-import dataclasses
 import asyncio
+import dataclasses
 import itertools
 import time
 from types import SimpleNamespace
