@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot import sandbox_commands
 from bot.config import Settings
-from bot.i18n import language
+from bot.i18n import DEFAULT, language
 from bot.logs import setup_logging
+from bot.sandbox_time import when
 from bot.texts import plural
 
 if TYPE_CHECKING:
@@ -134,33 +135,9 @@ _MARKUP = re.compile(
 _PLAIN = re.compile(r"\\([^\w\s])|\*\*|\u200b")
 
 
-def _ago(seconds: float) -> str:
-    future, seconds = seconds < 0, abs(seconds)
-    if seconds < 45:
-        return "just now"
-    units = (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3600), ("minute", 60))
-    unit, size = next((u, n) for u, n in units if seconds >= n * 0.9 or u == "minute")
-    count = max(1, round(seconds / size))
-    words = f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"in {words}" if future else f"{words} ago"
-
-
-def when(seconds: int, style: str | None, now: dt.datetime | None = None) -> str:
-    """A Discord timestamp (`<t:secs:style>`) as a reader would see it, in UTC."""
-    at = dt.datetime.fromtimestamp(seconds, dt.UTC)
-    day = f"{at.day} {at:%B %Y}"
-    if style in ("t", "T"):
-        return f"{at:%H:%M:%S}" if style == "T" else f"{at:%H:%M} UTC"
-    if style in ("d", "D"):
-        return day
-    if style == "R":
-        now = now or dt.datetime.now(dt.UTC)
-        return f"{_ago((now - at).total_seconds())} ({day} {at:%H:%M} UTC)"
-    return f"{at:%A} {day} {at:%H:%M} UTC" if style == "F" else f"{day} {at:%H:%M} UTC"
-
-
-def readable(text: str, names: Mapping[int, str] | None = None, now: dt.datetime | None = None) -> str:
-    """Discord markdown made plain: timestamps as dates, `[t](<u>)` as `t <u>`, no escapes."""
+def readable(text: str, names: Mapping[int, str] | None = None, now: dt.datetime | None = None,
+             lang: str = DEFAULT) -> str:
+    """Discord markdown made plain: timestamps as dates (in `lang`), `[t](<u>)` as `t <u>`, no escapes."""
     names = names or {}
 
     def unescape(s: str) -> str:
@@ -168,7 +145,7 @@ def readable(text: str, names: Mapping[int, str] | None = None, now: dt.datetime
 
     def one(m: re.Match[str]) -> str:
         if m["ts"]:
-            return when(int(m["secs"]), m["style"], now)
+            return when(int(m["secs"]), m["style"], now, lang)
         if m["link"]:
             return f"{unescape(m['text'])} <{m['url']}>"
         if m["emoji"]:
@@ -205,11 +182,12 @@ def render(
     components: list[dict[str, Any]],
     names: Mapping[int, str] | None = None,
     now: dt.datetime | None = None,
+    lang: str = DEFAULT,
 ) -> str:
     """A message as terminal text: header, content, each embed behind `|`, then the buttons."""
 
     def text(s: Any) -> str:
-        return readable(str(s), names, now)
+        return readable(str(s), names, now, lang)
 
     def indent(s: str, first: str, rest: str) -> list[str]:
         lines = s.splitlines() or [""]
@@ -458,7 +436,7 @@ class Sandbox:
         if msg in self.shown:
             self.shown.remove(msg)
         self.shown.append(msg)
-        return render(header, msg.content, msg.embeds, msg.components, self.names())
+        return render(header, msg.content, msg.embeds, msg.components, self.names(), lang=self.lang)
 
     def show_reply(self, reply: Reply) -> list[str]:
         """The reply to a command or click: the message, its followups, or the form it opened."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import pytest
 
@@ -203,9 +204,13 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
 
     sandbox = Sandbox(standin, scene)
     assert "(fan's Discord now speaks ko)" in await sandbox.handle("locale ko")
-    assert "진행 상황" in await sandbox.handle("/status")
+    korean = await sandbox.handle("/status")
+    assert "진행 상황" in korean
+    # the Discord client renders the timestamp in its own language; the sandbox stands in for it
+    assert re.search(r"마지막 변경 \d+\S* 전 \(\d{4}년 \d+월 \d+일 ", korean), korean
     await sandbox.handle("locale en")
-    assert "where it stands" in await sandbox.handle("/status")
+    english = await sandbox.handle("/status")
+    assert "where it stands" in english and ("ago (" in english or "just now (" in english)
     assert "error: no locale 'fr'" in await sandbox.handle("locale fr")
     listed = await sandbox.handle("commands")
     assert "ko: /상태)" in listed and "ko: /편집 출연진-삭제)" in listed

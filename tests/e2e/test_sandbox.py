@@ -249,3 +249,11 @@ def test_a_bot_that_cannot_start_exits_non_zero(tmp_path):
     result = sandbox("--db", str(tmp_path), "--script", os.devnull, tmp_path=tmp_path)
     assert result.returncode == 1
     assert "the bot failed to start" in result.stderr
+
+
+def test_timestamps_read_in_the_reader_s_client_language():
+    at = int(dt.datetime(2024, 5, 30, 9, 30, tzinfo=dt.UTC).timestamp())
+    text = f"마지막 변경 <t:{at}:R> · <t:{at}:D> · <t:{at}:F>"
+    assert readable(text, {}, NOW, "ko") == (
+        "마지막 변경 2일 전 (2024년 5월 30일 09:30 UTC) · 2024년 5월 30일 · 2024년 5월 30일 목요일 09:30 UTC"
+    )
