@@ -14,6 +14,7 @@ import ipaddress
 import logging
 import socket
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,14 +75,15 @@ def forbidden(address: str) -> bool:
 class PublicResolver(AbstractResolver):
     """DNS for the feed session: a host any of whose addresses is not public is refused."""
 
-    def __init__(self) -> None:
+    def __init__(self, blocked: Callable[[str], bool] = forbidden) -> None:
         self._inner = aiohttp.ThreadedResolver()
+        self._blocked = blocked
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
-        if any(forbidden(r["host"]) for r in found):
+        if any(self._blocked(r["host"]) for r in found):
             raise PrivateAddress(f"{host} resolves to a private or local address")
         return found
 
@@ -92,14 +94,17 @@ class PublicResolver(AbstractResolver):
 class Fetcher:
     """One aiohttp session for every feed; `allow_private` (tests, the sandbox) lifts the address rule."""
 
-    def __init__(self, *, allow_private: bool = False, timeout: float = TIMEOUT) -> None:
+    def __init__(self, *, allow_private: bool = False, timeout: float = TIMEOUT,
+                 blocked: Callable[[str], bool] = forbidden) -> None:
         self.allow_private = allow_private
         self.timeout = timeout
+        # The address rule; tests narrow it (to 127.0.0.2) to show it applies to every hop.
+        self.blocked = blocked
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            resolver = None if self.allow_private else PublicResolver()
+            resolver = None if self.allow_private else PublicResolver(self.blocked)
             connector = aiohttp.TCPConnector(resolver=resolver, limit=20, ttl_dns_cache=60)
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -151,7 +156,7 @@ class Fetcher:
         if self.allow_private:
             return
         try:  # an address written out is connected to without DNS, so check it here
-            literal = forbidden(parts.hostname)
+            literal = self.blocked(parts.hostname)
         except ValueError:
             return  # a name: the resolver checks what it resolves to
         if literal:
@@ -170,7 +175,5 @@ class Fetcher:
             body += chunk
             if len(body) > MAX_BYTES:
                 raise FetchFailed(N_("it is larger than {mib} MiB"), mib=MAX_BYTES // (1024 * 1024))
-        headers = dict(response.headers)
-        return Fetched(
-            url, bytes(body), headers, headers.get("ETag") or None, headers.get("Last-Modified") or None
-        )
+        got = response.headers  # case-insensitive: servers spell ETag every way
+        return Fetched(url, bytes(body), dict(got), got.get("ETag") or None, got.get("Last-Modified") or None)

@@ -90,12 +90,12 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> Feed:
     parsed = feedparser.parse(
         io.BytesIO(body), response_headers=given, resolve_relative_uris=True, sanitize_html=True
     )
+    if not parsed.get("version"):
+        raise NotAFeed(N_("it is not an RSS or Atom feed (a web page?)"))
     error = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if error is not None and not isinstance(error, _HARMLESS):
         log.info("feed %s: %s", url, error)
         raise NotAFeed(N_("it is not well-formed XML"))
-    if not parsed.get("version"):
-        raise NotAFeed(N_("it is not an RSS or Atom feed (a web page?)"))
     items = tuple(i for i in (_item(e) for e in parsed.entries) if i is not None)
     title = plain(str(parsed.feed.get("title") or ""), 100) or urllib.parse.urlsplit(url).netloc
     return Feed(title, items)
