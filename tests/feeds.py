@@ -34,7 +34,8 @@ def wordpress_item(n: int, title: str, *, summary: str = "", day: int = 1) -> st
       <pubDate>Tue, {day:02d} Oct 2024 14:{n % 60:02d}:00 +0000</pubDate>
       <category><![CDATA[Netflix News]]></category>
       <guid isPermaLink="false">https://whatsonnetflix.example/?p={1000 + n}</guid>
-      <description><![CDATA[<p>{summary or title}</p><p>The post <a href="https://whatsonnetflix.example/">appeared first</a>.</p>]]></description>
+      <description><![CDATA[<p>{summary or title}</p><p>The post <a href="https://whatsonnetflix.example/">
+        appeared first</a>.</p>]]></description>
       <content:encoded><![CDATA[<p>{summary or title} <script>alert(1)</script></p>]]></content:encoded>
     </item>"""
 
@@ -152,8 +153,12 @@ class FeedServer:
             return web.Response(status=301, headers={"Location": trouble.removeprefix("redirect:")})
         if trouble == "huge":
             return await self._huge(request)
-        if request.headers.get("If-None-Match") == route.etag or \
-                request.headers.get("If-Modified-Since") == route.modified:
+        # As HTTP says: If-None-Match, when sent, decides alone (dates have only 1 s resolution).
+        if "If-None-Match" in request.headers:
+            fresh = request.headers["If-None-Match"] == route.etag
+        else:
+            fresh = request.headers.get("If-Modified-Since") == route.modified
+        if fresh:
             return web.Response(status=304, headers={"ETag": route.etag})
         headers = {"ETag": route.etag, "Last-Modified": route.modified, "Content-Type": route.content_type}
         body = route.body

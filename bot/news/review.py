@@ -30,6 +30,7 @@ from bot.announcer import (
 )
 from bot.news.models import QueueItem
 from bot.news.views import FOOTER, item_embed, item_view
+from bot.replies import NO_MENTIONS
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,8 @@ class ReviewSender:
         message = self._channel(item).get_partial_message(item.review_message)
         await self.bucket.acquire()
         try:
-            await message.edit(embed=item_embed(item, self.store), view=None)
+            # A partial message's edit does not add the client's default: say it here.
+            await message.edit(embed=item_embed(item, self.store), view=None, allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             pass  # deleted by someone: nothing left to show the outcome on
         except EDIT_ERRORS as exc:

@@ -41,8 +41,10 @@ async def test_a_wordpress_feed_reads_with_entities_guids_and_plain_summaries(fe
     url = feeds.serve("/feed/", wordpress_feed([*UNRELATED, AOUAD_NEWS]))
     got, feed = await fetch_feed(fetcher, url)
     assert feed.title == "What’s on Netflix"
-    assert [i.headline for i in feed.items][1:] == ["‘Squid Game’ season 3: what we know",
-                                                    "‘All of Us Are Dead’ Season 2 begins filming"]
+    assert [i.headline for i in feed.items][1:] == [
+        "‘Squid Game’ season 3: what we know",
+        "‘All of Us Are Dead’ Season 2 begins filming",
+    ]
     item = feed.items[2]
     assert item.key == "https://whatsonnetflix.example/?p=1003"  # the guid, not the link
     assert item.link == "https://whatsonnetflix.example/news/article-3/"  # utm_* dropped
@@ -77,12 +79,15 @@ async def test_a_conditional_get_sends_the_validators_and_304_has_no_body(feeds,
     assert sent["If-None-Match"] == first.etag and sent["If-Modified-Since"] == first.last_modified
 
 
-@pytest.mark.parametrize("trouble, reason", [
-    ("500", "the server answered HTTP 500"),
-    ("hang", "no answer within 1 s"),
-    ("loop", f"more than {MAX_REDIRECTS} redirects"),
-    ("huge", "it is larger than 5 MiB"),
-])
+@pytest.mark.parametrize(
+    "trouble, reason",
+    [
+        ("500", "the server answered HTTP 500"),
+        ("hang", "no answer within 1 s"),
+        ("loop", f"more than {MAX_REDIRECTS} redirects"),
+        ("huge", "it is larger than 5 MiB"),
+    ],
+)
 async def test_a_misbehaving_server_is_a_failure_with_its_reason(feeds, fetcher, trouble, reason):
     url = feeds.serve("/bad", wordpress_feed(UNRELATED), trouble=trouble)
     with pytest.raises(FetchFailed) as failed:
@@ -109,7 +114,12 @@ async def test_private_addresses_are_refused_unless_allowed(feeds):
     url = feeds.serve("/feed/", wordpress_feed(UNRELATED))
     strict = Fetcher(timeout=2.0)
     try:
-        for target in (url, url.replace("127.0.0.1", "localhost"), "http://[::1]/x", "http://169.254.169.254/"):
+        for target in (
+            url,
+            url.replace("127.0.0.1", "localhost"),
+            "http://[::1]/x",
+            "http://169.254.169.254/",
+        ):
             with pytest.raises(FetchFailed, match="private or local"):
                 await strict.fetch(target)
         with pytest.raises(FetchFailed, match="only http and https"):
@@ -133,16 +143,29 @@ async def test_every_redirect_hop_is_checked(feeds):
 
 
 def test_the_address_rule():
-    for address in ("127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.5", "169.254.169.254", "224.0.0.1",
-                    "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "0.0.0.0"):
+    for address in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.5",
+        "169.254.169.254",
+        "224.0.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+    ):
         assert forbidden(address), address
     for address in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"):
         assert not forbidden(address), address
 
 
 def test_canonical_links_and_plain_text():
-    assert canonical("HTTPS://Example.COM/a/b?utm_source=x&id=3&fbclid=y&gclid=z#frag") == \
-        "https://example.com/a/b?id=3"
+    assert (
+        canonical("HTTPS://Example.COM/a/b?utm_source=x&id=3&fbclid=y&gclid=z#frag")
+        == "https://example.com/a/b?id=3"
+    )
     assert canonical("https://example.com") == "https://example.com/"
     assert plain("<b>Hi</b>&amp;\u200b <a href='x'>there</a>\nnow", 300) == "Hi & there now"
     assert len(plain("word " * 100, 300)) == 300
@@ -156,18 +179,27 @@ def test_matching_folds_titles_aliases_and_hangul(store_free_show):
     assert candidates("Squid Game season 3", index, attached=None, keywords=()) == []
     assert candidates("Squid Game", index, attached=show.id, keywords=()) == index  # an attached source
     assert candidates("Squid Game", index, attached=show.id, keywords=keyword_list("zombie, 좀비")) == []
-    assert candidates("새 좀비 드라마", index, attached=show.id, keywords=keyword_list("zombie, 좀비")) == index
-    assert people_named("박지후 returns; so does YOON CHAN-YOUNG", index[0]) == ["Park Ji-hu", "Yoon Chan-young"]
+    assert (
+        candidates("새 좀비 드라마", index, attached=show.id, keywords=keyword_list("zombie, 좀비")) == index
+    )
+    assert people_named("박지후 returns; so does YOON CHAN-YOUNG", index[0]) == [
+        "Park Ji-hu",
+        "Yoon Chan-young",
+    ]
 
 
 @pytest.fixture
 def store_free_show():
     from bot.models import Entry, Fact, Show
 
-    show = Show(1, "all-of-us-are-dead", "All of Us Are Dead", "지금 우리 학교는", "Netflix", 2, ("AOUAD",), False)
+    show = Show(
+        1, "all-of-us-are-dead", "All of Us Are Dead", "지금 우리 학교는", "Netflix", 2, ("AOUAD",), False
+    )
 
     def person(name, native):
-        fact = Fact({"person": name, "native_name": native}, "confirmed", None, "https://x.example/", "2024-01-01")
+        fact = Fact(
+            {"person": name, "native_name": native}, "confirmed", None, "https://x.example/", "2024-01-01"
+        )
         return Entry(0, show.id, "cast", name.casefold(), 1, fact, "2024-01-01")
 
     return show, [person("Park Ji-hu", "박지후"), person("Yoon Chan-young", "윤찬영"), person("Lee", None)]
