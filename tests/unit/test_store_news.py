@@ -101,6 +101,23 @@ async def test_publishing_an_item_writes_its_news_entry_and_the_item_at_once(sto
     assert store.in_timeline(show.id, canonical(queued.url + "#x"))
 
 
+async def test_a_link_already_in_the_timeline_is_not_queued(store, show):
+    source = await add_source(store)
+    url = "https://news.example/a/2"
+    await store.write(
+        show.id,
+        "news",
+        "by-hand",
+        news_fact(url + "?utm_medium=x"),
+        expected_version=0,
+        editor=ALICE,
+        silent=True,
+    )
+    assert await fetched(store, source, [item(2)], show) == []
+    tip = Candidate(item(2), show.id, ())
+    assert await store.queue_tip(tip, tipper=FAN, note=None, review_channel=None) is None
+
+
 async def test_a_conflicting_publish_leaves_the_item_pending(store, show):
     source = await add_source(store)
     [queued] = await fetched(store, source, [item(2)], show)
