@@ -52,6 +52,7 @@ class News(CatalogueCog):
         self.poller = poller
         self.reviews = reviews
         self.running = running  # False for `seasonwatch sync`: nothing to poll or post
+        self.minutes = f"{settings.feed_poll_minutes:g}"  # 15, or 0.5 in the sandbox
 
     async def cog_load(self) -> None:
         if self.running:
@@ -135,7 +136,7 @@ class News(CatalogueCog):
                 done,
                 name=escape(source.name),
                 count=len(feed.items),
-                minutes=f"{self.settings.feed_poll_minutes:g}",
+                minutes=self.minutes,
             ),
             ephemeral=True,
         )
