@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.access import EditorsGroup, editors_only
 from bot.app import SeasonwatchBot
@@ -54,7 +55,10 @@ class News(CatalogueCog):
         self.running = running  # False for `seasonwatch sync`: nothing to poll or post
         self.minutes = f"{settings.feed_poll_minutes:g}"  # 15, or 0.5 in the sandbox
 
-    async def cog_load(self) -> None:
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Started once connected, not at load: loading the cogs alone (a sync, the command
+        # tree's tests) must not start polling. Starting again after a reconnect does nothing.
         if self.running:
             self.poller.start()
             if self.reviews is not None:
