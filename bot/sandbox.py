@@ -50,7 +50,10 @@ Other lines:
   click Next                   click a button (on the latest message that has it)
   submit name:value ...        fill in and send the form the bot just opened
   commands                     what the bot registered, with its options and Korean names
+  wait 8                       let 8 seconds pass (the demo news feed is polled every 6)
   help | quit (or Ctrl-D)
+News intake: a demo feed is watched from the start; a new item arrives about 6 s in, is posted
+in #review and waits in /queue (as editor: click Add as news, submit, click Publish).
 Blank lines and lines starting with # are skipped."""
 
 
@@ -63,7 +66,8 @@ class LineError(ValueError):
 
 @dataclass(frozen=True)
 class Line:
-    """One parsed line: `verb` is command, as, click, channel, locale, submit, commands, help or quit."""
+    """One parsed line: `verb` is command, as, click, channel, locale, submit, commands, wait, help
+    or quit."""
 
     verb: str
     arg: str = ""  # the command path ("edit cast"), a person, a label or a channel
@@ -122,6 +126,10 @@ def parse_line(text: str, option_names: Callable[[str], Collection[str] | None] 
             raise LineError(f"/{path}: options are written name:value, e.g. /cast person:Park Ji-hu")
         return Line("command", path.lower(), options)
     verb = verb.lower()
+    if verb == "wait":
+        if not re.fullmatch(r"[0-9]{1,2}(\.[0-9]+)?", rest):
+            raise LineError("wait how long? (e.g. wait 8, in seconds, at most 60)")
+        return Line("wait", rest)
     if verb in ("help", "?", "commands", "quit", "exit"):
         return Line("quit" if verb == "exit" else "help" if verb == "?" else verb)
     if verb in ("as", "click", "channel", "locale"):
@@ -341,6 +349,9 @@ class Sandbox:
             return [HELP]
         if line.verb == "commands":
             return self.commands()
+        if line.verb == "wait":
+            await asyncio.sleep(min(float(line.arg), 60.0))
+            return []
         if line.verb == "as":
             name = line.arg.lower().lstrip("@")
             if name not in self.people:
@@ -591,6 +602,7 @@ class _Loop:
 
 async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib.AsyncExitStack]:
     from bot.app import running
+    from bot.news.demo import DemoFeed
     from standin import StandIn
     from standin.scene import build_scene
 
@@ -600,6 +612,10 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
         await standin.start()
         stack.push_async_callback(standin.stop)
         scene = build_scene(standin)
+        review = scene.home.add_channel("review")
+        demo = DemoFeed()
+        await demo.start()
+        stack.push_async_callback(demo.stop)
         sandboxed = dataclasses.replace(
             settings,
             token=standin.token,
@@ -611,9 +627,14 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
             editor_role_ids=frozenset({scene.editors.id}),
             dev_guild_id=None,
             log_level="WARNING",
+            review_channel_id=review.id,  # the demo feed's items are posted in #review
+            feed_poll_minutes=0.1,
+            feeds_allow_private=True,
         )
         await stack.enter_async_context(running(sandboxed))
         await standin.wait_ready(timeout=10.0)
+        # Watched from the start (as an editor would add it), so its new item arrives by itself.
+        await standin.command(scene.editor, scene.home_general, "sources add", url=demo.url, timeout=TIMEOUT)
     except BaseException:
         await stack.aclose()
         raise

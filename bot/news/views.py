@@ -159,22 +159,28 @@ class AddNewsModal(discord.ui.Modal):
         super().__init__(title=t(lang, "Add as news")[:45], custom_id=f"sw:qm:{item.id}", timeout=600)
         self.item, self.cog = item, cog
         self.headline: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=t(lang, "Headline")[:45], default=item.headline[:200], max_length=200
+            label=t(lang, "Headline")[:45], custom_id="headline", default=item.headline[:200], max_length=200
         )
         self.published: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label=t(lang, "Published (YYYY-MM-DD)")[:45],
+            custom_id="published",
             default=item.published or "",
             required=False,
             max_length=10,
         )
         self.confidence: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label=t(lang, "Confidence")[:45],
+            custom_id="confidence",
             default=term(lang, "reported"),
             max_length=20,
             placeholder="confirmed, reported, rumored, speculation, denied",
         )
         self.note: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=t(lang, "Note")[:45], default=(item.note or "")[:1000], required=False, max_length=1000
+            label=t(lang, "Note")[:45],
+            custom_id="note",
+            default=(item.note or "")[:1000],
+            required=False,
+            max_length=1000,
         )
         for field in (self.headline, self.published, self.confidence, self.note):
             self.add_item(field)

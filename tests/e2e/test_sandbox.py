@@ -228,3 +228,20 @@ def test_a_bot_that_cannot_start_exits_non_zero(tmp_path):
     result = sandbox("--db", str(tmp_path), "--script", os.devnull, tmp_path=tmp_path)
     assert result.returncode == 1
     assert "the bot failed to start" in result.stderr
+
+
+def test_the_demo_feed_brings_a_news_item_from_the_queue_to_the_timeline(tmp_path):
+    script = tmp_path / "news.txt"
+    script.write_text(
+        "commands\nas editor\nwait 8\n/queue\nclick Add as news\nsubmit confidence:reported\nclick Publish\n"
+        "/news\n", "utf-8")
+    result = sandbox("--script", str(script), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    out = result.stdout
+    assert "/sources add url:… [show:…] [keywords:…]" in out and "/queue [show:…]" in out  # listed
+    arrived = out.index("seasonwatch in #review (Home):")
+    assert arrived < out.index("editor> /queue") and "May concern: Park Ji-hu" in out[arrived:]
+    assert "Published as change #" in out
+    assert "✅ Added as news by editor" in out[out.index("editor> click Publish"):]
+    assert "All of Us Are Dead season 2 wraps filming" in out[out.index("editor> /news"):]
+    assert "Discord would refuse" not in out and "Traceback" not in result.stderr
