@@ -28,7 +28,8 @@ NEW = ("All of Us Are Dead season 2 wraps filming", "season-2-wraps",
 
 def feed(items: list[tuple[str, str, str]]) -> bytes:
     """An RSS 2.0 feed of (title, slug, summary) items, newest first."""
-    body = "".join(_ITEM.format(title=t, slug=s, summary=m, date=formatdate(usegmt=True)) for t, s, m in items)
+    date = formatdate(usegmt=True)
+    body = "".join(_ITEM.format(title=t, slug=s, summary=m, date=date) for t, s, m in items)
     return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Demo News</title>'
             f"<link>https://news.example/</link><description>The sandbox's feed</description>{body}"
             "</channel></rss>").encode()
