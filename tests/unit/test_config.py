@@ -21,8 +21,10 @@ def test_defaults_match_the_design():
 
 
 def test_news_intake_settings_are_read():
-    settings = settings_from({"REVIEW_CHANNEL_ID": "42", "FEED_POLL_MINUTES": "0.5", "FEEDS_ALLOW_PRIVATE": "1"})
-    assert (settings.review_channel_id, settings.feed_poll_minutes, settings.feeds_allow_private) == (42, 0.5, True)
+    settings = settings_from({"REVIEW_CHANNEL_ID": "42", "FEED_POLL_MINUTES": "0.5",
+                              "FEEDS_ALLOW_PRIVATE": "1"})
+    assert settings.review_channel_id == 42 and settings.feed_poll_minutes == 0.5
+    assert settings.feeds_allow_private is True
 
 
 def test_id_lists_are_parsed():
