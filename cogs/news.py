@@ -3,6 +3,7 @@ run while this cog is loaded (the work itself lives in bot/news/)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import urllib.parse
@@ -99,7 +100,7 @@ class News(CatalogueCog):
             got = await self.poller.fetcher.fetch(url)
             if got.body is None:
                 raise FetchFailed(N_("the server answered HTTP {status}"), status=304)
-            feed = parse_feed(got.body, got.headers, got.url)
+            feed = await asyncio.to_thread(parse_feed, got.body, got.headers, got.url)
         except (FetchFailed, NotAFeed) as exc:
             await interaction.followup.send(
                 t(
