@@ -36,7 +36,7 @@ from bot.store.news import Candidate
 log = logging.getLogger(__name__)
 
 TIPS_PER_HOUR = 3
-NOT_EDITOR_CHANNEL = N_("That queue item no longer exists.")
+GONE = N_("That queue item no longer exists.")
 
 
 class News(CatalogueCog):
@@ -256,7 +256,7 @@ class News(CatalogueCog):
     async def _pending(self, item_id: int) -> QueueItem:
         item = await self.store.queue_item(item_id)
         if item is None:
-            raise UserError(NOT_EDITOR_CHANNEL)
+            raise UserError(GONE)
         if not item.pending:
             raise UserError("This item was already settled ({state}).", state=item.state)
         return item
@@ -292,7 +292,7 @@ class News(CatalogueCog):
         show = self.store.show(item.show_id)
         editors: Any = interaction.client.get_cog("Editors")
         if show is None or editors is None:
-            raise UserError(NOT_EDITOR_CHANNEL)
+            raise UserError(GONE)
         await editors.preview_news(
             interaction,
             show,

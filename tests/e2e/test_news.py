@@ -159,6 +159,11 @@ async def test_one_link_from_two_sources_and_a_tip_is_queued_once_and_tips_flow_
     await poll(bot)
     posts = await settled(standin, review, 2)
     assert "지금 우리 학교는 시즌2 촬영 시작" in posts[1].embeds[0]["description"]
+    # Settled from /queue (the oldest first): the review post shows it too.
+    queue = await standin.command(scene.editor, scene.home_general, "queue")
+    assert queue.ephemeral and "Item 1 of 2" in queue.text
+    await standin.click(scene.editor, queue, "Dismiss")
+    await wait_edited(posts[0], "Dismissed by editor")
 
     known = await standin.command(
         scene.fan, scene.home_general, "tip", url="https://whatsonnetflix.example/news/article-3/?fbclid=abc"
@@ -181,7 +186,7 @@ async def test_one_link_from_two_sources_and_a_tip_is_queued_once_and_tips_flow_
         assert ok.content.startswith("Thanks!")
     limited = await standin.command(scene.fan, scene.home_general, "tip", url="https://fans.example/4")
     assert limited.ephemeral and "3 tips an hour" in limited.content
-    assert (await bot.store.pending_items(None))[1] == 4
+    assert (await bot.store.pending_items(None))[1] == 3
 
 
 async def test_a_failing_source_backs_off_is_paused_after_a_day_and_resumes(standin, scene, bot, feeds):
@@ -254,3 +259,5 @@ async def test_a_restart_between_fetch_and_post_loses_and_duplicates_nothing(
         assert posts[0].id == posted.id and "cast photo" in posts[1].embeds[0]["description"]
         items, _ = await bot.store.pending_items(None)
         assert sorted(i.review_message for i in items) == sorted(p.id for p in posts)
+        await standin.click(scene.editor, posts[0], "Dismiss")  # buttons from before the restart
+        await wait_edited(posts[0], "Dismissed by editor")
