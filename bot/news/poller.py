@@ -79,7 +79,10 @@ class Poller:
         return self.clock() + self.interval * (0.9 + 0.2 * self._rand())
 
     async def _run(self) -> None:
-        await self._spread()
+        try:
+            await self._spread()
+        except Exception:  # polling goes on; only the spreading is lost
+            log.exception("poller: spreading the sources out failed")
         while True:
             self._wake.clear()
             try:

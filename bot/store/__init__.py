@@ -9,7 +9,8 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `files`       export, import, the packaged seed, backups
 - `alerts`      subscriptions and the outbox of deliveries
 - `predictions` questions, guesses, scores
-- `news`        news sources, the review queue and its posts' outbox
+- `news`        news sources and the review queue
+- `reviews`     the outbox of the review queue's posts
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -38,6 +39,7 @@ from bot.store.migrate import Migration, Migrator, migrations
 from bot.store.news import News
 from bot.store.postgres import Postgres
 from bot.store.predictions import Predictions
+from bot.store.reviews import Reviews
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
 from bot.store.sqlite import SQLite
@@ -89,6 +91,7 @@ class Store:
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
         self._news = News(database, self._view, self._catalogue, self._alerts)
+        self._reviews = Reviews(database)
 
     # -- opening, closing, migrating ---------------------------------------------------------------
 
@@ -299,10 +302,10 @@ class Store:
     pending_items = _Part("_news", News.pending_items)
     dismiss_item = _Part("_news", News.dismiss_item)
     publish_item = _Part("_news", News.publish_item)
-    due_reviews = _Part("_news", News.due_reviews)
-    unsynced_reviews = _Part("_news", News.unsynced_reviews)
-    next_review_time = _Part("_news", News.next_review_time)
-    claim_review = _Part("_news", News.claim_review)
-    review_done = _Part("_news", News.review_done)
-    review_synced = _Part("_news", News.review_synced)
-    resume_reviews = _Part("_news", News.resume_reviews)
+    due_reviews = _Part("_reviews", Reviews.due_reviews)
+    unsynced_reviews = _Part("_reviews", Reviews.unsynced_reviews)
+    next_review_time = _Part("_reviews", Reviews.next_review_time)
+    claim_review = _Part("_reviews", Reviews.claim_review)
+    review_done = _Part("_reviews", Reviews.review_done)
+    review_synced = _Part("_reviews", Reviews.review_synced)
+    resume_reviews = _Part("_reviews", Reviews.resume_reviews)
