@@ -120,6 +120,9 @@ async def test_a_feed_item_goes_from_the_feed_to_the_review_channel_to_the_timel
     await subscribe(standin, scene)
     modal = await standin.click(scene.editor, post, "Add as news")
     assert modal.modal is not None
+    wrong = await standin.submit_modal(scene.editor, modal, {"Confidence": "sure", "published": "2024-13-01"})
+    assert wrong.ephemeral and wrong.content.startswith("`confidence`: `sure` is not one of"), wrong.content
+    modal = await standin.click(scene.editor, post, "Add as news")
     preview = await standin.submit_modal(scene.editor, modal, {"Confidence": "reported"})
     assert preview.ephemeral and preview.content.startswith("**Preview**"), preview.content
     published = await standin.click(scene.editor, preview, "Publish")
@@ -209,6 +212,20 @@ async def test_a_failing_source_backs_off_is_paused_after_a_day_and_resumes(stan
     assert resumed.content.startswith("Updated **What’s on Netflix** and resumed it")
     listed = await standin.command(scene.editor, scene.home_general, "sources list")
     assert "paused" not in listed.text and "last fetched" in listed.text
+
+
+async def test_a_korean_editor_reads_the_queue_in_korean(standin, scene, bot):
+    tip = await standin.command(scene.fan, scene.home_general, "tip", url="https://fans.example/k")
+    assert tip.content.startswith("Thanks!")
+    scene.editor.user.locale = "ko"
+    try:
+        queue = await standin.command(scene.editor, scene.home_general, "queue")
+        assert [b["label"] for b in queue.buttons] == ["소식으로 추가", "버리기"]
+        assert queue.embeds[0]["title"].startswith("검토함 · ") and "제보" in queue.text  # a tip from fan
+        form = await standin.click(scene.editor, queue, "소식으로 추가")
+        assert form.modal["title"] == "소식으로 추가"
+    finally:
+        scene.editor.user.locale = "en-US"
 
 
 async def test_what_is_not_a_feed_is_not_saved_and_fans_cannot_add_sources(standin, scene, bot, feeds):
