@@ -46,13 +46,13 @@ class News(CatalogueCog):
         name="sources", description="News feeds the bot watches for the review queue (editors)"
     )
 
-    def __init__(
-        self, store: Store, settings: Settings, poller: Poller, reviews: ReviewSender | None, *, running: bool
-    ) -> None:
+    def __init__(self, store: Store, settings: Settings, poller: Poller, reviews: ReviewSender | None,
+                 editors: Any, *, running: bool) -> None:
         super().__init__(store)
         self.settings = settings
         self.poller = poller
         self.reviews = reviews
+        self.editors = editors  # the Editors cog: Add as news ends in its /edit news preview
         self.running = running  # False for `seasonwatch sync`: nothing to poll or post
         self.minutes = f"{settings.feed_poll_minutes:g}"  # 15, or 0.5 in the sandbox
 
@@ -290,10 +290,9 @@ class News(CatalogueCog):
         remark = check_text(note, "note", limit=1000, required=False) or None
         item = await self._pending(item.id)
         show = self.store.show(item.show_id)
-        editors: Any = interaction.client.get_cog("Editors")
-        if show is None or editors is None:
+        if show is None:
             raise UserError(GONE)
-        await editors.preview_news(
+        await self.editors.preview_news(
             interaction,
             show,
             headline,
@@ -375,4 +374,7 @@ async def setup(client: SeasonwatchBot) -> None:
     reviews = (
         ReviewSender(client.store, client, client.announcer.bucket) if settings.review_channel_id else None
     )
-    await client.add_cog(News(client.store, settings, poller, reviews, running=not client.sync_only))
+    editors = client.get_cog("Editors")  # loaded first: see bot.app.EXTENSIONS
+    if editors is None:
+        raise RuntimeError("cogs.news needs cogs.editors loaded before it")
+    await client.add_cog(News(client.store, settings, poller, reviews, editors, running=not client.sync_only))

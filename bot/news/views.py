@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import discord
 from discord.ext import commands
@@ -24,14 +24,21 @@ FOOTER = "queue item {id}"  # the sender finds an earlier post by it after a cra
 
 
 class QueueActions(Protocol):
-    """What the buttons need from the news cog."""
-
-    store: Store
+    """What the buttons and the form need from the news cog (cogs/news.py)."""
 
     async def add_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
     async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
     async def page_pressed(
         self, interaction: discord.Interaction[Any], show_id: int, offset: int
+    ) -> None: ...
+    async def add_submitted(
+        self,
+        interaction: discord.Interaction[Any],
+        item: QueueItem,
+        headline: str,
+        published: str,
+        confidence: str,
+        note: str,
     ) -> None: ...
 
 
@@ -114,7 +121,7 @@ class QueueButton(CogButton, template=r"sw:q:(?P<item>[0-9]+):(?P<action>add|dis
         return cls(int(match["item"]), match["action"])
 
     async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
-        actions: Any = cog  # the News cog (cogs/news.py), which implements QueueActions
+        actions = cast(QueueActions, cog)
         if self.action == "add":
             await actions.add_pressed(interaction, self.item_id)
         else:
@@ -147,7 +154,7 @@ class QueuePageButton(CogButton, template=r"sw:qp:(?P<show>[0-9]+):(?P<offset>[0
         return cls(str(label), int(match["show"]), int(match["offset"]))
 
     async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
-        actions: Any = cog
+        actions = cast(QueueActions, cog)
         await actions.page_pressed(interaction, self.show_id, self.offset)
 
 
@@ -155,7 +162,7 @@ class AddNewsModal(discord.ui.Modal):
     """Headline, published date, confidence and note, prefilled from the item; submitting shows
     the usual /edit news preview."""
 
-    def __init__(self, item: QueueItem, cog: Any, lang: str) -> None:
+    def __init__(self, item: QueueItem, cog: QueueActions, lang: str) -> None:
         super().__init__(title=t(lang, "Add as news")[:45], custom_id=f"sw:qm:{item.id}", timeout=600)
         self.item, self.cog = item, cog
         self.headline: discord.ui.TextInput[Any] = discord.ui.TextInput(
