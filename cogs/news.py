@@ -365,8 +365,8 @@ class News(CatalogueCog):
 async def setup(client: SeasonwatchBot) -> None:
     settings = client.settings
     if settings.feed_poll_minutes < 5:
-        log.warning("FEED_POLL_MINUTES=%g: under 5 minutes is for tests and the sandbox; feeds' servers "
-                    "may block a bot that polls this often", settings.feed_poll_minutes)
+        log.info("FEED_POLL_MINUTES=%g: under 5 minutes is for tests and the sandbox; feeds' servers "
+                 "may block a bot that polls this often", settings.feed_poll_minutes)
     client.add_dynamic_items(QueueButton, QueuePageButton)
     poller = Poller(
         client.store,
