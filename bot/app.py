@@ -30,7 +30,8 @@ DRAIN_SECONDS = 10.0
 # only looked at here; SQLite's data_version is one cheap PRAGMA).
 DB_WATCH_SECONDS = 0.5
 # What the bot loads: each module must have a `setup`; helpers live in bot/, not here.
-EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.predict", "cogs.shows")
+EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.news", "cogs.predict",
+              "cogs.shows")
 
 
 class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):

@@ -38,6 +38,9 @@ class Settings:
     gateway_url: str = DEFAULT_GATEWAY_URL
     announce_rate: float = 25.0
     log_level: str = "INFO"
+    review_channel_id: int | None = None  # where new queue items are posted
+    feed_poll_minutes: float = 15.0
+    feeds_allow_private: bool = False
 
     @property
     def database(self) -> Path | str:
@@ -59,7 +62,9 @@ class Settings:
             f"owner_ids={sorted(self.owner_ids)}, home_guild_id={self.home_guild_id}, "
             f"editor_role_ids={sorted(self.editor_role_ids)}, dev_guild_id={self.dev_guild_id}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
-            f"announce_rate={self.announce_rate}, log_level={self.log_level!r})"
+            f"announce_rate={self.announce_rate}, log_level={self.log_level!r}, "
+            f"review_channel_id={self.review_channel_id}, feed_poll_minutes={self.feed_poll_minutes}, "
+            f"feeds_allow_private={self.feeds_allow_private})"
         )
 
     __str__ = __repr__
@@ -129,6 +134,28 @@ def _rate(env: Mapping[str, str], name: str) -> float:
     return value
 
 
+def _poll_minutes(env: Mapping[str, str]) -> float:
+    raw = env.get("FEED_POLL_MINUTES", "").strip()
+    if not raw:
+        return 15.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"FEED_POLL_MINUTES must be a number of minutes, got {raw!r}") from None
+    if not 0.1 <= value <= 1440:
+        raise ConfigError(f"FEED_POLL_MINUTES must be from 0.1 to 1440 minutes, got {raw}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -151,6 +178,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),
         announce_rate=_rate(env, "ANNOUNCE_RATE"),
         log_level=_log_level(env),
+        review_channel_id=_optional_id(env, "REVIEW_CHANNEL_ID"),
+        feed_poll_minutes=_poll_minutes(env),
+        feeds_allow_private=_flag(env, "FEEDS_ALLOW_PRIVATE"),
     )
 
 

@@ -51,7 +51,8 @@ class LineError(ValueError):
 
 @dataclass(frozen=True)
 class Line:
-    """One parsed line: `verb` is command, as, click, channel, locale, submit, commands, help or quit."""
+    """One parsed line: `verb` is command, as, click, channel, locale, submit, commands, wait, help
+    or quit."""
 
     verb: str
     arg: str = ""  # the command path ("edit cast"), a person, a label or a channel
@@ -110,6 +111,10 @@ def parse_line(text: str, option_names: Callable[[str], Collection[str] | None] 
             raise LineError(f"/{path}: options are written name:value, e.g. /cast person:Park Ji-hu")
         return Line("command", path.lower(), options)
     verb = verb.lower()
+    if verb == "wait":
+        if not re.fullmatch(r"[0-9]{1,2}(\.[0-9]+)?", rest):
+            raise LineError("wait how long? (e.g. wait 8, in seconds, at most 60)")
+        return Line("wait", rest)
     if verb in ("help", "?", "commands", "quit", "exit"):
         return Line("quit" if verb == "exit" else "help" if verb == "?" else verb)
     if verb in ("as", "click", "channel", "locale"):
@@ -325,6 +330,9 @@ class Sandbox:
             return [sandbox_commands.help_text(self.lang)]
         if line.verb == "commands":
             return self.commands()
+        if line.verb == "wait":
+            await asyncio.sleep(min(float(line.arg), 60.0))
+            return []
         if line.verb == "as":
             name = line.arg.lower().lstrip("@")
             if name not in self.people:
@@ -555,6 +563,7 @@ class _Loop:
 
 async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib.AsyncExitStack]:
     from bot.app import running
+    from bot.news.demo import DemoFeed
     from standin import StandIn
     from standin.scene import build_scene
 
@@ -564,6 +573,10 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
         await standin.start()
         stack.push_async_callback(standin.stop)
         scene = build_scene(standin)
+        review = scene.home.add_channel("review")
+        demo = DemoFeed()
+        await demo.start()
+        stack.push_async_callback(demo.stop)
         sandboxed = dataclasses.replace(
             settings,
             token=standin.token,
@@ -575,9 +588,14 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
             editor_role_ids=frozenset({scene.editors.id}),
             dev_guild_id=None,
             log_level="WARNING",
+            review_channel_id=review.id,  # the demo feed's items are posted in #review
+            feed_poll_minutes=0.1,
+            feeds_allow_private=True,
         )
         await stack.enter_async_context(running(sandboxed))
         await standin.wait_ready(timeout=10.0)
+        # Watched from the start (as an editor would add it), so its new item arrives by itself.
+        await standin.command(scene.editor, scene.home_general, "sources add", url=demo.url, timeout=TIMEOUT)
     except BaseException:
         await stack.aclose()
         raise

@@ -28,7 +28,10 @@ Other lines:
   click Next                   click a button (on the latest message that has it)
   submit name:value ...        fill in and send the form the bot just opened
   commands                     what the bot registered, with its options and Korean names
+  wait 8                       let 8 seconds pass (the demo news feed is polled every 6)
   help | quit (or Ctrl-D)
+News intake: a demo feed is watched from the start; a new item arrives about 6 s in, is posted
+in #review and waits in /queue (as editor: click Add as news, submit, click Publish).
 Blank lines and lines starting with # are skipped.""")
 
 

@@ -42,7 +42,13 @@ def who_does_what(tree: app_commands.CommandTree[SeasonwatchBot], lang: str = DE
                    "`/undo`, `/predict open|resolve`.\nOwners: {shows}.\n"
                    "Server admins (Manage Server): {alerts}.",
              edit=subcommands(tree, "edit", lang), shows=subcommands(tree, "shows", lang),
-             alerts=subcommands(tree, "alerts", lang))
+             alerts=subcommands(tree, "alerts", lang)) + "\n" + news_intake(tree, lang)
+
+
+def news_intake(tree: app_commands.CommandTree[SeasonwatchBot], lang: str = DEFAULT) -> str:
+    """Who may do what in news intake: its own line of the /about field."""
+    return t(lang, "News intake: editors watch feeds with {sources} and settle `/queue`; anyone can "
+                   "`/tip` a link.", sources=subcommands(tree, "sources", lang))
 
 
 def about_embed(shows: list[Show], version: str, lang: str = DEFAULT) -> discord.Embed:

@@ -104,6 +104,7 @@ class Draft:
     reason: str | None
     undo_of: int | None
     created: float
+    news_item: int | None = None  # a queue item this news entry settles (News intake)
 
 
 class Drafts:
@@ -168,7 +169,8 @@ class Editors(CatalogueCog):
     # -- preview and publish --
 
     async def preview(self, interaction: discord.Interaction[Any], show: Show, kind: str, key: str,
-                      fact: Fact | None, *, reason: str | None = None, undo_of: int | None = None) -> None:
+                      fact: Fact | None, *, reason: str | None = None, undo_of: int | None = None,
+                      news_item: int | None = None) -> None:
         """Show the announcement this edit would send, with Publish / Publish silently / Cancel."""
         current = self.store.entry(show.id, kind, key)
         before = current.fact if current else None
@@ -179,7 +181,7 @@ class Editors(CatalogueCog):
         lang = lang_of(interaction)
         editor = Editor(interaction.user.id, interaction.user.display_name)
         version = self.store.entry_version(show.id, kind, key)
-        draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic())
+        draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic(), news_item)
         token = self.drafts.add(draft)
         change = Change(0, 0, show.id, kind, key, version + 1, before, fact, editor, now_iso(),
                         reason, False, undo_of)
@@ -206,7 +208,11 @@ class Editors(CatalogueCog):
         assert show is not None
         silent = action == "silent"
         try:
-            if draft.undo_of is not None:
+            if draft.news_item is not None and draft.fact is not None:
+                change, _ = await self.store.publish_item(
+                    draft.news_item, draft.key, draft.fact, expected_version=draft.expected_version,
+                    editor=draft.editor, silent=silent)
+            elif draft.undo_of is not None:
                 change = await self.store.undo(draft.undo_of, expected_version=draft.expected_version,
                                                editor=draft.editor, reason=draft.reason, silent=silent)
             else:
@@ -351,11 +357,18 @@ class Editors(CatalogueCog):
                         confidence: str, published: str | None = None, note: str | None = None,
                         show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
+        await self.preview_news(interaction, chosen, headline, url, confidence, published, note)
+
+    async def preview_news(self, interaction: discord.Interaction[Any], show: Show, headline: str, url: str,
+                           confidence: str, published: str | None, note: str | None, *,
+                           source_name: str | None = None, news_item: int | None = None) -> None:
+        """The preview of a news entry: `/edit news`, and `Add as news` on a queue item."""
         headline = check_line(headline, "headline", limit=200)
         fields = {"headline": headline, "url": url, "published": published, "note": note}
         key = news_key(headline)
-        await self.preview(interaction, chosen, "news", key,
-                           self._fact(chosen, "news", key, fields, confidence, url, None))
+        await self.preview(interaction, show, "news", key,
+                           self._fact(show, "news", key, fields, confidence, url, source_name),
+                           news_item=news_item)
 
     # -- /undo --
 

@@ -9,6 +9,8 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `files`       export, import, the packaged seed, backups
 - `alerts`      subscriptions and the outbox of deliveries
 - `predictions` questions, guesses, scores
+- `news`        news sources and the review queue
+- `reviews`     the outbox of the review queue's posts
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -34,8 +36,10 @@ from bot.store.copy import copy_database
 from bot.store.db import Database
 from bot.store.files import EXPORT_FORMAT, IMPORTER, SEED_FILE, Files, ImportReport, parse_catalogue
 from bot.store.migrate import Migration, Migrator, migrations
+from bot.store.news import News
 from bot.store.postgres import Postgres
 from bot.store.predictions import Predictions
+from bot.store.reviews import Reviews
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
 from bot.store.sqlite import SQLite
@@ -86,6 +90,8 @@ class Store:
         self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions)
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
+        self._news = News(database, self._view, self._catalogue, self._alerts)
+        self._reviews = Reviews(database)
 
     # -- opening, closing, migrating ---------------------------------------------------------------
 
@@ -177,6 +183,11 @@ class Store:
     @deliveries_queued.setter
     def deliveries_queued(self, event: asyncio.Event) -> None:
         self._alerts.deliveries_queued = event
+
+    @property
+    def reviews_queued(self) -> asyncio.Event:
+        """Set after a commit that queued a review post or settled a queue item."""
+        return self._news.reviews_queued
 
     @property
     def clock(self) -> Callable[[], dt.datetime]:
@@ -271,3 +282,30 @@ class Store:
     prediction_event = _Part("_predictions", Predictions.prediction_event)
     last_resolved = _Part("_predictions", Predictions.last_resolved)
     leaderboard = _Part("_predictions", Predictions.leaderboard)
+
+    # -- news intake: sources, the review queue and its posts -------------------------------------
+
+    add_source = _Part("_news", News.add_source)
+    sources = _Part("_news", News.sources)
+    remove_source = _Part("_news", News.remove_source)
+    due_sources = _Part("_news", News.due_sources)
+    next_poll_time = _Part("_news", News.next_poll_time)
+    reschedule_sources = _Part("_news", News.reschedule_sources)
+    source_failed = _Part("_news", News.source_failed)
+    source_fetched = _Part("_news", News.source_fetched)
+    source_unchanged = _Part("_news", News.source_unchanged)
+    in_timeline = _Part("_news", News.in_timeline)
+    queue_tip = _Part("_news", News.queue_tip)
+    tips_since = _Part("_news", News.tips_since)
+    queued_link = _Part("_news", News.queued_link)
+    queue_item = _Part("_news", News.queue_item)
+    pending_items = _Part("_news", News.pending_items)
+    dismiss_item = _Part("_news", News.dismiss_item)
+    publish_item = _Part("_news", News.publish_item)
+    due_reviews = _Part("_reviews", Reviews.due_reviews)
+    unsynced_reviews = _Part("_reviews", Reviews.unsynced_reviews)
+    next_review_time = _Part("_reviews", Reviews.next_review_time)
+    claim_review = _Part("_reviews", Reviews.claim_review)
+    review_done = _Part("_reviews", Reviews.review_done)
+    review_synced = _Part("_reviews", Reviews.review_synced)
+    resume_reviews = _Part("_reviews", Reviews.resume_reviews)

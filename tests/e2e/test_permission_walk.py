@@ -24,7 +24,7 @@ pytestmark = pytest.mark.sqlite_only  # reads the SQLite file read-only
 SOURCE = "https://www.netflix.com/tudum"
 PUBLIC_COMMANDS = {
     "about", "status", "cast", "episodes", "news", "history",
-    "predict make", "predict list", "predict mine", "predict leaderboard",
+    "predict make", "predict list", "predict mine", "predict leaderboard", "tip",
 }
 PUBLIC_BUTTONS = {"PageButton", "BoardButton"}  # Previous/Next on lists: they only read
 REFUSALS = {EDITORS_ONLY, OWNERS_ONLY, MANAGERS_ONLY, MANAGERS_IN_DMS}
@@ -131,7 +131,8 @@ async def forged_click(standin: Any, who: Any, channel: Any, source: Any, custom
 async def test_every_privileged_button_refuses_and_the_draft_survives(standin, scene, bot):
     buttons = registered_buttons(bot)
     privileged = buttons - PUBLIC_BUTTONS
-    assert privileged == {"DraftButton"}, f"a new button? list how to press it here: {privileged}"
+    assert privileged == {"DraftButton", "QueueButton", "QueuePageButton"}, \
+        f"a new button? list how to press it here: {privileged}"
     preview = await standin.command(scene.editor, scene.home_general, "edit release",
                                     when="2026-H1", confidence="rumored", source_url=SOURCE)
     custom_ids = [b["custom_id"] for row in preview.message.components for b in row["components"]]
@@ -144,3 +145,18 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
             assert table_counts(bot.store.path) == counts and posted(standin) == messages
     published = await standin.click(scene.editor, preview, "Publish")
     assert "Published as change" in published.content
+    # A queue item's Add as news and Dismiss, and /queue's paging (Next, with two items).
+    for n in range(2):
+        tip = await standin.command(scene.fan, scene.home_general, "tip", url=f"https://fans.example/{n}")
+        assert tip.content.startswith("Thanks!"), tip.content
+    queue = await standin.command(scene.editor, scene.home_general, "queue")
+    custom_ids = [b["custom_id"] for b in queue.buttons if not b.get("disabled")]
+    assert len(custom_ids) == 3, queue.buttons  # Add as news, Dismiss, Next
+    [item, _], _ = await bot.store.pending_items(None, limit=2)
+    for caller, (who, channel) in callers(scene).items():
+        for custom_id in custom_ids:
+            counts, messages = table_counts(bot.store.path), posted(standin)
+            reply = await forged_click(standin, who, channel, queue.message, custom_id)
+            assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
+            assert table_counts(bot.store.path) == counts and posted(standin) == messages
+    assert (await bot.store.queue_item(item.id)).pending

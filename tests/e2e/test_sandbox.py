@@ -257,3 +257,20 @@ def test_timestamps_read_in_the_reader_s_client_language():
     assert readable(text, {}, NOW, "ko") == (
         "마지막 변경 2일 전 (2024년 5월 30일 09:30 UTC) · 2024년 5월 30일 · 2024년 5월 30일 목요일 09:30 UTC"
     )
+
+
+def test_the_demo_feed_brings_a_news_item_from_the_queue_to_the_timeline(tmp_path):
+    script = tmp_path / "news.txt"
+    script.write_text(
+        "commands\nas editor\nwait 8\n/queue\nclick Add as news\nsubmit confidence:reported\nclick Publish\n"
+        "/news\n", "utf-8")
+    result = sandbox("--script", str(script), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    out = result.stdout
+    assert "/sources add url:… [show:…] [keywords:…]" in out and "/queue [show:…]" in out  # listed
+    arrived = out.index("seasonwatch in #review (Home):")
+    assert arrived < out.index("editor> /queue") and "May concern: Park Ji-hu" in out[arrived:]
+    assert "Published as change #" in out
+    assert "✅ Added as news by editor" in out[out.index("editor> click Publish"):]
+    assert "All of Us Are Dead season 2 wraps filming" in out[out.index("editor> /news"):]
+    assert "Discord would refuse" not in out and "Traceback" not in result.stderr

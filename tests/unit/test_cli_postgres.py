@@ -9,7 +9,9 @@ import time
 
 import pytest
 
+from bot.news.parse import Item
 from bot.store import Store, copy
+from bot.store.news import Candidate
 from tests.pg import with_password
 from tests.unit.conftest import ALICE, cast_fact
 from tests.unit.test_cli import seasonwatch
@@ -45,6 +47,12 @@ async def fill(path):
         await store.resolve_prediction(question.id, "10", editor=ALICE)
         await store.start_attempt([d.id for d in await store.deliveries()][:1], time.time())
         await store.set_setting("commands-hash:1", "abc")
+        source, _ = await store.add_source("https://feeds.example/rss", "Feed", show_id=show.id,
+                                           keywords=("x",), added_by=5, seen=["guid-1"],
+                                           next_poll_at=time.time())
+        item = Item("guid-2", "Copied news", "https://feeds.example/2", "https://feeds.example/2", None, "")
+        await store.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id, ("Park Ji-hu",))],
+                                   etag=None, last_modified=None, next_poll_at=time.time(), review_channel=9)
         return await copy.counts(store._database)
     finally:
         await store.close()
@@ -66,7 +74,7 @@ async def test_db_copy_copies_everything_with_its_ids_and_refuses_a_second_time(
     try:
         assert new.export() == old.export()
         for table in copy.TABLES:
-            order = "id" if table != "setting" else "key"
+            order = {"setting": "key", "news_seen": "source_id, item_key"}.get(table, "id")
             rows = [tuple(r) for r in await old._database.fetchall(f"SELECT * FROM {table} ORDER BY {order}")]
             assert [tuple(r) for r in await new._database.fetchall(
                 f"SELECT * FROM {table} ORDER BY {order}")] == rows, table

@@ -16,6 +16,15 @@ def test_defaults_match_the_design():
     assert settings.announce_rate == 25
     assert settings.log_level == "INFO"
     assert settings.owner_ids == frozenset()
+    assert settings.review_channel_id is None and settings.feed_poll_minutes == 15
+    assert settings.feeds_allow_private is False
+
+
+def test_news_intake_settings_are_read():
+    settings = settings_from({"REVIEW_CHANNEL_ID": "42", "FEED_POLL_MINUTES": "0.5",
+                              "FEEDS_ALLOW_PRIVATE": "1"})
+    assert settings.review_channel_id == 42 and settings.feed_poll_minutes == 0.5
+    assert settings.feeds_allow_private is True
 
 
 def test_id_lists_are_parsed():
@@ -38,6 +47,11 @@ def test_id_lists_are_parsed():
         ("DISCORD_API_BASE", "ftp://example.com"),
         ("DISCORD_GATEWAY_URL", "http://example.com"),
         ("LOG_LEVEL", "LOUD"),
+        ("REVIEW_CHANNEL_ID", "#review"),
+        ("FEED_POLL_MINUTES", "0.05"),
+        ("FEED_POLL_MINUTES", "1441"),
+        ("FEED_POLL_MINUTES", "often"),
+        ("FEEDS_ALLOW_PRIVATE", "maybe"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):

@@ -1,0 +1,208 @@
+"""What editors see of a queue item: its embed (in the review channel and in /queue), the
+persistent Add as news / Dismiss buttons, /queue's paging and the Add-as-news modal."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Protocol, cast
+
+import discord
+from discord.ext import commands
+
+from bot.buttons import CogButton
+from bot.i18n import DEFAULT, N_, t, term
+from bot.news.models import QueueItem
+from bot.render import escape, heading, link
+from bot.replies import error_message, send_ephemeral
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+EXPIRED = N_("This queue item or page expired; run /queue again.")
+FOOTER = "queue item {id}"  # the sender finds an earlier post by it after a crash
+
+
+class QueueActions(Protocol):
+    """What the buttons and the form need from the news cog (cogs/news.py)."""
+
+    async def add_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
+    async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
+    async def page_pressed(
+        self, interaction: discord.Interaction[Any], show_id: int, offset: int
+    ) -> None: ...
+    async def add_submitted(
+        self,
+        interaction: discord.Interaction[Any],
+        item: QueueItem,
+        headline: str,
+        published: str,
+        confidence: str,
+        note: str,
+    ) -> None: ...
+
+
+def origin(item: QueueItem, lang: str) -> str:
+    """Where an item came from: its source, or the fan who tipped it."""
+    if item.tipper_name is not None:
+        return t(lang, "tip from {name}", name=escape(item.tipper_name))
+    return escape(item.source_name or "?")
+
+
+def outcome(item: QueueItem, lang: str) -> str | None:
+    """How a settled item was settled and by whom; None while pending."""
+    who = escape(item.settled_by_name or "?")
+    if item.state == "added":
+        return t(lang, "✅ Added as news by {name} (change #{id}).", name=who, id=item.change_id or "?")
+    if item.state == "dismissed":
+        return t(lang, "🗑️ Dismissed by {name}.", name=who)
+    return None
+
+
+def item_embed(item: QueueItem, store: Store, lang: str = DEFAULT) -> discord.Embed:
+    """One queue item: headline, link, summary, show, origin, the cast it may concern, outcome."""
+    show = store.show(item.show_id)
+    lines = [f"**{link(item.headline, item.url)}**"]
+    if item.summary:
+        lines.append(escape(item.summary))
+    done = outcome(item, lang)
+    if done:
+        lines.append(done)
+    embed = discord.Embed(
+        title=t(lang, "News queue · {show}", show=heading(show, lang) if show else "?")[:256],
+        description="\n\n".join(lines)[:4096],
+    )
+    embed.add_field(name=t(lang, "From"), value=origin(item, lang)[:1024])
+    if item.published:
+        embed.add_field(name=t(lang, "Published"), value=item.published)
+    if item.people:
+        embed.add_field(
+            name=t(lang, "May concern"), value=escape(", ".join(item.people))[:1024], inline=False
+        )
+    if item.note:
+        embed.add_field(name=t(lang, "Note"), value=escape(item.note)[:1024], inline=False)
+    embed.set_footer(text=FOOTER.format(id=item.id))
+    return embed
+
+
+def item_view(
+    item: QueueItem, lang: str = DEFAULT, *, page: tuple[int, int, int] | None = None
+) -> discord.ui.View | None:
+    """Add as news and Dismiss for a pending item (none once settled); `page` (show id, offset,
+    total) adds /queue's Previous and Next."""
+    view = discord.ui.View(timeout=None)
+    if item.pending:
+        view.add_item(QueueButton(item.id, "add", lang))
+        view.add_item(QueueButton(item.id, "dismiss", lang))
+    if page is not None and page[2] > 1:
+        show_id, offset, total = page
+        view.add_item(QueuePageButton(t(lang, "Previous"), show_id, max(offset - 1, 0), disabled=offset == 0))
+        view.add_item(QueuePageButton(t(lang, "Next"), show_id, offset + 1, disabled=offset >= total - 1))
+    return view if view.children else None
+
+
+class QueueButton(CogButton, template=r"sw:q:(?P<item>[0-9]+):(?P<action>add|dismiss)"):
+    """Add as news / Dismiss: for editors only, on the review post and in /queue, across restarts."""
+
+    cog_name = "News"
+    for_editors = True
+    expired = EXPIRED
+
+    def __init__(self, item_id: int, action: str, lang: str = DEFAULT) -> None:
+        label = t(lang, "Add as news") if action == "add" else t(lang, "Dismiss")
+        style = discord.ButtonStyle.success if action == "add" else discord.ButtonStyle.secondary
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"sw:q:{item_id}:{action}"))
+        self.item_id, self.action = item_id, action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> QueueButton:
+        return cls(int(match["item"]), match["action"])
+
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        actions = cast(QueueActions, cog)
+        if self.action == "add":
+            await actions.add_pressed(interaction, self.item_id)
+        else:
+            await actions.dismiss_pressed(interaction, self.item_id)
+
+
+class QueuePageButton(CogButton, template=r"sw:qp:(?P<show>[0-9]+):(?P<offset>[0-9]+)"):
+    """/queue's Previous and Next: the show and position live in the custom id."""
+
+    cog_name = "News"
+    for_editors = True
+    expired = EXPIRED
+
+    def __init__(self, label: str, show_id: int, offset: int, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"sw:qp:{show_id}:{offset}",
+                disabled=disabled,
+            )
+        )
+        self.show_id, self.offset = show_id, offset
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> QueuePageButton:
+        label = item.label if isinstance(item, discord.ui.Button) else ""
+        return cls(str(label), int(match["show"]), int(match["offset"]))
+
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        actions = cast(QueueActions, cog)
+        await actions.page_pressed(interaction, self.show_id, self.offset)
+
+
+class AddNewsModal(discord.ui.Modal):
+    """Headline, published date, confidence and note, prefilled from the item; submitting shows
+    the usual /edit news preview."""
+
+    def __init__(self, item: QueueItem, cog: QueueActions, lang: str) -> None:
+        super().__init__(title=t(lang, "Add as news")[:45], custom_id=f"sw:qm:{item.id}", timeout=600)
+        self.item, self.cog = item, cog
+        self.headline: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=t(lang, "Headline")[:45], custom_id="headline", default=item.headline[:200], max_length=200
+        )
+        self.published: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=t(lang, "Published (YYYY-MM-DD)")[:45],
+            custom_id="published",
+            default=item.published or "",
+            required=False,
+            max_length=10,
+        )
+        self.confidence: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=t(lang, "Confidence")[:45],
+            custom_id="confidence",
+            default=term(lang, "reported"),
+            max_length=20,
+            placeholder="confirmed, reported, rumored, speculation, denied",
+        )
+        self.note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=t(lang, "Note")[:45],
+            custom_id="note",
+            default=(item.note or "")[:1000],
+            required=False,
+            max_length=1000,
+        )
+        for field in (self.headline, self.published, self.confidence, self.note):
+            self.add_item(field)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await self.cog.add_submitted(
+            interaction,
+            self.item,
+            self.headline.value,
+            self.published.value,
+            self.confidence.value,
+            self.note.value,
+        )
+
+    async def on_error(  # type: ignore[override]  # Modal's own signature has no item; mypy sees View's
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await send_ephemeral(interaction, error_message(error, interaction))

@@ -1,0 +1,383 @@
+"""News intake: /sources and /queue for editors, /tip for fans; the poller and the review posts
+run while this cog is loaded (the work itself lives in bot/news/)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import urllib.parse
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.access import EditorsGroup, editors_only
+from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
+from bot.config import Settings
+from bot.cooldown import fan_cooldown
+from bot.errors import InvalidInput, UserError
+from bot.facts import check_line, check_text, check_url, fold, parse_date, quote
+from bot.i18n import N_, lang_of, t, term
+from bot.models import CONFIDENCES, Editor, Show
+from bot.news.fetch import Fetcher, FetchFailed
+from bot.news.match import keyword_list
+from bot.news.models import QueueItem, Source
+from bot.news.parse import Item, NotAFeed, canonical, parse_feed
+from bot.news.poller import Poller, explain
+from bot.news.review import ReviewSender
+from bot.news.views import AddNewsModal, QueueButton, QueuePageButton, item_embed, item_view
+from bot.render import escape
+from bot.store import Store
+from bot.store.news import Candidate
+
+log = logging.getLogger(__name__)
+
+TIPS_PER_HOUR = 3
+GONE = N_("That queue item no longer exists.")
+
+
+class News(CatalogueCog):
+    """Sources, the review queue and tips. Editors pass the group's and /queue's checks."""
+
+    sources = EditorsGroup(
+        name="sources", description="News feeds the bot watches for the review queue (editors)"
+    )
+
+    def __init__(self, store: Store, settings: Settings, poller: Poller, reviews: ReviewSender | None,
+                 editors: Any, *, running: bool) -> None:
+        super().__init__(store)
+        self.settings = settings
+        self.poller = poller
+        self.reviews = reviews
+        self.editors = editors  # the Editors cog: Add as news ends in its /edit news preview
+        self.running = running  # False for `seasonwatch sync`: nothing to poll or post
+        self.minutes = f"{settings.feed_poll_minutes:g}"  # 15, or 0.5 in the sandbox
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Started once connected, not at load: loading the cogs alone (a sync, the command
+        # tree's tests) must not start polling. Starting again after a reconnect does nothing.
+        if self.running:
+            self.poller.start()
+            if self.reviews is not None:
+                self.reviews.start()
+
+    async def cog_unload(self) -> None:
+        await self.poller.stop()
+        if self.reviews is not None:
+            await self.reviews.stop()
+
+    def _optional_show(self, typed: str | None) -> Show | None:
+        return self.show_for(typed) if typed else None
+
+    # -- /sources --
+
+    @sources.command(name="add", description="Watch an RSS or Atom feed (fetched now to check it)")
+    @app_commands.describe(
+        url="The feed's address (http/https)",
+        show="Attach it to one show: every item becomes a candidate for it",
+        keywords="Comma-separated words an item must mention to count",
+    )
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    async def sources_add(
+        self,
+        interaction: discord.Interaction[SeasonwatchBot],
+        url: str,
+        show: str | None = None,
+        keywords: str | None = None,
+    ) -> None:
+        lang = lang_of(interaction)
+        url = check_url(url, "url")
+        chosen = self._optional_show(show)
+        words = keyword_list(
+            check_text(keywords, "keywords", limit=200, required=False) if keywords else None
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            got = await self.poller.fetcher.fetch(url)
+            if got.body is None:
+                raise FetchFailed(N_("the server answered HTTP {status}"), status=304)
+            feed = await asyncio.to_thread(parse_feed, got.body, got.headers, got.url)
+        except (FetchFailed, NotAFeed) as exc:
+            await interaction.followup.send(
+                t(
+                    lang,
+                    "Not added: `{url}` is not a usable feed: {reason}. Nothing was saved.",
+                    url=quote(url, 100),
+                    reason=explain(exc, lang),
+                ),
+                ephemeral=True,
+            )
+            return
+        source, new = await self.store.add_source(
+            url,
+            feed.title,
+            show_id=chosen.id if chosen else None,
+            keywords=words,
+            added_by=interaction.user.id,
+            seen=[i.key for i in feed.items],
+            next_poll_at=self.poller.next_time(),
+            etag=got.etag,
+            last_modified=got.last_modified,
+        )
+        self.poller.wake()
+        done = (
+            N_(
+                "Added **{name}**: it holds {count} items, recorded as seen; new ones are checked every "
+                "{minutes} minutes."
+            )
+            if new
+            else N_(
+                "Updated **{name}** and resumed it: it holds {count} items, recorded as seen; new ones are "
+                "checked every {minutes} minutes."
+            )
+        )
+        await interaction.followup.send(
+            t(
+                lang,
+                done,
+                name=escape(source.name),
+                count=len(feed.items),
+                minutes=self.minutes,
+            ),
+            ephemeral=True,
+        )
+
+    @sources.command(name="list", description="Every watched feed and how its fetches go")
+    async def sources_list(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
+        lang = lang_of(interaction)
+        found = await self.store.sources()
+        if not found:
+            await interaction.response.send_message(
+                t(lang, "No feeds are watched yet. Add one with /sources add."), ephemeral=True
+            )
+            return
+        lines = [self._source_line(s, lang) for s in found]
+        embed = discord.Embed(title=t(lang, "News sources"), description="\n\n".join(lines)[:4096])
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    def _source_line(self, source: Source, lang: str) -> str:
+        show = self.store.show(source.show_id) if source.show_id else None
+        parts = [f"**#{source.id} {escape(source.name)}** <{source.url.replace('>', '%3E')}>"]
+        if show:
+            parts.append(t(lang, "show: {title}", title=escape(show.title)))
+        if source.keywords:
+            parts.append(t(lang, "keywords: {words}", words=escape(", ".join(source.keywords))))
+        if not source.active:
+            parts.append(
+                t(
+                    lang,
+                    "⏸️ paused: {reason}. Run /sources add with this URL to resume.",
+                    reason=escape(source.paused_reason or "?"),
+                )
+            )
+        elif source.failures:
+            parts.append(
+                t(
+                    lang,
+                    "⚠️ failing since <t:{since}:R> ({count} tries): {reason}; next try <t:{next}:R>",
+                    since=int(source.failing_since or 0),
+                    count=source.failures,
+                    reason=escape(source.last_error or "?"),
+                    next=int(source.next_poll_at),
+                )
+            )
+        elif source.last_ok_at:
+            parts.append(t(lang, "✅ last fetched <t:{when}:R>", when=int(source.last_ok_at)))
+        return "\n".join(parts)
+
+    async def source_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = fold(current)
+        return [
+            app_commands.Choice(name=f"#{s.id} {s.name}"[:100], value=str(s.id))
+            for s in await self.store.sources()
+            if wanted in fold(f"{s.id} {s.name} {s.url}")
+        ][:25]
+
+    @sources.command(name="remove", description="Stop watching a feed (its queued items stay)")
+    @app_commands.describe(source="The feed, as listed by /sources list")
+    @app_commands.autocomplete(source=source_autocomplete)
+    async def sources_remove(self, interaction: discord.Interaction[SeasonwatchBot], source: str) -> None:
+        lang = lang_of(interaction)
+        listed = {str(s.id): s for s in await self.store.sources()}
+        chosen = listed.get(source.strip().lstrip("#"))
+        if chosen is None:
+            raise InvalidInput(
+                "source", "there is no source `{text}`; pick one from the list.", text=quote(source)
+            )
+        await self.store.remove_source(chosen.id)
+        await interaction.response.send_message(
+            t(
+                lang,
+                "Stopped watching **{name}**. Its queued items stay in /queue.",
+                name=escape(chosen.name),
+            ),
+            ephemeral=True,
+        )
+
+    # -- /queue --
+
+    @app_commands.command(name="queue", description="Pending news items to add or dismiss (editors)")
+    @app_commands.describe(show="Only this show's items")
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    @editors_only()
+    async def queue(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None) -> None:
+        chosen = self._optional_show(show)
+        embed, view = await self._page(chosen.id if chosen else 0, 0, lang_of(interaction))
+        await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )
+
+    async def _page(
+        self, show_id: int, offset: int, lang: str
+    ) -> tuple[discord.Embed, discord.ui.View | None]:
+        items, total = await self.store.pending_items(show_id or None, offset=offset, limit=1)
+        if not items and offset:
+            items, total = await self.store.pending_items(show_id or None, offset=0, limit=1)
+            offset = 0
+        if not items:
+            return discord.Embed(description=t(lang, "The review queue is empty: nothing is waiting.")), None
+        embed = item_embed(items[0], self.store, lang)
+        embed.set_author(name=t(lang, "Item {number} of {total}", number=offset + 1, total=total))
+        return embed, item_view(items[0], lang, page=(show_id, offset, total))
+
+    async def page_pressed(self, interaction: discord.Interaction[Any], show_id: int, offset: int) -> None:
+        """Previous / Next in /queue."""
+        embed, view = await self._page(show_id, offset, lang_of(interaction))
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    # -- the buttons and the modal --
+
+    async def _pending(self, item_id: int) -> QueueItem:
+        item = await self.store.queue_item(item_id)
+        if item is None:
+            raise UserError(GONE)
+        if not item.pending:
+            raise UserError("This item was already settled ({state}).", state=item.state)
+        return item
+
+    async def add_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None:
+        """Add as news: the modal, prefilled from the item."""
+        item = await self._pending(item_id)
+        await interaction.response.send_modal(AddNewsModal(item, self, lang_of(interaction)))
+
+    async def add_submitted(
+        self,
+        interaction: discord.Interaction[Any],
+        item: QueueItem,
+        headline: str,
+        published: str,
+        confidence: str,
+        note: str,
+    ) -> None:
+        """The modal's values checked, then the usual /edit news preview, tied to the item."""
+        lang = lang_of(interaction)
+        wanted = {fold(c): c for c in CONFIDENCES} | {fold(term(lang, c)): c for c in CONFIDENCES}
+        level = wanted.get(fold(confidence))
+        if level is None:
+            raise InvalidInput(
+                "confidence",
+                "`{text}` is not one of: {allowed}.",
+                text=quote(confidence),
+                allowed=", ".join(term(lang, c) for c in CONFIDENCES),
+            )
+        day = parse_date(published, "published") if published.strip() else None
+        remark = check_text(note, "note", limit=1000, required=False) or None
+        item = await self._pending(item.id)
+        show = self.store.show(item.show_id)
+        if show is None:
+            raise UserError(GONE)
+        await self.editors.preview_news(
+            interaction,
+            show,
+            headline,
+            item.url,
+            level,
+            day,
+            remark,
+            source_name=item.source_name,
+            news_item=item.id,
+        )
+
+    async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None:
+        """Dismiss: settled, and the message pressed shows who dismissed it."""
+        user = interaction.user
+        item = await self.store.dismiss_item(item_id, Editor(user.id, user.display_name))
+        on_post = interaction.message is not None and interaction.message.id == item.review_message
+        lang = "en" if on_post else lang_of(interaction)  # the review channel reads in English
+        await interaction.response.edit_message(embed=item_embed(item, self.store, lang), view=None)
+        if on_post:
+            await self.store.review_synced(item.id, item.state)
+
+    # -- /tip --
+
+    @app_commands.command(name="tip", description="Send the editors a link worth a look")
+    @app_commands.describe(
+        url="The article's address (http/https)",
+        note="What it says, in a line",
+        show="Which show it is about",
+    )
+    @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
+    @fan_cooldown()
+    async def tip(
+        self,
+        interaction: discord.Interaction[SeasonwatchBot],
+        url: str,
+        note: str | None = None,
+        show: str | None = None,
+    ) -> None:
+        lang = lang_of(interaction)
+        url = check_url(url, "url")
+        remark = check_line(note, "note", limit=200, required=False) if note else None
+        chosen = self.show_for(show)
+        link = canonical(url)
+        if self.store.in_timeline(chosen.id, link) or await self.store.queued_link(chosen.id, link):
+            await interaction.response.send_message(
+                t(lang, "Already known: that link is in the timeline or the editors' queue. Thanks!"),
+                ephemeral=True,
+            )
+            return
+        user = interaction.user
+        if await self.store.tips_since(user.id, time.time() - 3600) >= TIPS_PER_HOUR:
+            raise UserError("You can send {count} tips an hour; try again later.", count=TIPS_PER_HOUR)
+        parts = urllib.parse.urlsplit(url)
+        headline = remark or f"{parts.netloc}{parts.path}"[:200]
+        item = Item(link, headline, url, link, None, remark or "")
+        queued = await self.store.queue_tip(
+            Candidate(item, chosen.id, ()),
+            tipper=Editor(user.id, user.display_name),
+            note=remark,
+            review_channel=self.settings.review_channel_id,
+        )
+        text = (
+            N_("Thanks! Your tip is in the editors' queue; they decide what becomes news.")
+            if queued
+            else N_("Already known: that link is in the timeline or the editors' queue. Thanks!")
+        )
+        await interaction.response.send_message(t(lang, text), ephemeral=True)
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    settings = client.settings
+    if settings.feed_poll_minutes < 5:
+        log.info("FEED_POLL_MINUTES=%g: under 5 minutes is for tests and the sandbox; feeds' servers "
+                 "may block a bot that polls this often", settings.feed_poll_minutes)
+    client.add_dynamic_items(QueueButton, QueuePageButton)
+    poller = Poller(
+        client.store,
+        Fetcher(allow_private=settings.feeds_allow_private),
+        interval=settings.feed_poll_minutes * 60,
+        review_channel=settings.review_channel_id,
+    )
+    reviews = (
+        ReviewSender(client.store, client, client.announcer.bucket) if settings.review_channel_id else None
+    )
+    editors = client.get_cog("Editors")  # loaded first: see bot.app.EXTENSIONS
+    if editors is None:
+        raise RuntimeError("cogs.news needs cogs.editors loaded before it")
+    await client.add_cog(News(client.store, settings, poller, reviews, editors, running=not client.sync_only))
