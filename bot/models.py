@@ -301,3 +301,43 @@ class PredictionEvent:
     correction: bool
     editor: Editor
     created_at: str
+
+
+# -- fans' own alerts --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One person's wish for a DM whenever one entry (by kind and key) of a show changes."""
+
+    id: int
+    user_id: int
+    show_id: int
+    kind: str
+    key: str
+    language: str
+    state: str  # "active" or "paused"
+    paused_reason: str | None
+    created_at: str
+
+    @property
+    def active(self) -> bool:
+        """Whether changes are sent to it."""
+        return self.state == "active"
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """One reminder's DM about one change, and how sending it went (the DM outbox)."""
+
+    id: int
+    reminder_id: int
+    change_id: int
+    user_id: int
+    state: str  # pending, sending, delivered, failed, skipped
+    attempts: int
+    next_attempt_at: float
+    last_attempt_at: float | None
+    message_id: int | None
+    last_error: str | None
+    created_at: str

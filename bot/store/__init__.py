@@ -9,6 +9,7 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `files`       export, import, the packaged seed, backups
 - `alerts`      subscriptions and the outbox of deliveries
 - `predictions` questions, guesses, scores
+- `reminders`   fans' own reminders and the outbox of their DMs
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -36,6 +37,7 @@ from bot.store.files import EXPORT_FORMAT, IMPORTER, SEED_FILE, Files, ImportRep
 from bot.store.migrate import Migration, Migrator, migrations
 from bot.store.postgres import Postgres
 from bot.store.predictions import Predictions
+from bot.store.reminders import Reminders
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
 from bot.store.sqlite import SQLite
@@ -83,7 +85,9 @@ class Store:
         self._view = View(database)
         self._alerts = Alerts(database, self._view)
         self._predictions = Predictions(database, self._view, self._alerts)
-        self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions)
+        self._reminders = Reminders(database, self._view)
+        self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions,
+                                    self._reminders)
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
 
@@ -179,6 +183,16 @@ class Store:
         self._alerts.deliveries_queued = event
 
     @property
+    def dms_queued(self) -> asyncio.Event:
+        """Set after a commit that queued reminder DMs; the DM sender waits on it."""
+        return self._reminders.dms_queued
+
+    @property
+    def untold(self) -> set[int]:
+        """People with a newly paused reminder they have not been told about."""
+        return self._reminders.untold
+
+    @property
     def clock(self) -> Callable[[], dt.datetime]:
         """What time it is for predictions' closing times (tests move it forward)."""
         return self._predictions.clock
@@ -271,3 +285,21 @@ class Store:
     prediction_event = _Part("_predictions", Predictions.prediction_event)
     last_resolved = _Part("_predictions", Predictions.last_resolved)
     leaderboard = _Part("_predictions", Predictions.leaderboard)
+
+    # -- fans' own reminders and their DMs ---------------------------------------------------------
+
+    add_reminder = _Part("_reminders", Reminders.add)
+    reminders_of = _Part("_reminders", Reminders.of_user)
+    reminder = _Part("_reminders", Reminders.reminder)
+    stop_reminders = _Part("_reminders", Reminders.stop)
+    pause_reminder = _Part("_reminders", Reminders.pause)
+    load_untold = _Part("_reminders", Reminders.load_untold)
+    mark_told = _Part("_reminders", Reminders.mark_told)
+    due_dms = _Part("_reminders", Reminders.due_dms)
+    next_dm_time = _Part("_reminders", Reminders.next_dm_time)
+    dms = _Part("_reminders", Reminders.dms)
+    claim_dm = _Part("_reminders", Reminders.claim_dm)
+    dm_delivered = _Part("_reminders", Reminders.dm_delivered)
+    dm_retry_later = _Part("_reminders", Reminders.dm_retry_later)
+    dm_failed = _Part("_reminders", Reminders.dm_failed)
+    resume_dms_in_flight = _Part("_reminders", Reminders.resume_dms_in_flight)

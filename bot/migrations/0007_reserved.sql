@@ -1,0 +1,5 @@
+-- Placeholder: number 0007 belongs to another branch's migration. This file only keeps the
+-- numbering gap-free on the `remind` branch; delete it when that branch's 0007 is merged.
+BEGIN;
+PRAGMA user_version = 7;
+COMMIT;
