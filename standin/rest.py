@@ -645,6 +645,8 @@ class Rest:
         if body.get("embeds"):
             self._require(ch, EMBED_LINKS)
         self._check_content(call, body, creating=True)
+        if ch.type == DM and ch.recipient is not None and ch.recipient.dms_closed:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
         nonce = body.get("nonce")
         if body.get("enforce_nonce") and nonce is not None:
             earlier = self.server.find_nonce(ch, nonce)
