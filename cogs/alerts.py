@@ -16,6 +16,7 @@ from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
 from bot.i18n import DEFAULT, N_, lang_of, language, t, term
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
+from bot.notify import missing_for, permission_problem
 from bot.render import COLOUR, escape
 from bot.store import Store
 
@@ -130,6 +131,19 @@ class Alerts(CatalogueCog):
                 "role in the channel's settings (Permissions), then run this again.",
                 channel=channel.mention, missing=", ".join(f"**{m}**" for m in missing))
 
+    @staticmethod
+    def _notify_notes(guild: discord.Guild, role: discord.Role, lang: str) -> list[str]:
+        """Refuse a role the `Notify me` button must never hand out; warn if it cannot work yet."""
+        problem = permission_problem(role)
+        if problem is not None:
+            raise InvalidInput("mention_role", problem, role=role.mention)
+        missing = missing_for(guild, role)
+        if not missing:
+            return []
+        what = t(lang, " and ").join(t(lang, m, role=role.mention) for m in missing)
+        return [t(lang, "Note: the `Notify me` button on these announcements cannot give {role} to "
+                        "fans until I have {missing}.", role=role.mention, missing=what)]
+
     # -- /alerts subscribe -----------------------------------------------------------------
 
     @alerts.command(name="subscribe", description="Post announcements in a channel")
@@ -166,6 +180,7 @@ class Alerts(CatalogueCog):
                 raise InvalidInput("mention_role", "announcements never ping @everyone; pick a role.")
             if mention_role.guild.id != guild.id:
                 raise InvalidInput("mention_role", "pick a role of this server.")
+            notes += self._notify_notes(guild, mention_role, lang)
             if not mention_role.mentionable and not channel.permissions_for(guild.me).mention_everyone:
                 notes.append(t(lang, "Note: {role} is not mentionable and I lack Mention Everyone, so it "
                                      "won't actually be pinged. Make the role mentionable in Server "

@@ -1,4 +1,5 @@
-"""/remind me|list|stop: a fan's own DM whenever an entry they follow changes."""
+"""/remind me|list|stop: a fan's own DM whenever an entry they follow changes; and the
+`Notify me` button on announcements (bot/notify.py), which this cog answers."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announcer import TokenBucket
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.diff import entry_label
 from bot.errors import InvalidInput
 from bot.i18n import DEFAULT, lang_of, t
 from bot.models import Reminder
+from bot.notify import NotifyButton, notify_view
 from bot.render import escape, heading
 from bot.replies import send_ephemeral
 from bot.search import MAX_CHOICES, resolve_entry
+from bot.store import Store
 from bot.store.reminders import DMS_CLOSED
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,10 @@ class Remind(CatalogueCog):
     """Reminders are each person's own: every command acts on the caller's reminders only."""
 
     remind = app_commands.Group(name="remind", description="Direct messages about what you follow")
+
+    def __init__(self, store: Store, bucket: TokenBucket) -> None:
+        super().__init__(store)
+        self.bucket = bucket  # the bot's global send budget: `Notify me` role changes spend it
 
     async def cog_load(self) -> None:
         await self.store.load_untold()
@@ -139,4 +147,6 @@ def pause_text(reminder: Reminder, lang: str) -> str:
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(Remind(client.store))
+    client.add_dynamic_items(NotifyButton)
+    client.announcer.buttons = notify_view  # announcements with a mention role carry the button
+    await client.add_cog(Remind(client.store, client.announcer.bucket))

@@ -59,6 +59,7 @@ class Server:
         self.messages_without_allowed_mentions: list[Message] = []
         self.mention_records: list[MentionRecord] = []  # every create and edit by the bot
         self.crossposts: list[Message] = []
+        self.role_changes: list[tuple[str, int, int]] = []  # ("add"/"remove", user id, role id)
         self.faults = Faults()
 
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
