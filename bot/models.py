@@ -209,6 +209,7 @@ class Subscription:
     created_at: str
     updated_at: str
     language: str = "en"  # what its announcements are written in: en or ko
+    events: bool = False  # the show's premiere as a scheduled event in the server
 
     @property
     def active(self) -> bool:
@@ -341,3 +342,20 @@ class DirectMessage:
     message_id: int | None
     last_error: str | None
     created_at: str
+
+
+@dataclass(frozen=True)
+class Premiere:
+    """A server's scheduled event for a season's premiere: what Discord has, and whether the
+    bot must look at it again (`pending`)."""
+
+    id: int
+    guild_id: int
+    show_id: int
+    season: int
+    event_id: int | None
+    event_day: str | None
+    state: str  # pending, sending, done, blocked, failed
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None

@@ -40,5 +40,29 @@ CREATE TABLE dm (
 CREATE INDEX dm_due ON dm (next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX dm_by_reminder ON dm (reminder_id, state);
 
+-- Premiere events: `/alerts subscribe … events:true` asks for the show's premiere in the
+-- server's Events tab. One row per server and season: what Discord has (event_id, event_day)
+-- and whether it needs another look (state), set in the release change's own transaction. The
+-- day wanted is read from the release entry when the row is handled, so two quick changes
+-- leave one row, one event.
+ALTER TABLE subscription ADD COLUMN events INTEGER NOT NULL DEFAULT 0 CHECK (events IN (0, 1));
+
+CREATE TABLE premiere (
+    id              INTEGER PRIMARY KEY,
+    guild_id        INTEGER NOT NULL,
+    show_id         INTEGER NOT NULL REFERENCES show (id),
+    season          INTEGER NOT NULL,
+    event_id        INTEGER,           -- Discord's scheduled event, once created (never twice)
+    event_day       TEXT,              -- YYYY-MM-DD it starts on, as Discord has it
+    state           TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'sending', 'done', 'blocked', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL    NOT NULL,
+    last_error      TEXT,
+    UNIQUE (guild_id, show_id, season)
+);
+
+CREATE INDEX premiere_due ON premiere (next_attempt_at) WHERE state = 'pending';
+
 PRAGMA user_version = 8;
 COMMIT;

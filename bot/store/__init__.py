@@ -10,6 +10,7 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `alerts`      subscriptions and the outbox of deliveries
 - `predictions` questions, guesses, scores
 - `reminders`   fans' own reminders and the outbox of their DMs
+- `premieres`   the scheduled event per server and season, kept in step with the release
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -37,6 +38,7 @@ from bot.store.files import EXPORT_FORMAT, IMPORTER, SEED_FILE, Files, ImportRep
 from bot.store.migrate import Migration, Migrator, migrations
 from bot.store.postgres import Postgres
 from bot.store.predictions import Predictions
+from bot.store.premieres import Premieres
 from bot.store.reminders import Reminders
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
@@ -86,8 +88,9 @@ class Store:
         self._alerts = Alerts(database, self._view)
         self._predictions = Predictions(database, self._view, self._alerts)
         self._reminders = Reminders(database, self._view)
+        self._premieres = Premieres(database)
         self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions,
-                                    self._reminders)
+                                    self._reminders, self._premieres)
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
 
@@ -186,6 +189,11 @@ class Store:
     def dms_queued(self) -> asyncio.Event:
         """Set after a commit that queued reminder DMs; the DM sender waits on it."""
         return self._reminders.dms_queued
+
+    @property
+    def premieres_queued(self) -> asyncio.Event:
+        """Set after a commit that marked premiere rows; the event sender waits on it."""
+        return self._premieres.queued
 
     @property
     def untold(self) -> set[int]:
@@ -303,3 +311,15 @@ class Store:
     dm_retry_later = _Part("_reminders", Reminders.dm_retry_later)
     dm_failed = _Part("_reminders", Reminders.dm_failed)
     resume_dms_in_flight = _Part("_reminders", Reminders.resume_dms_in_flight)
+
+    # -- premiere events ---------------------------------------------------------------------------
+
+    queue_premieres = _Part("_premieres", Premieres.queue)
+    premieres = _Part("_premieres", Premieres.premieres)
+    due_premieres = _Part("_premieres", Premieres.due_premieres)
+    next_premiere_time = _Part("_premieres", Premieres.next_premiere_time)
+    claim_premiere = _Part("_premieres", Premieres.claim_premiere)
+    settle_premiere = _Part("_premieres", Premieres.settle_premiere)
+    retry_premiere = _Part("_premieres", Premieres.retry_premiere)
+    block_premiere = _Part("_premieres", Premieres.block_premiere)
+    resume_premieres_in_flight = _Part("_premieres", Premieres.resume_premieres_in_flight)
