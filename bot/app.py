@@ -21,6 +21,7 @@ from bot.announcer import Announcer
 from bot.config import ConfigError, Settings
 from bot.dm_sender import DMSender
 from bot.i18n import CatalogueTranslator, lang_of, t
+from bot.premieres import EventSender
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.store import Store
 
@@ -95,6 +96,8 @@ class SeasonwatchBot(commands.Bot):
         self.announcer = Announcer(store, self, rate=settings.announce_rate)
         # Reminder DMs share the announcer's budget: together they stay within ANNOUNCE_RATE.
         self.dm_sender = DMSender(store, self, self.announcer.bucket)
+        self.event_sender = EventSender(store, self, self.announcer.bucket,
+                                        hour=settings.release_hour_utc)
 
     @property
     def season_tree(self) -> SeasonTree:
@@ -113,6 +116,7 @@ class SeasonwatchBot(commands.Bot):
             return
         self.announcer.start()  # sends once the client is ready; resumes pending deliveries
         self.dm_sender.start()
+        self.event_sender.start()
         self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
 
     async def sync_commands(self, *, force: bool = False) -> bool:
@@ -135,6 +139,7 @@ class SeasonwatchBot(commands.Bot):
             self._watcher.cancel()
         await self.announcer.stop()  # unsent deliveries stay in the outbox for the next start
         await self.dm_sender.stop()
+        await self.event_sender.stop()
         await super().close()
 
     async def _follow_database(self) -> None:

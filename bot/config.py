@@ -38,6 +38,7 @@ class Settings:
     gateway_url: str = DEFAULT_GATEWAY_URL
     announce_rate: float = 25.0
     log_level: str = "INFO"
+    release_hour_utc: int = 8  # the hour premiere events start on the release day
 
     @property
     def database(self) -> Path | str:
@@ -129,6 +130,15 @@ def _rate(env: Mapping[str, str], name: str) -> float:
     return value
 
 
+def _hour(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 8
+    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+        raise ConfigError(f"{name} must be a whole hour from 0 to 23 (UTC), got {raw!r}")
+    return int(raw)
+
+
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -151,6 +161,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),
         announce_rate=_rate(env, "ANNOUNCE_RATE"),
         log_level=_log_level(env),
+        release_hour_utc=_hour(env, "RELEASE_HOUR_UTC"),
     )
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from . import interactions as ix
-from . import limits, rest_members, schema
+from . import limits, rest_events, rest_members, schema
 from .names import command_problems
 from .ratelimit import Bucket
 from .records import RateLimitRecord, RequestRecord
@@ -155,6 +155,7 @@ class Rest:
         r("GET", "/guilds/{guild_id}/roles", self.get_roles)
         r("POST", "/users/@me/channels", self.open_dm)
         rest_members.install(self)
+        rest_events.install(self)
 
     def _route(self, method: str, template: str, handler: Handler) -> None:
         assert schema.has_method(template, method), (method, template)

@@ -35,6 +35,8 @@ MENTION_EVERYONE = 1 << 17
 MANAGE_ROLES = 1 << 28
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
+MANAGE_EVENTS = 1 << 33
+CREATE_EVENTS = 1 << 44
 ALL_PERMISSIONS = (1 << 53) - 1
 
 # What a fresh server gives @everyone in the stand-in: enough to read, talk and use
