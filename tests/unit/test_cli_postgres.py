@@ -40,7 +40,7 @@ async def fill(path):
         show = await store.add_show("copied", "Copied", 1)
         await store.subscribe(1, 10, show_id=None, created_by=5, role_id=99)
         await store.add_reminder(7, show.id, "cast", "park ji-hu")
-        await store.subscribe(1, 11, show_id=show.id, created_by=5, events=True)
+        await store.subscribe(2, 11, show_id=show.id, created_by=5, events=True)
         await store.queue_premieres(show.id, show.season)
         await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
         question = await store.open_prediction(show.id, "How many?", "number", editor=ALICE)
