@@ -272,6 +272,7 @@ class Sandbox:
         self.shown: list[Message] = []  # messages printed, newest last, for `click`
         self.seen: dict[int, str | None] = {}  # message id -> edited_timestamp when last shown
         self.violations = 0
+        self.events = 0  # scheduled event changes shown so far
         self.last: Reply | None = None
         self.failed: list[str] = []  # lines the sandbox could not do, for a script's exit status
 
@@ -485,6 +486,9 @@ class Sandbox:
                 else:
                     where = f"#{ch.name} ({ch.guild.name})"
                 out.append(self.show(f"seasonwatch in {where}{edited}:", m))
+        for kind, event_id in self.standin.event_log[self.events :]:
+            out.append(event_line(kind, self.standin.scheduled_events.get(event_id)))
+        self.events = len(self.standin.event_log)
         for v in self.standin.violations[self.violations :]:
             out.append(f"! Discord would refuse this: {v}")
         self.violations = len(self.standin.violations)
@@ -527,6 +531,16 @@ class Sandbox:
                 about = str(c.get("description", ""))
                 out += walk(f"/{c['name']}", f"/{korean(c)}", c.get("options") or [], about)
         return out or ["(the bot registered no commands)"]
+
+
+def event_line(kind: str, event: dict[str, Any] | None) -> str:
+    """A change to a server's Events tab, as the transcript shows it."""
+    if event is None:
+        return f"seasonwatch {kind}d a scheduled event"
+    done = {"create": "scheduled", "modify": "moved", "cancel": "cancelled", "delete": "deleted"}[kind]
+    where = (event.get("entity_metadata") or {}).get("location", "")
+    start = str(event.get("scheduled_start_time", ""))[:16].replace("T", " ")
+    return f"seasonwatch {done} an event: {event.get('name')} · {start} UTC · {where}"
 
 
 def _has_button(msg: Message, label: str) -> bool:
@@ -593,6 +607,7 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
     from bot.app import running
     from standin import StandIn
     from standin.scene import build_scene
+    from standin.world import CREATE_EVENTS
 
     stack = contextlib.AsyncExitStack()
     try:
@@ -600,6 +615,8 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
         await standin.start()
         stack.push_async_callback(standin.stop)
         scene = build_scene(standin)
+        if scene.home.bot_role is not None:  # so that /alerts subscribe events:true works
+            scene.home.bot_role.permissions |= CREATE_EVENTS
         sandboxed = dataclasses.replace(
             settings,
             token=standin.token,
