@@ -82,3 +82,34 @@ async def test_dms_and_announcements_killed_midway_each_arrive_exactly_once(
     assert busiest_second(sends) <= RATE * 1.2
     assert standin.rate_limited == []
     await second.stop()
+
+
+@pytest.mark.sqlite_only
+async def test_a_dm_sent_long_before_a_crash_is_found_in_the_dm_channel_not_sent_again(
+        standin, scene, bot_env, bot_process):
+    """An attempt older than Discord's nonce memory: the bot looks in the DM channel first."""
+    fan = scene.fan.user
+    path = database_of(bot_env)
+    await prepare(path, scene.home.id, [], [fan.id])
+    store = await Store.open(path)
+    try:
+        [dm] = await store.dms(user_id=fan.id)
+        assert await store.claim_dm(dm.id, time.time() - 600)  # in flight ten minutes ago
+    finally:
+        await store.close()
+    channel = standin.world.dm_channel(fan)
+    earlier = standin.create_message(channel, {  # what that attempt posted before the crash
+        "content": "reminder", "allowed_mentions": {"parse": []},
+        "embeds": [{"title": "Release", "footer": {"text": f"seasonwatch · reminder #1 · dm {dm.id}"}}]})
+    proc = await bot_process()
+    store = await Store.open(path)
+    try:
+        deadline = time.monotonic() + 10
+        while (await store.dms(user_id=fan.id))[0].state != "delivered":
+            assert time.monotonic() < deadline, proc.log_text()[-2000:]
+            await asyncio.sleep(0.05)
+        assert (await store.dms(user_id=fan.id))[0].message_id == earlier.id
+    finally:
+        await store.close()
+    assert standin.messages(channel) == [earlier]
+    await proc.stop()
