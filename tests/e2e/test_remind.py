@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.e2e.test_alerts import SHOW, write
+from tests.e2e.test_alerts import write
 from tests.unit.test_store_alerts import release_fact
 
 SOURCE = "https://about.netflix.com/en/news/aouad2"
@@ -89,8 +89,6 @@ async def test_list_and_stop_act_on_the_callers_own_reminders(standin, scene, bo
     assert "Stopped all your reminders (1)" in everything.content
     assert await bot.store.reminders_of(fan.user.id) == []
     assert len(await bot.store.reminders_of(admin.user.id)) == 1
-    show = bot.store.show_by_slug(SHOW)
-    assert show is not None
 
 
 async def test_a_fan_with_dms_closed_is_paused_and_told_once_at_the_next_command(
