@@ -94,6 +94,7 @@ class DMSender:
         self._busy: set[int] = set()  # people with a DM in flight: theirs go out in order
         self._workers: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = False
         self._channels: collections.OrderedDict[int, int] = collections.OrderedDict()
         self._opening = asyncio.Lock()
         self.idle = asyncio.Event()
@@ -101,10 +102,12 @@ class DMSender:
     def start(self) -> None:
         """Start the sender task (it first waits for the client to be ready)."""
         if self._runner is None or self._runner.done():
+            self._stopping = False
             self._runner = asyncio.create_task(self._run(), name="seasonwatch-dm-sender")
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking work; give DMs in flight `grace` seconds, then cancel them."""
+        self._stopping = True  # in case a cancel is swallowed (see _run)
         if self._runner is not None:
             self._runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -122,7 +125,7 @@ class DMSender:
         if resumed:
             log.info("resuming %d reminder DMs left in flight", resumed)
         event = self.store.dms_queued
-        while True:
+        while not self._stopping:
             event.clear()
             try:
                 dispatched = await self._dispatch_due()
@@ -136,8 +139,11 @@ class DMSender:
             if next_at is None and not self._workers:
                 self.idle.set()
             timeout = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
+            # arrives as the event is set, and then stop() would wait for ever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), max(timeout, 0.05))
+                async with asyncio.timeout(max(timeout, 0.05)):
+                    await event.wait()
 
     async def _dispatch_due(self) -> int:
         started = 0

@@ -84,15 +84,18 @@ class EventSender:
         self.hour = hour
         self.first_retry = first_retry
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = False
         self.idle = asyncio.Event()
 
     def start(self) -> None:
         """Start the sender task (it first waits for the client to be ready)."""
         if self._runner is None or self._runner.done():
+            self._stopping = False
             self._runner = asyncio.create_task(self._run(), name="seasonwatch-premieres")
 
     async def stop(self) -> None:
         """Stop; a row in hand is looked at again at the next start."""
+        self._stopping = True  # in case a cancel is swallowed (see _run)
         if self._runner is not None:
             self._runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -103,7 +106,7 @@ class EventSender:
         await self.client.wait_until_ready()
         await self.store.resume_premieres_in_flight()
         event = self.store.premieres_queued
-        while True:
+        while not self._stopping:
             event.clear()
             try:
                 due = await self.store.due_premieres(time.time())
@@ -118,8 +121,11 @@ class EventSender:
                 continue
             self.idle.set()
             timeout = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
+            # arrives as the event is set, and then stop() would wait for ever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), max(timeout, 0.05))
+                async with asyncio.timeout(max(timeout, 0.05)):
+                    await event.wait()
             self.idle.clear()
 
     async def _handle(self, premiere: Premiere) -> None:
