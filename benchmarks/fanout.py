@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.fanout                      # 1,000 then 10,000 channels at 50/s
     .venv/bin/python -m benchmarks.fanout --channels 300 --rate 25 --profile
     .venv/bin/python -m benchmarks.fanout --channels 2000 --tracemalloc
+    .venv/bin/python -m benchmarks.fanout --channels 10000 --reminders   # + 10,000 DM reminders
 
 What it does, for each N in `--channels`:
 1. Starts the loopback stand-in in this process with Discord's limits as it enforces them
@@ -24,6 +25,11 @@ What it does, for each N in `--channels`:
    global 50/s window then answers with a 429 the bot did not cause; `--standin-gc` keeps
    it on and reports the pauses); once every channel has one, it waits
    `--settle` seconds for extra ones, stops the worker, and reads the outbox's final states.
+With `--reminders`, as many fans as channels also have a reminder on the release entry: the
+change queues one DM each, which the bot sends (opening the DM channel, then the message) within
+the same global budget as the announcements. The ideal is then (channels + 2 x reminders) / rate,
+every request the bot makes at the budget, and every channel and DM must get exactly one.
+
 5. Prints a table: N, rate, the ideal N / rate, the actual time from calling `Store.write`
    to the last announcement arriving, their ratio (target: at most 1.05), the commit's time,
    the worker's peak RSS during the fan-out and its growth per channel (target: not growing
@@ -255,6 +261,7 @@ class GcPauses:
 class Result:
     channels: int
     rate: float
+    reminders: int = 0  # DM reminders on the changed entry (each: open the DM, send it)
     ready_s: float = 0.0
     rss_ready: int = 0
     built_s: float = 0.0
@@ -276,20 +283,25 @@ class Result:
 
     @property
     def ideal_s(self) -> float:
-        return self.channels / self.rate
+        return (self.channels + 2 * self.reminders) / self.rate
 
     @property
     def exactly_one(self) -> bool:
-        return self.per_channel == [1] * self.channels
+        return self.per_channel == [1] * (self.channels + self.reminders)
 
 
-async def build_database(path: Path, subscriptions: list[tuple[int, int]]) -> float:
+async def build_database(path: Path, subscriptions: list[tuple[int, int]],
+                         reminders: Sequence[int] = ()) -> float:
     started = time.perf_counter()
     store = await Store.open(path)
     try:
         await store.seed_if_empty()
         for guild_id, channel_id in subscriptions:
             await store.subscribe(guild_id, channel_id, show_id=None, created_by=1)
+        show = store.show_by_slug(SHOW)
+        for user_id in reminders:
+            assert show is not None
+            await store.add_reminder(user_id, show.id, "release", "release")
     finally:
         await store.close()
     return time.perf_counter() - started
@@ -297,9 +309,11 @@ async def build_database(path: Path, subscriptions: list[tuple[int, int]]) -> fl
 
 def outbox_states(path: Path, change_id: int | None) -> dict[str, int]:
     with contextlib.closing(sqlite3.connect(path)) as db:
+        dms = db.execute("SELECT state, count(*) FROM dm WHERE change_id = ? GROUP BY state",
+                         (change_id,)).fetchall()
         rows = db.execute("SELECT state, count(*) FROM delivery WHERE change_id = ? GROUP BY state",
                           (change_id,)).fetchall()
-    return dict(rows)
+    return {**dict(rows), **{f"dm {state}": n for state, n in dms}}
 
 
 def busiest_second(times: Sequence[float]) -> int:
@@ -377,7 +391,8 @@ async def start_worker(standin: StandIn, database: Path, options: argparse.Names
 
 async def fanout(channels: int, options: argparse.Namespace) -> Result:
     """One change to `channels` subscribed channels; see the module docstring."""
-    result = Result(channels, options.rate, standin_gc=options.standin_gc)
+    reminders = channels if options.reminders else 0
+    result = Result(channels, options.rate, reminders, standin_gc=options.standin_gc)
     with tempfile.TemporaryDirectory(prefix="seasonwatch-fanout-") as tmp_name:
         tmp = Path(tmp_name)
         database = tmp / "fanout.db"
@@ -387,10 +402,13 @@ async def fanout(channels: int, options: argparse.Namespace) -> Result:
             guild = standin.world.add_guild(f"Server {g // options.per_guild}")
             for i in range(g, min(g + options.per_guild, channels)):
                 world_channels.append(guild.add_channel(f"news-{i}"))
-        standin.watched = {c.id for c in world_channels}
+        fans = [standin.world.add_user(f"fan-{i}") for i in range(reminders)]
+        dm_channels = [standin.world.dm_channel(f) for f in fans]
+        standin.watched = {c.id for c in world_channels + dm_channels}
         assert all(c.guild is not None for c in world_channels)
         result.built_s = await build_database(
-            database, [(c.guild.id, c.id) for c in world_channels if c.guild is not None])
+            database, [(c.guild.id, c.id) for c in world_channels if c.guild is not None],
+            [f.id for f in fans])
 
         await standin.start()
         worker: Worker | None = None
@@ -423,7 +441,7 @@ async def fanout(channels: int, options: argparse.Namespace) -> Result:
             elif exited in done:
                 result.error = f"the worker exited during the fan-out:\n{worker.log_tail()}"
             else:
-                result.error = (f"only {len(standin._channels_hit)} of {channels} channels got "
+                result.error = (f"only {len(standin._channels_hit)} of {len(standin.watched)} channels got "
                                 f"an announcement in {result.ideal_s * 1.5 + 60:.0f}s")
             if not exited.done():
                 await worker.send("stop")
@@ -442,7 +460,7 @@ async def fanout(channels: int, options: argparse.Namespace) -> Result:
             await standin.stop()
 
         counts = collections.Counter(channel_id for _, channel_id in standin.arrivals)
-        result.per_channel = [counts.get(c.id, 0) for c in world_channels]
+        result.per_channel = [counts.get(c.id, 0) for c in world_channels + dm_channels]
         result.arrivals = sorted(t - result.published for t, _ in standin.arrivals)
         result.global_429 = sum(1 for r in standin.rate_limited if r.is_global)
         result.route_429 = sum(1 for r in standin.rate_limited if not r.is_global)
@@ -461,7 +479,7 @@ async def fanout(channels: int, options: argparse.Namespace) -> Result:
 # -- the report -----------------------------------------------------------------------------------
 
 def render_table(results: Sequence[Result], traced: bool) -> str:
-    header = ["N", "rate/s", "ideal s", "actual s", "ratio", "commit ms", "peak RSS MiB",
+    header = ["N", "DMs", "rate/s", "ideal s", "actual s", "ratio", "commit ms", "peak RSS MiB",
               "RSS delta/channel KiB"]
     if traced:
         header.append("py peak MiB")
@@ -470,7 +488,7 @@ def render_table(results: Sequence[Result], traced: bool) -> str:
         ratio = f"{r.actual_s / r.ideal_s:.3f}" if r.actual_s is not None else "-"
         peak = r.worker.get("rss_peak")
         before = r.worker.get("rss_before")
-        row = [f"{r.channels:,}", f"{r.rate:g}", f"{r.ideal_s:.1f}",
+        row = [f"{r.channels:,}", f"{r.reminders:,}", f"{r.rate:g}", f"{r.ideal_s:.1f}",
                f"{r.actual_s:.2f}" if r.actual_s is not None else "-", ratio,
                f"{r.commit_s * 1000:.1f}",
                f"{peak / MIB:.1f}" if peak else "-",
@@ -491,8 +509,8 @@ def render_table(results: Sequence[Result], traced: bool) -> str:
 def details(r: Result) -> list[str]:
     out = [f"N={r.channels:,}:"]
     spread = collections.Counter(r.per_channel)
-    out.append(f"  announcements per channel: exactly one in {spread.get(1, 0):,} of {r.channels:,} "
-               f"channels ({spread.get(0, 0)} with none, "
+    out.append(f"  messages per channel: exactly one in {spread.get(1, 0):,} of "
+               f"{r.channels:,} channels + {r.reminders:,} DM channels ({spread.get(0, 0)} with none, "
                f"{sum(n for k, n in spread.items() if k > 1)} with more)")
     if r.arrivals:
         first, last = r.arrivals[0], r.arrivals[-1]
@@ -544,8 +562,9 @@ def details(r: Result) -> list[str]:
 async def run(options: argparse.Namespace) -> list[Result]:
     results = []
     for channels in options.channels:
-        print(f"fan-out to {channels:,} channels at {options.rate:g}/s "
-              f"(ideal {channels / options.rate:.1f}s)...", flush=True)
+        dms = channels if options.reminders else 0
+        print(f"fan-out to {channels:,} channels and {dms:,} DMs at {options.rate:g}/s "
+              f"(ideal {(channels + 2 * dms) / options.rate:.1f}s)...", flush=True)
         results.append(await fanout(channels, options))
     return results
 
@@ -571,6 +590,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=rate, default=50.0,
                         help="ANNOUNCE_RATE, sends per second (50, Discord's global limit)")
     parser.add_argument("--per-guild", type=int, default=100, help="channels per server (100)")
+    parser.add_argument("--reminders", action="store_true",
+                        help="also as many fans with a DM reminder on the changed entry as channels")
     parser.add_argument("--settle", type=float, default=1.0,
                         help="seconds to wait for extra announcements after the last channel got one")
     parser.add_argument("--ready-timeout", type=float, default=120.0)

@@ -141,6 +141,9 @@ class Announcer:
         self._events: collections.OrderedDict[int, PredictionEvent] = collections.OrderedDict()
         self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
         self.idle = asyncio.Event()  # set whenever nothing is due and nothing is in flight
+        # Buttons for an announcement pinging these roles, in this language (`Notify me`): set
+        # by the cog that answers them.
+        self.buttons: Callable[[Sequence[int], str], discord.ui.View | None] | None = None
 
     # -- running -----------------------------------------------------------------------------
 
@@ -352,11 +355,13 @@ class Announcer:
         mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
                                            roles=[discord.Object(r) for r in roles] or False)
         nonce = f"sw{min(ids)}x{len(ids)}"  # the same deliveries always get the same nonce
+        view = self.buttons(roles, subs[0].language) if self.buttons and roles else None
+        extra = {"view": view} if view is not None else {}
         await self.bucket.acquire()
         try:
             message = await asyncio.wait_for(
-                channel.send(content=content, embeds=embeds, allowed_mentions=mentions, nonce=nonce),
-                SEND_TIMEOUT)
+                channel.send(content=content, embeds=embeds, allowed_mentions=mentions, nonce=nonce,
+                             **extra), SEND_TIMEOUT)
         except discord.NotFound:  # Unknown Channel: deleted while no CHANNEL_DELETE reached us
             return await self._drop(channel_id, ids)
         except discord.Forbidden as exc:

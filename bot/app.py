@@ -19,7 +19,9 @@ from discord.ext import commands
 from bot.access import Access, home_roles
 from bot.announcer import Announcer
 from bot.config import ConfigError, Settings
+from bot.dm_sender import DMSender
 from bot.i18n import CatalogueTranslator, lang_of, t
+from bot.premieres import EventSender
 from bot.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.store import Store
 
@@ -31,7 +33,7 @@ DRAIN_SECONDS = 10.0
 DB_WATCH_SECONDS = 0.5
 # What the bot loads: each module must have a `setup`; helpers live in bot/, not here.
 EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.news", "cogs.predict",
-              "cogs.shows")
+              "cogs.remind", "cogs.shows")
 
 
 class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
@@ -92,6 +94,10 @@ class SeasonwatchBot(commands.Bot):
         self._watcher: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
         self.announcer = Announcer(store, self, rate=settings.announce_rate)
+        # Reminder DMs share the announcer's budget: together they stay within ANNOUNCE_RATE.
+        self.dm_sender = DMSender(store, self, self.announcer.bucket)
+        self.event_sender = EventSender(store, self, self.announcer.bucket,
+                                        hour=settings.release_hour_utc)
 
     @property
     def season_tree(self) -> SeasonTree:
@@ -109,6 +115,8 @@ class SeasonwatchBot(commands.Bot):
         if self.sync_only:
             return
         self.announcer.start()  # sends once the client is ready; resumes pending deliveries
+        self.dm_sender.start()
+        self.event_sender.start()
         self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
 
     async def sync_commands(self, *, force: bool = False) -> bool:
@@ -130,6 +138,8 @@ class SeasonwatchBot(commands.Bot):
         if self._watcher is not None:
             self._watcher.cancel()
         await self.announcer.stop()  # unsent deliveries stay in the outbox for the next start
+        await self.dm_sender.stop()
+        await self.event_sender.stop()
         await super().close()
 
     async def _follow_database(self) -> None:

@@ -41,6 +41,7 @@ class Settings:
     review_channel_id: int | None = None  # where new queue items are posted
     feed_poll_minutes: float = 15.0
     feeds_allow_private: bool = False
+    release_hour_utc: int = 8  # the hour premiere events start on the release day
 
     @property
     def database(self) -> Path | str:
@@ -156,6 +157,15 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
 
 
+def _hour(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 8
+    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+        raise ConfigError(f"{name} must be a whole hour from 0 to 23 (UTC), got {raw!r}")
+    return int(raw)
+
+
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -181,6 +191,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         review_channel_id=_optional_id(env, "REVIEW_CHANNEL_ID"),
         feed_poll_minutes=_poll_minutes(env),
         feeds_allow_private=_flag(env, "FEEDS_ALLOW_PRIVATE"),
+        release_hour_utc=_hour(env, "RELEASE_HOUR_UTC"),
     )
 
 

@@ -212,6 +212,7 @@ class Subscription:
     created_at: str
     updated_at: str
     language: str = "en"  # what its announcements are written in: en or ko
+    events: bool = False  # the show's premiere as a scheduled event in the server
 
     @property
     def active(self) -> bool:
@@ -304,3 +305,60 @@ class PredictionEvent:
     correction: bool
     editor: Editor
     created_at: str
+
+
+# -- fans' own alerts --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One person's wish for a DM whenever one entry (by kind and key) of a show changes."""
+
+    id: int
+    user_id: int
+    show_id: int
+    kind: str
+    key: str
+    language: str
+    state: str  # "active" or "paused"
+    paused_reason: str | None
+    created_at: str
+
+    @property
+    def active(self) -> bool:
+        """Whether changes are sent to it."""
+        return self.state == "active"
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """One reminder's DM about one change, and how sending it went (the DM outbox)."""
+
+    id: int
+    reminder_id: int
+    change_id: int
+    user_id: int
+    state: str  # pending, sending, delivered, failed, skipped
+    attempts: int
+    next_attempt_at: float
+    last_attempt_at: float | None
+    message_id: int | None
+    last_error: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Premiere:
+    """A server's scheduled event for a season's premiere: what Discord has, and whether the
+    bot must look at it again (`pending`)."""
+
+    id: int
+    guild_id: int
+    show_id: int
+    season: int
+    event_id: int | None
+    event_day: str | None
+    state: str  # pending, sending, done, blocked, failed
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None

@@ -242,6 +242,7 @@ class Sandbox:
         self.shown: list[Message] = []  # messages printed, newest last, for `click`
         self.seen: dict[int, str | None] = {}  # message id -> edited_timestamp when last shown
         self.violations = 0
+        self.events = 0  # scheduled event changes shown so far
         self.last: Reply | None = None
         self.failed: list[str] = []  # lines the sandbox could not do, for a script's exit status
 
@@ -479,6 +480,9 @@ class Sandbox:
                 else:
                     where = f"#{ch.name} ({ch.guild.name})"
                 out.append(self.show(f"seasonwatch in {where}{edited}:", m))
+        for kind, event_id in self.standin.event_log[self.events :]:
+            out.append(event_line(kind, self.standin.scheduled_events.get(event_id)))
+        self.events = len(self.standin.event_log)
         for v in self.standin.violations[self.violations :]:
             out.append(f"! Discord would refuse this: {v}")
         self.violations = len(self.standin.violations)
@@ -499,6 +503,16 @@ class Sandbox:
         out = [line for registered in reversed(self._scopes())
                for line in sandbox_commands.listing(registered, self.lang)]
         return out or ["(the bot registered no commands)"]
+
+
+def event_line(kind: str, event: dict[str, Any] | None) -> str:
+    """A change to a server's Events tab, as the transcript shows it."""
+    if event is None:
+        return f"seasonwatch {kind}d a scheduled event"
+    done = {"create": "scheduled", "modify": "moved", "cancel": "cancelled", "delete": "deleted"}[kind]
+    where = (event.get("entity_metadata") or {}).get("location", "")
+    start = str(event.get("scheduled_start_time", ""))[:16].replace("T", " ")
+    return f"seasonwatch {done} an event: {event.get('name')} · {start} UTC · {where}"
 
 
 def _has_button(msg: Message, label: str) -> bool:
@@ -566,6 +580,7 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
     from bot.news.demo import DemoFeed
     from standin import StandIn
     from standin.scene import build_scene
+    from standin.world import CREATE_EVENTS
 
     stack = contextlib.AsyncExitStack()
     try:
@@ -577,6 +592,8 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
         demo = DemoFeed()
         await demo.start()
         stack.push_async_callback(demo.stop)
+        if scene.home.bot_role is not None:  # so that /alerts subscribe events:true works
+            scene.home.bot_role.permissions |= CREATE_EVENTS
         sandboxed = dataclasses.replace(
             settings,
             token=standin.token,

@@ -16,6 +16,7 @@ from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
 from bot.i18n import DEFAULT, N_, lang_of, language, t, term
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
+from bot.notify import missing_for, permission_problem
 from bot.render import COLOUR, escape
 from bot.store import Store
 
@@ -61,6 +62,8 @@ def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int],
         parts.append(t(lang, "pings {role}", role=role))
     if sub.publish:
         parts.append(t(lang, "crossposted"))
+    if sub.events:
+        parts.append(t(lang, "premiere events"))
     parts.append(LANGUAGE_NAMES.get(sub.language, sub.language))
     line = " · ".join(parts)
     if sub.active:
@@ -131,6 +134,31 @@ class Alerts(CatalogueCog):
                 "role in the channel's settings (Permissions), then run this again.",
                 channel=channel.mention, missing=", ".join(f"**{t(lang, m)}**" for m in missing))
 
+    @staticmethod
+    def _notify_notes(guild: discord.Guild, role: discord.Role, lang: str) -> list[str]:
+        """Refuse a role the `Notify me` button must never hand out; warn if it cannot work yet."""
+        problem = permission_problem(role)
+        if problem is not None:
+            raise InvalidInput("mention_role", problem, role=role.mention)
+        missing = missing_for(guild, role)
+        if not missing:
+            return []
+        what = t(lang, " and ").join(t(lang, m, role=role.mention) for m in missing)
+        return [t(lang, "Note: the `Notify me` button on these announcements cannot give {role} to "
+                        "fans until I have {missing}.", role=role.mention, missing=what)]
+
+    async def _premiere_notes(self, guild: discord.Guild, show_id: int | None, lang: str) -> list[str]:
+        """Put the premiere in the Events tab now if its date is already known; warn without
+        Create Events (the bot needs it to make events)."""
+        for show in [self.store.show(show_id)] if show_id else self.store.shows():
+            if show is not None:
+                await self.store.queue_premieres(show.id, show.season, guild.id)
+        perms = guild.me.guild_permissions
+        if perms.create_events or perms.manage_events:
+            return []
+        return [t(lang, "Note: premiere events need the **Create Events** permission, which I lack "
+                        "here; grant it, then run this again.")]
+
     # -- /alerts subscribe -----------------------------------------------------------------
 
     @alerts.command(name="subscribe", description="Post announcements in a channel")
@@ -142,13 +170,14 @@ class Alerts(CatalogueCog):
         mention_role="The role to ping with each announcement (nobody else is ever pinged)",
         publish="Crosspost each announcement to servers following this announcement channel",
         language="The announcements' language (default: Korean if this server's language is Korean)",
+        events="Put the premiere in this server's Events tab once the release date is confirmed",
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     async def subscribe(self, interaction: discord.Interaction[SeasonwatchBot],
                         channel: discord.TextChannel, show: str | None = None,
                         topics: str | None = None, min_confidence: MinConfidence | None = None,
                         mention_role: discord.Role | None = None, publish: bool = False,
-                        language: str | None = None) -> None:
+                        language: str | None = None, events: bool = False) -> None:
         guild = self._guild(interaction)
         self._usable(guild, channel, lang_of(interaction))
         chosen_show = self.show_for(show) if show else None
@@ -167,6 +196,7 @@ class Alerts(CatalogueCog):
                 raise InvalidInput("mention_role", "announcements never ping @everyone; pick a role.")
             if mention_role.guild.id != guild.id:
                 raise InvalidInput("mention_role", "pick a role of this server.")
+            notes += self._notify_notes(guild, mention_role, lang)
             if not mention_role.mentionable and not channel.permissions_for(guild.me).mention_everyone:
                 notes.append(t(lang, "Note: {role} is not mentionable and I lack Mention Everyone, so it "
                                      "won't actually be pinged. Make the role mentionable in Server "
@@ -176,7 +206,10 @@ class Alerts(CatalogueCog):
             topics=chosen_topics, min_confidence=min_confidence or MIN_CONFIDENCES[0],
             role_id=mention_role.id if mention_role else None, publish=publish,
             created_by=interaction.user.id, language=language or default_language(interaction),
+            events=events,
         )
+        if events:
+            notes += await self._premiere_notes(guild, chosen_show.id if chosen_show else None, lang)
         what = f"**{escape(chosen_show.title)}**" if chosen_show else t(lang, "every show")
         done = (N_("Subscribed {channel} to {what}.") if created else
                 N_("Updated the subscription of {channel} to {what}."))

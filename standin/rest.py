@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from . import interactions as ix
-from . import limits, schema
+from . import limits, rest_events, rest_members, schema
 from .names import command_problems
 from .ratelimit import Bucket
 from .records import RateLimitRecord, RequestRecord
@@ -154,6 +154,8 @@ class Rest:
         r("GET", "/guilds/{guild_id}/channels", self.get_guild_channels)
         r("GET", "/guilds/{guild_id}/roles", self.get_roles)
         r("POST", "/users/@me/channels", self.open_dm)
+        rest_members.install(self)
+        rest_events.install(self)
 
     def _route(self, method: str, template: str, handler: Handler) -> None:
         assert schema.has_method(template, method), (method, template)
@@ -645,6 +647,8 @@ class Rest:
         if body.get("embeds"):
             self._require(ch, EMBED_LINKS)
         self._check_content(call, body, creating=True)
+        if ch.type == DM and ch.recipient is not None and ch.recipient.dms_closed:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
         nonce = body.get("nonce")
         if body.get("enforce_nonce") and nonce is not None:
             earlier = self.server.find_nonce(ch, nonce)

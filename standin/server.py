@@ -59,6 +59,9 @@ class Server:
         self.messages_without_allowed_mentions: list[Message] = []
         self.mention_records: list[MentionRecord] = []  # every create and edit by the bot
         self.crossposts: list[Message] = []
+        self.role_changes: list[tuple[str, int, int]] = []  # ("add"/"remove", user id, role id)
+        self.scheduled_events: dict[int, dict[str, Any]] = {}  # by id, as Discord returns them
+        self.event_log: list[tuple[str, int]] = []  # ("create"/"modify"/"cancel"/"delete", id)
         self.faults = Faults()
 
         self.commands: dict[int | None, list[dict[str, Any]]] = {}

@@ -35,6 +35,8 @@ MENTION_EVERYONE = 1 << 17
 MANAGE_ROLES = 1 << 28
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
+MANAGE_EVENTS = 1 << 33
+CREATE_EVENTS = 1 << 44
 ALL_PERMISSIONS = (1 << 53) - 1
 
 # What a fresh server gives @everyone in the stand-in: enough to read, talk and use
@@ -74,6 +76,8 @@ class User:
     bot: bool = False
     # The language of this person's Discord client: every interaction they start carries it.
     locale: str = "en-US"
+    # Privacy settings that refuse DMs from the bot: sending one is 403 50007.
+    dms_closed: bool = False
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -456,6 +460,7 @@ class World:
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
+        self._dms: dict[int, Channel] = {}  # user id -> their DM channel with the bot
         self.bot = self.add_user(bot_name, bot=True)
         self.application_id = self.bot.id  # Discord bots share their application's id
 
@@ -488,11 +493,11 @@ class World:
 
     def dm_channel(self, user: User) -> Channel:
         """The DM channel between the bot and `user` (created on first use, like Discord)."""
-        for ch in self.channels.values():
-            if ch.type == DM and ch.recipient is user:
-                return ch
-        ch = Channel(self.new_id(), "", DM, None, recipient=user)
-        self.channels[ch.id] = ch
+        ch = self._dms.get(user.id)
+        if ch is None:
+            ch = Channel(self.new_id(), "", DM, None, recipient=user)
+            self.channels[ch.id] = ch
+            self._dms[user.id] = ch
         return ch
 
     def user(self, user_id: int) -> User | None:

@@ -11,6 +11,8 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `predictions` questions, guesses, scores
 - `news`        news sources and the review queue
 - `reviews`     the outbox of the review queue's posts
+- `reminders`   fans' own reminders and the outbox of their DMs
+- `premieres`   the scheduled event per server and season, kept in step with the release
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -39,6 +41,8 @@ from bot.store.migrate import Migration, Migrator, migrations
 from bot.store.news import News
 from bot.store.postgres import Postgres
 from bot.store.predictions import Predictions
+from bot.store.premieres import Premieres
+from bot.store.reminders import Reminders
 from bot.store.reviews import Reviews
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
@@ -87,7 +91,10 @@ class Store:
         self._view = View(database)
         self._alerts = Alerts(database, self._view)
         self._predictions = Predictions(database, self._view, self._alerts)
-        self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions)
+        self._reminders = Reminders(database, self._view)
+        self._premieres = Premieres(database)
+        self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions,
+                                    self._reminders, self._premieres)
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
         self._news = News(database, self._view, self._catalogue, self._alerts)
@@ -188,6 +195,21 @@ class Store:
     def reviews_queued(self) -> asyncio.Event:
         """Set after a commit that queued a review post or settled a queue item."""
         return self._news.reviews_queued
+
+    @property
+    def dms_queued(self) -> asyncio.Event:
+        """Set after a commit that queued reminder DMs; the DM sender waits on it."""
+        return self._reminders.dms_queued
+
+    @property
+    def premieres_queued(self) -> asyncio.Event:
+        """Set after a commit that marked premiere rows; the event sender waits on it."""
+        return self._premieres.queued
+
+    @property
+    def untold(self) -> set[int]:
+        """People with a newly paused reminder they have not been told about."""
+        return self._reminders.untold
 
     @property
     def clock(self) -> Callable[[], dt.datetime]:
@@ -309,3 +331,33 @@ class Store:
     review_done = _Part("_reviews", Reviews.review_done)
     review_synced = _Part("_reviews", Reviews.review_synced)
     resume_reviews = _Part("_reviews", Reviews.resume_reviews)
+
+    # -- fans' own reminders and their DMs ---------------------------------------------------------
+
+    add_reminder = _Part("_reminders", Reminders.add)
+    reminders_of = _Part("_reminders", Reminders.of_user)
+    reminder = _Part("_reminders", Reminders.reminder)
+    stop_reminders = _Part("_reminders", Reminders.stop)
+    pause_reminder = _Part("_reminders", Reminders.pause)
+    load_untold = _Part("_reminders", Reminders.load_untold)
+    mark_told = _Part("_reminders", Reminders.mark_told)
+    due_dms = _Part("_reminders", Reminders.due_dms)
+    next_dm_time = _Part("_reminders", Reminders.next_dm_time)
+    dms = _Part("_reminders", Reminders.dms)
+    claim_dm = _Part("_reminders", Reminders.claim_dm)
+    dm_delivered = _Part("_reminders", Reminders.dm_delivered)
+    dm_retry_later = _Part("_reminders", Reminders.dm_retry_later)
+    dm_failed = _Part("_reminders", Reminders.dm_failed)
+    resume_dms_in_flight = _Part("_reminders", Reminders.resume_dms_in_flight)
+
+    # -- premiere events ---------------------------------------------------------------------------
+
+    queue_premieres = _Part("_premieres", Premieres.queue)
+    premieres = _Part("_premieres", Premieres.premieres)
+    due_premieres = _Part("_premieres", Premieres.due_premieres)
+    next_premiere_time = _Part("_premieres", Premieres.next_premiere_time)
+    claim_premiere = _Part("_premieres", Premieres.claim_premiere)
+    settle_premiere = _Part("_premieres", Premieres.settle_premiere)
+    retry_premiere = _Part("_premieres", Premieres.retry_premiere)
+    block_premiere = _Part("_premieres", Premieres.block_premiere)
+    resume_premieres_in_flight = _Part("_premieres", Premieres.resume_premieres_in_flight)

@@ -56,7 +56,8 @@ class Alerts:
     async def subscribe(self, guild_id: int, channel_id: int, *, show_id: int | None,
                         topics: Iterable[str] = TOPICS, min_confidence: str = "speculation",
                         role_id: int | None = None, publish: bool = False,
-                        created_by: int, language: str = "en") -> tuple[Subscription, bool]:
+                        created_by: int, language: str = "en",
+                        events: bool = False) -> tuple[Subscription, bool]:
         """Create, or update and resume, a channel's subscription; True if it is new."""
         given = set(topics)
         chosen = tuple(t for t in TOPICS if t in given)
@@ -70,7 +71,8 @@ class Alerts:
         if language not in LANGUAGES:
             raise InvalidInput("language", "one of {values}.", values=", ".join(LANGUAGES))
         stamp = now_iso()
-        values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), language, stamp)
+        values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), language,
+                  int(events), stamp)
         async with self._db.lock:
             sub_id = await self._db.value(
                 "SELECT id FROM subscription WHERE channel_id = ? AND coalesce(show_id, 0) = ?",
@@ -79,13 +81,13 @@ class Alerts:
             if sub_id is not None:
                 await self._db.execute(
                     "UPDATE subscription SET guild_id = ?, topics = ?, min_confidence = ?, "
-                    "role_id = ?, publish = ?, language = ?, updated_at = ?, state = 'active', "
+                    "role_id = ?, publish = ?, language = ?, events = ?, updated_at = ?, state = 'active', "
                     "paused_reason = NULL, warning = NULL WHERE id = ?", (*values, sub_id))
             else:
                 sub_id = await self._db.insert(
                     "INSERT INTO subscription (guild_id, topics, min_confidence, role_id, "
-                    "publish, language, updated_at, channel_id, show_id, created_by, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    "publish, language, events, updated_at, channel_id, show_id, created_by, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (*values, channel_id, show_id, created_by, stamp))
             found = await self._db.fetchone("SELECT * FROM subscription WHERE id = ?", (sub_id,))
         assert found is not None

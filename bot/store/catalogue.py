@@ -12,6 +12,8 @@ from bot.models import ANSWER_FIELD, Change, Editor, Fact
 from bot.store.alerts import Alerts
 from bot.store.db import Database
 from bot.store.predictions import Predictions
+from bot.store.premieres import Premieres
+from bot.store.reminders import Reminders
 from bot.store.rows import fact_text, now_iso, read_change, read_fact
 from bot.store.view import View
 from bot.texts import UNDO_REASON
@@ -31,8 +33,11 @@ _CHANGE_SELECT_NEWEST = (
 class Catalogue:
     """Writing entries as changes, and reading the changes back."""
 
-    def __init__(self, db: Database, view: View, alerts: Alerts, predictions: Predictions) -> None:
+    def __init__(self, db: Database, view: View, alerts: Alerts, predictions: Predictions,
+                 reminders: Reminders, premieres: Premieres) -> None:
         self._db = db
+        self._reminders = reminders
+        self._premieres = premieres
         self._view = view
         self._alerts = alerts
         self._predictions = predictions
@@ -89,6 +94,9 @@ class Catalogue:
             self._view.remember_change(change)
         if not silent:
             self._alerts.deliveries_queued.set()  # after the commit: wake the announcer
+            self._reminders.dms_queued.set()  # and the DM sender
+        if kind == "release":
+            self._premieres.queued.set()
         return change
 
     async def write_in_transaction(self, show_id: int, kind: str, key: str, fact: Fact | None,
@@ -133,6 +141,11 @@ class Catalogue:
                         editor, created_at, reason, silent, correction_of)
         if not silent:
             await self._alerts.queue_change(change)  # the outbox: same transaction as the change
+            await self._reminders.queue_change(change)  # fans' DMs too
+        if kind == "release":  # the premiere event follows the release, announced or not
+            show = self._view.show(show_id)
+            if show is not None and not show.archived:
+                await self._premieres.queue_in_transaction(show_id, show.season)
         if fact is not None and fact.basis(ANSWER_FIELD.get(kind, "")).confidence == "confirmed":
             await self._predictions.close_answered(entry_id, created_at)
         return change

@@ -102,7 +102,7 @@ def read_subscription(row: Row) -> Subscription:
         min_confidence=row["min_confidence"], role_id=row["role_id"],
         publish=bool(row["publish"]), state=row["state"], paused_reason=_notice(row["paused_reason"]),
         warning=_notice(row["warning"]), created_by=row["created_by"], created_at=row["created_at"],
-        updated_at=row["updated_at"], language=row["language"],
+        updated_at=row["updated_at"], language=row["language"], events=bool(row["events"]),
     )
 
 

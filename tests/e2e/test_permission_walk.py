@@ -25,8 +25,10 @@ SOURCE = "https://www.netflix.com/tudum"
 PUBLIC_COMMANDS = {
     "about", "status", "cast", "episodes", "news", "history",
     "predict make", "predict list", "predict mine", "predict leaderboard", "tip",
+    "remind me", "remind list", "remind stop",  # each acts on the caller's own reminders only
 }
-PUBLIC_BUTTONS = {"PageButton", "BoardButton"}  # Previous/Next on lists: they only read
+# Previous/Next on lists only read; Notify me changes only the clicker's own role.
+PUBLIC_BUTTONS = {"PageButton", "BoardButton", "NotifyButton"}
 REFUSALS = {EDITORS_ONLY, OWNERS_ONLY, MANAGERS_ONLY, MANAGERS_IN_DMS}
 
 

@@ -274,3 +274,25 @@ def test_the_demo_feed_brings_a_news_item_from_the_queue_to_the_timeline(tmp_pat
     assert "✅ Added as news by editor" in out[out.index("editor> click Publish"):]
     assert "All of Us Are Dead season 2 wraps filming" in out[out.index("editor> /news"):]
     assert "Discord would refuse" not in out and "Traceback" not in result.stderr
+
+
+def test_reminders_and_premiere_events_show_in_the_transcript(tmp_path):
+    script = tmp_path / "fans.txt"
+    script.write_text(
+        "/remind me\n"
+        "/remind list\n"
+        "as admin\n"
+        "/alerts subscribe channel:#general events:true\n"
+        "as editor\n"
+        "/edit release when:2099-03-14 confidence:confirmed source_url:https://about.netflix.com/\n"
+        "click Publish\n",
+        "utf-8",
+    )
+    result = sandbox("--script", str(script), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Reminder `#1` set" in out and "Your reminders (1)" in out
+    assert "seasonwatch in DM to fan:" in out and "reminder #1" in out
+    assert ("seasonwatch scheduled an event: All of Us Are Dead season 2 premiere · "
+            "2099-03-14 08:00 UTC · Netflix") in out
+    assert "Discord would refuse" not in out and "Traceback" not in result.stderr

@@ -52,11 +52,18 @@ def test_id_lists_are_parsed():
         ("FEED_POLL_MINUTES", "1441"),
         ("FEED_POLL_MINUTES", "often"),
         ("FEEDS_ALLOW_PRIVATE", "maybe"),
+        ("RELEASE_HOUR_UTC", "24"),
+        ("RELEASE_HOUR_UTC", "8.5"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):
     with pytest.raises(ConfigError, match=variable):
         settings_from({variable: value})
+
+
+def test_release_hour_defaults_to_8_and_takes_any_hour():
+    assert settings_from({}).release_hour_utc == 8
+    assert settings_from({"RELEASE_HOUR_UTC": "0"}).release_hour_utc == 0
 
 
 def test_the_token_never_appears_in_repr_or_str():

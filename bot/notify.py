@@ -1,0 +1,116 @@
+"""`Notify me`: the button on announcements of a subscription with a mention role, which gives
+the clicker that role or takes it away, so that fans choose to be pinged themselves.
+
+The bot checks before acting what Discord would refuse (Manage Roles, the role below its own
+highest role, not managed, not @everyone) and refuses roles that carry any permission: a
+self-service button must never hand out a permission."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.buttons import CogButton
+from bot.errors import UserError
+from bot.i18n import N_, Msg, lang_of, t
+from bot.replies import send_ephemeral
+
+log = logging.getLogger(__name__)
+
+GONE = N_("That role no longer exists; the server's admins can pick another with `/alerts subscribe`.")
+
+
+def permission_problem(role: discord.Role) -> Msg | None:
+    """Why a role may not be handed out by a button at all (None: it may)."""
+    if role.is_default():
+        return N_("announcements never ping @everyone; pick a role.")
+    if role.managed:
+        return N_("{role} is managed by an integration; pick a role of your own.")
+    if role.permissions.value:
+        return N_("{role} carries permissions, and the `Notify me` button would hand them to anyone; "
+                  "pick a role without permissions (used only to ping).")
+    return None
+
+
+def missing_for(guild: discord.Guild, role: discord.Role) -> list[Msg]:
+    """What the bot lacks to give or take `role` (per its cache): Manage Roles, a higher role."""
+    me = guild.me
+    missing = []
+    if not me.guild_permissions.manage_roles:
+        missing.append(N_("the **Manage Roles** permission"))
+    if me.top_role <= role:
+        missing.append(N_("a role above {role} (move the bot's role higher in Server Settings → Roles)"))
+    return missing
+
+
+def notify_view(role_ids: Iterable[int], lang: str) -> discord.ui.View | None:
+    """The `Notify me` button(s) for an announcement pinging these roles, or None."""
+    roles = sorted(set(role_ids))
+    if not roles:
+        return None
+    view = discord.ui.View(timeout=None)
+    for role_id in roles[:5]:
+        view.add_item(NotifyButton(role_id, t(lang, "Notify me")))
+    return view
+
+
+class NotifyButton(CogButton, template=r"sw:notify:(?P<role>[0-9]{1,20})"):
+    """Toggles one role for whoever clicks; persistent (the role id lives in the custom id)."""
+
+    cog_name = "Remind"
+
+    def __init__(self, role_id: int, label: str = "Notify me") -> None:
+        super().__init__(discord.ui.Button(label=label, custom_id=f"sw:notify:{role_id}",
+                                           style=discord.ButtonStyle.primary, emoji="🔔"))
+        self.role_id = role_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> NotifyButton:
+        return cls(int(match["role"]))
+
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        """Give the role, or take it away if the clicker has it; say which."""
+        lang = lang_of(interaction)
+        guild, member = interaction.guild, interaction.user
+        role = guild.get_role(self.role_id) if guild is not None else None
+        if role is None or not isinstance(member, discord.Member):
+            raise UserError(GONE)
+        refusal = refusal_text(role, lang)
+        if refusal is not None:
+            await send_ephemeral(interaction, refusal)
+            return
+        bucket = getattr(cog, "bucket", None)
+        if bucket is not None:
+            await bucket.acquire()  # within the bot's global budget, like every send
+        try:
+            if member.get_role(role.id) is not None:
+                await member.remove_roles(role, reason="Notify me: the member asked to stop")
+                text = t(lang, "You no longer have {role}: announcements will not ping you.",
+                         role=role.mention)
+            else:
+                await member.add_roles(role, reason="Notify me: the member asked to be pinged")
+                text = t(lang, "You now have {role}: announcements here will ping you. Press the "
+                               "button again to stop.", role=role.mention)
+        except discord.Forbidden:  # the cache was behind: Discord said what the checks would have
+            text = t(lang, "Discord refused to change your roles: the bot needs the Manage Roles "
+                           "permission and a role above {role}. Nothing was changed.", role=role.mention)
+        await send_ephemeral(interaction, text)
+
+
+def refusal_text(role: discord.Role, lang: str) -> str | None:
+    """Why the button cannot give or take `role` now, in `lang`; None if it can."""
+    problem = permission_problem(role)
+    if problem is not None:
+        return t(lang, problem, role=role.mention)
+    missing = missing_for(role.guild, role)
+    if not missing:
+        return None
+    what = t(lang, " and ").join(t(lang, m, role=role.mention) for m in missing)
+    return t(lang, "I can't change your roles: I lack {missing}. Ask the server's admins; nothing "
+                   "was changed.", missing=what)

@@ -1,0 +1,152 @@
+"""/remind me|list|stop: a fan's own DM whenever an entry they follow changes; and the
+`Notify me` button on announcements (bot/notify.py), which this cog answers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.announcer import TokenBucket
+from bot.app import SeasonwatchBot
+from bot.cogbase import CatalogueCog
+from bot.diff import entry_label
+from bot.errors import InvalidInput
+from bot.i18n import DEFAULT, lang_of, t
+from bot.models import Reminder
+from bot.notify import NotifyButton, notify_view
+from bot.render import escape, heading
+from bot.replies import send_ephemeral
+from bot.search import MAX_CHOICES, resolve_entry
+from bot.store import Store
+from bot.store.reminders import DMS_CLOSED
+
+log = logging.getLogger(__name__)
+
+RELEASE = ("release", "release")  # the default: the show's release entry
+
+
+class Remind(CatalogueCog):
+    """Reminders are each person's own: every command acts on the caller's reminders only."""
+
+    remind = app_commands.Group(name="remind", description="Direct messages about what you follow")
+
+    def __init__(self, store: Store, bucket: TokenBucket) -> None:
+        super().__init__(store)
+        self.bucket = bucket  # the bot's global send budget: `Notify me` role changes spend it
+
+    async def cog_load(self) -> None:
+        await self.store.load_untold()
+
+    def label(self, reminder: Reminder, lang: str = DEFAULT) -> str:
+        """`All of Us Are Dead season 2 · Release`, escaped (names are editors' text)."""
+        show = self.store.show(reminder.show_id)
+        entry = self.store.entry(reminder.show_id, reminder.kind, reminder.key)
+        # A removed entry is named from its key (a cast key is the person's name).
+        fields = entry.fact.fields if entry else {"person": reminder.key, "stage": reminder.key,
+                                                  "headline": reminder.key}
+        name = escape(entry_label(reminder.kind, fields, show, lang))
+        return f"{heading(show, lang)} · {name}" if show else name
+
+    def line(self, reminder: Reminder, lang: str) -> str:
+        """One reminder in /remind list, with what to do about a paused one."""
+        text = f"`#{reminder.id}` {self.label(reminder, lang)}"
+        if reminder.active:
+            return text
+        return f"{text}\n  ⏸️ {pause_text(reminder, lang)}"
+
+    @remind.command(name="me", description="Get a direct message whenever an entry changes")
+    @app_commands.describe(entry="The entry to follow (default: the release date)", show="Which show")
+    @app_commands.autocomplete(entry=CatalogueCog.entry_autocomplete, show=CatalogueCog.show_autocomplete)
+    async def remind_me(self, interaction: discord.Interaction[SeasonwatchBot],
+                        entry: str | None = None, show: str | None = None) -> None:
+        chosen = self.show_for(show)
+        kind, key = RELEASE
+        if entry:
+            found = resolve_entry(self.store.entries(chosen.id), chosen, entry)
+            kind, key = found.kind, found.key
+        lang = lang_of(interaction)
+        reminder, new = await self.store.add_reminder(interaction.user.id, chosen.id, kind, key, lang)
+        said = (t(lang, "Reminder `#{id}` set: you will get a direct message whenever **{what}** "
+                        "changes.", id=reminder.id, what=self.label(reminder, lang)) if new else
+                t(lang, "Reminder `#{id}` is on: you will get a direct message whenever **{what}** "
+                        "changes.", id=reminder.id, what=self.label(reminder, lang)))
+        await send_ephemeral(interaction, said + "\n" + t(
+            lang, "`/remind list` shows your reminders; `/remind stop` ends them. Keep direct "
+                  "messages from this server's members open, or the bot cannot reach you."))
+
+    @remind.command(name="list", description="Your reminders")
+    async def remind_list(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
+        lang = lang_of(interaction)
+        reminders = await self.store.reminders_of(interaction.user.id)
+        if not reminders:
+            await send_ephemeral(interaction, t(lang, "You have no reminders. Set one with `/remind me`."))
+            return
+        lines = [t(lang, "Your reminders ({count}):", count=len(reminders))]
+        lines += [self.line(r, lang) for r in reminders]
+        await send_ephemeral(interaction, "\n".join(lines))
+
+    @remind.command(name="stop", description="Stop a reminder (without one: all of yours)")
+    @app_commands.describe(reminder="Which reminder (leave out to stop them all)")
+    async def remind_stop(self, interaction: discord.Interaction[SeasonwatchBot],
+                          reminder: str | None = None) -> None:
+        lang = lang_of(interaction)
+        user_id = interaction.user.id
+        if reminder is None:
+            count = await self.store.stop_reminders(user_id)
+            await send_ephemeral(interaction, t(lang, "Stopped all your reminders ({count}).", count=count)
+                                 if count else t(lang, "You have no reminders to stop."))
+            return
+        chosen = await self._own_reminder(user_id, reminder)
+        await self.store.stop_reminders(user_id, chosen.id)
+        await send_ephemeral(interaction, t(lang, "Stopped reminder `#{id}` ({what}).", id=chosen.id,
+                                            what=self.label(chosen, lang)))
+
+    async def _own_reminder(self, user_id: int, typed: str) -> Reminder:
+        text = typed.strip().lstrip("#")
+        mine = {r.id: r for r in await self.store.reminders_of(user_id)}
+        if text.isdigit() and int(text) in mine:
+            return mine[int(text)]
+        raise InvalidInput("reminder", "`{typed}` is not one of your reminders; pick one from the "
+                                       "list, or see `/remind list`.", typed=escape(typed)[:50])
+
+    @remind_stop.autocomplete("reminder")
+    async def reminder_autocomplete(self, interaction: discord.Interaction[Any],
+                                    current: str) -> list[app_commands.Choice[str]]:
+        lang = lang_of(interaction)
+        mine = await self.store.reminders_of(interaction.user.id)
+        wanted = current.strip().lstrip("#").casefold()
+        choices = [(f"#{r.id} {self.label(r, lang)}", str(r.id)) for r in mine]
+        return [app_commands.Choice(name=name[:100], value=value) for name, value in choices
+                if wanted in name.casefold()][:MAX_CHOICES]
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction[Any],
+                                        command: Any) -> None:
+        """Tell a person, once, that a reminder of theirs was paused (their DMs are closed)."""
+        if interaction.user.id not in self.store.untold:
+            return
+        lang = lang_of(interaction)
+        paused = await self.store.mark_told(interaction.user.id)
+        if paused:
+            lines = [t(lang, "A reminder of yours is paused:")]
+            lines += [f"`#{r.id}` {self.label(r, lang)}: {pause_text(r, lang)}" for r in paused]
+            await send_ephemeral(interaction, "\n".join(lines))
+
+
+def pause_text(reminder: Reminder, lang: str) -> str:
+    """Why a reminder is paused and how to resume it."""
+    if reminder.paused_reason == DMS_CLOSED:
+        return t(lang, "the bot cannot send you direct messages. Allow direct messages from this "
+                       "server's members (Privacy Settings), then run `/remind me` for it again.")
+    return t(lang, "paused ({reason}). Run `/remind me` for it again to resume it.",
+             reason=escape(reminder.paused_reason or "")[:200])
+
+
+async def setup(client: SeasonwatchBot) -> None:
+    client.add_dynamic_items(NotifyButton)
+    client.announcer.buttons = notify_view  # announcements with a mention role carry the button
+    await client.add_cog(Remind(client.store, client.announcer.bucket))
