@@ -191,8 +191,11 @@ class Announcer:
             timeout = None if next_at is None else next_at - time.time()
             if timeout is not None and timeout <= 0:
                 timeout = None  # due but its channel is busy: a finishing worker wakes us
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
+            # arrives as the event is set, and then stop() would wait for ever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await event.wait()
 
     async def _dispatch_due(self) -> int:
         due = await self.store.due_deliveries(time.time(), DUE_BATCH)

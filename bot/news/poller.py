@@ -92,8 +92,9 @@ class Poller:
                 log.exception("poller: reading the sources failed; trying again in 5 s")
                 next_at = self.clock() + 5
             wait = IDLE_CHECK if next_at is None else min(IDLE_CHECK, max(0.0, next_at - self.clock()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+            with contextlib.suppress(TimeoutError):  # not wait_for: see bot/announcer.py
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
 
     async def _spread(self) -> None:
         """After a restart, overdue sources are spread over one interval, not fetched at once."""

@@ -94,8 +94,9 @@ class ReviewSender:
             wait = None if next_at is None else max(0.0, next_at - time.time())
             if busy:
                 wait = RETRY_EDITS if wait is None else min(wait, RETRY_EDITS)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), wait)
+            with contextlib.suppress(TimeoutError):  # not wait_for: see bot/announcer.py
+                async with asyncio.timeout(wait):
+                    await event.wait()
 
     async def drain(self) -> bool:
         """Post what is due and edit what was settled; whether edits are left to retry."""
