@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ import discord
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
 from bot.i18n import DEFAULT, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
+from bot.shards import Claims, Shards
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ CROSSPOST_TIMEOUT = 10.0
 HISTORY_LIMIT = 50
 DUE_BATCH = 500  # deliveries read per look at the outbox
 CHANGE_CACHE = 1024
+LEASE = 90.0  # seconds a claim on a delivery holds (DELIVERY_LEASE)
 NEEDED = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
           ("embed_links", "Embed Links"))
 # Errors worth trying again: Discord's 5xx, timeouts, the connection.
@@ -124,8 +127,10 @@ class Announcer:
 
     def __init__(self, store: Store, client: Client, *, rate: float,
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,
-                 lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
+                 lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
+                 shards: Shards | None = None, lease: float = LEASE) -> None:
         self.store = store
+        self.claims = Claims(store, shards, lease)
         self.client = client
         self.bucket = TokenBucket(rate)
         self.first_retry = first_retry
@@ -159,6 +164,10 @@ class Announcer:
             for task in self._workers:
                 task.cancel()  # its deliveries stay "sending" and resume at the next start
             await asyncio.gather(*self._workers, return_exceptions=True)
+        try:
+            await self.claims.release()
+        except Exception:  # the database gone: the leases run out by themselves
+            log.exception("announcer: releasing deliveries in flight failed")
 
     def wake(self) -> None:
         """Look at the outbox now."""
@@ -166,15 +175,13 @@ class Announcer:
 
     async def _run(self) -> None:
         await self.client.wait_until_ready()
-        resumed = await self.store.resume_in_flight(time.time())
-        if resumed:
-            log.info("resuming %d deliveries left in flight", resumed)
         event = self.store.deliveries_queued
         while True:
             event.clear()
             try:
+                await self.claims.resume_expired()
                 dispatched = await self._dispatch_due()
-                next_at = None if dispatched else await self.store.next_delivery_time()
+                next_at = None if dispatched else await self.claims.next_due()
             except Exception:
                 log.exception("announcer: reading the outbox failed; trying again in 1 s")
                 await asyncio.sleep(1.0)
@@ -186,11 +193,15 @@ class Announcer:
             timeout = None if next_at is None else next_at - time.time()
             if timeout is not None and timeout <= 0:
                 timeout = None  # due but its channel is busy: a finishing worker wakes us
+            # …and when a claim left by a stopped process runs out.
+            until_check = self.claims.check_at - time.time()
+            if until_check < (math.inf if timeout is None else timeout):
+                timeout = max(until_check, 0.0)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout)
 
     async def _dispatch_due(self) -> int:
-        due = await self.store.due_deliveries(time.time(), DUE_BATCH)
+        due = await self.claims.due(time.time(), DUE_BATCH)
         groups: dict[int, list[Delivery]] = {}
         for delivery in due:
             if delivery.channel_id not in self._busy:
@@ -240,7 +251,7 @@ class Announcer:
             return None
         rows = [d for d, _ in rendered]
         now = time.time()
-        claimed = set(await self.store.start_attempt([d.id for d in rows], now))
+        claimed = set(await self.claims.claim([d.id for d in rows], now))
         rendered = [(d, e) for d, e in rendered if d.id in claimed]
         if not rendered:
             return None

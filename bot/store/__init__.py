@@ -247,6 +247,7 @@ class Store:
     set_subscription_warning = _Part("_alerts", Alerts.set_subscription_warning)
     due_deliveries = _Part("_alerts", Alerts.due_deliveries)
     next_delivery_time = _Part("_alerts", Alerts.next_delivery_time)
+    next_lease_expiry = _Part("_alerts", Alerts.next_lease_expiry)
     batch_deliveries = _Part("_alerts", Alerts.batch_deliveries)
     deliveries = _Part("_alerts", Alerts.deliveries)
     start_attempt = _Part("_alerts", Alerts.start_attempt)
@@ -255,6 +256,7 @@ class Store:
     skip_deliveries = _Part("_alerts", Alerts.skip_deliveries)
     mark_failed = _Part("_alerts", Alerts.mark_failed)
     resume_in_flight = _Part("_alerts", Alerts.resume_in_flight)
+    release_claims = _Part("_alerts", Alerts.release_claims)
     delivery_counts = _Part("_alerts", Alerts.delivery_counts)
 
     # -- predictions -------------------------------------------------------------------------------

@@ -472,9 +472,9 @@ async def test_a_delivery_claimed_by_another_batch_meanwhile_is_not_sent(store, 
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     claim = store.start_attempt
 
-    async def claimed_first(ids, now):
-        await claim(ids, now)  # another batch won the race between reading and claiming
-        return await claim(ids, now)
+    async def claimed_first(ids, now, **lease):
+        await claim(ids, now, **lease)  # another batch won the race between reading and claiming
+        return await claim(ids, now, **lease)
 
     store.start_attempt = claimed_first
     announcer.start()
