@@ -40,8 +40,8 @@ async def subscribe_all(url, channels):
         await store.close()
 
 
-async def until(condition, timeout, why):
-    deadline = time.monotonic() + timeout
+async def until(condition, seconds, why):
+    deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, why()
         await asyncio.sleep(0.02)
