@@ -86,6 +86,8 @@ class Store:
         self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions)
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
+        # Another process's commit may have queued deliveries for this one's shards: look.
+        self._view.on_others_commit = lambda: self._alerts.deliveries_queued.set()
 
     # -- opening, closing, migrating ---------------------------------------------------------------
 

@@ -6,4 +6,9 @@
 ALTER TABLE delivery ADD COLUMN claimed_by TEXT;
 ALTER TABLE delivery ADD COLUMN lease_until DOUBLE PRECISION;
 
+-- Deliveries queued by one process may be for another's shards: tell the others to look (a
+-- prediction event's come without a change, which the triggers of 0001 would not tell them of).
+CREATE TRIGGER delivery_notify AFTER INSERT ON delivery
+    FOR EACH STATEMENT EXECUTE FUNCTION seasonwatch_notify();
+
 UPDATE schema_version SET version = 9;
