@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import functools
 import logging
-import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -29,7 +28,7 @@ import discord
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
 from bot.i18n import DEFAULT, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
-from bot.shards import Claims, Shards
+from bot.shards import LEASE, Claims, Shards, send_window
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -45,8 +44,6 @@ CROSSPOST_TIMEOUT = 10.0
 HISTORY_LIMIT = 50
 DUE_BATCH = 500  # deliveries read per look at the outbox
 CHANGE_CACHE = 1024
-SHARED_WINDOW = 1.025
-LEASE = 90.0  # seconds a claim on a delivery holds (DELIVERY_LEASE)
 NEEDED = (("view_channel", "View Channel"), ("send_messages", "Send Messages"),
           ("embed_links", "Embed Links"))
 # Errors worth trying again: Discord's 5xx, timeouts, the connection.
@@ -134,10 +131,7 @@ class Announcer:
         self.store = store
         self.claims = Claims(store, shards, lease)
         self.client = client
-        # Processes sharing the budget (shards) send at the same time, each with a few ms of
-        # jitter on the way to Discord: each keeps its window 2.5% wider so that together
-        # they never go over in any one second as Discord counts it.
-        self.bucket = TokenBucket(rate, window=SHARED_WINDOW if shards else 1.001)
+        self.bucket = TokenBucket(rate, window=send_window(shards))
         self.first_retry = first_retry
         self.lookup_after = lookup_after
         self._rand = rand
@@ -169,10 +163,7 @@ class Announcer:
             for task in self._workers:
                 task.cancel()  # its deliveries stay "sending" and resume at the next start
             await asyncio.gather(*self._workers, return_exceptions=True)
-        try:
-            await self.claims.release()
-        except Exception:  # the database gone: the leases run out by themselves
-            log.exception("announcer: releasing deliveries in flight failed")
+        await self.claims.release()
 
     def wake(self) -> None:
         """Look at the outbox now."""
@@ -198,10 +189,7 @@ class Announcer:
             timeout = None if next_at is None else next_at - time.time()
             if timeout is not None and timeout <= 0:
                 timeout = None  # due but its channel is busy: a finishing worker wakes us
-            # …and when a claim left by a stopped process runs out.
-            until_check = self.claims.check_at - time.time()
-            if until_check < (math.inf if timeout is None else timeout):
-                timeout = max(until_check, 0.0)
+            timeout = self.claims.wake_by(timeout)  # or when another's claim runs out
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout)
 

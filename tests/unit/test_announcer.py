@@ -17,11 +17,11 @@ from bot.announcer import (
     MAX_EMBEDS,
     MAX_RETRY,
     Announcer,
-    SHARED_WINDOW,
     TokenBucket,
     backoff,
 )
 from bot.models import Change, Editor, Fact
+from bot.shards import SHARED_WINDOW
 from tests.unit.conftest import ALICE, cast_fact
 
 GUILD = 1000
