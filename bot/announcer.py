@@ -154,9 +154,11 @@ class Announcer:
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking work; give batches in flight `grace` seconds, then cancel them."""
         if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+            # Python 3.11's wait_for can swallow a cancel that lands as its wait ends (the
+            # sender always waits with a timeout): cancel until the task has really stopped.
+            while not self._runner.done():
+                self._runner.cancel()
+                await asyncio.wait({self._runner}, timeout=0.5)
             self._runner = None
         if self._workers:
             await asyncio.wait(set(self._workers), timeout=grace)

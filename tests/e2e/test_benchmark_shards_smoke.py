@@ -1,29 +1,32 @@
 """The benchmarks of issue 12 run end to end, tiny, on the test PostgreSQL server: command
-latency on both backends, and a fan-out over two shard processes (no timing is asserted)."""
+latency on both backends, and a fan-out over two shard processes (no timing is asserted).
+Each runs as its own process, as an operator runs it."""
 
+import asyncio
 import re
+import sys
 
-import discord
 import pytest
 
-from benchmarks import backends, shards
+from tests.e2e.conftest import REPO
 
 pytestmark = pytest.mark.postgresql_only
 CHANNELS = 20
 
 
-async def test_the_backends_benchmark_prints_both_backends_side_by_side(
-        new_database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    # The bot points these class attributes at the stand-in; put them back afterwards.
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-                        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    options = backends.parse(["--calls", "3", "--warmup", "1", "--entries", "200", "--members",
-                              "50", "--passes", "1", "--database-url", await new_database()])
+async def run_benchmark(*args: str) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", *args, cwd=REPO, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    out, _ = await asyncio.wait_for(proc.communicate(), 180)
+    return proc.returncode or 0, out.decode(errors="replace")
 
-    status = await backends.run(options)
 
-    out = capsys.readouterr().out
+async def test_the_backends_benchmark_prints_both_backends_side_by_side(new_database) -> None:
+    status, out = await run_benchmark(
+        "benchmarks.backends", "--calls", "3", "--warmup", "1", "--entries", "200",
+        "--members", "50", "--passes", "1", "--database-url", await new_database())
+
     assert status == 0, out
     assert "copied to PostgreSQL (200 entries" in out and "wrong replies: 0" in out
     for label in ("/bench-noop (no-op)", "/status", "/cast person", "/history", "autocomplete show"):
@@ -32,13 +35,11 @@ async def test_the_backends_benchmark_prints_both_backends_side_by_side(
 
 
 async def test_the_shards_benchmark_delivers_once_per_channel_over_two_processes(
-        new_database, capsys: pytest.CaptureFixture[str]) -> None:
-    options = shards.parse(["--channels", str(CHANNELS), "--rate", "50", "--per-guild", "5",
-                            "--settle", "0.5", "--database-url", await new_database()])
+        new_database) -> None:
+    status, out = await run_benchmark(
+        "benchmarks.shards", "--channels", str(CHANNELS), "--rate", "50", "--per-guild", "5",
+        "--settle", "0.5", "--database-url", await new_database())
 
-    status = await shards.run(options)
-
-    out = capsys.readouterr().out
     assert status == 0, out
     assert (f"announcements per channel: {{1: {CHANNELS}}} (goal: every channel exactly 1); "
             f"per shard: {{0: {CHANNELS // 2}, 1: {CHANNELS // 2}}}") in out
