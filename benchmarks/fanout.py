@@ -141,6 +141,12 @@ async def worker(options: argparse.Namespace) -> int:
         emit(event="ready", ready_s=ready_s, rss=rss_bytes())
         if await read_command() != "go":
             return 1
+        if options.idle:  # another worker publishes (benchmarks.shards): only deliver
+            emit(event="published", at=time.monotonic(), commit_s=0.0, change_id=None)
+            command = await read_command()
+            emit(event="result", cpu_s=0.0, rss_before=0, rss_peak=0,
+                 outcomes=collections.Counter(o.result for o in bot.announcer.outcomes).most_common())
+            return 0 if command == "stop" else 1
 
         store = bot.store
         show = store.show_by_slug(SHOW)
@@ -366,8 +372,10 @@ class Worker:
                 await self.proc.wait()
 
 
-async def start_worker(standin: StandIn, database: Path, options: argparse.Namespace,
-                       tmp: Path) -> Worker:
+async def start_worker(standin: StandIn, database: Path | str, options: argparse.Namespace,
+                       tmp: Path, extra: dict[str, str] | None = None, *, idle: bool = False,
+                       name: str = "worker") -> Worker:
+    """The bot in a child process; `extra` adds to its environment (DATABASE_URL, shards)."""
     env = {**os.environ,
            "DISCORD_TOKEN": standin.token,
            "DATABASE_PATH": str(database),
@@ -375,13 +383,15 @@ async def start_worker(standin: StandIn, database: Path, options: argparse.Names
            "DISCORD_GATEWAY_URL": standin.gateway_url,
            "ANNOUNCE_RATE": f"{options.rate:g}",
            "LOG_LEVEL": "WARNING",
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", **(extra or {})}
     args = [sys.executable, "-m", "benchmarks.fanout", "--worker"]
+    if idle:
+        args.append("--idle")
     if options.tracemalloc:
         args.append("--tracemalloc")
     if options.profile:
         args += ["--profile", "--profile-top", str(options.profile_top)]
-    log_path = tmp / "worker.log"
+    log_path = tmp / f"{name}.log"
     with log_path.open("wb") as log:
         proc = await asyncio.create_subprocess_exec(
             *args, cwd=REPO, env=env, stdin=asyncio.subprocess.PIPE,
@@ -604,6 +614,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="cProfile the worker during the fan-out and print where the time goes")
     parser.add_argument("--profile-top", type=int, default=25)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--idle", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 

@@ -29,6 +29,7 @@ from bot.announcements import delivery_ids, render_announcement, render_predicti
 from bot.i18n import DEFAULT, N_, Msg, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.notices import Notice
+from bot.shards import LEASE, Claims, Shards, send_window
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,13 @@ class TokenBucket:
     """
 
     def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Any] = asyncio.sleep, window: float = 1.001) -> None:
         if rate <= 0:
             raise ValueError("rate must be above 0")
         self.rate = rate
         self._clock = clock
         self._sleep = sleep
+        self._window = window  # seconds that hold at most `rate` sends
         self._next = clock()
         self._recent: collections.deque[float] = collections.deque(maxlen=max(1, int(rate)))
         self._lock = asyncio.Lock()
@@ -101,7 +103,7 @@ class TokenBucket:
                 now = self._clock()
                 slot = self._next
                 if len(self._recent) == self._recent.maxlen:
-                    slot = max(slot, self._recent[0] + 1.001)
+                    slot = max(slot, self._recent[0] + self._window)
                 if slot <= now:
                     # A slightly late send keeps the timetable; a long-idle one restarts it,
                     # allowing at most one early slot rather than a burst of missed ones.
@@ -126,10 +128,12 @@ class Announcer:
 
     def __init__(self, store: Store, client: Client, *, rate: float,
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,
-                 lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
+                 lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
+                 shards: Shards | None = None, lease: float = LEASE) -> None:
         self.store = store
+        self.claims = Claims(store, shards, lease)
         self.client = client
-        self.bucket = TokenBucket(rate)
+        self.bucket = TokenBucket(rate, window=send_window(shards))
         self.first_retry = first_retry
         self.lookup_after = lookup_after
         self._rand = rand
@@ -155,15 +159,18 @@ class Announcer:
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking work; give batches in flight `grace` seconds, then cancel them."""
         if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+            # Python 3.11's wait_for can swallow a cancel that lands as its wait ends (the
+            # sender always waits with a timeout): cancel until the task has really stopped.
+            while not self._runner.done():
+                self._runner.cancel()
+                await asyncio.wait({self._runner}, timeout=0.5)
             self._runner = None
         if self._workers:
             await asyncio.wait(set(self._workers), timeout=grace)
             for task in self._workers:
                 task.cancel()  # its deliveries stay "sending" and resume at the next start
             await asyncio.gather(*self._workers, return_exceptions=True)
+        await self.claims.release()
 
     def wake(self) -> None:
         """Look at the outbox now."""
@@ -171,15 +178,13 @@ class Announcer:
 
     async def _run(self) -> None:
         await self.client.wait_until_ready()
-        resumed = await self.store.resume_in_flight(time.time())
-        if resumed:
-            log.info("resuming %d deliveries left in flight", resumed)
         event = self.store.deliveries_queued
         while True:
             event.clear()
             try:
+                await self.claims.resume_expired()
                 dispatched = await self._dispatch_due()
-                next_at = None if dispatched else await self.store.next_delivery_time()
+                next_at = None if dispatched else await self.claims.next_due()
             except Exception:
                 log.exception("announcer: reading the outbox failed; trying again in 1 s")
                 await asyncio.sleep(1.0)
@@ -191,6 +196,7 @@ class Announcer:
             timeout = None if next_at is None else next_at - time.time()
             if timeout is not None and timeout <= 0:
                 timeout = None  # due but its channel is busy: a finishing worker wakes us
+            timeout = self.claims.wake_by(timeout)  # or when another's claim runs out
             # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
             # arrives as the event is set, and then stop() would wait for ever.
             with contextlib.suppress(TimeoutError):
@@ -198,7 +204,7 @@ class Announcer:
                     await event.wait()
 
     async def _dispatch_due(self) -> int:
-        due = await self.store.due_deliveries(time.time(), DUE_BATCH)
+        due = await self.claims.due(time.time(), DUE_BATCH)
         groups: dict[int, list[Delivery]] = {}
         for delivery in due:
             if delivery.channel_id not in self._busy:
@@ -248,7 +254,7 @@ class Announcer:
             return None
         rows = [d for d, _ in rendered]
         now = time.time()
-        claimed = set(await self.store.start_attempt([d.id for d in rows], now))
+        claimed = set(await self.claims.claim([d.id for d in rows], now))
         rendered = [(d, e) for d, e in rendered if d.id in claimed]
         if not rendered:
             return None

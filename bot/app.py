@@ -10,6 +10,7 @@ import json
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import discord
 import yarl
@@ -85,6 +86,7 @@ class SeasonwatchBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             guild_ready_timeout=0.5,
+            **self.shard_options(settings),
         )
         self.settings = settings
         self.store = store
@@ -93,11 +95,25 @@ class SeasonwatchBot(commands.Bot):
         self.access = Access(settings, lambda guild_id, user_id: home_roles(self, guild_id, user_id))
         self._watcher: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
-        self.announcer = Announcer(store, self, rate=settings.announce_rate)
+        self.announcer = Announcer(store, self, rate=settings.announce_share,
+                                   shards=settings.shards, lease=settings.delivery_lease)
         # Reminder DMs share the announcer's budget: together they stay within ANNOUNCE_RATE.
         self.dm_sender = DMSender(store, self, self.announcer.bucket)
         self.event_sender = EventSender(store, self, self.announcer.bucket,
                                         hour=settings.release_hour_utc)
+
+    @staticmethod
+    def shard_options(settings: Settings) -> dict[str, Any]:
+        """What discord.py's client is told about shards: nothing, for one process."""
+        return {}
+
+    @property
+    def holds_shard_zero(self) -> bool:
+        """Whether this process syncs the commands, sends direct messages (Discord routes DMs
+        to shard 0), keeps premiere events and polls the news feeds: the one holding shard 0,
+        or the only process."""
+        shards = self.settings.shards
+        return shards is None or 0 in shards.ids
 
     @property
     def season_tree(self) -> SeasonTree:
@@ -109,14 +125,21 @@ class SeasonwatchBot(commands.Bot):
         for name in self.initial_extensions:
             await self.load_extension(name)
         await self.tree.set_translator(CatalogueTranslator())
-        synced = await self.sync_commands(force=self.sync_only)
-        log.info("loaded %d cogs; global commands %s", len(self.cogs),
-                 "synced" if synced else "unchanged, not synced")
+        if self.sync_only or self.holds_shard_zero:
+            synced = await self.sync_commands(force=self.sync_only)
+            log.info("loaded %d cogs; global commands %s", len(self.cogs),
+                     "synced" if synced else "unchanged, not synced")
+        else:
+            log.info("loaded %d cogs; shards %s: the process holding shard 0 syncs the commands",
+                     len(self.cogs), self.settings.shards)
         if self.sync_only:
             return
         self.announcer.start()  # sends once the client is ready; resumes pending deliveries
-        self.dm_sender.start()
-        self.event_sender.start()
+        if self.holds_shard_zero:
+            # One process sends DMs (Discord routes them to shard 0) and keeps the servers'
+            # premiere events: the others would only race it for the same rows.
+            self.dm_sender.start()
+            self.event_sender.start()
         self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
 
     async def sync_commands(self, *, force: bool = False) -> bool:
@@ -164,6 +187,22 @@ class SeasonwatchBot(commands.Bot):
             await asyncio.wait(pending, timeout=grace)
 
 
+class ShardedSeasonwatchBot(SeasonwatchBot, commands.AutoShardedBot):
+    """seasonwatch's bot for the shards SHARD_IDS of SHARD_COUNT: one gateway connection each."""
+
+    @staticmethod
+    def shard_options(settings: Settings) -> dict[str, Any]:
+        assert settings.shards is not None
+        return {"shard_count": settings.shards.count, "shard_ids": list(settings.shards.ids)}
+
+
+def make_bot(settings: Settings, store: Store, extensions: Sequence[str], *,
+             sync_only: bool = False) -> SeasonwatchBot:
+    """The bot for these settings: sharded if SHARD_COUNT and SHARD_IDS are set."""
+    cls = ShardedSeasonwatchBot if settings.shards else SeasonwatchBot
+    return cls(settings, store, extensions, sync_only=sync_only)
+
+
 async def commands_hash(tree: app_commands.CommandTree[SeasonwatchBot]) -> str:
     """A digest of the global commands exactly as a sync would send them to Discord, their
     translations included: a changed catalogue must be synced too."""
@@ -193,7 +232,7 @@ async def running(settings: Settings,
         # re-scanning it on every full collection (those pauses showed up as p99 latency).
         gc.collect()
         gc.freeze()
-        async with SeasonwatchBot(settings, store, extensions) as bot:
+        async with make_bot(settings, store, extensions) as bot:
             runner = asyncio.create_task(bot.start(settings.token), name="seasonwatch-bot")
             bot.runner = runner
             ready = asyncio.create_task(bot.wait_until_ready())
@@ -234,7 +273,7 @@ async def sync(settings: Settings, extensions: Sequence[str] = EXTENSIONS) -> No
     point_at(settings)
     store = await Store.open(settings.database)
     try:
-        async with SeasonwatchBot(settings, store, extensions, sync_only=True) as bot:
+        async with make_bot(settings, store, extensions, sync_only=True) as bot:
             await bot.login(settings.token)  # runs setup_hook, which syncs; no gateway
     finally:
         await store.close()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.shards import Shards
+
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -37,6 +39,8 @@ class Settings:
     api_base: str = DEFAULT_API_BASE
     gateway_url: str = DEFAULT_GATEWAY_URL
     announce_rate: float = 25.0
+    shards: Shards | None = None  # None: this process runs every shard
+    delivery_lease: float = 90.0
     log_level: str = "INFO"
     review_channel_id: int | None = None  # where new queue items are posted
     feed_poll_minutes: float = 15.0
@@ -47,6 +51,11 @@ class Settings:
     def database(self) -> Path | str:
         """What `Store.open` opens: DATABASE_URL if set, else the SQLite file."""
         return self.database_url or self.database_path
+
+    @property
+    def announce_share(self) -> float:
+        """This process's share of ANNOUNCE_RATE: the whole of it, or its shards' part."""
+        return self.shards.share(self.announce_rate) if self.shards else self.announce_rate
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -63,9 +72,10 @@ class Settings:
             f"owner_ids={sorted(self.owner_ids)}, home_guild_id={self.home_guild_id}, "
             f"editor_role_ids={sorted(self.editor_role_ids)}, dev_guild_id={self.dev_guild_id}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
-            f"announce_rate={self.announce_rate}, log_level={self.log_level!r}, "
+            f"announce_rate={self.announce_rate}, shards={self.shards}, "
+            f"delivery_lease={self.delivery_lease}, log_level={self.log_level!r}, "
             f"review_channel_id={self.review_channel_id}, feed_poll_minutes={self.feed_poll_minutes}, "
-            f"feeds_allow_private={self.feeds_allow_private})"
+            f"feeds_allow_private={self.feeds_allow_private}, release_hour_utc={self.release_hour_utc})"
         )
 
     __str__ = __repr__
@@ -166,6 +176,41 @@ def _hour(env: Mapping[str, str], name: str) -> int:
     return int(raw)
 
 
+def _shards(env: Mapping[str, str]) -> Shards | None:
+    """SHARD_COUNT and SHARD_IDS: both or neither; ids distinct, each below the count."""
+    count_raw, ids_raw = env.get("SHARD_COUNT", "").strip(), env.get("SHARD_IDS", "").strip()
+    if not count_raw and not ids_raw:
+        return None
+    if not count_raw:
+        raise ConfigError("SHARD_COUNT must be set when SHARD_IDS is (the total number of shards)")
+    if not ids_raw:
+        raise ConfigError("SHARD_IDS must be set when SHARD_COUNT is (this process's shards, e.g. 0,1)")
+    if not re.fullmatch(r"[0-9]{1,5}", count_raw) or not 1 <= int(count_raw) <= 10000:
+        raise ConfigError(f"SHARD_COUNT must be a whole number from 1 to 10000, got {count_raw!r}")
+    count = int(count_raw)
+    parts = [p.strip() for p in ids_raw.split(",")]
+    if not all(re.fullmatch(r"[0-9]{1,5}", p) for p in parts):
+        raise ConfigError(f"SHARD_IDS must be comma-separated shard numbers such as 0,1, got {ids_raw!r}")
+    ids = [int(p) for p in parts]
+    if len(set(ids)) != len(ids) or max(ids) >= count:
+        raise ConfigError(f"SHARD_IDS must be distinct numbers from 0 to {count - 1} "
+                          f"(SHARD_COUNT is {count}), got {ids_raw!r}")
+    return Shards(count, tuple(sorted(ids)))
+
+
+def _lease(env: Mapping[str, str]) -> float:
+    raw = env.get("DELIVERY_LEASE", "").strip()
+    if not raw:
+        return 90.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"DELIVERY_LEASE must be a number of seconds, got {raw!r}") from None
+    if not 1 <= value <= 3600:
+        raise ConfigError(f"DELIVERY_LEASE must be from 1 to 3600 seconds, got {raw}")
+    return value
+
+
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -187,6 +232,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         api_base=_url(env, "DISCORD_API_BASE", DEFAULT_API_BASE, ("http://", "https://")),
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),
         announce_rate=_rate(env, "ANNOUNCE_RATE"),
+        shards=_shards(env),
+        delivery_lease=_lease(env),
         log_level=_log_level(env),
         review_channel_id=_optional_id(env, "REVIEW_CHANNEL_ID"),
         feed_poll_minutes=_poll_minutes(env),

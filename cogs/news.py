@@ -53,7 +53,9 @@ class News(CatalogueCog):
         self.poller = poller
         self.reviews = reviews
         self.editors = editors  # the Editors cog: Add as news ends in its /edit news preview
-        self.running = running  # False for `seasonwatch sync`: nothing to poll or post
+        # False for `seasonwatch sync` (nothing to poll or post) and in every shard process but
+        # shard 0's: one process polls each feed and posts the reviews.
+        self.running = running
         self.minutes = f"{settings.feed_poll_minutes:g}"  # 15, or 0.5 in the sandbox
 
     @commands.Cog.listener()
@@ -380,4 +382,5 @@ async def setup(client: SeasonwatchBot) -> None:
     editors = client.get_cog("Editors")  # loaded first: see bot.app.EXTENSIONS
     if editors is None:
         raise RuntimeError("cogs.news needs cogs.editors loaded before it")
-    await client.add_cog(News(client.store, settings, poller, reviews, editors, running=not client.sync_only))
+    await client.add_cog(News(client.store, settings, poller, reviews, editors,
+                          running=not client.sync_only and client.holds_shard_zero))

@@ -3,6 +3,10 @@
 Plain-text JSON frames only (discord.py accepts them even when it asked for zlib-stream).
 Each IDENTIFY opens a session that keeps every dispatch it was sent, so a RESUME can
 replay what the bot missed by sequence number, as Discord does.
+
+Sharding as Discord does it: IDENTIFY's `shard` [id, count] picks the guilds a session gets,
+those with `(guild_id >> 22) % count == id`; a guild's events (interactions included) go to
+the session of its shard, and events without a guild (DMs) to shard 0.
 """
 
 from __future__ import annotations
@@ -77,17 +81,21 @@ class Session:
     sent: list[dict[str, Any]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
     valid: bool = True
+    shard: tuple[int, int] = (0, 1)  # [shard id, shard count] from IDENTIFY
 
 
 class Gateway:
     def __init__(self, server: Server) -> None:
         self.server = server
         self.sessions: dict[str, Session] = {}
-        self.current: Session | None = None
+        self.current: Session | None = None  # the latest session to IDENTIFY or RESUME
+        self.by_shard: dict[int, Session] = {}  # the latest session of each shard
+        self.ready_shards: set[int] = set()  # shards whose session got every GUILD_CREATE
         self.connections = 0  # websocket connections accepted so far
         self.identifies = 0
         self.resumes = 0
-        self.ready = asyncio.Event()  # READY and every GUILD_CREATE sent on the current session
+        # READY and every GUILD_CREATE sent on a session of every shard
+        self.ready = asyncio.Event()
         self.resumed = asyncio.Event()
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -134,13 +142,19 @@ class Gateway:
             # The bot asked for a privileged intent its application was not granted.
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
+        shard = _shard(data.get("shard"), server.shard_count)
+        if shard is None:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return None
         self.identifies += 1
         self.ready.clear()
-        session = Session(secrets.token_hex(16), intents, ws=ws)
+        self.ready_shards.discard(shard[0])
+        session = Session(secrets.token_hex(16), intents, ws=ws, shard=shard)
         self.sessions[session.id] = session
-        self.current = session
+        self.current = self.by_shard[shard[0]] = session
         world = server.world
-        guilds = [g for g in world.guilds.values() if g.bot_member is not None]
+        guilds = [g for g in world.guilds.values()
+                  if g.bot_member is not None and shard_of(g.id, shard[1]) == shard[0]]
         ready = {
             "v": 10,
             "user": world.bot.payload() | {"verified": True, "mfa_enabled": False, "flags": 0},
@@ -154,13 +168,19 @@ class Gateway:
             "presences": [],
             "guild_join_requests": [],
             "user_settings": {},
-            "shard": [0, 1],
+            "shard": list(shard),
         }
         await self.dispatch("READY", ready, session=session)
         for guild in guilds:
             await self.dispatch("GUILD_CREATE", guild.gateway_payload(), session=session)
-        self.ready.set()
+        self.ready_shards.add(shard[0])
+        if self.ready_shards >= set(range(server.shard_count)):
+            self.ready.set()
         return session
+
+    def shard_ready(self, shard_id: int) -> bool:
+        """Whether a session of this shard got READY and all its GUILD_CREATEs."""
+        return shard_id in self.ready_shards
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         session = self.sessions.get(data.get("session_id", ""))
@@ -194,7 +214,7 @@ class Gateway:
 
         Returns False when the bot's intents exclude the event, so nothing was sent.
         """
-        session = session or self.current
+        session = session or self.session_for(event, data)
         if session is None:
             raise RuntimeError(f"cannot dispatch {event}: the bot never identified")
         needed = EVENT_INTENTS.get(event, 0)
@@ -203,6 +223,12 @@ class Gateway:
             return False
         await self._emit(session, event, data)
         return True
+
+    def session_for(self, event: str, data: dict[str, Any]) -> Session | None:
+        """The session of the shard an event belongs to: its guild's, or shard 0's."""
+        guild_id = data.get("guild_id") or (data.get("id") if event.startswith("GUILD_") else None)
+        shard = shard_of(int(guild_id), self.server.shard_count) if guild_id else 0
+        return self.by_shard.get(shard)
 
     def _own_member_update(self, event: str, data: dict[str, Any]) -> bool:
         # Discord sends the bot its own member updates even without the members intent.
@@ -239,6 +265,21 @@ class Gateway:
         for session in self.sessions.values():
             if session.ws is not None:
                 await session.ws.close(code=1001)
+
+
+def shard_of(guild_id: int, count: int) -> int:
+    """The shard Discord puts a guild on."""
+    return (guild_id >> 22) % count
+
+
+def _shard(value: Any, count: int) -> tuple[int, int] | None:
+    """IDENTIFY's shard [id, count] (none given: [0, 1]), if valid for this stand-in."""
+    if value is None:
+        return (0, 1) if count == 1 else None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+        return None
+    shard_id, given = value
+    return (shard_id, given) if given == count and 0 <= shard_id < given else None
 
 
 def guild_delete_payload(guild: Guild) -> dict[str, Any]:

@@ -362,7 +362,7 @@ class Rest:
     async def get_gateway_bot(self, call: Call) -> Any:
         return {
             "url": self.server.gateway_url,
-            "shards": 1,
+            "shards": self.server.shard_count,
             "session_start_limit": {
                 "total": 1000,
                 "remaining": 999,

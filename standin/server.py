@@ -37,8 +37,11 @@ class Server:
         followup_window: float = 900.0,
         nonce_window: float = 300.0,
         validate_schema: bool = True,
+        shard_count: int = 1,
     ) -> None:
         self.world = World(bot_name)
+        # How many shards the bot must run (GET /gateway/bot; IDENTIFY must say this many).
+        self.shard_count = shard_count
         self.token = token or f"standin.{secrets.token_urlsafe(24)}"
         self.app_owner = self.world.add_user("app-owner")
         self.channel_rate = channel_rate

@@ -64,6 +64,13 @@ class SnowflakeFactory:
         self._last = max(self._last + 1, now)
         return self._last
 
+    def on_shard(self, shard_id: int, count: int) -> int:
+        """A snowflake whose guild would be on this shard: the next millisecond that fits."""
+        stamp = max((self() >> 22) + 1, 0)
+        stamp += (shard_id - stamp) % count
+        self._last = stamp << 22
+        return self._last
+
 
 def iso_now() -> str:
     return datetime.now(UTC).isoformat()
@@ -477,10 +484,12 @@ class World:
         everyone_permissions: int = DEFAULT_EVERYONE,
         owner: User | None = None,
         with_bot: bool = True,
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
-        """A guild; the bot joins it with a managed role holding `bot_permissions`."""
+        """A guild; the bot joins it with a managed role holding `bot_permissions`. `shard`
+        (id, count): give it an id that puts it on that shard."""
         owner = owner or self.add_user(f"{name.lower()}-owner")
-        gid = self.new_id()
+        gid = self.new_id.on_shard(*shard) if shard else self.new_id()
         guild = Guild(gid, name, self, owner)
         guild.roles[gid] = Role(gid, gid, "@everyone", everyone_permissions, position=0)
         guild.add_member(owner)

@@ -99,6 +99,7 @@ class Store:
         self._files = Files(database, self._view, self._shows, self._catalogue)
         self._news = News(database, self._view, self._catalogue, self._alerts)
         self._reviews = Reviews(database)
+        self._view.on_others_commit = self._others_committed
 
     # -- opening, closing, migrating ---------------------------------------------------------------
 
@@ -191,6 +192,13 @@ class Store:
     def deliveries_queued(self, event: asyncio.Event) -> None:
         self._alerts.deliveries_queued = event
 
+    def _others_committed(self) -> None:
+        # Another process's commit may have queued deliveries for this one's shards, or DMs,
+        # premiere rows and review posts for shard 0's: every sender looks.
+        for event in (self._alerts.deliveries_queued, self._reminders.dms_queued,
+                      self._premieres.queued, self._news.reviews_queued):
+            event.set()
+
     @property
     def reviews_queued(self) -> asyncio.Event:
         """Set after a commit that queued a review post or settled a queue item."""
@@ -280,6 +288,7 @@ class Store:
     set_subscription_warning = _Part("_alerts", Alerts.set_subscription_warning)
     due_deliveries = _Part("_alerts", Alerts.due_deliveries)
     next_delivery_time = _Part("_alerts", Alerts.next_delivery_time)
+    next_lease_expiry = _Part("_alerts", Alerts.next_lease_expiry)
     batch_deliveries = _Part("_alerts", Alerts.batch_deliveries)
     deliveries = _Part("_alerts", Alerts.deliveries)
     start_attempt = _Part("_alerts", Alerts.start_attempt)
@@ -288,6 +297,7 @@ class Store:
     skip_deliveries = _Part("_alerts", Alerts.skip_deliveries)
     mark_failed = _Part("_alerts", Alerts.mark_failed)
     resume_in_flight = _Part("_alerts", Alerts.resume_in_flight)
+    release_claims = _Part("_alerts", Alerts.release_claims)
     delivery_counts = _Part("_alerts", Alerts.delivery_counts)
 
     # -- predictions -------------------------------------------------------------------------------

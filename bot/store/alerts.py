@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,6 +26,9 @@ from bot.store.view import View
 
 log = logging.getLogger(__name__)
 
+# (SHARD_COUNT, this process's shard ids), or None for every shard.
+ShardFilter = tuple[int, Sequence[int]] | None
+
 
 class Alerts:
     """Subscriptions and the outbox of deliveries."""
@@ -32,6 +38,9 @@ class Alerts:
         self._view = view
         # Set after a commit that may have queued deliveries; the announcer waits on it.
         self.deliveries_queued = asyncio.Event()
+        # Who claims deliveries: this process, this run. Its updates to a delivery in flight
+        # count only while the claim is its own (a claim taken over after its lease is not).
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     # -- queueing, inside the writer's transaction -----------------------------------------------
 
@@ -161,20 +170,41 @@ class Alerts:
 
     # -- the outbox ------------------------------------------------------------------------------
 
-    async def due_deliveries(self, now: float, limit: int = 500) -> list[Delivery]:
-        """Pending deliveries of active subscriptions that are due, oldest first."""
+    def _on_shards(self, shards: ShardFilter) -> tuple[str, list[int]]:
+        """SQL (on subscription `s`) keeping guilds on the given shards, and its parameters."""
+        if shards is None:
+            return "", []
+        count, ids = shards
+        return (f" AND ((s.guild_id >> 22) % ?) IN ({self._db.dialect.marks(len(ids))})",
+                [count, *ids])
+
+    async def due_deliveries(self, now: float, limit: int = 500, *,
+                             shards: ShardFilter = None) -> list[Delivery]:
+        """Pending deliveries of active subscriptions that are due, oldest first (only those of
+        guilds on `shards`, if given)."""
+        where, params = self._on_shards(shards)
         sql = ("SELECT d.* FROM delivery d JOIN subscription s ON s.id = d.subscription_id "
-               "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND s.state = 'active' "
+               f"WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND s.state = 'active'{where} "
                "ORDER BY d.next_attempt_at, d.id LIMIT ?")
         async with self._db.lock:
-            return [read_delivery(row) for row in await self._db.fetchall(sql, (now, limit))]
+            return [read_delivery(row) for row in await self._db.fetchall(sql, [now, *params, limit])]
 
-    async def next_delivery_time(self) -> float | None:
+    async def next_delivery_time(self, *, shards: ShardFilter = None) -> float | None:
         """When the earliest pending delivery of an active subscription is due, if any."""
+        where, params = self._on_shards(shards)
         sql = ("SELECT min(d.next_attempt_at) FROM delivery d JOIN subscription s "
-               "ON s.id = d.subscription_id WHERE d.state = 'pending' AND s.state = 'active'")
+               f"ON s.id = d.subscription_id WHERE d.state = 'pending' AND s.state = 'active'{where}")
         async with self._db.lock:
-            due = await self._db.value(sql)
+            due = await self._db.value(sql, params)
+        return None if due is None else float(due)
+
+    async def next_lease_expiry(self, *, shards: ShardFilter = None) -> float | None:
+        """When the earliest claim on a delivery in flight runs out, if any is in flight."""
+        where, params = self._on_shards(shards)
+        sql = ("SELECT min(d.lease_until) FROM delivery d JOIN subscription s "
+               f"ON s.id = d.subscription_id WHERE d.state = 'sending'{where}")
+        async with self._db.lock:
+            due = await self._db.value(sql, params)
         return None if due is None else float(due)
 
     async def batch_deliveries(self, batch: int) -> list[Delivery]:
@@ -194,12 +224,15 @@ class Alerts:
         async with self._db.lock:
             return [read_delivery(row) for row in await self._db.fetchall(sql, params)]
 
-    async def start_attempt(self, ids: Sequence[int], now: float) -> list[int]:
-        """Claim pending deliveries as one batch in flight, before the request; the ids claimed."""
+    async def start_attempt(self, ids: Sequence[int], now: float, *,
+                            lease_until: float | None = None) -> list[int]:
+        """Claim pending deliveries as one batch in flight, before the request, until
+        `lease_until` (None: no lease, anyone may resume them); the ids claimed."""
         if not ids:
             return []
+        params = [min(ids), now, self.owner, lease_until, *ids]
         async with self._db.lock:
-            rows = await self._db.fetchall(self._db.dialect.claim(len(ids)), [min(ids), now, *ids])
+            rows = await self._db.fetchall(self._db.dialect.claim(len(ids)), params)
         return sorted(row[0] for row in rows)
 
     async def mark_delivered(self, ids: Sequence[int], message_id: int) -> None:
@@ -221,17 +254,30 @@ class Alerts:
     async def _update(self, ids: Sequence[int], assignments: str, params: list[Any]) -> None:
         if not ids:
             return
+        # A delivery in flight is changed only by the process whose claim it is.
         sql = (f"UPDATE delivery SET {assignments} WHERE id IN ({self._db.dialect.marks(len(ids))}) "
-               "AND state IN ('pending', 'sending')")
+               "AND (state = 'pending' OR (state = 'sending' AND claimed_by = ?))")
         async with self._db.lock:
-            await self._db.execute(sql, [*params, *ids])
+            await self._db.execute(sql, [*params, *ids, self.owner])
 
-    async def resume_in_flight(self, now: float) -> int:
-        """At start: deliveries left in flight by a stop or crash become due again."""
+    async def release_claims(self) -> int:
+        """At a clean stop: this process's deliveries in flight may be resumed at once by the
+        next to start (their lease ends now); how many."""
         async with self._db.lock:
             return await self._db.execute(
-                "UPDATE delivery SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'",
-                (now,))
+                "UPDATE delivery SET lease_until = NULL WHERE state = 'sending' AND claimed_by = ?",
+                (self.owner,))
+
+    async def resume_in_flight(self, now: float, *, shards: ShardFilter = None) -> int:
+        """Deliveries left in flight by a stop or crash become due again once their lease ran
+        out (of guilds on `shards`, if given); how many."""
+        where, params = self._on_shards(shards)
+        async with self._db.lock:
+            return await self._db.execute(
+                "UPDATE delivery SET state = 'pending', next_attempt_at = ?, claimed_by = NULL, "
+                "lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR "
+                "lease_until <= ?) AND subscription_id IN (SELECT s.id FROM subscription s "
+                f"WHERE 1 = 1{where})", [now, now, *params])
 
     async def delivery_counts(self, guild_id: int) -> dict[int, dict[str, int]]:
         """Per subscription of a server: how many deliveries are in each state."""

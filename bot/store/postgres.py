@@ -120,11 +120,13 @@ class Postgres:
 
     def claim(self, count: int) -> str:
         """UPDATE `count` pending deliveries to `sending` in one batch, RETURNING the ids claimed:
-        params (batch, now, *ids). Two processes claiming one row: the second waits for the
-        first's row lock, then re-checks `state = 'pending'` and skips it, so none is sent twice."""
+        params (batch, now, claimed by, lease until, *ids). Rows another process is claiming
+        right now are skipped rather than waited for (SKIP LOCKED): they are its, not ours."""
         return ("UPDATE delivery SET state = 'sending', batch = ?, attempts = attempts + 1, "
-                f"last_attempt_at = ? WHERE id IN ({self.marks(count)}) "
-                "AND state = 'pending' RETURNING id")
+                "last_attempt_at = CAST(? AS DOUBLE PRECISION), claimed_by = ?, "
+                "lease_until = CAST(? AS DOUBLE PRECISION) WHERE id IN (SELECT id FROM delivery "
+                f"WHERE id IN ({self.marks(count)}) AND state = 'pending' FOR UPDATE SKIP LOCKED) "
+                "RETURNING id")
 
     def backup(self, source: Path, target: Path) -> None:
         """Not for PostgreSQL: its own tools copy it."""

@@ -73,9 +73,10 @@ class SQLite:
 
     def claim(self, count: int) -> str:
         """UPDATE `count` deliveries still pending to `sending` in one batch, RETURNING the ids
-        claimed: params (batch, now, *ids). A write is the whole database's, so no row locks."""
+        claimed: params (batch, now, claimed by, lease until, *ids). A write is the whole
+        database's, so no row locks."""
         return ("UPDATE delivery SET state = 'sending', batch = ?, attempts = attempts + 1, "
-                f"last_attempt_at = ? WHERE id IN ({self.marks(count)}) "
+                f"last_attempt_at = ?, claimed_by = ?, lease_until = ? WHERE id IN ({self.marks(count)}) "
                 "AND state = 'pending' RETURNING id")
 
     def backup(self, source: Path, target: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from bot.facts import same_name
 from bot.models import KINDS, Change, Entry, Fact, Show
@@ -24,6 +24,8 @@ class View:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Called after another process's commit was noticed (and the view reloaded).
+        self.on_others_commit: Callable[[], None] = lambda: None
         self._shows: dict[int, Show] = {}
         # show id -> (kind, key) -> entry; removed entries are kept with their version only.
         self._entries: dict[int, dict[tuple[str, str], Entry]] = {}
@@ -63,6 +65,7 @@ class View:
             return False
         log.info("another process changed %s: reloading the catalogue", self._db.name)
         await self.load()
+        self.on_others_commit()
         return True
 
     async def refresh_if_changed(self) -> bool:

@@ -46,7 +46,8 @@ async def test_a_fanout_killed_midway_ends_with_exactly_one_message_per_channel(
         return sum(1 for c in channels if standin.messages(c))
 
     standin.faults.latency = 0.1  # so that a few sends are in flight when the process dies
-    first = await bot_process(ANNOUNCE_RATE=str(RATE))
+    # A killed process's claims hold DELIVERY_LEASE seconds before the next one takes them up.
+    first = await bot_process(ANNOUNCE_RATE=str(RATE), DELIVERY_LEASE="2")
     deadline = time.monotonic() + 30
     while received() < CHANNELS // 3:
         assert time.monotonic() < deadline, first.log_text()[-3000:]
@@ -56,7 +57,7 @@ async def test_a_fanout_killed_midway_ends_with_exactly_one_message_per_channel(
     killed_at = received()
     assert killed_at < CHANNELS, "the fan-out finished before the kill"
 
-    second = await bot_process(ANNOUNCE_RATE=str(RATE))
+    second = await bot_process(ANNOUNCE_RATE=str(RATE), DELIVERY_LEASE="2")
     deadline = time.monotonic() + CHANNELS / RATE + 30
     while received() < CHANNELS:
         assert time.monotonic() < deadline, second.log_text()[-3000:]

@@ -22,6 +22,7 @@ from bot.announcer import (
     backoff,
 )
 from bot.models import Change, Editor, Fact
+from bot.shards import SHARED_WINDOW
 from tests.unit.conftest import ALICE, cast_fact
 
 GUILD = 1000
@@ -188,6 +189,21 @@ async def test_the_bucket_keeps_up_with_its_rate(rate):
     for _ in range(rate * 10):
         await bucket.acquire()
     assert clock.now == pytest.approx((rate * 10 - 1) / rate, rel=0.02)
+
+
+async def test_a_shard_process_bucket_leaves_room_for_the_other_processes_jitter():
+    # Two processes at 25/s each: a send of one arriving 20 ms late next to the other's must
+    # not make 51 in Discord's second, so each keeps `rate` sends per 1.025 s.
+    clock = FakeTime()
+    bucket = TokenBucket(25, clock=clock, sleep=clock.sleep, window=SHARED_WINDOW)
+    times = []
+    for _ in range(250):
+        await bucket.acquire()
+        times.append(clock.now)
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i:] if t < start + SHARED_WINDOW) <= 25
+    assert times[-1] == pytest.approx(249 / 25 * SHARED_WINDOW, rel=0.01)  # at most 2.5% slower
+    assert SHARED_WINDOW <= 1.03  # within the fan-out's 5% of the ideal
 
 
 async def test_the_bucket_under_real_timers():
@@ -473,9 +489,9 @@ async def test_a_delivery_claimed_by_another_batch_meanwhile_is_not_sent(store, 
     await store.subscribe(GUILD, 1, show_id=None, created_by=5)
     claim = store.start_attempt
 
-    async def claimed_first(ids, now):
-        await claim(ids, now)  # another batch won the race between reading and claiming
-        return await claim(ids, now)
+    async def claimed_first(ids, now, **lease):
+        await claim(ids, now, **lease)  # another batch won the race between reading and claiming
+        return await claim(ids, now, **lease)
 
     store.start_attempt = claimed_first
     announcer.start()

@@ -54,6 +54,8 @@ def test_id_lists_are_parsed():
         ("FEEDS_ALLOW_PRIVATE", "maybe"),
         ("RELEASE_HOUR_UTC", "24"),
         ("RELEASE_HOUR_UTC", "8.5"),
+        ("DELIVERY_LEASE", "0.5"),
+        ("DELIVERY_LEASE", "soon"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):
@@ -94,3 +96,31 @@ def test_environment_wins_over_dotenv(tmp_path, monkeypatch):
     settings = load_settings(dotenv)
     assert settings.announce_rate == 5
     assert settings.log_level == "DEBUG"
+
+
+def test_shards_are_both_or_neither_and_give_this_process_its_share():
+    settings = settings_from({"SHARD_COUNT": "4", "SHARD_IDS": "3, 1"})
+    assert settings.shards is not None and settings.shards.ids == (1, 3)
+    assert settings.announce_share == 12.5  # half the shards: half of ANNOUNCE_RATE's 25
+    assert settings.shards.holds(None) is False  # direct messages go to shard 0
+    assert settings_from({}).shards is None and settings_from({}).announce_share == 25
+    assert settings_from({}).delivery_lease == 90
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SHARD_COUNT": "2"}, "SHARD_IDS"),
+        ({"SHARD_IDS": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "0", "SHARD_IDS": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "two", "SHARD_IDS": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0,0"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0;1"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "-1"}, "SHARD_IDS"),
+    ],
+)
+def test_bad_shards_are_one_line_naming_the_variable(env, named):
+    with pytest.raises(ConfigError, match=f"^{named} ") as caught:
+        settings_from(env)
+    assert "\n" not in str(caught.value)
