@@ -3,8 +3,8 @@
 The shape is a DB-driven dispatcher woken by an event: the store sets
 `Store.deliveries_queued` after committing a change that queued deliveries; the sender task
 reads what is due, groups it by channel, and hands each channel's batch to a short-lived
-worker (at most one per channel, a bounded number at once) that takes a token from the
-shared bucket before every request it makes. Retries are scheduled in the database
+worker (at most one per channel, a bounded number at once) that holds a place in the
+shared send budget (bot/budget.py) for every request it makes. Retries are scheduled in the database
 (`next_attempt_at`), so a restart resumes exactly where the last process stopped.
 """
 
@@ -26,10 +26,11 @@ import aiohttp
 import discord
 
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
+from bot.budget import SendBudget
 from bot.i18n import DEFAULT, N_, Msg, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.notices import Notice
-from bot.shards import LEASE, Claims, Shards, send_window
+from bot.shards import LEASE, Claims, Shards
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -76,43 +77,6 @@ def backoff(attempt: int, rand: Callable[[], float] = random.random,
     return float(ceiling * (0.5 + 0.5 * rand()))
 
 
-class TokenBucket:
-    """Paces sends at `rate` per second against a fixed timetable.
-
-    Each send gets the next slot, 1/rate after the previous slot (or now, after a pause), so a
-    late wake-up does not push every later send back; it remembers the last `rate` sends and
-    never lets one more into the same second, so no one-second window holds more than `rate`.
-    """
-
-    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Any] = asyncio.sleep, window: float = 1.001) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be above 0")
-        self.rate = rate
-        self._clock = clock
-        self._sleep = sleep
-        self._window = window  # seconds that hold at most `rate` sends
-        self._next = clock()
-        self._recent: collections.deque[float] = collections.deque(maxlen=max(1, int(rate)))
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        """Wait for this send's slot; the caller then makes one request."""
-        async with self._lock:
-            while True:
-                now = self._clock()
-                slot = self._next
-                if len(self._recent) == self._recent.maxlen:
-                    slot = max(slot, self._recent[0] + self._window)
-                if slot <= now:
-                    # A slightly late send keeps the timetable; a long-idle one restarts it,
-                    # allowing at most one early slot rather than a burst of missed ones.
-                    self._next = max(slot, now - 0.5 / self.rate) + 1.0 / self.rate
-                    self._recent.append(now)
-                    return
-                await self._sleep(slot - now)
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one batch: for tests and logs."""
@@ -133,7 +97,7 @@ class Announcer:
         self.store = store
         self.claims = Claims(store, shards, lease)
         self.client = client
-        self.bucket = TokenBucket(rate, window=send_window(shards))
+        self.budget = SendBudget(rate)
         self.first_retry = first_retry
         self.lookup_after = lookup_after
         self._rand = rand
@@ -341,18 +305,20 @@ class Announcer:
             log.warning("cannot look for earlier sends in %s: no Read Message History", channel.id)
             return {}
         user = self.client.user
-        wanted, found = set(ids), {}
-        await self.bucket.acquire()
+        wanted, found = set(ids), dict[int, int]()
         try:
-            async for message in channel.history(limit=HISTORY_LIMIT):
-                if user is None or message.author.id != user.id:
-                    continue
-                for embed in message.embeds:
-                    for delivery_id in delivery_ids(embed.footer.text):
-                        if delivery_id in wanted:
-                            found[delivery_id] = message.id
+            async with self.budget.request():
+                messages = [m async for m in channel.history(limit=HISTORY_LIMIT)]
         except discord.HTTPException as exc:
             log.warning("looking for earlier sends in %s failed: %s", channel.id, exc)
+            return found
+        for message in messages:
+            if user is None or message.author.id != user.id:
+                continue
+            for embed in message.embeds:
+                for delivery_id in delivery_ids(embed.footer.text):
+                    if delivery_id in wanted:
+                        found[delivery_id] = message.id
         return found
 
     async def _send(self, channel: Any, channel_id: int, rows: list[Delivery],
@@ -366,11 +332,11 @@ class Announcer:
         nonce = f"sw{min(ids)}x{len(ids)}"  # the same deliveries always get the same nonce
         view = self.buttons(roles, subs[0].language) if self.buttons and roles else None
         extra = {"view": view} if view is not None else {}
-        await self.bucket.acquire()
         try:
-            message = await asyncio.wait_for(
-                channel.send(content=content, embeds=embeds, allowed_mentions=mentions, nonce=nonce,
-                             **extra), SEND_TIMEOUT)
+            async with self.budget.request():
+                message = await asyncio.wait_for(
+                    channel.send(content=content, embeds=embeds, allowed_mentions=mentions,
+                                 nonce=nonce, **extra), SEND_TIMEOUT)
         except discord.NotFound:  # Unknown Channel: deleted while no CHANNEL_DELETE reached us
             return await self._drop(channel_id, ids)
         except discord.Forbidden as exc:
@@ -391,11 +357,11 @@ class Announcer:
         return Outcome(channel_id, tuple(ids), "delivered")
 
     async def _crosspost(self, message: Any, subs: Sequence[Subscription]) -> None:
-        await self.bucket.acquire()
         try:
             # Discord allows about 10 crossposts an hour per channel and discord.py would wait
             # out that limit, holding the channel's later announcements: give up instead.
-            await asyncio.wait_for(message.publish(), CROSSPOST_TIMEOUT)
+            async with self.budget.request():
+                await asyncio.wait_for(message.publish(), CROSSPOST_TIMEOUT)
         except CROSSPOST_ERRORS as exc:
             stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             for sub in subs:
@@ -446,8 +412,8 @@ class Announcer:
         embed = render_announcement(show, sample, lang=lang)
         embed.title = t(lang, "Test · {title}", title=embed.title)[:256]
         embed.set_footer(text=t(lang, "seasonwatch · test announcement: this is what alerts look like"))
-        await self.bucket.acquire()
-        message: discord.Message = await channel.send(embed=embed)  # the bot-wide no-ping default
+        async with self.budget.request():
+            message: discord.Message = await channel.send(embed=embed)  # the bot-wide no-ping default
         return message
 
 

@@ -98,8 +98,8 @@ class SeasonwatchBot(commands.Bot):
         self.announcer = Announcer(store, self, rate=settings.announce_share,
                                    shards=settings.shards, lease=settings.delivery_lease)
         # Reminder DMs share the announcer's budget: together they stay within ANNOUNCE_RATE.
-        self.dm_sender = DMSender(store, self, self.announcer.bucket)
-        self.event_sender = EventSender(store, self, self.announcer.bucket,
+        self.dm_sender = DMSender(store, self, self.announcer.budget)
+        self.event_sender = EventSender(store, self, self.announcer.budget,
                                         hour=settings.release_hour_utc)
 
     @staticmethod

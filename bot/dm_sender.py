@@ -1,5 +1,5 @@
 """Sending reminder DMs: one task drains the DM outbox (`dm` rows) within the announcer's
-global send budget (it shares its token bucket), exactly once per reminder and change.
+global send budget (bot/budget.py), exactly once per reminder and change.
 
 Like the announcer: a DM is claimed in the database before its request, sent with a nonce
 derived from its id (so a resend after a crash is the same message), looked for in the DM
@@ -31,10 +31,10 @@ from bot.announcer import (
     LOOKUP_AFTER,
     SEND_TIMEOUT,
     TRANSIENT,
-    TokenBucket,
     backoff,
     describe,
 )
+from bot.budget import SendBudget
 from bot.i18n import t
 from bot.models import Change, DirectMessage, Reminder, Show
 from bot.replies import NO_MENTIONS
@@ -81,12 +81,12 @@ def render_dm(show: Show, change: Change, reminder: Reminder, dm_id: int | None 
 class DMSender:
     """The one sender of reminder DMs. `start()` after the bot is set up, `stop()` at close."""
 
-    def __init__(self, store: Store, client: Client, bucket: TokenBucket, *,
+    def __init__(self, store: Store, client: Client, budget: SendBudget, *,
                  concurrency: int = 16, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
         self.store = store
         self.client = client
-        self.bucket = bucket
+        self.budget = budget
         self.first_retry = first_retry
         self.lookup_after = lookup_after
         self._rand = rand
@@ -194,10 +194,10 @@ class DMSender:
                 if found is not None:
                     await self.store.dm_delivered(dm.id, found)
                     return
-            await self.bucket.acquire()
-            message = await asyncio.wait_for(
-                channel.send(content=content, embed=embed, allowed_mentions=NO_MENTIONS,
-                             nonce=f"swdm{dm.id}"), SEND_TIMEOUT)
+            async with self.budget.request():
+                message = await asyncio.wait_for(
+                    channel.send(content=content, embed=embed, allowed_mentions=NO_MENTIONS,
+                                 nonce=f"swdm{dm.id}"), SEND_TIMEOUT)
         except discord.Forbidden as exc:
             await self._refused(dm, exc)
             return
@@ -220,11 +220,9 @@ class DMSender:
         """The DM channel with a person: opened once (a request in the budget), then remembered."""
         channel_id = self._channels.get(user_id)
         if channel_id is None:
-            # One route for every open, which discord.py sends one at a time anyway: taking the
-            # token inside the lock spends it when the request really goes out, not while
-            # queued behind others (which would bunch them up, over the budget).
-            async with self._opening:
-                await self.bucket.acquire()
+            # One route for every open, which discord.py sends one at a time anyway: opening
+            # them one by one keeps the others' places in the budget free meanwhile.
+            async with self._opening, self.budget.request():
                 data = await asyncio.wait_for(self.client.http.start_private_message(user_id),
                                               SEND_TIMEOUT)
             channel_id = int(data["id"])
@@ -237,14 +235,16 @@ class DMSender:
     async def _find_sent(self, channel: Any, dm_id: int) -> int | None:
         """The message of an earlier attempt that reached the person before a crash, if any."""
         marker, user = _MARKER.format(id=dm_id), self.client.user
-        await self.bucket.acquire()
         try:
-            async for message in channel.history(limit=HISTORY_LIMIT):
-                if user is not None and message.author.id == user.id and any(
-                        (e.footer.text or "").endswith(marker) for e in message.embeds):
-                    return int(message.id)
+            async with self.budget.request():
+                messages = [m async for m in channel.history(limit=HISTORY_LIMIT)]
         except discord.HTTPException as exc:
             log.warning("looking for an earlier reminder DM %d failed: %s", dm_id, exc)
+            return None
+        for message in messages:
+            if user is not None and message.author.id == user.id and any(
+                    (e.footer.text or "").endswith(marker) for e in message.embeds):
+                return int(message.id)
         return None
 
     async def _refused(self, dm: DirectMessage, exc: discord.Forbidden) -> None:

@@ -7,6 +7,7 @@ self-service button must never hand out a permission."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Iterable
@@ -85,22 +86,24 @@ class NotifyButton(CogButton, template=r"sw:notify:(?P<role>[0-9]{1,20})"):
         if refusal is not None:
             await send_ephemeral(interaction, refusal)
             return
-        bucket = getattr(cog, "bucket", None)
-        if bucket is not None:
-            await bucket.acquire()  # within the bot's global budget, like every send
+        budget = getattr(cog, "budget", None)  # the bot's global budget, like every request
         try:
-            if member.get_role(role.id) is not None:
-                await member.remove_roles(role, reason="Notify me: the member asked to stop")
-                text = t(lang, "You no longer have {role}: announcements will not ping you.",
-                         role=role.mention)
-            else:
-                await member.add_roles(role, reason="Notify me: the member asked to be pinged")
-                text = t(lang, "You now have {role}: announcements here will ping you. Press the "
-                               "button again to stop.", role=role.mention)
+            async with budget.request() if budget is not None else contextlib.nullcontext():
+                text = await _toggle(member, role, lang)
         except discord.Forbidden:  # the cache was behind: Discord said what the checks would have
             text = t(lang, "Discord refused to change your roles: the bot needs the Manage Roles "
                            "permission and a role above {role}. Nothing was changed.", role=role.mention)
         await send_ephemeral(interaction, text)
+
+
+async def _toggle(member: discord.Member, role: discord.Role, lang: str) -> str:
+    """Take the role away if the member has it, else give it; what to tell them."""
+    if member.get_role(role.id) is not None:
+        await member.remove_roles(role, reason="Notify me: the member asked to stop")
+        return t(lang, "You no longer have {role}: announcements will not ping you.", role=role.mention)
+    await member.add_roles(role, reason="Notify me: the member asked to be pinged")
+    return t(lang, "You now have {role}: announcements here will ping you. Press the "
+                   "button again to stop.", role=role.mention)
 
 
 def refusal_text(role: discord.Role, lang: str) -> str | None:

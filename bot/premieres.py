@@ -21,7 +21,8 @@ from typing import Any
 
 import discord
 
-from bot.announcer import FIRST_RETRY, SEND_TIMEOUT, TRANSIENT, TokenBucket, backoff, describe
+from bot.announcer import FIRST_RETRY, SEND_TIMEOUT, TRANSIENT, backoff, describe
+from bot.budget import SendBudget
 from bot.diff import source_name
 from bot.i18n import DEFAULT, N_, t
 from bot.models import ANSWER_FIELD, Entry, Premiere, Show
@@ -80,11 +81,11 @@ def event_body(show: Show, entry: Entry, day: str, hour: int, premiere_id: int,
 class EventSender:
     """The one keeper of premiere events. `start()` after set-up, `stop()` at close."""
 
-    def __init__(self, store: Store, client: Any, bucket: TokenBucket, *, hour: int = 8,
+    def __init__(self, store: Store, client: Any, budget: SendBudget, *, hour: int = 8,
                  first_retry: float = FIRST_RETRY) -> None:
         self.store = store
         self.client = client
-        self.bucket = bucket
+        self.budget = budget
         self.hour = hour
         self.first_retry = first_retry
         self._runner: asyncio.Task[None] | None = None
@@ -200,9 +201,9 @@ class EventSender:
 
     async def _request(self, call: Any, *, missing_ok: bool = False) -> Any:
         """One request within the global budget; None for a 404 when that is fine."""
-        await self.bucket.acquire()
         try:
-            return await asyncio.wait_for(call, SEND_TIMEOUT)
+            async with self.budget.request():
+                return await asyncio.wait_for(call, SEND_TIMEOUT)
         except discord.NotFound:
             if missing_ok:
                 return None

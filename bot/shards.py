@@ -2,7 +2,8 @@
 
 Discord puts a guild on shard `(guild_id >> 22) % shard_count`. A process started with
 SHARD_COUNT and SHARD_IDS delivers only to channels of guilds on its shards, at its share of
-the global send budget. Every claim on a delivery carries a lease: a process killed mid-send
+the global send budget (bot/budget.py counts each request as Discord does, so the shares add up
+to no more than the whole). Every claim on a delivery carries a lease: a process killed mid-send
 leaves its deliveries "sending", and whoever serves those shards next takes them up again once
 the lease has run out, resending with the same nonce (or finding the earlier message), so that
 none is sent twice even while processes restart.
@@ -24,15 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = 90.0  # seconds a claim on a delivery holds (DELIVERY_LEASE)
-ONE_PROCESS_WINDOW = 1.001
-SHARED_WINDOW = 1.025
-
-
-def send_window(shards: Shards | None) -> float:
-    """The seconds in which a process sends at most its rate. Processes sharing the budget send
-    at the same time, each with a few ms of jitter on the way to Discord: each keeps its window
-    2.5% wider, so that together they never go over in any second as Discord counts it."""
-    return SHARED_WINDOW if shards else ONE_PROCESS_WINDOW
 
 
 @dataclass(frozen=True)

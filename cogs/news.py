@@ -377,7 +377,7 @@ async def setup(client: SeasonwatchBot) -> None:
         review_channel=settings.review_channel_id,
     )
     reviews = (
-        ReviewSender(client.store, client, client.announcer.bucket) if settings.review_channel_id else None
+        ReviewSender(client.store, client, client.announcer.budget) if settings.review_channel_id else None
     )
     editors = client.get_cog("Editors")  # loaded first: see bot.app.EXTENSIONS
     if editors is None:

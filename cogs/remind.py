@@ -10,8 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcer import TokenBucket
 from bot.app import SeasonwatchBot
+from bot.budget import SendBudget
 from bot.cogbase import CatalogueCog
 from bot.diff import entry_label
 from bot.errors import InvalidInput
@@ -34,9 +34,9 @@ class Remind(CatalogueCog):
 
     remind = app_commands.Group(name="remind", description="Direct messages about what you follow")
 
-    def __init__(self, store: Store, bucket: TokenBucket) -> None:
+    def __init__(self, store: Store, budget: SendBudget) -> None:
         super().__init__(store)
-        self.bucket = bucket  # the bot's global send budget: `Notify me` role changes spend it
+        self.budget = budget  # the bot's global send budget: `Notify me` role changes spend it
 
     async def cog_load(self) -> None:
         await self.store.load_untold()
@@ -149,4 +149,4 @@ def pause_text(reminder: Reminder, lang: str) -> str:
 async def setup(client: SeasonwatchBot) -> None:
     client.add_dynamic_items(NotifyButton)
     client.announcer.buttons = notify_view  # announcements with a mention role carry the button
-    await client.add_cog(Remind(client.store, client.announcer.bucket))
+    await client.add_cog(Remind(client.store, client.announcer.budget))

@@ -4,7 +4,7 @@ The outbox is the `news_item` row itself (written with the item, in one transact
 announcer's deliveries, a post is claimed before its request and carries a nonce derived from
 the item, so Discord drops a repeat; a post left in flight by a crash, older than Discord's
 memory of nonces, is first looked for among the channel's recent messages by its footer. It
-shares the announcer's send budget (its token bucket), backoff and error handling.
+shares the announcer's send budget (bot/budget.py), backoff and error handling.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from bot.announcer import (
     LOOKUP_AFTER,
     SEND_TIMEOUT,
     TRANSIENT,
-    TokenBucket,
     backoff,
     describe,
 )
+from bot.budget import SendBudget
 from bot.news.models import QueueItem
 from bot.news.views import FOOTER, item_embed, item_view
 from bot.replies import NO_MENTIONS
@@ -46,14 +46,14 @@ class ReviewSender:
         self,
         store: Store,
         client: Any,
-        bucket: TokenBucket,
+        budget: SendBudget,
         *,
         lookup_after: float = LOOKUP_AFTER,
         first_retry: float = 2.0,
     ) -> None:
         self.store = store
         self.client = client
-        self.bucket = bucket
+        self.budget = budget
         self.lookup_after = lookup_after
         self.first_retry = first_retry
         self._runner: asyncio.Task[None] | None = None
@@ -123,16 +123,16 @@ class ReviewSender:
         if found is not None:
             await self.store.review_done(fresh.id, message_id=found, state="posted")
             return
-        await self.bucket.acquire()
         try:
-            message = await asyncio.wait_for(
-                channel.send(
-                    embed=item_embed(fresh, self.store),
-                    view=item_view(fresh) or discord.utils.MISSING,
-                    nonce=f"swq{fresh.id}",
-                ),
-                SEND_TIMEOUT,
-            )
+            async with self.budget.request():
+                message = await asyncio.wait_for(
+                    channel.send(
+                        embed=item_embed(fresh, self.store),
+                        view=item_view(fresh) or discord.utils.MISSING,
+                        nonce=f"swq{fresh.id}",
+                    ),
+                    SEND_TIMEOUT,
+                )
         except TRANSIENT as exc:
             await self._retry(fresh, describe(exc))
             return
@@ -158,17 +158,17 @@ class ReviewSender:
         """The id of an earlier post of this item (a send that succeeded before a crash)."""
         wanted = FOOTER.format(id=item_id)
         me = self.client.user
-        await self.bucket.acquire()
         try:
-            async for message in channel.history(limit=HISTORY_LIMIT):
-                if (
-                    me is not None
-                    and message.author.id == me.id
-                    and any(e.footer.text == wanted for e in message.embeds)
-                ):
-                    return int(message.id)
+            async with self.budget.request():
+                messages = [m async for m in channel.history(limit=HISTORY_LIMIT)]
         except discord.HTTPException as exc:
             log.warning("looking for earlier review posts failed: %s", exc)
+            return None
+        for message in messages:
+            if me is not None and message.author.id == me.id and any(
+                e.footer.text == wanted for e in message.embeds
+            ):
+                return int(message.id)
         return None
 
     async def _edit(self, item: QueueItem) -> bool:
@@ -177,10 +177,11 @@ class ReviewSender:
             await self.store.review_synced(item.id, item.state)
             return True
         message = self._channel(item).get_partial_message(item.review_message)
-        await self.bucket.acquire()
         try:
             # A partial message's edit does not add the client's default: say it here.
-            await message.edit(embed=item_embed(item, self.store), view=None, allowed_mentions=NO_MENTIONS)
+            async with self.budget.request():
+                await message.edit(embed=item_embed(item, self.store), view=None,
+                                   allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             pass  # deleted by someone: nothing left to show the outcome on
         except EDIT_ERRORS as exc:

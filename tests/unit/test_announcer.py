@@ -1,4 +1,4 @@
-"""The announcer against fake channels at the discord.py boundary: pacing, merging, retries."""
+"""The announcer against fake channels at the discord.py boundary: merging, retries, pauses."""
 
 # ruff: noqa: ASYNC109
 
@@ -18,11 +18,9 @@ from bot.announcer import (
     MAX_EMBEDS,
     MAX_RETRY,
     Announcer,
-    TokenBucket,
     backoff,
 )
 from bot.models import Change, Editor, Fact
-from bot.shards import SHARED_WINDOW
 from tests.unit.conftest import ALICE, cast_fact
 
 GUILD = 1000
@@ -152,70 +150,7 @@ async def states(store):
     return [d.state for d in await store.deliveries()]
 
 
-# -- pacing -----------------------------------------------------------------------------------
-
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    async def sleep(self, seconds):
-        self.now += seconds * 1.003 + 0.0001  # timers fire late, never early
-        await asyncio.sleep(0)
-
-
-@pytest.mark.parametrize("rate", [25, 5, 2.5, 50])
-async def test_the_bucket_never_allows_more_than_rate_sends_in_any_second(rate):
-    clock = FakeTime()
-    bucket = TokenBucket(rate, clock=clock, sleep=clock.sleep)
-    times = []
-    for _ in range(int(rate * 6)):
-        await bucket.acquire()
-        times.append(clock.now)
-        if len(times) % 7 == 0:
-            clock.now += 0.35  # idle gaps must not build up a burst
-    limit = int(rate)
-    for i, start in enumerate(times):
-        assert sum(1 for t in times[i:] if t <= start + 1.0) <= limit
-    assert times[0] == 0.0  # nearly empty, not empty: the first send goes at once
-
-
-@pytest.mark.parametrize("rate", [25, 5, 50])
-async def test_the_bucket_keeps_up_with_its_rate(rate):
-    clock = FakeTime()
-    bucket = TokenBucket(rate, clock=clock, sleep=clock.sleep)
-    for _ in range(rate * 10):
-        await bucket.acquire()
-    assert clock.now == pytest.approx((rate * 10 - 1) / rate, rel=0.02)
-
-
-async def test_a_shard_process_bucket_leaves_room_for_the_other_processes_jitter():
-    # Two processes at 25/s each: a send of one arriving 20 ms late next to the other's must
-    # not make 51 in Discord's second, so each keeps `rate` sends per 1.025 s.
-    clock = FakeTime()
-    bucket = TokenBucket(25, clock=clock, sleep=clock.sleep, window=SHARED_WINDOW)
-    times = []
-    for _ in range(250):
-        await bucket.acquire()
-        times.append(clock.now)
-    for i, start in enumerate(times):
-        assert sum(1 for t in times[i:] if t < start + SHARED_WINDOW) <= 25
-    assert times[-1] == pytest.approx(249 / 25 * SHARED_WINDOW, rel=0.01)  # at most 2.5% slower
-    assert SHARED_WINDOW <= 1.03  # within the fan-out's 5% of the ideal
-
-
-async def test_the_bucket_under_real_timers():
-    bucket = TokenBucket(50)
-    times = []
-    for _ in range(120):
-        await bucket.acquire()
-        times.append(time.monotonic())
-    for i, start in enumerate(times):
-        assert sum(1 for t in times[i:] if t <= start + 1.0) <= 50
-    assert times[-1] - times[0] < 119 / 50 * 1.1
-
+# -- retries ------------------------------------------------------------------------------------
 
 def test_backoff_doubles_from_a_few_seconds_to_five_minutes_with_jitter():
     low = [backoff(n, lambda: 0.0) for n in range(1, 12)]
