@@ -527,7 +527,7 @@ def details(r: Result) -> list[str]:
         pace = (last - first) / (len(r.arrivals) - 1) if len(r.arrivals) > 1 else 0.0
         out.append(f"  first announcement {first * 1000:.0f} ms after Store.write was called, the "
                    f"last at {last:.2f}s; one every {pace * 1000:.2f} ms in between "
-                   f"({1 / pace if pace else 0:.2f}/s; the bucket allows {1000 / r.rate:.2f} ms)")
+                   f"({1 / pace if pace else 0:.2f}/s; the budget paces at {1000 / r.rate:.2f} ms)")
         out.append(f"  busiest second: {busiest_second(r.arrivals)} announcements "
                    f"(ANNOUNCE_RATE {r.rate:g}); 429s: {r.global_429} global, {r.route_429} per route"
                    + (f" (at {', '.join(f'{t:.2f}' for t in r.limited_at[:10])}s)" if r.limited_at else ""))
