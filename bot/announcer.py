@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import datetime as dt
 import functools
 import logging
@@ -30,6 +29,7 @@ from bot.budget import SendBudget
 from bot.i18n import DEFAULT, N_, Msg, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.notices import Notice
+from bot.outbox import Dispatcher, Workers
 from bot.shards import LEASE, Claims, Shards
 from bot.store import Store
 
@@ -87,106 +87,61 @@ class Outcome:
     detail: str = ""
 
 
-class Announcer:
+class Announcer(Dispatcher):
     """The one sender of announcements. `start()` after the bot is set up, `stop()` at close."""
+
+    task_name = "seasonwatch-announcer"
 
     def __init__(self, store: Store, client: Client, *, rate: float,
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
                  shards: Shards | None = None, lease: float = LEASE) -> None:
+        super().__init__(client, store.deliveries_queued)
         self.store = store
         self.claims = Claims(store, shards, lease)
-        self.client = client
         self.budget = SendBudget(rate)
         self.first_retry = first_retry
         self.lookup_after = lookup_after
         self._rand = rand
-        self._slots = asyncio.Semaphore(concurrency or max(4, int(rate * 2)))
-        self._busy: set[int] = set()  # channels with a batch in flight
-        self._workers: set[asyncio.Task[None]] = set()
-        self._runner: asyncio.Task[None] | None = None
+        self.workers = Workers(concurrency or max(4, int(rate * 2)), self.wake)
         self._changes: collections.OrderedDict[int, Change] = collections.OrderedDict()
         self._events: collections.OrderedDict[int, PredictionEvent] = collections.OrderedDict()
         self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
-        self.idle = asyncio.Event()  # set whenever nothing is due and nothing is in flight
         # Buttons for an announcement pinging these roles, in this language (`Notify me`): set
         # by the cog that answers them.
         self.buttons: Callable[[Sequence[int], str], discord.ui.View | None] | None = None
 
     # -- running -----------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the sender task (it first waits for the client to be ready)."""
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._run(), name="seasonwatch-announcer")
-
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking work; give batches in flight `grace` seconds, then cancel them."""
-        if self._runner is not None:
-            # Python 3.11's wait_for can swallow a cancel that lands as its wait ends (the
-            # sender always waits with a timeout): cancel until the task has really stopped.
-            while not self._runner.done():
-                self._runner.cancel()
-                await asyncio.wait({self._runner}, timeout=0.5)
-            self._runner = None
-        if self._workers:
-            await asyncio.wait(set(self._workers), timeout=grace)
-            for task in self._workers:
-                task.cancel()  # its deliveries stay "sending" and resume at the next start
-            await asyncio.gather(*self._workers, return_exceptions=True)
+        await super().stop()
+        await self.workers.finish(grace)
         await self.claims.release()
 
-    def wake(self) -> None:
-        """Look at the outbox now."""
-        self.store.deliveries_queued.set()
-
-    async def _run(self) -> None:
-        await self.client.wait_until_ready()
-        event = self.store.deliveries_queued
-        while True:
-            event.clear()
-            try:
-                await self.claims.resume_expired()
-                dispatched = await self._dispatch_due()
-                next_at = None if dispatched else await self.claims.next_due()
-            except Exception:
-                log.exception("announcer: reading the outbox failed; trying again in 1 s")
-                await asyncio.sleep(1.0)
-                continue
-            if dispatched:
-                continue
-            if next_at is None and not self._workers:
-                self.idle.set()
-            timeout = None if next_at is None else next_at - time.time()
-            if timeout is not None and timeout <= 0:
-                timeout = None  # due but its channel is busy: a finishing worker wakes us
-            timeout = self.claims.wake_by(timeout)  # or when another's claim runs out
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
-            # arrives as the event is set, and then stop() would wait for ever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await event.wait()
+    async def look(self) -> float | None:
+        await self.claims.resume_expired()
+        if await self._dispatch_due():
+            return 0
+        next_at = await self.claims.next_due()
+        if next_at is None and not self.workers:
+            self.idle.set()
+        timeout = None if next_at is None else next_at - time.time()
+        if timeout is not None and timeout <= 0:
+            timeout = None  # due but its channel is busy: a finishing worker wakes us
+        return self.claims.wake_by(timeout)  # or when another's claim runs out
 
     async def _dispatch_due(self) -> int:
         due = await self.claims.due(time.time(), DUE_BATCH)
         groups: dict[int, list[Delivery]] = {}
         for delivery in due:
-            if delivery.channel_id not in self._busy:
+            if not self.workers.busy(delivery.channel_id):
                 groups.setdefault(delivery.channel_id, []).append(delivery)
         for channel_id, rows in groups.items():
-            await self._slots.acquire()
             self.idle.clear()
-            self._busy.add(channel_id)
-            task = asyncio.create_task(self._work(channel_id, rows), name=f"announce-{channel_id}")
-            self._workers.add(task)
-            task.add_done_callback(functools.partial(self._finished, channel_id))
+            await self.workers.start(channel_id, f"announce-{channel_id}",
+                                     functools.partial(self._work, channel_id, rows))
         return len(groups)
-
-    def _finished(self, channel_id: int, task: asyncio.Task[None]) -> None:
-        self._workers.discard(task)
-        self._busy.discard(channel_id)
-        self._slots.release()
-        self.wake()
 
     async def _work(self, channel_id: int, rows: list[Delivery]) -> None:
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import datetime as dt
 import functools
 import logging
@@ -37,6 +36,7 @@ from bot.announcer import (
 from bot.budget import SendBudget
 from bot.i18n import t
 from bot.models import Change, DirectMessage, Reminder, Show
+from bot.outbox import Dispatcher, Workers
 from bot.replies import NO_MENTIONS
 from bot.store import Store
 from bot.store.reminders import DMS_CLOSED
@@ -78,92 +78,53 @@ def render_dm(show: Show, change: Change, reminder: Reminder, dm_id: int | None 
     return content, embed
 
 
-class DMSender:
+class DMSender(Dispatcher):
     """The one sender of reminder DMs. `start()` after the bot is set up, `stop()` at close."""
+
+    task_name = "seasonwatch-dm-sender"
 
     def __init__(self, store: Store, client: Client, budget: SendBudget, *,
                  concurrency: int = 16, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
+        super().__init__(client, store.dms_queued)
         self.store = store
-        self.client = client
         self.budget = budget
         self.first_retry = first_retry
         self.lookup_after = lookup_after
         self._rand = rand
-        self._slots = asyncio.Semaphore(concurrency)
-        self._busy: set[int] = set()  # people with a DM in flight: theirs go out in order
-        self._workers: set[asyncio.Task[None]] = set()
-        self._runner: asyncio.Task[None] | None = None
-        self._stopping = False
+        # One task per person with a DM in flight: theirs go out in order.
+        self.workers = Workers(concurrency, self.wake)
         self._channels: collections.OrderedDict[int, int] = collections.OrderedDict()
         self._opening = asyncio.Lock()
-        self.idle = asyncio.Event()
-
-    def start(self) -> None:
-        """Start the sender task (it first waits for the client to be ready)."""
-        if self._runner is None or self._runner.done():
-            self._stopping = False
-            self._runner = asyncio.create_task(self._run(), name="seasonwatch-dm-sender")
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking work; give DMs in flight `grace` seconds, then cancel them."""
-        self._stopping = True  # in case a cancel is swallowed (see _run)
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
-            self._runner = None
-        if self._workers:
-            await asyncio.wait(set(self._workers), timeout=grace)
-            for task in self._workers:
-                task.cancel()  # left "sending": resumed, and looked for, at the next start
-            await asyncio.gather(*self._workers, return_exceptions=True)
+        await super().stop()
+        await self.workers.finish(grace)
 
-    async def _run(self) -> None:
-        await self.client.wait_until_ready()
+    async def resume(self) -> None:
         resumed = await self.store.resume_dms_in_flight(time.time())
         if resumed:
             log.info("resuming %d reminder DMs left in flight", resumed)
-        event = self.store.dms_queued
-        while not self._stopping:
-            event.clear()
-            try:
-                dispatched = await self._dispatch_due()
-                next_at = None if dispatched else await self.store.next_dm_time()
-            except Exception:
-                log.exception("DM sender: reading the outbox failed; trying again in 1 s")
-                await asyncio.sleep(1.0)
-                continue
-            if dispatched:
-                continue
-            if next_at is None and not self._workers:
-                self.idle.set()
-            timeout = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
-            # arrives as the event is set, and then stop() would wait for ever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(timeout, 0.05)):
-                    await event.wait()
+
+    async def look(self) -> float:
+        if await self._dispatch_due():
+            return 0
+        next_at = await self.store.next_dm_time()
+        if next_at is None and not self.workers:
+            self.idle.set()
+        wait = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
+        return max(wait, 0.05)
 
     async def _dispatch_due(self) -> int:
         started = 0
         for dm in await self.store.due_dms(time.time(), DUE_BATCH):
-            if dm.user_id in self._busy:
+            if self.workers.busy(dm.user_id):
                 continue
-            await self._slots.acquire()
             self.idle.clear()
-            self._busy.add(dm.user_id)
-            task = asyncio.create_task(self._work(dm), name=f"dm-{dm.id}")
-            self._workers.add(task)
-            task.add_done_callback(functools.partial(self._finished, dm.user_id))
+            await self.workers.start(dm.user_id, f"dm-{dm.id}", functools.partial(self._work, dm))
             started += 1
         return started
-
-    def _finished(self, user_id: int, task: asyncio.Task[None]) -> None:
-        self._workers.discard(task)
-        self._busy.discard(user_id)
-        self._slots.release()
-        self.store.dms_queued.set()
 
     async def _work(self, dm: DirectMessage) -> None:
         try:

@@ -11,7 +11,6 @@ stops the row and shows a warning in /alerts list instead of retrying in a loop.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import random
@@ -27,6 +26,7 @@ from bot.diff import source_name
 from bot.i18n import DEFAULT, N_, t
 from bot.models import ANSWER_FIELD, Entry, Premiere, Show
 from bot.notices import Notice
+from bot.outbox import Dispatcher
 from bot.render import show_title
 from bot.store import Store
 
@@ -78,60 +78,33 @@ def event_body(show: Show, entry: Entry, day: str, hour: int, premiere_id: int,
     }
 
 
-class EventSender:
+class EventSender(Dispatcher):
     """The one keeper of premiere events. `start()` after set-up, `stop()` at close."""
+
+    task_name = "seasonwatch-premieres"
 
     def __init__(self, store: Store, client: Any, budget: SendBudget, *, hour: int = 8,
                  first_retry: float = FIRST_RETRY) -> None:
+        super().__init__(client, store.premieres_queued)
         self.store = store
-        self.client = client
         self.budget = budget
         self.hour = hour
         self.first_retry = first_retry
-        self._runner: asyncio.Task[None] | None = None
-        self._stopping = False
-        self.idle = asyncio.Event()
 
-    def start(self) -> None:
-        """Start the sender task (it first waits for the client to be ready)."""
-        if self._runner is None or self._runner.done():
-            self._stopping = False
-            self._runner = asyncio.create_task(self._run(), name="seasonwatch-premieres")
-
-    async def stop(self) -> None:
-        """Stop; a row in hand is looked at again at the next start."""
-        self._stopping = True  # in case a cancel is swallowed (see _run)
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
-            self._runner = None
-
-    async def _run(self) -> None:
-        await self.client.wait_until_ready()
+    async def resume(self) -> None:
         await self.store.resume_premieres_in_flight()
-        event = self.store.premieres_queued
-        while not self._stopping:
-            event.clear()
-            try:
-                due = await self.store.due_premieres(time.time())
-                for premiere in due:  # few and rare: one at a time
-                    await self._handle(premiere)
-                next_at = None if due else await self.store.next_premiere_time()
-            except Exception:
-                log.exception("premiere events: reading the rows failed; trying again in 1 s")
-                await asyncio.sleep(1.0)
-                continue
-            if due:
-                continue
-            self.idle.set()
-            timeout = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that
-            # arrives as the event is set, and then stop() would wait for ever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(timeout, 0.05)):
-                    await event.wait()
+
+    async def look(self) -> float:
+        due = await self.store.due_premieres(time.time())
+        if due:
             self.idle.clear()
+            for premiere in due:  # few and rare: one at a time
+                await self._handle(premiere)
+            return 0
+        self.idle.set()
+        next_at = await self.store.next_premiere_time()
+        wait = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
+        return max(wait, 0.05)
 
     async def _handle(self, premiere: Premiere) -> None:
         if not await self.store.claim_premiere(premiere.id):

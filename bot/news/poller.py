@@ -57,6 +57,11 @@ class Poller:
         self._runner: asyncio.Task[None] | None = None
         self.cycles = 0  # completed looks at the due sources (tests wait on it)
 
+    @property
+    def running(self) -> bool:
+        """Whether polling is started and has not ended."""
+        return self._runner is not None and not self._runner.done()
+
     def start(self) -> None:
         """Start polling in the background."""
         if self._runner is None or self._runner.done():

@@ -10,7 +10,6 @@ shares the announcer's send budget (bot/budget.py), backoff and error handling.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -30,6 +29,7 @@ from bot.announcer import (
 from bot.budget import SendBudget
 from bot.news.models import QueueItem
 from bot.news.views import FOOTER, item_embed, item_view
+from bot.outbox import Dispatcher
 from bot.replies import NO_MENTIONS
 from bot.store import Store
 
@@ -39,8 +39,10 @@ RETRY_EDITS = 5.0  # seconds before trying failed edits again
 EDIT_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT, discord.HTTPException)
 
 
-class ReviewSender:
+class ReviewSender(Dispatcher):
     """The task that drains the review posts' outbox. `wake()` after committing queue items."""
+
+    task_name = "seasonwatch-review"
 
     def __init__(
         self,
@@ -51,52 +53,30 @@ class ReviewSender:
         lookup_after: float = LOOKUP_AFTER,
         first_retry: float = 2.0,
     ) -> None:
+        super().__init__(client, store.reviews_queued)
         self.store = store
-        self.client = client
         self.budget = budget
         self.lookup_after = lookup_after
         self.first_retry = first_retry
-        self._runner: asyncio.Task[None] | None = None
-        self.idle = asyncio.Event()  # set whenever nothing is due (tests wait on it)
-
-    def start(self) -> None:
-        """Start sending (after the client is ready; posts left in flight resume)."""
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._run(), name="seasonwatch-review")
-
-    async def stop(self) -> None:
-        """Stop; a post in flight stays claimed and is looked for at the next start."""
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
 
     def wake(self) -> None:
         """Look at the outbox now."""
         self.idle.clear()
-        self.store.reviews_queued.set()
+        super().wake()
 
-    async def _run(self) -> None:
-        await self.client.wait_until_ready()
+    async def resume(self) -> None:
         if await self.store.resume_reviews(time.time()):
             log.info("resuming review posts left in flight")
-        event = self.store.reviews_queued
-        while True:
-            event.clear()
-            try:
-                busy = await self.drain()
-                next_at = await self.store.next_review_time()
-            except Exception:
-                log.exception("review: reading the queue failed; trying again in 1 s")
-                busy, next_at = True, time.time() + 1
-            if not busy and next_at is None:
-                self.idle.set()
-            wait = None if next_at is None else max(0.0, next_at - time.time())
-            if busy:
-                wait = RETRY_EDITS if wait is None else min(wait, RETRY_EDITS)
-            with contextlib.suppress(TimeoutError):  # not wait_for: see bot/announcer.py
-                async with asyncio.timeout(wait):
-                    await event.wait()
+
+    async def look(self) -> float | None:
+        busy = await self.drain()
+        next_at = await self.store.next_review_time()
+        if not busy and next_at is None:
+            self.idle.set()
+        wait = None if next_at is None else max(0.0, next_at - time.time())
+        if busy:
+            wait = RETRY_EDITS if wait is None else min(wait, RETRY_EDITS)
+        return wait
 
     async def drain(self) -> bool:
         """Post what is due and edit what was settled; whether edits are left to retry."""

@@ -13,10 +13,6 @@ import pytest
 pytestmark = pytest.mark.sqlite_only  # the duties do not depend on the backend
 
 
-def _running(task) -> bool:
-    return task is not None and not task.done()
-
-
 async def test_only_shard_zero_s_process_sends_dms_keeps_events_and_polls_feeds(
         standin, bot_settings, monkeypatch):
     from bot.app import running
@@ -32,12 +28,12 @@ async def test_only_shard_zero_s_process_sends_dms_keeps_events_and_polls_feeds(
         await standin.wait_ready()
         zero, one = bots
         for _ in range(250):  # the poller starts on READY, dispatched just after the stand-in's
-            if _running(zero.get_cog("News").poller._runner):
+            if zero.get_cog("News").poller.running:
                 break
             await asyncio.sleep(0.02)
         assert zero.holds_shard_zero and not one.holds_shard_zero
         for bot, duty in ((zero, True), (one, False)):
-            assert _running(bot.dm_sender._runner) is duty
-            assert _running(bot.event_sender._runner) is duty
-            assert _running(bot.get_cog("News").poller._runner) is duty
-            assert _running(bot.announcer._runner)  # every process announces to its own shards
+            assert bot.dm_sender.running is duty
+            assert bot.event_sender.running is duty
+            assert bot.get_cog("News").poller.running is duty
+            assert bot.announcer.running  # every process announces to its own shards
