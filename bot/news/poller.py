@@ -154,6 +154,7 @@ class Poller:
             last_modified=got.last_modified,
             next_poll_at=self.next_time(),
             review_channel=self.review_channel,
+            now=self.clock(),
         )
         if queued:
             log.info("source %d: %d new items queued", source.id, len(queued))

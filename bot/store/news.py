@@ -26,6 +26,9 @@ from bot.store.view import View
 
 log = logging.getLogger(__name__)
 
+# An item gone from its feed this long is forgotten: feeds show their latest items, so it is
+# not coming back, and the table would otherwise keep every item a feed ever showed.
+FORGET_SEEN_AFTER = 30 * 86400.0
 ALREADY_SETTLED = "This item was already settled ({state})."
 
 
@@ -112,10 +115,12 @@ class News:
         next_poll_at: float,
         etag: str | None = None,
         last_modified: str | None = None,
+        now: float | None = None,
     ) -> tuple[Source, bool]:
         """Add a source after its first successful fetch (every item in `seen` recorded, none
         queued), or update and resume the one with this URL; (source, whether it is new)."""
-        values = (name, show_id, json_text(keywords), etag, last_modified, next_poll_at, time.time())
+        now = time.time() if now is None else now
+        values = (name, show_id, json_text(keywords), etag, last_modified, next_poll_at, now)
         async with self._db.lock, self._db.transaction():
             found = await self._db.value("SELECT id FROM news_source WHERE url = ?", (url,))
             if found is None:
@@ -134,15 +139,22 @@ class News:
                     "WHERE id = ?",
                     (*values, source_id),
                 )
-            await self._see(source_id, seen)
+            await self._see(source_id, seen, now)
             row = await self._db.fetchone("SELECT * FROM news_source WHERE id = ?", (source_id,))
         assert row is not None
         return read_source(row), found is None
 
-    async def _see(self, source_id: int, keys: Sequence[str]) -> None:
+    async def _see(self, source_id: int, keys: Sequence[str], now: float) -> None:
+        """Record the items now in a source's feed, and forget those gone from it for
+        FORGET_SEEN_AFTER (a feed shows its latest items: what left it long ago stays gone)."""
         await self._db.executemany(
-            "INSERT INTO news_seen (source_id, item_key) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(source_id, key) for key in dict.fromkeys(keys)],
+            "INSERT INTO news_seen (source_id, item_key, seen_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (source_id, item_key) DO UPDATE SET seen_at = excluded.seen_at",
+            [(source_id, key, now) for key in dict.fromkeys(keys)],
+        )
+        await self._db.execute(
+            "DELETE FROM news_seen WHERE source_id = ? AND seen_at < ?",
+            (source_id, now - FORGET_SEEN_AFTER),
         )
 
     async def sources(self) -> list[Source]:
@@ -207,17 +219,19 @@ class News:
         last_modified: str | None,
         next_poll_at: float,
         review_channel: int | None,
+        now: float | None = None,
     ) -> list[QueueItem]:
         """Record a successful fetch: its validators, the items seen, and the candidates among the
         items not seen before queued (with their review posts); the items queued."""
+        now = time.time() if now is None else now
         async with self._db.lock, self._db.transaction():
             new = await self._unseen(source.id, keys)
             await self._db.execute(
                 "UPDATE news_source SET etag = ?, last_modified = ?, next_poll_at = ?, last_ok_at = ?, "
                 "failures = 0, failing_since = NULL, last_error = NULL WHERE id = ?",
-                (etag, last_modified, next_poll_at, time.time(), source.id),
+                (etag, last_modified, next_poll_at, now, source.id),
             )
-            await self._see(source.id, list(new))
+            await self._see(source.id, keys, now)
             queued = []
             for candidate in found:
                 if candidate.item.key in new:

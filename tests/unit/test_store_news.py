@@ -32,7 +32,7 @@ async def add_source(store, url="https://news.example/feed", seen=("guid-1",)):
     return source
 
 
-async def fetched(store, source, items, show, review=REVIEW):
+async def fetched(store, source, items, show, review=REVIEW, now=None):
     return await store.source_fetched(
         source,
         keys=[i.key for i in items],
@@ -41,6 +41,7 @@ async def fetched(store, source, items, show, review=REVIEW):
         last_modified=None,
         next_poll_at=time.time() + 900,
         review_channel=review,
+        now=now,
     )
 
 
@@ -66,6 +67,23 @@ async def test_only_unseen_items_are_queued_once_per_show_and_link(store, show):
     items, total = await store.pending_items(show.id)
     assert total == 1 and items[0].source_name == "News Example"
     assert (await store.sources())[0].etag == '"e1"'
+
+
+async def seen_keys(store, source):
+    rows = await store._database.fetchall("SELECT item_key FROM news_seen WHERE source_id = ?", (source.id,))
+    return sorted(row[0] for row in rows)
+
+
+async def test_items_gone_from_their_feed_for_thirty_days_are_forgotten_not_those_still_in_it(store, show):
+    day = 86400.0
+    start = time.time()
+    source = await add_source(store)  # guid-1 seen
+    await fetched(store, source, [item(1), item(2)], show, now=start)
+    await fetched(store, source, [item(1), item(3)], show, now=start + 29 * day)  # 2 left the feed
+    assert await seen_keys(store, source) == ["guid-1", "guid-2", "guid-3"]
+    # 2 gone for over 30 days: forgotten; 1 first seen long ago but still in the feed: kept.
+    assert await fetched(store, source, [item(1), item(3)], show, now=start + 31 * day) == []
+    assert await seen_keys(store, source) == ["guid-1", "guid-3"]
 
 
 async def test_a_tip_is_queued_unless_known_and_counted_for_the_limit(store, show):
