@@ -15,11 +15,15 @@ without touching this file. The counts are printed in the session summary. A lon
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ipaddress
 import logging
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -60,6 +64,26 @@ class Command:
     path: str
     options: tuple[dict[str, Any], ...]
     in_dms: bool
+
+
+@pytest.fixture(autouse=True)
+def offline_names(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`/sources add` fetches the URL it is given: on a machine with a network, example.com
+    would be a real request. Names fail to resolve, as they do offline; the stand-in's
+    127.0.0.1 is not a name and is not affected. The names refused, in order."""
+    refused: list[str] = []
+    original = aiohttp.ThreadedResolver.resolve
+
+    async def resolve(self: Any, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> Any:
+        with contextlib.suppress(ValueError):
+            ipaddress.ip_address(host)
+            return await original(self, host, port, family)
+        refused.append(host)
+        raise OSError(socket.EAI_NONAME, f"{host}: names do not resolve in the fuzz")
+
+    monkeypatch.setattr(aiohttp.ThreadedResolver, "resolve", resolve)
+    return refused
 
 
 @pytest.fixture
@@ -253,8 +277,10 @@ async def fuzz(cast: str, standin: Any, scene: Scene, crowd: dict[str, list[Call
 
 @pytest.mark.parametrize("cast", list(CASTS))
 async def test_fuzz_every_command(cast, standin, scene, crowd, bot, bot_settings, monkeypatch,
-                                  record_property):
+                                  record_property, offline_names):
     fz = await fuzz(cast, standin, scene, crowd, bot, bot_settings, monkeypatch)
+    if cast == "editors":  # their `/sources add` fetched, and no name left this machine
+        assert "example.com" in offline_names
     record_property("proof", fz.summary(f"fuzz {cast}"))
     print(fz.summary(f"fuzz {cast}"), dict(fz.counts))  # shown with -s: what was pressed
     assert fz.counts["interactions"] >= EXAMPLES // 2, fz.counts
