@@ -132,29 +132,19 @@ def _masked(url: str, error: Exception) -> str:
     return text.replace(secret, "***") if secret else text
 
 
-def _rate(env: Mapping[str, str], name: str) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, unit: str,
+            low: float, high: float, *, above: bool = False, why: str = "") -> float:
+    """A number of `unit` from `low` (or above it, with `above`) to `high`; `default` if unset."""
     raw = env.get(name, "").strip()
     if not raw:
-        return 25.0
+        return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of sends per second, got {raw!r}") from None
-    if not 0 < value <= 50:
-        raise ConfigError(f"{name} must be above 0 and at most 50 (Discord's global limit), got {raw}")
-    return value
-
-
-def _poll_minutes(env: Mapping[str, str]) -> float:
-    raw = env.get("FEED_POLL_MINUTES", "").strip()
-    if not raw:
-        return 15.0
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"FEED_POLL_MINUTES must be a number of minutes, got {raw!r}") from None
-    if not 0.1 <= value <= 1440:
-        raise ConfigError(f"FEED_POLL_MINUTES must be from 0.1 to 1440 minutes, got {raw}")
+        raise ConfigError(f"{name} must be a number of {unit}, got {raw!r}") from None
+    if not (value > low if above else value >= low) or not value <= high:
+        span = f"above {low:g} and at most {high:g}" if above else f"from {low:g} to {high:g}"
+        raise ConfigError(f"{name} must be {span} {unit}{why}, got {raw}")
     return value
 
 
@@ -198,19 +188,6 @@ def _shards(env: Mapping[str, str]) -> Shards | None:
     return Shards(count, tuple(sorted(ids)))
 
 
-def _lease(env: Mapping[str, str]) -> float:
-    raw = env.get("DELIVERY_LEASE", "").strip()
-    if not raw:
-        return 90.0
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"DELIVERY_LEASE must be a number of seconds, got {raw!r}") from None
-    if not 1 <= value <= 3600:
-        raise ConfigError(f"DELIVERY_LEASE must be from 1 to 3600 seconds, got {raw}")
-    return value
-
-
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -231,12 +208,13 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         dev_guild_id=_optional_id(env, "DEV_GUILD_ID"),
         api_base=_url(env, "DISCORD_API_BASE", DEFAULT_API_BASE, ("http://", "https://")),
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", DEFAULT_GATEWAY_URL, ("ws://", "wss://")),
-        announce_rate=_rate(env, "ANNOUNCE_RATE"),
+        announce_rate=_number(env, "ANNOUNCE_RATE", 25.0, "sends a second", 0, 50, above=True,
+                              why=" (Discord's global limit)"),
         shards=_shards(env),
-        delivery_lease=_lease(env),
+        delivery_lease=_number(env, "DELIVERY_LEASE", 90.0, "seconds", 1, 3600),
         log_level=_log_level(env),
         review_channel_id=_optional_id(env, "REVIEW_CHANNEL_ID"),
-        feed_poll_minutes=_poll_minutes(env),
+        feed_poll_minutes=_number(env, "FEED_POLL_MINUTES", 15.0, "minutes", 0.1, 1440),
         feeds_allow_private=_flag(env, "FEEDS_ALLOW_PRIVATE"),
         release_hour_utc=_hour(env, "RELEASE_HOUR_UTC"),
     )
