@@ -140,7 +140,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         args.command = "run"
         return _dispatch(args, settings)
     if args.command in ("sandbox", "start"):
-        from bot.sandbox import main as sandbox_main
+        from bot.sandbox_main import main as sandbox_main
 
         if args.command == "start":
             print("DISCORD_TOKEN is not set: starting the sandbox (a local stand-in for Discord).",

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import Line, LineError, Sandbox, parse_line, readable, render, split_options
+from bot.sandbox import Sandbox
 from bot.sandbox_commands import to_default
+from bot.sandbox_lines import Line, LineError, parse_line, split_options
+from bot.sandbox_render import readable, render
 
 REPO = Path(__file__).resolve().parents[2]
 
