@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from .rest_types import ApiError
 from .world import ADMINISTRATOR, CREATE_EVENTS, MANAGE_EVENTS, Guild
 
 if TYPE_CHECKING:
-    from .rest import Call, Rest
+    from .rest import Rest
+    from .rest_types import Call
 
 MAX_EVENTS = 100
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
@@ -29,10 +31,10 @@ def install(rest: Rest) -> None:
                 if e["guild_id"] == str(guild.id) and e["status"] in (SCHEDULED, ACTIVE)]
 
     async def list_events(call: Call) -> Any:
-        return live(rest._guild(call))
+        return live(rest.guild(call))
 
     async def create(call: Call) -> Any:
-        guild = rest._guild(call)
+        guild = rest.guild(call)
         _require(guild, CREATE_EVENTS | MANAGE_EVENTS)
         if len(live(guild)) >= MAX_EVENTS:
             raise _error(400, 30038, "Maximum number of guild scheduled events reached (100)")
@@ -68,14 +70,13 @@ def install(rest: Rest) -> None:
         server.event_log.append(("delete", int(event["id"])))
         return None
 
-    rest._route("GET", many, list_events)
-    rest._route("POST", many, create)
-    rest._route("PATCH", one, modify)
-    rest._route("DELETE", one, delete)
+    rest.route("GET", many, list_events)
+    rest.route("POST", many, create)
+    rest.route("PATCH", one, modify)
+    rest.route("DELETE", one, delete)
 
 
 def _error(status: int, code: int, message: str) -> Exception:
-    from .rest import ApiError
 
     return ApiError(status, code, message)
 
@@ -88,7 +89,7 @@ def _require(guild: Guild, any_of: int) -> None:
 
 
 def _event(rest: Rest, call: Call) -> tuple[Guild, dict[str, Any]]:
-    guild = rest._guild(call)
+    guild = rest.guild(call)
     event = rest.server.scheduled_events.get(int(call.params["guild_scheduled_event_id"]))
     if event is None or event["guild_id"] != str(guild.id):
         raise _error(404, 10070, "Unknown Guild Scheduled Event")

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .rest_types import MISSING_PERMISSIONS, ApiError, unknown
 from .world import ADMINISTRATOR, MANAGE_ROLES, Guild, Member, Role
 
 if TYPE_CHECKING:
-    from .rest import Call, Rest
+    from .rest import Rest
+    from .rest_types import Call
 
 
 def install(rest: Rest) -> None:
@@ -30,14 +32,13 @@ def install(rest: Rest) -> None:
         rest.server.role_changes.append(("remove", member.id, role.id))
         return None
 
-    rest._route("PUT", template, add)
-    rest._route("DELETE", template, remove)
+    rest.route("PUT", template, add)
+    rest.route("DELETE", template, remove)
 
 
 def _target(rest: Rest, call: Call) -> tuple[Member, Role]:
-    from .rest import MISSING_PERMISSIONS, ApiError, unknown
 
-    guild = rest._guild(call)
+    guild = rest.guild(call)
     member = guild.member(int(call.params["user_id"]))
     if member is None:
         raise unknown("Member", 10007)
