@@ -23,7 +23,7 @@ Waiting and acting (all raise `NoReply` after `timeout` with what the stand-in s
     msgs = standin.messages(ch, include_interactions=False)
     msgs = await standin.wait_for_messages(ch, count=1, timeout=5.0, where=None)
 
-Gateway events (update the world and dispatch to the bot):
+Gateway events (standin/world_events.py: update the world and dispatch to the bot):
     await standin.remove_bot_from_guild(g); await standin.delete_channel(ch)
     await standin.create_channel(g, "name", announcement=False, overwrites=())
     await standin.update_channel(ch)
@@ -48,15 +48,14 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from . import interactions as ix
 from .commands import CommandUsageError, build_options, find_command
-from .gateway import guild_delete_payload
-from .server import Server
-from .world import DM, Channel, Guild, Member, Message, Overwrite, Role, User
+from .replies import NoReply, Reply, buttons_in, fill_modal_input, usable_in_dms
+from .world import DM, Channel, Guild, Member, Message, User
+from .world_events import WorldEvents
 
 log = logging.getLogger(__name__)
 
@@ -65,75 +64,7 @@ __all__ = ["CommandUsageError", "NoReply", "Reply", "StandIn"]
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
-class NoReply(AssertionError):
-    """The bot did not answer an interaction properly in time."""
-
-
-@dataclass
-class Reply:
-    """The bot's answer to one interaction; message fields read the live stored message."""
-
-    interaction_id: int
-    response_type: int | None
-    message: Message | None
-    followups: list[Message] = field(default_factory=list)
-    modal: dict[str, Any] | None = None
-    source: Message | None = None  # for component/modal interactions: the clicked message
-
-    @property
-    def content(self) -> str:
-        return self.message.content if self.message else ""
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return self.message.embeds if self.message else []
-
-    @property
-    def components(self) -> list[dict[str, Any]]:
-        return self.message.components if self.message else []
-
-    @property
-    def flags(self) -> int:
-        return self.message.flags if self.message else 0
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & 64)
-
-    @property
-    def message_id(self) -> int | None:
-        return self.message.id if self.message else None
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        return _buttons(self.components)
-
-    @property
-    def text(self) -> str:
-        """Content plus every embed's visible text, for loose assertions."""
-        parts = [self.content]
-        for e in self.embeds:
-            parts += [e.get("title") or "", e.get("description") or ""]
-            parts += [f"{f.get('name')}\n{f.get('value')}" for f in e.get("fields") or []]
-            parts += [
-                (e.get("footer") or {}).get("text") or "",
-                (e.get("author") or {}).get("name") or "",
-            ]
-        return "\n".join(p for p in parts if p)
-
-
-def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = []
-    for c in components:
-        if c.get("type") == 2:
-            found.append(c)
-        found += _buttons(c.get("components") or [])
-        if isinstance(c.get("accessory"), dict):
-            found += _buttons([c["accessory"]])
-    return found
-
-
-class StandIn(Server):
+class StandIn(WorldEvents):
     # -- readiness ----------------------------------------------------------------------------
 
     async def wait_ready(self, timeout: float = 10.0, *, commands: bool = True) -> None:
@@ -223,7 +154,7 @@ class StandIn(Server):
             except CommandUsageError as exc:
                 last = exc
                 continue
-            if guild is None and not _usable_in_dms(top):
+            if guild is None and not usable_in_dms(top):
                 raise CommandUsageError(f"/{top['name']} is not available in DMs")
             return top, leaf, subs
         assert last is not None
@@ -321,10 +252,10 @@ class StandIn(Server):
             owner = self.interactions.get(msg.interaction_id or 0)
             if owner is None or owner.user is not user:
                 raise CommandUsageError("only the user who got an ephemeral message can see it")
-        buttons = [b for b in _buttons(msg.components) if b.get("label") == label]
+        buttons = [b for b in buttons_in(msg.components) if b.get("label") == label]
         if not buttons:
             raise CommandUsageError(
-                f"no button {label!r} (has {[b.get('label') for b in _buttons(msg.components)]})"
+                f"no button {label!r} (has {[b.get('label') for b in buttons_in(msg.components)]})"
             )
         button = buttons[0]
         if button.get("disabled"):
@@ -351,7 +282,7 @@ class StandIn(Server):
         if user is not previous.user:
             raise CommandUsageError("only the user who opened the modal can submit it")
         used: set[str] = set()
-        components = [_fill(c, values, used) for c in modal.get("components") or []]
+        components = [fill_modal_input(c, values, used) for c in modal.get("components") or []]
         unknown = set(values) - used
         if unknown:
             raise CommandUsageError(f"modal has no inputs {sorted(unknown)}")
@@ -440,104 +371,3 @@ class StandIn(Server):
                     f"{len(found)} of {count} messages in #{channel.name} after {timeout}s"
                 )
             await asyncio.sleep(0.02)
-
-    # -- world changes the bot hears about ------------------------------------------------------
-
-    async def remove_bot_from_guild(self, guild: Guild) -> None:
-        guild.members.pop(self.world.bot.id, None)
-        await self.gateway.dispatch("GUILD_DELETE", guild_delete_payload(guild))
-
-    async def delete_channel(self, channel: Channel) -> None:
-        channel.deleted = True
-        if channel.guild is not None:
-            await self.gateway.dispatch("CHANNEL_DELETE", channel.payload())
-
-    async def create_channel(
-        self,
-        guild: Guild,
-        name: str,
-        *,
-        announcement: bool = False,
-        overwrites: Iterable[Overwrite] = (),
-    ) -> Channel:
-        """Add a channel after the bot started (a world change made before start needs no event)."""
-        channel = guild.add_channel(name, announcement=announcement, overwrites=overwrites)
-        await self.gateway.dispatch("CHANNEL_CREATE", channel.payload())
-        return channel
-
-    async def update_channel(self, channel: Channel) -> None:
-        """Send CHANNEL_UPDATE after a test changed `channel` (name, overwrites, type)."""
-        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
-
-    async def update_role(
-        self,
-        role: Role,
-        *,
-        name: str | None = None,
-        permissions: int | None = None,
-        mentionable: bool | None = None,
-    ) -> None:
-        if name is not None:
-            role.name = name
-        if permissions is not None:
-            role.permissions = permissions
-        if mentionable is not None:
-            role.mentionable = mentionable
-        await self.gateway.dispatch(
-            "GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.payload()}
-        )
-
-    async def update_member(self, member: Member, *, roles: list[Role] | None = None) -> bool:
-        """Change a member's roles; returns whether the bot's intents let it hear about it."""
-        if roles is not None:
-            member.roles = list(roles)
-        data = member.payload() | {"guild_id": str(member.guild.id)}
-        return await self.gateway.dispatch("GUILD_MEMBER_UPDATE", data)
-
-    async def drop_connection(self) -> None:
-        await self.gateway.drop_connection()
-
-    async def send_reconnect(self) -> None:
-        await self.gateway.send_reconnect()
-
-    async def send_invalid_session(self, resumable: bool = False) -> None:
-        await self.gateway.send_invalid_session(resumable)
-
-
-def _usable_in_dms(command: dict[str, Any]) -> bool:
-    contexts = command.get("contexts")
-    if contexts is not None:
-        return 1 in contexts
-    return command.get("dm_permission") is not False
-
-
-def _fill(component: dict[str, Any], values: dict[str, str], used: set[str]) -> dict[str, Any]:
-    """Modal submit data mirroring the modal's layout (action rows or labels)."""
-    kind = component.get("type")
-    if kind == 1:
-        return {
-            "type": 1,
-            "components": [_fill(c, values, used) for c in component.get("components") or []],
-        }
-    if kind == 18:
-        inner = dict(component["component"])
-        inner.setdefault("label", component.get("label"))
-        return {"type": 18, "component": _fill(inner, values, used)}
-    if kind == 4:
-        key = next(
-            (k for k in (component.get("custom_id"), component.get("label")) if k in values), None
-        )
-        value = values[key] if key is not None else component.get("value") or ""
-        if key is not None:
-            used.add(key)
-        if component.get("required", True) and not value:
-            raise CommandUsageError(
-                f"modal input {component.get('label') or component.get('custom_id')!r} is required"
-            )
-        lo, hi = component.get("min_length", 0), component.get("max_length", 4000)
-        if value and not lo <= len(value) <= hi:
-            raise CommandUsageError(
-                f"modal input {component.get('custom_id')!r}: length outside {lo}..{hi}"
-            )
-        return {"type": 4, "custom_id": component["custom_id"], "value": value}
-    return {"type": kind}

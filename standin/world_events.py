@@ -1,0 +1,74 @@
+"""Changes to the stand-in's world after the bot started, each sent to the bot as the gateway
+event Discord would send (a change made before start needs none)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .gateway import guild_delete_payload
+from .server import Server
+from .world import Channel, Guild, Member, Overwrite, Role
+
+
+class WorldEvents(Server):
+    """The stand-in's server, with the world changes tests make while the bot runs."""
+
+    async def remove_bot_from_guild(self, guild: Guild) -> None:
+        guild.members.pop(self.world.bot.id, None)
+        await self.gateway.dispatch("GUILD_DELETE", guild_delete_payload(guild))
+
+    async def delete_channel(self, channel: Channel) -> None:
+        channel.deleted = True
+        if channel.guild is not None:
+            await self.gateway.dispatch("CHANNEL_DELETE", channel.payload())
+
+    async def create_channel(
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        announcement: bool = False,
+        overwrites: Iterable[Overwrite] = (),
+    ) -> Channel:
+        """Add a channel after the bot started (a world change made before start needs no event)."""
+        channel = guild.add_channel(name, announcement=announcement, overwrites=overwrites)
+        await self.gateway.dispatch("CHANNEL_CREATE", channel.payload())
+        return channel
+
+    async def update_channel(self, channel: Channel) -> None:
+        """Send CHANNEL_UPDATE after a test changed `channel` (name, overwrites, type)."""
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+
+    async def update_role(
+        self,
+        role: Role,
+        *,
+        name: str | None = None,
+        permissions: int | None = None,
+        mentionable: bool | None = None,
+    ) -> None:
+        if name is not None:
+            role.name = name
+        if permissions is not None:
+            role.permissions = permissions
+        if mentionable is not None:
+            role.mentionable = mentionable
+        await self.gateway.dispatch(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.payload()}
+        )
+
+    async def update_member(self, member: Member, *, roles: list[Role] | None = None) -> bool:
+        """Change a member's roles; returns whether the bot's intents let it hear about it."""
+        if roles is not None:
+            member.roles = list(roles)
+        data = member.payload() | {"guild_id": str(member.guild.id)}
+        return await self.gateway.dispatch("GUILD_MEMBER_UPDATE", data)
+
+    async def drop_connection(self) -> None:
+        await self.gateway.drop_connection()
+
+    async def send_reconnect(self) -> None:
+        await self.gateway.send_reconnect()
+
+    async def send_invalid_session(self, resumable: bool = False) -> None:
+        await self.gateway.send_invalid_session(resumable)
