@@ -134,7 +134,8 @@ class EventSender(Dispatcher):
         """Make Discord's event match the release: create, move, cancel or leave it."""
         show = self.store.show(premiere.show_id)
         entry = self.store.entry(premiere.show_id, "release", "release")
-        day = premiere_day(entry) if show is not None and not show.archived else None
+        wanted = await self.store.premiere_wanted(premiere.guild_id, premiere.show_id)
+        day = premiere_day(entry) if wanted and show is not None and not show.archived else None
         if day is not None and self._start(day) <= time.time():
             day = None if premiere.event_id is None else premiere.event_day  # never in the past
         event_id, have = premiere.event_id, premiere.event_day

@@ -89,10 +89,10 @@ class Store:
         self.path = database.path
         self.name = database.name
         self._view = View(database)
-        self._alerts = Alerts(database, self._view)
+        self._premieres = Premieres(database)
+        self._alerts = Alerts(database, self._view, self._premieres)
         self._predictions = Predictions(database, self._view, self._alerts)
         self._reminders = Reminders(database, self._view)
-        self._premieres = Premieres(database)
         self._catalogue = Catalogue(database, self._view, self._alerts, self._predictions,
                                     self._reminders, self._premieres)
         self._shows = Shows(database, self._view, self._predictions)
@@ -364,6 +364,7 @@ class Store:
 
     queue_premieres = _Part("_premieres", Premieres.queue)
     premieres = _Part("_premieres", Premieres.premieres)
+    premiere_wanted = _Part("_premieres", Premieres.premiere_wanted)
     due_premieres = _Part("_premieres", Premieres.due_premieres)
     next_premiere_time = _Part("_premieres", Premieres.next_premiere_time)
     claim_premiere = _Part("_premieres", Premieres.claim_premiere)

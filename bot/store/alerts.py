@@ -21,6 +21,7 @@ from bot.i18n import LANGUAGES
 from bot.models import CONFIDENCE_RANK, MIN_CONFIDENCES, TOPICS, Change, Delivery, Subscription
 from bot.notices import Notice
 from bot.store.db import Database
+from bot.store.premieres import Premieres
 from bot.store.rows import now_iso, read_delivery, read_subscription
 from bot.store.view import View
 
@@ -33,9 +34,10 @@ ShardFilter = tuple[int, Sequence[int]] | None
 class Alerts:
     """Subscriptions and the outbox of deliveries."""
 
-    def __init__(self, db: Database, view: View) -> None:
+    def __init__(self, db: Database, view: View, premieres: Premieres) -> None:
         self._db = db
         self._view = view
+        self._premieres = premieres  # events a removed subscription asked for are cancelled
         # Set after a commit that may have queued deliveries; the announcer waits on it.
         self.deliveries_queued = asyncio.Event()
         # Who claims deliveries: this process, this run. Its updates to a delivery in flight
@@ -82,7 +84,7 @@ class Alerts:
         stamp = now_iso()
         values = (guild_id, ",".join(chosen), min_confidence, role_id, int(publish), language,
                   int(events), stamp)
-        async with self._db.lock:
+        async with self._db.lock, self._db.transaction():
             sub_id = await self._db.value(
                 "SELECT id FROM subscription WHERE channel_id = ? AND coalesce(show_id, 0) = ?",
                 (channel_id, show_id or 0))
@@ -99,6 +101,9 @@ class Alerts:
                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (*values, channel_id, show_id, created_by, stamp))
             found = await self._db.fetchone("SELECT * FROM subscription WHERE id = ?", (sub_id,))
+            rechecked = not events and not new and await self._premieres.recheck_in_transaction(guild_id)
+        if rechecked:
+            self._premieres.queued.set()
         assert found is not None
         return read_subscription(found), new
 
@@ -109,8 +114,12 @@ class Alerts:
         if show_id is not None:
             sql += " AND show_id = ?"
             params.append(show_id)
-        async with self._db.lock:
-            return await self._db.execute(sql, params)  # its deliveries go with it (cascade)
+        async with self._db.lock, self._db.transaction():
+            removed = await self._db.execute(sql, params)  # its deliveries go with it (cascade)
+            rechecked = removed and await self._premieres.recheck_in_transaction(guild_id)
+        if rechecked:
+            self._premieres.queued.set()
+        return removed
 
     async def subscriptions(self, guild_id: int) -> list[Subscription]:
         """Every subscription of a server, by channel then show."""
@@ -149,18 +158,23 @@ class Alerts:
                 f"WHERE {condition} AND state = 'active'", [reason.dump(), now_iso(), *params])
 
     async def remove_channel(self, channel_id: int) -> int:
-        """Remove every subscription of a deleted channel, unsent deliveries too; how many."""
-        return await self._remove("channel_id", channel_id)
+        """Remove every subscription of a deleted channel, unsent deliveries too; how many.
+        Premiere events only its subscriptions asked for are then cancelled."""
+        async with self._db.lock, self._db.transaction():
+            guilds = await self._db.fetchall(
+                "SELECT DISTINCT guild_id FROM subscription WHERE channel_id = ?", (channel_id,))
+            removed = await self._db.execute("DELETE FROM subscription WHERE channel_id = ?",
+                                             (channel_id,))
+            rechecked = [await self._premieres.recheck_in_transaction(row[0]) for row in guilds]
+        if any(rechecked):
+            self._premieres.queued.set()
+        return removed
 
     async def remove_guild(self, guild_id: int) -> int:
         """Remove every subscription of a server the bot was removed from; how many."""
-        return await self._remove("guild_id", guild_id)
-
-    async def _remove(self, column: str, value: int) -> int:
-        assert column in ("channel_id", "guild_id")  # a column name, never user text
         async with self._db.lock:
             # Deliveries go with their subscription (ON DELETE CASCADE): none is ever sent.
-            return await self._db.execute(f"DELETE FROM subscription WHERE {column} = ?", (value,))
+            return await self._db.execute("DELETE FROM subscription WHERE guild_id = ?", (guild_id,))
 
     async def set_subscription_warning(self, subscription_id: int, warning: Notice | None) -> None:
         """Record (or clear) a warning shown in /alerts list, such as a failed crosspost."""

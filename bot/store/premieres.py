@@ -31,6 +31,13 @@ _QUEUE = (
     "last_error = NULL, next_attempt_at = excluded.next_attempt_at"
 )
 
+# A server's rows that have an event, marked for another look: a subscription that asked for
+# events went away or stopped asking, and the sender cancels an event nobody asks for.
+_RECHECK = ("UPDATE premiere SET state = 'pending', attempts = 0, last_error = NULL, "
+            "next_attempt_at = ? WHERE guild_id = ? AND event_id IS NOT NULL")
+_WANTED = ("SELECT 1 FROM subscription WHERE guild_id = ? AND events = 1 "
+           "AND (show_id = ? OR show_id IS NULL) LIMIT 1")
+
 
 def read_premiere(row: Row) -> Premiere:
     """A `premiere` row."""
@@ -58,6 +65,16 @@ class Premieres:
             count = await self.queue_in_transaction(show_id, season, guild_id)
         self.queued.set()
         return count
+
+    async def recheck_in_transaction(self, guild_id: int) -> int:
+        """Mark a server's rows that have an event for another look, inside the caller's
+        transaction (a subscription asking for events is gone); set `queued` after the commit."""
+        return await self._db.execute(_RECHECK, (time.time(), guild_id))
+
+    async def premiere_wanted(self, guild_id: int, show_id: int) -> bool:
+        """Whether a subscription of the server (paused or not) still asks for the show's events."""
+        async with self._db.lock:
+            return await self._db.value(_WANTED, (guild_id, show_id)) is not None
 
     async def premieres(self, guild_id: int | None = None) -> list[Premiere]:
         """Every premiere row (of one server), by id."""

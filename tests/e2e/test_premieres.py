@@ -84,6 +84,30 @@ async def test_a_confirmed_day_creates_one_event_per_opted_in_server_moves_and_c
     assert (row.state, row.event_id) == ("done", None)
 
 
+@pytest.mark.parametrize("how", ["unsubscribe", "events off", "channel deleted"])
+async def test_an_event_nobody_asks_for_any_more_is_cancelled(standin, scene, bot, how):
+    await grant_create_events(standin, scene.home)
+    await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                          channel=scene.home_general, events=True)
+    await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                          channel=scene.home_announcements)  # another channel, no events
+    await release(bot, "2099-03-14")
+    await until(lambda: live(standin, scene.home))
+    if how == "unsubscribe":
+        reply = await standin.command(scene.admin, scene.home_general, "alerts unsubscribe",
+                                      channel=scene.home_general)
+        assert "Removed 1 subscription" in reply.content
+    elif how == "events off":
+        await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                              channel=scene.home_general, events=False)
+    else:
+        await standin.delete_channel(scene.home_general)
+    await until(lambda: not live(standin, scene.home))
+    assert [kind for kind, _ in standin.event_log] == ["create", "cancel"]
+    row = await settled(bot, scene.home.id)
+    assert (row.state, row.event_id) == ("done", None)
+
+
 async def test_without_create_events_the_admin_is_warned_and_nothing_is_retried(standin, scene, bot):
     reply = await standin.command(scene.admin, scene.home_general, "alerts subscribe",
                                   channel=scene.home_general, events=True)

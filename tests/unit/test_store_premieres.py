@@ -64,3 +64,21 @@ async def test_rows_in_hand_at_a_crash_are_looked_at_again(store, show):
     await store.retry_premiere(row.id, time.time() + 60, "503")
     assert await store.due_premieres(time.time()) == []
     assert await store.next_premiere_time() > time.time()
+
+
+async def test_a_server_s_event_is_looked_at_again_once_no_subscription_asks_for_it(store, show):
+    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5, events=True)
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5, events=True)
+    await store.subscribe(GUILD, 3, show_id=None, created_by=5)
+    await store.queue_premieres(show.id, show.season, GUILD)
+    [row] = await store.premieres()
+    await store.claim_premiere(row.id)
+    await store.settle_premiere(row.id, 42, "2025-03-14")
+    store.premieres_queued.clear()
+    assert await store.unsubscribe(GUILD, 1) == 1
+    assert [r.state for r in await store.premieres()] == ["pending"]  # the sender decides
+    assert store.premieres_queued.is_set()
+    assert await store.premiere_wanted(GUILD, show.id)  # channel 2 still asks, for every show
+    await store.subscribe(GUILD, 2, show_id=None, created_by=5, events=False)
+    assert not await store.premiere_wanted(GUILD, show.id)
+    assert not await store.premiere_wanted(OTHER_GUILD, show.id)
