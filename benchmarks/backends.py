@@ -46,6 +46,7 @@ from benchmarks.commands import (  # noqa: E402
     rounds,
     split,
 )
+from benchmarks.common import aligned, postgres_database  # noqa: E402
 from bot.app import running  # noqa: E402
 from bot.config import settings_from  # noqa: E402
 from bot.store import Store  # noqa: E402
@@ -104,26 +105,12 @@ def table(sqlite: list[Call], postgres: list[Call]) -> str:
         verdict = "ok" if p50 / l50 <= GOAL else "OVER"
         rows.append((lite.label, f"{l50:.2f}", f"{l99:.2f}", f"{p50:.2f}", f"{p99:.2f}",
                      f"{p50 / l50:.2f}x", f"{p99 / l99:.2f}x", verdict))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return aligned(rows)
 
 
 async def run(options: argparse.Namespace) -> int:
     began = time.perf_counter()
-    server = None
-    url = options.database_url
-    if url is None:
-        from tests.pg import Server  # the throw-away server the tests use (pgserver)
-
-        server = Server()
-        url = await server.create()
-    try:
+    async with postgres_database(options.database_url) as url:
         with tempfile.TemporaryDirectory(prefix="seasonwatch-backends-") as tmp:
             database = Path(tmp) / "bench.db"
             built = await build_in_child(database, options.entries)
@@ -138,10 +125,6 @@ async def run(options: argparse.Namespace) -> int:
                 for name, target in order if n % 2 == 0 else reversed(order):
                     results[name].append(await measure(target, options, rng))
         sqlite, postgres = merge(results["sqlite"]), merge(results["postgresql"])
-    finally:
-        if server is not None:
-            await server.drop(url)
-            server.stop()
     print(f"{options.passes} pass(es) per backend, {options.calls} rounds each, after "
           f"{options.warmup} warm-up rounds")
     print()

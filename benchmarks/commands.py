@@ -52,6 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.common import aligned  # noqa: E402
 from bot.app import SeasonwatchBot, running  # noqa: E402
 from bot.config import settings_from  # noqa: E402
 from bot.models import CONFIDENCES, STAGES  # noqa: E402
@@ -331,14 +332,7 @@ def table(todo: list[Call]) -> str:
         verdict = "" if call is todo[0] else ("ok" if ratio < TARGET else "OVER")
         rows.append((call.label, str(len(call.samples)), f"{p50:.2f}", f"{p99:.2f}",
                      f"{ratio:.2f}x", verdict))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return aligned(rows)
 
 
 async def run(options: argparse.Namespace) -> int:

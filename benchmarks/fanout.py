@@ -67,6 +67,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.common import aligned  # noqa: E402
 from bot.models import Editor, Fact  # noqa: E402
 from bot.store import Store  # noqa: E402
 from standin import StandIn  # noqa: E402
@@ -507,13 +508,7 @@ def render_table(results: Sequence[Result], traced: bool) -> str:
             tp = r.worker.get("traced_peak")
             row.append(f"{tp / MIB:.1f}" if tp is not None else "-")
         rows.append(row)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = []
-    for n, row in enumerate(rows):
-        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return aligned(rows, first_left=False)
 
 
 def details(r: Result) -> list[str]:

@@ -41,6 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.common import postgres_database  # noqa: E402
 from benchmarks.fanout import TARGET, CountingStandIn, Worker, busiest_second, start_worker  # noqa: E402
 from bot.store import Store  # noqa: E402
 from standin.world import Channel  # noqa: E402
@@ -154,21 +155,10 @@ def report(options: argparse.Namespace, f: dict[str, Any]) -> bool:
 
 async def run(options: argparse.Namespace) -> int:
     began = time.perf_counter()
-    server = None
-    url = options.database_url
-    if url is None:
-        from tests.pg import Server  # the throw-away server the tests use (pgserver)
-
-        server = Server()
-        url = await server.create()
-    try:
+    async with postgres_database(options.database_url) as url:
         print(f"fan-out to {options.channels:,} channels over two processes at {options.rate:g}/s "
               f"(ideal {options.channels / options.rate:.1f}s)...", flush=True)
         ok = report(options, await fan_out(url, options))
-    finally:
-        if server is not None:
-            await server.drop(url)
-            server.stop()
     print(f"total {time.perf_counter() - began:.1f}s")
     return 0 if ok else 1
 
