@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.cooldown import fan_cooldown
 from bot.errors import InvalidInput, UserError
 from bot.facts import check_line, check_text, check_url, fold, parse_date, quote
-from bot.i18n import N_, lang_of, t, term
+from bot.i18n import N_, lang_of, language, t, term
 from bot.models import CONFIDENCES, Editor, Show
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.match import keyword_list
@@ -29,6 +29,7 @@ from bot.news.parse import Item, NotAFeed, canonical, parse_feed
 from bot.news.poller import Poller, explain
 from bot.news.review import ReviewSender
 from bot.news.views import AddNewsModal, QueueButton, QueuePageButton, item_embed, item_view
+from bot.notices import Notice
 from bot.render import escape
 from bot.store import Store
 from bot.store.news import Candidate
@@ -173,7 +174,7 @@ class News(CatalogueCog):
                 t(
                     lang,
                     "⏸️ paused: {reason}. Run /sources add with this URL to resume.",
-                    reason=escape(source.paused_reason or "?"),
+                    reason=escape(Notice.load(source.paused_reason or "?").text(lang)),
                 )
             )
         elif source.failures:
@@ -183,7 +184,7 @@ class News(CatalogueCog):
                     "⚠️ failing since <t:{since}:R> ({count} tries): {reason}; next try <t:{next}:R>",
                     since=int(source.failing_since or 0),
                     count=source.failures,
-                    reason=escape(source.last_error or "?"),
+                    reason=escape(Notice.load(source.last_error or "?").text(lang)),
                     next=int(source.next_poll_at),
                 )
             )
@@ -311,7 +312,8 @@ class News(CatalogueCog):
         user = interaction.user
         item = await self.store.dismiss_item(item_id, Editor(user.id, user.display_name))
         on_post = interaction.message is not None and interaction.message.id == item.review_message
-        lang = "en" if on_post else lang_of(interaction)  # the review channel reads in English
+        # The review channel reads in its server's language; /queue's page in the editor's own.
+        lang = language(interaction.guild_locale) if on_post else lang_of(interaction)
         await interaction.response.edit_message(embed=item_embed(item, self.store, lang), view=None)
         if on_post:
             await self.store.review_synced(item.id, item.state)

@@ -35,6 +35,10 @@ class WorldEvents(Server):
         await self.gateway.dispatch("CHANNEL_CREATE", channel.payload())
         return channel
 
+    async def update_guild(self, guild: Guild) -> None:
+        """Send GUILD_UPDATE after a test changed `guild` (its name, its preferred locale)."""
+        await self.gateway.dispatch("GUILD_UPDATE", guild.payload())
+
     async def update_channel(self, channel: Channel) -> None:
         """Send CHANNEL_UPDATE after a test changed `channel` (name, overwrites, type)."""
         await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())

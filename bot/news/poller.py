@@ -10,11 +10,11 @@ import random
 import time
 from collections.abc import Callable
 
-from bot.i18n import t
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.match import ShowNames, candidates, people_named, show_index
 from bot.news.models import Source
 from bot.news.parse import NotAFeed, parse_feed
+from bot.notices import Notice
 from bot.store import Store
 from bot.store.news import Candidate
 
@@ -165,7 +165,7 @@ class Poller:
         now = self.clock()
         after = await self.store.source_failed(
             source.id,
-            reason,
+            why(exc).dump(),  # worded in the reader's language by /sources list
             next_poll_at=now + backoff(source.failures + 1),
             now=now,
             pause_after=PAUSE_AFTER,
@@ -176,8 +176,13 @@ class Poller:
             log.info("source %d failed (%s); backing off", source.id, reason)
 
 
-def explain(exc: FetchFailed | NotAFeed, lang: str = "en") -> str:
-    """Why a fetch failed, in words (stored in English, shown in /sources list)."""
+def why(exc: FetchFailed | NotAFeed) -> Notice:
+    """Why a fetch failed, as a notice: stored, then worded for whoever reads /sources list."""
     if isinstance(exc, FetchFailed):
-        return t(lang, exc.reason, **exc.values)
-    return t(lang, str(exc.args[0]))
+        return Notice.of(exc.reason, **exc.values)
+    return Notice.of(str(exc.args[0]))
+
+
+def explain(exc: FetchFailed | NotAFeed, lang: str = "en") -> str:
+    """Why a fetch failed, in words of `lang`."""
+    return why(exc).text(lang)

@@ -27,6 +27,7 @@ from bot.announcer import (
     describe,
 )
 from bot.budget import SendBudget
+from bot.i18n import language
 from bot.news.models import QueueItem
 from bot.news.views import FOOTER, item_embed, item_view
 from bot.outbox import Dispatcher
@@ -91,6 +92,11 @@ class ReviewSender(Dispatcher):
         channel_id = item.review_channel or 0
         return self.client.get_channel(channel_id) or self.client.get_partial_messageable(channel_id)
 
+    @staticmethod
+    def _language(channel: Any) -> str:
+        """The review channel's server's language (its preferred locale): the editors'."""
+        return language(getattr(getattr(channel, "guild", None), "preferred_locale", None))
+
     async def _post(self, item: QueueItem) -> None:
         now = time.time()
         stale = item.review_tried_at is not None and now - item.review_tried_at > self.lookup_after
@@ -107,8 +113,8 @@ class ReviewSender(Dispatcher):
             async with self.budget.request():
                 message = await asyncio.wait_for(
                     channel.send(
-                        embed=item_embed(fresh, self.store),
-                        view=item_view(fresh) or discord.utils.MISSING,
+                        embed=item_embed(fresh, self.store, self._language(channel)),
+                        view=item_view(fresh, self._language(channel)) or discord.utils.MISSING,
                         nonce=f"swq{fresh.id}",
                     ),
                     SEND_TIMEOUT,
@@ -156,11 +162,12 @@ class ReviewSender(Dispatcher):
         if item.review_message is None:
             await self.store.review_synced(item.id, item.state)
             return True
-        message = self._channel(item).get_partial_message(item.review_message)
+        channel = self._channel(item)
+        message = channel.get_partial_message(item.review_message)
         try:
             # A partial message's edit does not add the client's default: say it here.
             async with self.budget.request():
-                await message.edit(embed=item_embed(item, self.store), view=None,
+                await message.edit(embed=item_embed(item, self.store, self._language(channel)), view=None,
                                    allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             pass  # deleted by someone: nothing left to show the outcome on

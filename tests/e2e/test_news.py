@@ -199,6 +199,12 @@ async def test_a_failing_source_backs_off_is_paused_after_a_day_and_resumes(stan
     await poll(bot)
     listed = await standin.command(scene.editor, scene.home_general, "sources list")
     assert "failing since" in listed.text and "the server answered HTTP 500" in listed.text
+    scene.editor.user.locale = "ko"
+    try:  # the reason is stored as a notice and worded for each reader
+        korean = await standin.command(scene.editor, scene.home_general, "sources list")
+    finally:
+        scene.editor.user.locale = "en-US"
+    assert "서버가 HTTP 500" in korean.text and "answered" not in korean.text, korean.text
     requests = len(feeds.headers_of("/feed/"))
     await poll(bot, hours=0.05)  # within the 5-minute backoff: not fetched
     assert len(feeds.headers_of("/feed/")) == requests
@@ -226,6 +232,18 @@ async def test_a_korean_editor_reads_the_queue_in_korean(standin, scene, bot):
         assert form.modal["title"] == "소식으로 추가"
     finally:
         scene.editor.user.locale = "en-US"
+
+
+async def test_a_korean_server_s_review_posts_are_in_korean(standin, scene, bot, review):
+    scene.home.preferred_locale = "ko"
+    await standin.update_guild(scene.home)
+    await standin.command(scene.fan, scene.home_general, "tip", url="https://fans.example/k")
+    [post] = await settled(standin, review, 1)
+    assert [b["label"] for b in post.components[0]["components"]] == ["소식으로 추가", "버리기"]
+    assert post.embeds[0]["title"].startswith("검토함 · ")
+    await standin.click(scene.editor, post, "버리기")
+    await wait_edited(post, "")
+    assert "님이 버렸습니다" in str(post.embeds[0]), post.embeds[0]
 
 
 async def test_what_is_not_a_feed_is_not_saved_and_fans_cannot_add_sources(standin, scene, bot, feeds):
