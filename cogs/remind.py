@@ -127,7 +127,7 @@ class Remind(CatalogueCog):
     async def on_app_command_completion(self, interaction: discord.Interaction[Any],
                                         command: Any) -> None:
         """Tell a person, once, that a reminder of theirs was paused (their DMs are closed)."""
-        if interaction.user.id not in self.store.untold:
+        if not await self.store.is_untold(interaction.user.id):
             return
         lang = lang_of(interaction)
         paused = await self.store.mark_told(interaction.user.id)

@@ -198,6 +198,7 @@ class Store:
         for event in (self._alerts.deliveries_queued, self._reminders.dms_queued,
                       self._premieres.queued, self._news.reviews_queued):
             event.set()
+        self._reminders.untold_stale = True  # and shard 0's may have paused a reminder
 
     @property
     def reviews_queued(self) -> asyncio.Event:
@@ -350,6 +351,7 @@ class Store:
     stop_reminders = _Part("_reminders", Reminders.stop)
     pause_reminder = _Part("_reminders", Reminders.pause)
     load_untold = _Part("_reminders", Reminders.load_untold)
+    is_untold = _Part("_reminders", Reminders.is_untold)
     mark_told = _Part("_reminders", Reminders.mark_told)
     due_dms = _Part("_reminders", Reminders.due_dms)
     next_dm_time = _Part("_reminders", Reminders.next_dm_time)

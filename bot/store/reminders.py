@@ -58,6 +58,7 @@ class Reminders:
         # People with a reminder paused that they have not been told about: checked on every
         # command, so kept in memory (loaded by `load_untold`, grown by `pause`).
         self.untold: set[int] = set()
+        self.untold_stale = False  # another process committed: it may have paused reminders
 
     # -- queueing, inside the writer's transaction -----------------------------------------------
 
@@ -141,6 +142,14 @@ class Reminders:
                 "WHERE id = ? RETURNING user_id", (reason, reminder_id))
         if user_id is not None:
             self.untold.add(int(user_id))
+
+    async def is_untold(self, user_id: int) -> bool:
+        """Whether the person has a paused reminder they were not told about (read again first
+        when another process may have paused one)."""
+        if self.untold_stale:
+            self.untold_stale = False
+            await self.load_untold()
+        return user_id in self.untold
 
     async def load_untold(self) -> None:
         """Read who has a paused reminder they were not told about yet (at start)."""

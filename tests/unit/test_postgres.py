@@ -66,6 +66,26 @@ async def test_another_processs_commit_reaches_the_view_within_a_second(two):
     assert not await importer.refresh_if_changed()  # its own commit is not news to it
 
 
+async def test_a_reminder_paused_by_another_process_is_told_by_this_one(two):
+    # Shard 0's process sends DMs and pauses reminders; the person's next command may be
+    # answered by any process, which must know to tell them.
+    running, shard_zero = two
+    show = await shard_zero.add_show("paused", "Paused", 1)
+    reminder, _ = await shard_zero.add_reminder(77, show.id, "release", "release")
+    while running.show(show.id) is None:  # the show's notice is in: nothing else is pending
+        await asyncio.sleep(0.05)
+        await running.refresh_if_changed()
+    assert not await running.is_untold(77)
+    await shard_zero.pause_reminder(reminder.id, "dms_closed")
+    started = time.monotonic()
+    while not await running.is_untold(77):
+        assert time.monotonic() - started < 1.0, "not seen within 1 s"
+        await asyncio.sleep(0.05)
+        await running.refresh_if_changed()
+    assert [r.id for r in await running.mark_told(77)] == [reminder.id]
+    assert not await shard_zero.is_untold(77) or await shard_zero.mark_told(77) == []  # told once
+
+
 async def test_after_the_listening_connection_is_lost_the_view_reloads(two, url):
     running, importer = two
     show = await running.add_show("lost", "Lost", 1)
