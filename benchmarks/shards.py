@@ -42,7 +42,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.common import postgres_database  # noqa: E402
-from benchmarks.fanout import TARGET, CountingStandIn, Worker, busiest_second, start_worker  # noqa: E402
+from benchmarks.fanout import TARGET, CountingStandIn, busiest_second  # noqa: E402
+from benchmarks.fanout_worker import Worker, start_worker  # noqa: E402
 from bot.store import Store  # noqa: E402
 from standin.world import Channel  # noqa: E402
 
