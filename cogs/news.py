@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import EditorsGroup, editors_only
+from bot.access import EditorsGroup, check_editor, editors_only
 from bot.app import SeasonwatchBot
+from bot.buttons import admit
 from bot.cogbase import CatalogueCog
 from bot.config import Settings
 from bot.cooldown import fan_cooldown
@@ -28,9 +29,18 @@ from bot.news.models import QueueItem, Source
 from bot.news.parse import Item, NotAFeed, canonical, parse_feed
 from bot.news.poller import Poller, explain
 from bot.news.review import ReviewSender
-from bot.news.views import AddNewsModal, QueueButton, QueuePageButton, item_embed, item_view
+from bot.news.views import (
+    FORM,
+    QueueButton,
+    QueuePageButton,
+    add_news_form,
+    item_embed,
+    item_view,
+    submitted_values,
+)
 from bot.notices import Notice
 from bot.render import escape
+from bot.replies import error_message, send_ephemeral
 from bot.store import Store
 from bot.store.news import Candidate
 
@@ -267,7 +277,26 @@ class News(CatalogueCog):
     async def add_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None:
         """Add as news: the modal, prefilled from the item."""
         item = await self._pending(item_id)
-        await interaction.response.send_modal(AddNewsModal(item, self, lang_of(interaction)))
+        await interaction.response.send_modal(add_news_form(item, lang_of(interaction)))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """The Add-as-news form submitted (opened in this run or before a restart)."""
+        data: Any = interaction.data or {}
+        match = FORM.fullmatch(str(data.get("custom_id", "")))
+        if interaction.type is not discord.InteractionType.modal_submit or match is None:
+            return
+        if not await admit(interaction):
+            return
+        try:
+            await check_editor(interaction)
+            values = submitted_values(data.get("components") or [])
+            item = await self._pending(int(match["item"]))
+            await self.add_submitted(interaction, item, values.get("headline", ""),
+                                     values.get("published", ""), values.get("confidence", ""),
+                                     values.get("note", ""))
+        except Exception as exc:  # never "interaction failed": say what happened
+            await send_ephemeral(interaction, error_message(exc, interaction))
 
     async def add_submitted(
         self,

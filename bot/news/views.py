@@ -14,7 +14,6 @@ from bot.buttons import CogButton
 from bot.i18n import DEFAULT, N_, t, term
 from bot.news.models import QueueItem
 from bot.render import escape, heading, link
-from bot.replies import error_message, send_ephemeral
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -30,15 +29,6 @@ class QueueActions(Protocol):
     async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
     async def page_pressed(
         self, interaction: discord.Interaction[Any], show_id: int, offset: int
-    ) -> None: ...
-    async def add_submitted(
-        self,
-        interaction: discord.Interaction[Any],
-        item: QueueItem,
-        headline: str,
-        published: str,
-        confidence: str,
-        note: str,
     ) -> None: ...
 
 
@@ -158,51 +148,39 @@ class QueuePageButton(CogButton, template=r"sw:qp:(?P<show>[0-9]+):(?P<offset>[0
         await actions.page_pressed(interaction, self.show_id, self.offset)
 
 
-class AddNewsModal(discord.ui.Modal):
-    """Headline, published date, confidence and note, prefilled from the item; submitting shows
-    the usual /edit news preview."""
+FORM = re.compile(r"sw:qm:(?P<item>[0-9]{1,20})")  # the Add-as-news form's custom id
 
-    def __init__(self, item: QueueItem, cog: QueueActions, lang: str) -> None:
-        super().__init__(title=t(lang, "Add as news")[:45], custom_id=f"sw:qm:{item.id}", timeout=600)
-        self.item, self.cog = item, cog
-        self.headline: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=t(lang, "Headline")[:45], custom_id="headline", default=item.headline[:200], max_length=200
-        )
-        self.published: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=t(lang, "Published (YYYY-MM-DD)")[:45],
-            custom_id="published",
-            default=item.published or "",
-            required=False,
-            max_length=10,
-        )
-        self.confidence: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=t(lang, "Confidence")[:45],
-            custom_id="confidence",
-            default=term(lang, "reported"),
-            max_length=20,
-            placeholder="confirmed, reported, rumored, speculation, denied",
-        )
-        self.note: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label=t(lang, "Note")[:45],
-            custom_id="note",
-            default=(item.note or "")[:1000],
-            required=False,
-            max_length=1000,
-        )
-        for field in (self.headline, self.published, self.confidence, self.note):
-            self.add_item(field)
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        await self.cog.add_submitted(
-            interaction,
-            self.item,
-            self.headline.value,
-            self.published.value,
-            self.confidence.value,
-            self.note.value,
-        )
+def add_news_form(item: QueueItem, lang: str) -> discord.ui.Modal:
+    """Headline, published date, confidence and note, prefilled from the item.
 
-    async def on_error(  # type: ignore[override]  # Modal's own signature has no item; mypy sees View's
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        await send_ephemeral(interaction, error_message(error, interaction))
+    Sent already stopped, so discord.py keeps no copy waiting for its submit: the news cog
+    takes every submit of this custom id (`submitted_values`), also one of a form opened
+    before the bot restarted."""
+    form = discord.ui.Modal(title=t(lang, "Add as news")[:45], custom_id=f"sw:qm:{item.id}")
+    form.add_item(discord.ui.TextInput(
+        label=t(lang, "Headline")[:45], custom_id="headline", default=item.headline[:200], max_length=200))
+    form.add_item(discord.ui.TextInput(
+        label=t(lang, "Published (YYYY-MM-DD)")[:45], custom_id="published",
+        default=item.published or "", required=False, max_length=10))
+    form.add_item(discord.ui.TextInput(
+        label=t(lang, "Confidence")[:45], custom_id="confidence", default=term(lang, "reported"),
+        max_length=20, placeholder="confirmed, reported, rumored, speculation, denied"))
+    form.add_item(discord.ui.TextInput(
+        label=t(lang, "Note")[:45], custom_id="note", default=(item.note or "")[:1000],
+        required=False, max_length=1000))
+    form.stop()
+    return form
+
+
+def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:
+    """A submitted form's text inputs by custom id (in action rows or labels)."""
+    values: dict[str, str] = {}
+    for component in components:
+        if component.get("type") == 4:
+            values[str(component.get("custom_id"))] = str(component.get("value") or "")
+        inner = component.get("components") or []
+        if isinstance(component.get("component"), dict):
+            inner = [*inner, component["component"]]
+        values.update(submitted_values(inner))
+    return values

@@ -296,3 +296,32 @@ async def test_a_restart_between_fetch_and_post_loses_and_duplicates_nothing(
         assert sorted(i.review_message for i in items) == sorted(p.id for p in posts)
         await standin.click(scene.editor, posts[0], "Dismiss")  # buttons from before the restart
         await wait_edited(posts[0], "Dismissed by editor")
+
+
+async def test_a_form_opened_before_a_restart_is_still_taken_and_only_from_an_editor(
+    standin, scene, bot_settings, monkeypatch
+):
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    )
+    async with running(bot_settings):
+        await standin.wait_ready()
+        await standin.command(scene.fan, scene.home_general, "tip", url="https://fans.example/restart")
+        queue = await standin.command(scene.editor, scene.home_general, "queue")
+        form = await standin.click(scene.editor, queue, "Add as news")
+    assert form.modal is not None  # the editor is still typing while the bot restarts
+    async with running(bot_settings) as bot:
+        await standin.wait_ready()
+        await standin.update_member(scene.editor, roles=[])  # no longer an editor meanwhile
+        refused = await standin.submit_modal(scene.editor, form, {"Confidence": "reported"})
+        assert refused.ephemeral and refused.content.startswith("Only editors can do this"), refused.content
+        assert await bot.store.pending_items(None) != ([], 0)  # nothing written
+        await standin.update_member(scene.editor, roles=[scene.editors])
+        preview = await standin.submit_modal(scene.editor, form, {"Confidence": "reported"})
+        assert preview.ephemeral and preview.content.startswith("**Preview**"), preview.content
+        published = await standin.click(scene.editor, preview, "Publish")
+        assert published.content.startswith("Published as change **#"), published.content
+        assert await bot.store.pending_items(None) == ([], 0)
+        change_id = int(published.content.split("#")[1].split("*")[0])
+        assert (await bot.store.queue_item(1)).change_id == change_id  # the tip, settled by the form
