@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiohttp
 import discord
 
 from bot.announcements import delivery_ids, render_announcement, render_prediction_event
@@ -29,7 +28,18 @@ from bot.budget import SendBudget
 from bot.i18n import DEFAULT, N_, Msg, t
 from bot.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
 from bot.notices import Notice
-from bot.outbox import Dispatcher, Workers
+from bot.outbox import (
+    FIRST_RETRY,
+    GIVE_UP_AFTER,
+    HISTORY_LIMIT,
+    LOOKUP_AFTER,
+    SEND_TIMEOUT,
+    TRANSIENT,
+    Dispatcher,
+    Workers,
+    backoff,
+    describe,
+)
 from bot.shards import LEASE, Claims, Shards
 from bot.store import Store
 
@@ -37,23 +47,12 @@ log = logging.getLogger(__name__)
 
 MAX_EMBEDS = 10  # per message
 MAX_EMBED_CHARS = 6000  # all embeds of a message together
-FIRST_RETRY = 2.0  # seconds; the first retry comes after 1-2 s
-MAX_RETRY = 300.0
-GIVE_UP_AFTER = 24 * 3600.0
-LOOKUP_AFTER = 120.0  # an attempt older than this may be past Discord's nonce memory
-SEND_TIMEOUT = 60.0
 CROSSPOST_TIMEOUT = 10.0
-HISTORY_LIMIT = 50
 DUE_BATCH = 500  # deliveries read per look at the outbox
 CHANGE_CACHE = 1024
 # Each permission an announcement needs, named as Discord's own settings name it.
 NEEDED = (("view_channel", N_("View Channel")), ("send_messages", N_("Send Messages")),
           ("embed_links", N_("Embed Links")))
-# Errors worth trying again: Discord's 5xx, timeouts, the connection.
-TRANSIENT: tuple[type[BaseException], ...] = (
-    discord.DiscordServerError, discord.RateLimited, aiohttp.ClientError, TimeoutError, OSError,
-)
-
 CROSSPOST_ERRORS: tuple[type[BaseException], ...] = (discord.HTTPException, *TRANSIENT)
 
 
@@ -68,13 +67,6 @@ class Client(Protocol):
     def get_channel(self, id: int, /) -> Any: ...
 
     def get_partial_messageable(self, id: int, /, *, guild_id: int | None = None) -> Any: ...
-
-
-def backoff(attempt: int, rand: Callable[[], float] = random.random,
-            first: float = FIRST_RETRY, cap: float = MAX_RETRY) -> float:
-    """Seconds to wait before retry number `attempt` (1 = first): doubling, capped, jittered."""
-    ceiling = min(cap, first * 2 ** min(attempt - 1, 30))
-    return float(ceiling * (0.5 + 0.5 * rand()))
 
 
 @dataclass(frozen=True)
@@ -380,19 +372,6 @@ def missing_permissions(channel: Any) -> list[Msg]:
         return []  # not cached: nothing to check
     perms = channel.permissions_for(me)
     return [label for attr, label in NEEDED if not getattr(perms, attr)]
-
-
-def describe(exc: BaseException) -> str:
-    """A short human description of a send error."""
-    if isinstance(exc, discord.HTTPException):
-        text = f"{exc.status} {getattr(exc.response, 'reason', '') or ''}".strip()
-        if exc.code:
-            text += f" (code {exc.code}"
-            text += f": {exc.text})" if exc.text else ")"
-        return text[:300]
-    if isinstance(exc, TimeoutError):
-        return N_("timed out")  # a Msg: translated where shown
-    return f"{type(exc).__name__}: {exc}"[:300]
 
 
 def refusal(exc: discord.HTTPException, channel_id: int) -> Notice:

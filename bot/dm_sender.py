@@ -23,20 +23,21 @@ from typing import Any, Protocol
 import discord
 
 from bot.announcements import render_announcement
-from bot.announcer import (
+from bot.budget import SendBudget
+from bot.i18n import t
+from bot.models import Change, DirectMessage, Reminder, Show
+from bot.outbox import (
     FIRST_RETRY,
     GIVE_UP_AFTER,
     HISTORY_LIMIT,
     LOOKUP_AFTER,
     SEND_TIMEOUT,
     TRANSIENT,
+    Dispatcher,
+    Workers,
     backoff,
     describe,
 )
-from bot.budget import SendBudget
-from bot.i18n import t
-from bot.models import Change, DirectMessage, Reminder, Show
-from bot.outbox import Dispatcher, Workers
 from bot.replies import NO_MENTIONS
 from bot.store import Store
 from bot.store.reminders import DMS_CLOSED

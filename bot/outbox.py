@@ -4,7 +4,7 @@ dispatcher: a restart loses nothing, since the rows are the work).
 
 The announcer, the reminder DMs, the premiere events and the review posts each subclass
 `Dispatcher` and say what one look does; the first two hand each channel's or person's rows to
-short-lived `Workers`.
+short-lived `Workers`. All four share the retry policy and the errors worth retrying here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,48 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 from collections.abc import Callable, Coroutine
 from typing import Any
+
+import aiohttp
+import discord
+
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_ERROR = 1.0  # seconds before looking again when the database failed
+FIRST_RETRY = 2.0  # seconds; the first retry of a send comes after 1-2 s
+MAX_RETRY = 300.0
+GIVE_UP_AFTER = 24 * 3600.0
+LOOKUP_AFTER = 120.0  # an attempt older than this may be past Discord's nonce memory
+SEND_TIMEOUT = 60.0
+HISTORY_LIMIT = 50  # recent messages looked through for an earlier copy of a send
+# Errors worth trying again: Discord's 5xx, timeouts, the connection.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    discord.DiscordServerError, discord.RateLimited, aiohttp.ClientError, TimeoutError, OSError,
+)
+
+
+def backoff(attempt: int, rand: Callable[[], float] = random.random,
+            first: float = FIRST_RETRY, cap: float = MAX_RETRY) -> float:
+    """Seconds to wait before retry number `attempt` (1 = first): doubling, capped, jittered."""
+    ceiling = min(cap, first * 2 ** min(attempt - 1, 30))
+    return float(ceiling * (0.5 + 0.5 * rand()))
+
+
+def describe(exc: BaseException) -> str:
+    """A short human description of a send error."""
+    if isinstance(exc, discord.HTTPException):
+        text = f"{exc.status} {getattr(exc.response, 'reason', '') or ''}".strip()
+        if exc.code:
+            text += f" (code {exc.code}"
+            text += f": {exc.text})" if exc.text else ")"
+        return text[:300]
+    if isinstance(exc, TimeoutError):
+        return N_("timed out")  # a Msg: translated where shown
+    return f"{type(exc).__name__}: {exc}"[:300]
 
 
 class Dispatcher:

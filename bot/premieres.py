@@ -20,13 +20,12 @@ from typing import Any
 
 import discord
 
-from bot.announcer import FIRST_RETRY, SEND_TIMEOUT, TRANSIENT, backoff, describe
 from bot.budget import SendBudget
 from bot.diff import source_name
 from bot.i18n import DEFAULT, N_, t
 from bot.models import ANSWER_FIELD, Entry, Premiere, Show
 from bot.notices import Notice
-from bot.outbox import Dispatcher
+from bot.outbox import FIRST_RETRY, SEND_TIMEOUT, TRANSIENT, Dispatcher, backoff, describe
 from bot.render import show_title
 from bot.store import Store
 

@@ -10,13 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.access import check_manager
-from bot.announcer import Announcer, describe, missing_permissions
+from bot.announcer import Announcer, missing_permissions
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
 from bot.i18n import DEFAULT, N_, lang_of, language, t, term
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.notify import missing_for, permission_problem
+from bot.outbox import describe
 from bot.render import COLOUR, escape
 from bot.store import Store
 

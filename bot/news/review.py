@@ -17,20 +17,20 @@ from typing import Any
 
 import discord
 
-from bot.announcer import (
+from bot.budget import SendBudget
+from bot.i18n import language
+from bot.news.models import QueueItem
+from bot.news.views import FOOTER, item_embed, item_view
+from bot.outbox import (
     GIVE_UP_AFTER,
     HISTORY_LIMIT,
     LOOKUP_AFTER,
     SEND_TIMEOUT,
     TRANSIENT,
+    Dispatcher,
     backoff,
     describe,
 )
-from bot.budget import SendBudget
-from bot.i18n import language
-from bot.news.models import QueueItem
-from bot.news.views import FOOTER, item_embed, item_view
-from bot.outbox import Dispatcher
 from bot.replies import NO_MENTIONS
 from bot.store import Store
 

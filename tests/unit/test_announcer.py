@@ -12,15 +12,9 @@ import discord
 import pytest
 
 from bot.announcements import delivery_ids, render_announcement
-from bot.announcer import (
-    GIVE_UP_AFTER,
-    MAX_EMBED_CHARS,
-    MAX_EMBEDS,
-    MAX_RETRY,
-    Announcer,
-    backoff,
-)
+from bot.announcer import MAX_EMBED_CHARS, MAX_EMBEDS, Announcer
 from bot.models import Change, Editor, Fact
+from bot.outbox import GIVE_UP_AFTER
 from tests.unit.conftest import ALICE, cast_fact
 
 GUILD = 1000
@@ -148,18 +142,6 @@ async def until(condition, timeout=5.0):
 
 async def states(store):
     return [d.state for d in await store.deliveries()]
-
-
-# -- retries ------------------------------------------------------------------------------------
-
-def test_backoff_doubles_from_a_few_seconds_to_five_minutes_with_jitter():
-    low = [backoff(n, lambda: 0.0) for n in range(1, 12)]
-    high = [backoff(n, lambda: 1.0) for n in range(1, 12)]
-    assert 0 < low[0] < high[0] <= 5.0  # the first retry within 5 s
-    assert high[:5] == [2.0, 4.0, 8.0, 16.0, 32.0]
-    assert all(lo == hi / 2 for lo, hi in zip(low, high, strict=True))
-    assert high[-1] == MAX_RETRY and max(high) == MAX_RETRY
-    assert backoff(1000, lambda: 1.0) == MAX_RETRY
 
 
 # -- sending ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from bot import outbox
-from bot.outbox import Dispatcher, Workers
+from bot.outbox import MAX_RETRY, Dispatcher, Workers, backoff
 
 
 class ReadyClient:
@@ -126,3 +126,13 @@ async def test_a_wait_of_zero_or_less_means_look_again_at_once(wait):
     await settle()
     assert sender.looks == 2
     await sender.stop()
+
+
+def test_backoff_doubles_from_a_few_seconds_to_five_minutes_with_jitter():
+    low = [backoff(n, lambda: 0.0) for n in range(1, 12)]
+    high = [backoff(n, lambda: 1.0) for n in range(1, 12)]
+    assert 0 < low[0] < high[0] <= 5.0  # the first retry within 5 s
+    assert high[:5] == [2.0, 4.0, 8.0, 16.0, 32.0]
+    assert all(lo == hi / 2 for lo, hi in zip(low, high, strict=True))
+    assert high[-1] == MAX_RETRY and max(high) == MAX_RETRY
+    assert backoff(1000, lambda: 1.0) == MAX_RETRY
