@@ -87,6 +87,9 @@ class NotifyButton(CogButton, template=r"sw:notify:(?P<role>[0-9]{1,20})"):
             await send_ephemeral(interaction, refusal)
             return
         budget = getattr(cog, "budget", None)  # the bot's global budget, like every request
+        # A big fan-out can hold every place in the budget for a second or two: answer Discord
+        # now ("thinking") rather than risk its 3-second deadline while waiting for one.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             async with budget.request() if budget is not None else contextlib.nullcontext():
                 text = await _toggle(member, role, lang)

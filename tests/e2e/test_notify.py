@@ -1,6 +1,8 @@
 """`Notify me` on announcements: a fan gives themselves the subscription's role, or drops it;
 the bot checks what Discord would refuse first, and /alerts subscribe warns or refuses."""
 
+import asyncio
+
 import pytest
 
 from standin.world import ADMINISTRATOR, MANAGE_ROLES
@@ -48,6 +50,28 @@ async def test_a_fan_presses_notify_me_to_get_the_role_and_again_to_lose_it(stan
     assert watchers not in scene.fan.roles
     assert standin.role_changes == [("add", scene.fan.id, watchers.id),
                                     ("remove", scene.fan.id, watchers.id)]
+
+
+async def test_a_click_while_a_fan_out_holds_the_whole_budget_is_still_answered(standin, scene, bot):
+    watchers = await watchers_role(standin, scene)
+    message = await announcement(standin, scene, bot, watchers)
+    budget, release = bot.announcer.budget, asyncio.Event()
+
+    async def hold() -> None:  # as a big fan-out's sends would
+        async with budget.request():
+            await release.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(budget.places)]
+    for _ in range(100):  # paced: a second to take every place
+        if budget.in_flight == budget.places:
+            break
+        await asyncio.sleep(0.05)
+    assert budget.in_flight == budget.places
+    asyncio.get_running_loop().call_later(3.5, release.set)  # the role change waits past 3 s
+    reply = await standin.click(scene.fan, message, "Notify me", timeout=10)
+    assert reply.ephemeral and "You now have" in reply.content
+    assert watchers in scene.fan.roles
+    await asyncio.gather(*holders)
 
 
 @pytest.mark.parametrize("bot_above, manage_roles, missing", [
