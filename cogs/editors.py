@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-import secrets
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.access import Access, EditorsGroup, editors_only
 from bot.announcements import render_announcement
 from bot.app import SeasonwatchBot
-from bot.buttons import CogButton
 from bot.cogbase import CatalogueCog
 from bot.diff import change_diff, fact_text
+from bot.drafts import EXPIRED, Draft, DraftButton, Drafts
 from bot.errors import ConflictError, InvalidInput, UserError
 from bot.facts import (
     cast_key,
@@ -51,15 +47,6 @@ from bot.texts import UNDO_REASON
 
 log = logging.getLogger(__name__)
 
-PREVIEW_SECONDS = 600.0
-EXPIRED = N_("This preview expired (previews last 10 minutes). Nothing was written; run the command again.")
-
-
-BUTTON_LABELS = {"publish": N_("Publish"), "silent": N_("Publish silently"), "cancel": N_("Cancel")}
-BUTTON_STYLES = {"publish": discord.ButtonStyle.success, "silent": discord.ButtonStyle.secondary,
-                 "cancel": discord.ButtonStyle.danger}
-
-
 def _choices(values: tuple[str, ...], *, verbatim: bool = False) -> list[app_commands.Choice[str]]:
     """Choices named by their values; `verbatim` ones (age-rating codes) read alike in every
     language, so the Translator leaves them be."""
@@ -89,69 +76,6 @@ def _episodes_fact(old: Fact | None, given: dict[str, Any], basis: Basis) -> Fac
         bases[name] = Basis(basis.confidence, source_name, basis.source_url, basis.as_of, note)
     first = bases[next(iter(given))]
     return Fact(fields, first.confidence, first.source_name, first.source_url, first.as_of, bases)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An edit waiting for Publish: what it would write and the version it was prepared from."""
-
-    show_id: int
-    kind: str
-    key: str
-    fact: Fact | None
-    expected_version: int
-    editor: Editor
-    reason: str | None
-    undo_of: int | None
-    created: float
-    news_item: int | None = None  # a queue item this news entry settles (News intake)
-
-
-class Drafts:
-    """Previews in memory: nothing reaches the database before Publish; a restart drops them."""
-
-    def __init__(self) -> None:
-        self._drafts: dict[str, Draft] = {}
-
-    def add(self, draft: Draft) -> str:
-        """Keep a draft; returns its token."""
-        self._drafts = {t: d for t, d in self._drafts.items() if not self._expired(d)}
-        token = secrets.token_hex(8)
-        self._drafts[token] = draft
-        return token
-
-    def take(self, token: str) -> Draft | None:
-        """Remove and return a live draft, so it can be published or cancelled once only."""
-        draft = self._drafts.pop(token, None)
-        return None if draft is None or self._expired(draft) else draft
-
-    @staticmethod
-    def _expired(draft: Draft) -> bool:
-        return time.monotonic() - draft.created > PREVIEW_SECONDS
-
-
-class DraftButton(CogButton, template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>publish|silent|cancel)"):
-    """Publish, Publish silently, Cancel on a preview: for editors, like the command that made it."""
-
-    cog_name = "Editors"
-    for_editors = True
-    expired = EXPIRED
-
-    def __init__(self, token: str, action: str, lang: str = DEFAULT) -> None:
-        super().__init__(discord.ui.Button(label=t(lang, BUTTON_LABELS[action]), style=BUTTON_STYLES[action],
-                                           custom_id=f"sw:d:{token}:{action}"))
-        self.token, self.action = token, action
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> DraftButton:
-        return cls(match["token"], match["action"])
-
-    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
-        """Publish or cancel the draft; the preview message becomes the outcome."""
-        assert isinstance(cog, Editors)
-        content, embed = await cog.settle(interaction, self.token, self.action, lang_of(interaction))
-        await interaction.response.edit_message(content=content, embed=embed, view=None)
 
 
 class Editors(CatalogueCog):

@@ -161,7 +161,7 @@ async def test_an_expired_preview_writes_nothing(standin, scene, bot, monkeypatc
         scene.editor, scene.home_general, "edit release", when="2026", confidence="rumored", source_url=SOURCE
     )
     # The bot loads cogs as extensions: patch the module it really runs.
-    monkeypatch.setattr(sys.modules["cogs.editors"], "PREVIEW_SECONDS", 0.0)
+    monkeypatch.setattr(sys.modules["bot.drafts"], "PREVIEW_SECONDS", 0.0)
     reply = await standin.click(scene.editor, preview, "Publish")
     assert "expired" in reply.content
     assert catalogue(bot) == before
