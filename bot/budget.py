@@ -34,14 +34,14 @@ class SendBudget:
     outside interaction replies (which Discord does not count against the budget).
     """
 
-    def __init__(self, rate: float, *, second: float = 1.0, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Any] = asyncio.sleep) -> None:
         if rate <= 0:
             raise ValueError("rate must be above 0")
         self.rate = rate
         self.places = max(1, int(rate))  # a share like 12.5 keeps 12: shares never add up to more
-        self._window = second * WINDOW
-        self._interval = second / rate
+        self._window = WINDOW
+        self._interval = 1.0 / rate
         self._clock = clock
         self._sleep = sleep
         self._next = clock()  # the timetable that spreads requests over the second

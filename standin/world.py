@@ -402,7 +402,7 @@ class Guild:
         return perms
 
     def payload(self) -> dict[str, Any]:
-        """GUILD_CREATE / GET /guilds/{id} shape (channels and members included)."""
+        """GET /guilds/{id} and GUILD_UPDATE shape (`gateway_payload` adds channels and members)."""
         return {
             "id": str(self.id),
             "name": self.name,

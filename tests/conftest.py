@@ -1,4 +1,4 @@
-"""Fixtures every test directory shares: the database backends.
+"""Fixtures every test directory shares: the database backends, and a local feed server.
 
 A test (or fixture) that asks for `backend` runs once per backend, "sqlite" and "postgresql";
 `sqlite_only` keeps one to SQLite (it reads the SQLite file itself, or is too slow for twice),
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from tests.feeds import FeedServer
 from tests.pg import Server
 
 BACKENDS = ("sqlite", "postgresql")
@@ -53,6 +54,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for backend, per in sorted(counts.items()):
         terminalreporter.write_line(
             f"backend {backend}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(per.items())))
+
+
+@pytest_asyncio.fixture
+async def feeds() -> AsyncIterator[FeedServer]:
+    """A local feed server (tests/feeds.py) serving what each test gives it."""
+    server = FeedServer()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -109,12 +109,13 @@ class ReviewSender(Dispatcher):
         if found is not None:
             await self.store.review_done(fresh.id, message_id=found, state="posted")
             return
+        lang = self._language(channel)
         try:
             async with self.budget.request():
                 message = await asyncio.wait_for(
                     channel.send(
-                        embed=item_embed(fresh, self.store, self._language(channel)),
-                        view=item_view(fresh, self._language(channel)) or discord.utils.MISSING,
+                        embed=item_embed(fresh, self.store, lang),
+                        view=item_view(fresh, lang) or discord.utils.MISSING,
                         nonce=f"swq{fresh.id}",
                     ),
                     SEND_TIMEOUT,

@@ -19,7 +19,6 @@ from tests.feeds import (
     AOUAD_NEWS,
     KOREAN_NEWS,
     UNRELATED,
-    FeedServer,
     atom_feed,
     wordpress_feed,
     wordpress_item,
@@ -27,14 +26,6 @@ from tests.feeds import (
 
 OLD = wordpress_item(4, "All of Us Are Dead: old news")
 pytestmark = pytest.mark.sqlite_only  # the store's own tests cover PostgreSQL
-
-
-@pytest.fixture
-async def feeds():
-    server = FeedServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

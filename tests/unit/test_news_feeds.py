@@ -10,19 +10,10 @@ from tests.feeds import (
     ATOM_TYPE,
     KOREAN_NEWS,
     UNRELATED,
-    FeedServer,
     atom_entry,
     atom_feed,
     wordpress_feed,
 )
-
-
-@pytest.fixture
-async def feeds():
-    server = FeedServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
