@@ -1,7 +1,7 @@
 """A local feed server for the news-intake tests: outlets' feeds, and misbehaviour on demand.
 
-`FeedServer` serves named feeds on 127.0.0.1 with real conditional GET (an ETag and a
-Last-Modified per body, 304 when the client sends either back), gzip when asked for, and a
+`FeedServer` serves named feeds on 127.0.0.1 (and 127.0.0.2) with real conditional GET (an ETag
+and a Last-Modified per body, 304 when the client sends either back), gzip when asked for, and a
 `trouble` per path: 500, a hang past the timeout, a redirect loop, a redirect elsewhere, a body
 over the size cap. Every request's headers are recorded.
 
@@ -133,6 +133,9 @@ class FeedServer:
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        # Also on 127.0.0.2, which the address tests' narrowed rule refuses: a redirect there that
+        # slipped through would really be read, not just fail to connect.
+        await web.TCPSite(self.runner, "127.0.0.2", self.port).start()
 
     async def stop(self) -> None:
         await self.runner.cleanup()

@@ -2,9 +2,11 @@
 
 A source is a URL an editor typed, fetched by the bot's own server every few minutes: it must not
 become a way to reach what only that server can (its loopback, the private network, the cloud
-metadata address). The address is checked where the connection is made, after DNS resolution
-(a resolver that refuses them, so a name cannot resolve one way for a check and another for the
-request), and again for every redirect, which is followed by hand.
+metadata address). An address can be written many ways (`１２７.０.０.１`, `127。0。0。1`: aiohttp
+folds them to 127.0.0.1 and connects without asking DNS), so the rule is applied to what is
+connected to: the host as aiohttp reads it, before each request and each redirect (followed by
+hand); the addresses a name resolves to (a resolver that refuses them); and, last word, the
+address of every socket the session opens.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot import __version__
@@ -54,29 +57,41 @@ class Fetched:
 
 
 class PrivateAddress(OSError):
-    """A host resolved to an address sources may not point at."""
+    """A host resolved to, or a connection was about to be made to, an address sources may not use."""
+
+
+# Not globally routable, though Python 3.11's `is_global` still says they are.
+_NOT_GLOBAL = (ipaddress.ip_network("192.88.99.0/24"), ipaddress.ip_network("fec0::/10"))
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def forbidden(address: str) -> bool:
-    """Whether an address is loopback, private, link-local, multicast or otherwise not public."""
+    """Whether an address is anything but a globally routable unicast one, or carries such an IPv4."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_unspecified
-        or ip.is_reserved
-    )
+    return any(_not_public(form) for form in _forms(ip))
+
+
+def _forms(ip: Address) -> list[Address]:
+    """The address and the IPv4 addresses it carries: a 6to4 or Teredo address reaches those."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return [ip]
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    return [ip, *([ip.sixtofour] if ip.sixtofour else []), *(ip.teredo or ())]
+
+
+def _not_public(ip: Address) -> bool:
+    return not ip.is_global or ip.is_multicast or ip.is_reserved or any(ip in net for net in _NOT_GLOBAL)
 
 
 class PublicResolver(AbstractResolver):
     """DNS for the feed session: a host any of whose addresses is not public is refused."""
 
-    def __init__(self, blocked: Callable[[str], bool] = forbidden) -> None:
-        self._inner = aiohttp.ThreadedResolver()
+    def __init__(
+        self, blocked: Callable[[str], bool] = forbidden, *, inner: AbstractResolver | None = None
+    ) -> None:
+        self._inner = inner or aiohttp.ThreadedResolver()
         self._blocked = blocked
 
     async def resolve(
@@ -104,8 +119,11 @@ class Fetcher:
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            resolver = None if self.allow_private else PublicResolver(self.blocked)
-            connector = aiohttp.TCPConnector(resolver=resolver, limit=20, ttl_dns_cache=60)
+            guard: dict[str, Any] = (
+                {} if self.allow_private
+                else {"resolver": PublicResolver(self.blocked), "socket_factory": self._socket}
+            )
+            connector = aiohttp.TCPConnector(limit=20, ttl_dns_cache=60, **guard)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
@@ -155,12 +173,27 @@ class Fetcher:
             raise FetchFailed(N_("only http and https addresses can be fetched"))
         if self.allow_private:
             return
+        try:  # the host as aiohttp will read it: IDNA folds Unicode digits and full stops
+            host = yarl.URL(url).raw_host
+        except ValueError:
+            return  # aiohttp cannot read it either, and connects nowhere
+        if host:
+            self._check_host(host)
+
+    def _check_host(self, host: str) -> None:
         try:  # an address written out is connected to without DNS, so check it here
-            literal = self.blocked(parts.hostname)
+            literal = self.blocked(host)
         except ValueError:
             return  # a name: the resolver checks what it resolves to
         if literal:
             raise FetchFailed(N_("its address is private or local, which sources may not use"))
+
+    def _socket(self, addr_info: tuple[Any, ...]) -> socket.socket:
+        """Every socket the session opens: the address actually connected to has the last word."""
+        family, kind, proto, _, address = addr_info
+        if self.blocked(address[0]):
+            raise PrivateAddress(f"{address[0]} is a private or local address")
+        return socket.socket(family, kind, proto)
 
     @staticmethod
     async def _read(url: str, response: aiohttp.ClientResponse) -> Fetched:
