@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot import dburl
 from bot.config import ConfigError, Settings, load_settings
 from bot.dbfaults import check_backup_target, explain, written_whole
 from bot.errors import InvalidImport, StoreError
@@ -71,6 +72,9 @@ async def _db_copy(settings: Settings, url: str | None) -> int:
     if not url or not postgres.is_url(url):
         print("error: db copy needs the target as a postgresql://user:password@host/database URL",
               file=sys.stderr)
+        return 2
+    if problem := dburl.unreadable(url):
+        print(f"error: the target {postgres.shown(url)} cannot be read: {problem}", file=sys.stderr)
         return 2
     store = await Store.open(settings.database, upgrade=False)
     try:
@@ -169,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     url = getattr(args, "url", None)
-    setup_logging(settings.log_level, *settings.secrets, postgres.password(url) if url else None)
+    setup_logging(settings.log_level, *settings.secrets, *dburl.secrets(url))
     try:
         return _dispatch(args, settings)
     except ConfigError as exc:

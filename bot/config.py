@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot import dburl
 from bot.shards import Shards
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Settings:
     feed_poll_minutes: float = 15.0
     feeds_allow_private: bool = False
     release_hour_utc: int = 8  # the hour premiere events start on the release day
+    driver_secrets: tuple[str, ...] = field(default=(), repr=False)  # PGPASSWORD, read by asyncpg
 
     @property
     def database(self) -> Path | str:
@@ -59,9 +61,10 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """What no output may show: the token, the database password."""
-        password = urllib.parse.urlsplit(self.database_url).password if self.database_url else None
-        return tuple(s for s in (self.token, password) if s)
+        """What no output may show: the token, the database's passwords (in DATABASE_URL, as
+        its user-info or a query parameter, and in PGPASSWORD)."""
+        found = (self.token, *dburl.secrets(self.database_url), *self.driver_secrets)
+        return tuple(dict.fromkeys(s for s in found if s))
 
     def __repr__(self) -> str:
         token = "set" if self.token else "unset"
@@ -111,25 +114,18 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     if not value:
         return None
     scheme, sep, rest = value.partition("://")
-    try:
-        parts = urllib.parse.urlsplit(value)
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
-    except ValueError as exc:
-        raise ConfigError(f"DATABASE_URL is not a valid URL ({_masked(value, exc)})") from None
     if scheme not in ("postgresql", "postgres") or not sep or not rest:
+        # Only a plain scheme is quoted: without its ://, the value may start with the password.
+        plain = sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,19}", scheme)
+        got = f"one starting {scheme!r}" if plain else "no postgresql:// at its start"
         raise ConfigError("DATABASE_URL must be a postgresql://user:password@host:port/database URL "
-                          f"(got one starting {scheme[:20]!r}); unset it to use DATABASE_PATH")
-    if not parts.path.strip("/"):
+                          f"(got {got}); unset it to use DATABASE_PATH")
+    problem = dburl.unreadable(value)
+    if problem:
+        raise ConfigError(f"DATABASE_URL={dburl.shown(value)} cannot be read: {problem}")
+    if not urllib.parse.urlsplit(value).path.strip("/"):
         raise ConfigError("DATABASE_URL must name the database after the host (…/seasonwatch)")
     return value
-
-
-def _masked(url: str, error: Exception) -> str:
-    """An error about a URL without any password the URL holds."""
-    text = str(error)
-    userinfo = url.partition("://")[2].rpartition("@")[0]
-    secret = userinfo.partition(":")[2]
-    return text.replace(secret, "***") if secret else text
 
 
 def _number(env: Mapping[str, str], name: str, default: float, unit: str,
@@ -217,6 +213,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         feed_poll_minutes=_number(env, "FEED_POLL_MINUTES", 15.0, "minutes", 0.1, 1440),
         feeds_allow_private=_flag(env, "FEEDS_ALLOW_PRIVATE"),
         release_hour_utc=_hour(env, "RELEASE_HOUR_UTC"),
+        driver_secrets=dburl.env_secrets(env),
     )
 
 

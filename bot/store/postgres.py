@@ -12,14 +12,15 @@ import contextlib
 import functools
 import itertools
 import logging
+import os
 import re
-import urllib.parse
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from bot import dburl
 from bot.errors import StoreError, WriteFailed
 from bot.store.db import Params, Row
 
@@ -43,31 +44,22 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.split("://", 1)[0] in SCHEMES and "://" in target
 
 
-def password(url: str) -> str | None:
-    """The password in a database URL, if any (to keep it out of every output)."""
-    with contextlib.suppress(ValueError):
-        return urllib.parse.urlsplit(url).password or None
-    return None
-
-
 def shown(url: str) -> str:
-    """The URL as it may be printed: the password replaced by ***."""
-    secret = password(url)
-    if not secret:
-        return url
-    parts = urllib.parse.urlsplit(url)
-    netloc = parts.netloc.replace(f":{secret}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)).replace(secret, "***")
+    """The URL as it may be printed: its password and secret query values as ***."""
+    return dburl.shown(url)
 
 
 def explain(url: str, error: BaseException) -> str:
-    """Why the database at `url` cannot be used, on one line naming DATABASE_URL (no password)."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    secret = password(url)
-    if secret:
-        text = text.replace(secret, "***")
-    return (f"DATABASE_URL={shown(url)}: cannot use it ({text}); check the host, port, "
-            "database name, user and password, and that PostgreSQL is running")
+    """Why the database at `url` cannot be used, on one line naming DATABASE_URL (no secret).
+
+    A URL that cannot be read is said so in our words: the parser's would quote the password."""
+    problem = dburl.unreadable(url)
+    if problem is None:
+        text = " ".join(str(error).split()) or type(error).__name__
+        text = dburl.redact(text, (*dburl.secrets(url), *dburl.env_secrets(os.environ)))
+        problem = (f"cannot use it ({text}); check the host, port, database name, user and "
+                   "password, and that PostgreSQL is running")
+    return f"DATABASE_URL={shown(url)}: {problem}"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -92,7 +84,11 @@ class Postgres:
     score = "prediction_score(?, answer, ?)"
 
     async def connect(self, url: str) -> PostgresConnection:
-        """A pool of connections to `url`, and one more that listens for other writers."""
+        """A pool of connections to `url`, and one more that listens for other writers. A URL
+        that cannot be read is a ValueError before any connection: asyncpg would read a password
+        holding `/` as a host, and try it."""
+        if dburl.unreadable(url) is not None:
+            raise ValueError("the database URL cannot be read")  # explain() says why
         conn = PostgresConnection(url)
         await conn.open()
         return conn

@@ -115,3 +115,76 @@ def test_the_database_password_is_scrubbed_from_every_log_line(tmp_path, monkeyp
     finally:
         logging.getLogger().handlers.clear()
         sys.excepthook = sys.__excepthook__
+
+
+# Passwords every URL parser splits differently, and passwords given as query parameters. The
+# first three made urllib read the password as the port, and its error quoted it.
+LEAKY = [  # (DATABASE_URL, its secret, whether the answer says to percent-encode it)
+    ("postgresql://sw:s3cr3tPW#frag@127.0.0.1:1/db", "s3cr3tPW", True),
+    ("postgresql://sw:s3/cr3tPW@127.0.0.1:1/db", "s3", True),
+    ("postgresql://sw:s3?cr3tPW@127.0.0.1:1/db", "s3", True),
+    ("postgresql://sw:12/cr3tPW@127.0.0.1:1/db", "12/cr3tPW", True),  # urllib: port 12, host "sw"
+    ("postgresql://sw:s3@cr3tPW@127.0.0.1:1/db", "cr3tPW", True),
+    ("postgresql://sw@127.0.0.1:1/db?password=hunter2", "hunter2", False),
+    ("postgresql://sw@127.0.0.1:1/db?sslmode=prefer&password=hunter2&sslpassword=k3yPW", "k3yPW", False),
+    ("sw:s3cr3tPW@127.0.0.1:1/db", "s3cr3tPW", False),  # the scheme forgotten: the value starts secret
+]
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["run"]])
+@pytest.mark.parametrize(("url", "secret", "encode"), LEAKY)
+def test_no_database_url_shows_its_password_at_start_up(command, url, secret, encode, tmp_path):
+    result = seasonwatch(*command, tmp_path=tmp_path, DATABASE_URL=url, DISCORD_TOKEN="x.y.z")
+    assert result.returncode in (1, 2), result.stderr
+    assert secret not in result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(("error: DATABASE_URL=", "configuration error: DATABASE_URL"))
+    assert ("must have them percent-encoded (%40 %2F %3F %23)" in result.stderr) == encode, result.stderr
+
+
+def test_a_password_with_a_hash_is_masked_whole_and_said_how_to_write(tmp_path):
+    result = seasonwatch("db", "upgrade", tmp_path=tmp_path, DATABASE_URL=LEAKY[0][0])
+    assert result.returncode == 2
+    assert result.stderr == (
+        "configuration error: DATABASE_URL=postgresql://sw:***@127.0.0.1:1/db cannot be read: a "
+        "user name or password holding @ / ? or # must have them percent-encoded (%40 %2F %3F "
+        "%23), and so must an @ after the host\n")
+    assert "frag" not in result.stderr
+
+
+def test_a_query_password_is_masked_in_the_start_up_error(tmp_path):
+    result = seasonwatch("db", "upgrade", tmp_path=tmp_path, DATABASE_URL=LEAKY[6][0])
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "error: DATABASE_URL=postgresql://sw@127.0.0.1:1/db?sslmode=prefer&password=***&"
+        "sslpassword=***: cannot use it ("), result.stderr
+
+
+@pytest.mark.parametrize(("url", "secret", "encode"), LEAKY[:-1])
+def test_db_copy_shows_no_password_of_its_target(url, secret, encode, tmp_path):
+    assert seasonwatch("db", "upgrade", tmp_path=tmp_path).returncode == 0  # a source to copy
+    result = seasonwatch("db", "copy", url, tmp_path=tmp_path)
+    assert result.returncode in (1, 2), result.stderr
+    assert secret not in result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert ("must have them percent-encoded (%40 %2F %3F %23)" in result.stderr) == encode, result.stderr
+
+
+def test_query_passwords_and_pgpassword_are_scrubbed_from_every_log_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://sw@127.0.0.1:1/db?password=hunter2&sslpassword=k3yPW")
+    monkeypatch.setenv("PGPASSWORD", "pg-env-secret")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    from bot.cli import main
+
+    try:
+        assert main(["db", "copy", "postgresql://sw@127.0.0.1:1/db?password=copy%2Fsecret"]) == 1
+        for secret in ("hunter2", "k3yPW", "pg-env-secret", "copy/secret", "copy%2Fsecret"):
+            logging.getLogger("anything").error("the driver said %s", secret)
+        captured = capsys.readouterr()
+        for secret in ("hunter2", "k3yPW", "pg-env-secret", "copy/secret", "copy%2Fsecret"):
+            assert secret not in captured.err + captured.out
+        assert captured.err.count("[redacted]") == 5
+    finally:
+        logging.getLogger().handlers.clear()
+        sys.excepthook = sys.__excepthook__

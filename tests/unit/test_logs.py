@@ -73,3 +73,22 @@ def test_the_sandbox_prompt_shows_no_idle_lag_or_voice_warnings(output):
     logging.getLogger("discord.gateway").warning("a real gateway problem")
     assert printed.getvalue().splitlines()[-1].endswith("a real gateway problem")
     assert "keep up" not in printed.getvalue() and "PyNaCl" not in printed.getvalue()
+
+
+def test_a_secret_holding_another_is_scrubbed_whole():
+    # The token holds the database password: scrubbing the password first would leave the
+    # token's other parts in the output ("abc.[redacted].xyz").
+    root = logging.getLogger()
+    handlers, level, hook = root.handlers[:], root.level, sys.excepthook
+    token = "abc123.pg-secret.xyz789"
+    try:
+        setup_logging("INFO", "pg-secret", token)
+        printed = io.StringIO()
+        root.handlers[0].setStream(printed)  # type: ignore[attr-defined]
+        logging.getLogger("t").warning("login with %s failed; db pg-secret", token)
+        assert printed.getvalue().endswith(f"t: login with {REDACTED} failed; db {REDACTED}\n")
+        assert "abc123" not in printed.getvalue() and "xyz789" not in printed.getvalue()
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        sys.excepthook = hook
