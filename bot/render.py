@@ -198,6 +198,8 @@ def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
     if now:
         lines.append(t(lang, "**Now: {stage}** ({badge})", stage=stage_label(now.key, show, lang),
                        badge=badge(now.fact.confidence, lang)))
+    elif not statuses and release is None:
+        lines.append(t(lang, "Nothing is known about this season yet."))
     else:
         lines.append(t(lang, "**Now:** nothing confirmed or reported yet."))
     if last_change:

@@ -78,27 +78,28 @@ def pager(kind: str, show: Show, arg: str, number: int, count: int,
 
 @dataclass(frozen=True)
 class Listing:
-    """A rendered page of a list, its buttons, and whether the list was empty."""
+    """A rendered page of a list and its buttons."""
 
     embed: discord.Embed
     view: discord.ui.View | None
-    empty: bool
 
 
 class Fans(CatalogueCog):
     """Read-only commands anyone may use."""
 
     async def reply(self, interaction: discord.Interaction[Any], embed: discord.Embed,
-                    view: discord.ui.View | None = None, *, ephemeral: bool = False) -> None:
-        """Answer with one embed (and buttons), pinging nobody; nothing to show is ephemeral."""
+                    view: discord.ui.View | None = None) -> None:
+        """Answer publicly with one embed (and buttons), pinging nobody. Nothing known yet is an
+        answer too, one a fan may want the channel to see (DESIGN.md § Command surface); only
+        bad input is ephemeral, and that is raised as a UserError before getting here."""
         if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+            await interaction.response.send_message(embed=embed)
         else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
+            await interaction.response.send_message(embed=embed, view=view)
 
     async def reply_listing(self, interaction: discord.Interaction[Any], listing: Listing) -> None:
-        """Answer with a list page; an empty list is said ephemerally."""
-        await self.reply(interaction, listing.embed, listing.view, ephemeral=listing.empty)
+        """Answer with a list page, an empty one included."""
+        await self.reply(interaction, listing.embed, listing.view)
 
     def _news_about(self, show: Show, person: str) -> list[Entry]:
         """The news items (newest first) whose headline or note names a person."""
@@ -114,7 +115,7 @@ class Fans(CatalogueCog):
         listed = self.memo(show.id, f"cast:{which}",
                            lambda: cast_list(self.store.entries(show.id, "cast"), which))
         embed, page = cast_page(show, listed, which, number, lang)
-        return Listing(embed, pager("cast", show, which, page.number, page.count, lang), not page.lines)
+        return Listing(embed, pager("cast", show, which, page.number, page.count, lang))
 
     async def news_listing(self, show: Show, confidence: str | None, number: int,
                            lang: str = DEFAULT) -> Listing:
@@ -123,7 +124,7 @@ class Fans(CatalogueCog):
                            lambda: news_list(self.store.entries(show.id, "news"), confidence))
         embed, page = news_page(show, listed, confidence, number, lang)
         view = pager("news", show, confidence or "-", page.number, page.count, lang)
-        return Listing(embed, view, not page.lines)
+        return Listing(embed, view)
 
     async def history_listing(self, show: Show, entry_id: int | None, number: int,
                               lang: str = DEFAULT) -> Listing:
@@ -140,7 +141,7 @@ class Fans(CatalogueCog):
         label = entry_label(entry.kind, entry.fact.fields, show, lang) if entry else None
         embed = history_embed(show, changes, number, count, label, lang)
         view = pager("hist", show, str(entry_id) if entry_id else "-", number, count, lang)
-        return Listing(embed, view, not changes)
+        return Listing(embed, view)
 
     async def turn_page(self, state: str, lang: str = DEFAULT) -> Listing:
         """Render the page a Previous/Next button points at."""
@@ -173,7 +174,7 @@ class Fans(CatalogueCog):
         release = self.store.entry(chosen.id, "release", "release")
         embed = status_embed(chosen, statuses, release, self.store.last_change(chosen.id),
                              lang_of(interaction))
-        await self.reply(interaction, embed, ephemeral=not statuses and release is None)
+        await self.reply(interaction, embed)
 
     @app_commands.command(name="cast",
                           description="Who is in the season, or everything known about one person")
@@ -207,7 +208,7 @@ class Fans(CatalogueCog):
         chosen = self.show_for(show)
         entry = self.store.entry(chosen.id, "episodes", "episodes")
         embed = episodes_embed(chosen, entry, lang_of(interaction))
-        await self.reply(interaction, embed, ephemeral=entry is None)
+        await self.reply(interaction, embed)
 
     @app_commands.command(name="news", description="The news timeline, newest first")
     @app_commands.describe(show="Which show", confidence="Only news this sure")

@@ -56,6 +56,7 @@ HEARTBEAT_INTERVAL_MS = 41250
 
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
+GUILD_SCHEDULED_EVENTS = 1 << 16
 PRIVILEGED = GUILD_MEMBERS | (1 << 8) | (1 << 15)  # members, presences, message content
 
 # Intent an event needs; events not listed (READY, INTERACTION_CREATE, ...) always go out.
@@ -70,6 +71,7 @@ EVENT_INTENTS = {
     "CHANNEL_UPDATE": GUILDS,
     "CHANNEL_DELETE": GUILDS,
     "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
+    "GUILD_SCHEDULED_EVENT_DELETE": GUILD_SCHEDULED_EVENTS,
 }
 
 

@@ -22,6 +22,13 @@ class WorldEvents(Server):
         if channel.guild is not None:
             await self.gateway.dispatch("CHANNEL_DELETE", channel.payload())
 
+    async def delete_scheduled_event(self, event_id: int) -> bool:
+        """Someone with Manage Events deletes an event in Discord's client; returns whether the
+        bot's intents let it hear about it (the bot asks for no scheduled-event intent)."""
+        event = self.scheduled_events.pop(event_id)
+        self.event_log.append(("delete", event_id))
+        return await self.gateway.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event)
+
     async def create_channel(
         self,
         guild: Guild,

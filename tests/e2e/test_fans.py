@@ -140,9 +140,10 @@ async def test_cast_filters(standin, scene, bot, which, present, absent):
     assert f"({which})" in reply.embeds[0]["title"]
 
 
-async def test_a_filter_with_nobody_says_so_ephemerally(standin, scene, bot):
+async def test_a_filter_with_nobody_says_so_publicly(standin, scene, bot):
+    # A filter chosen from Discord's list is no bad input: nobody confirmed yet is the answer.
     reply = await standin.command(scene.fan, scene.home_general, "cast", filter="confirmed")
-    assert reply.ephemeral
+    assert not reply.ephemeral
     assert "No cast entries are confirmed yet." in reply.text
 
 
@@ -252,12 +253,27 @@ async def test_with_two_shows_and_none_given_the_bot_asks_which(standin, scene, 
     assert "Which show?" in reply.content and "`second`" in reply.content
 
 
-async def test_an_empty_season_says_nothing_is_known_yet_ephemerally(standin, scene, bot):
-    await bot.store.add_show("empty", "Empty Show", 1)
-    reply = await standin.command(scene.fan, scene.home_general, "status", show="empty")
-    assert reply.ephemeral and "nothing confirmed or reported yet" in reply.text
-    episodes = await standin.command(scene.fan, scene.home_general, "episodes", show="empty")
-    assert episodes.ephemeral and "Nothing is known about the episodes yet." in episodes.text
+EMPTY_SEASON = {
+    "status": "Nothing is known about this season yet.",
+    "cast": "No cast known yet.",
+    "episodes": "Nothing is known about the episodes yet.",
+    "news": "No news yet.",
+}
+
+
+async def test_a_freshly_added_show_answers_publicly_that_nothing_is_known_yet(standin, scene, bot):
+    added = await standin.command(scene.owner, scene.home_general, "shows add",
+                                  slug="empty", title="Empty Show", season=1)
+    assert "Now tracking **Empty Show** season 1" in added.content
+    for command, said in EMPTY_SEASON.items():
+        reply = await standin.command(scene.fan, scene.home_general, command, show="empty")
+        assert not reply.ephemeral, f"/{command}: {reply.text}"
+        assert reply.message in scene.home_general.messages  # the channel sees it, not only the fan
+        assert reply.embeds[0]["title"].startswith("Empty Show"), f"/{command}: {reply.text}"
+        assert said in reply.text, f"/{command}: {reply.text}"
+    # A person the cast does not hold is still bad input: said ephemerally, as before.
+    unknown = await standin.command(scene.fan, scene.home_general, "cast", show="empty", person="Nobody")
+    assert unknown.ephemeral
 
 
 async def test_a_flood_of_commands_gets_slow_down(standin, scene, bot):

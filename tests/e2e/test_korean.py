@@ -59,6 +59,16 @@ async def test_status_in_korean_has_korean_title_stages_and_dates(standin, scene
     assert "✅ 확정 · 📰 보도" in embed["footer"]["text"]
 
 
+async def test_a_show_with_nothing_known_yet_says_so_publicly_in_korean(standin, scene, bot, korean):
+    await standin.command(scene.owner, scene.home_general, "shows add", slug="empty", title="Empty Show",
+                          season=1)
+    said = {"status": "이번 시즌에 대해 아직 알려진 것이 없습니다.", "cast": "아직 알려진 출연진이 없습니다.",
+            "episodes": "회차에 대해 아직 알려진 것이 없습니다.", "news": "아직 소식이 없습니다."}
+    for command, text in said.items():
+        reply = await standin.command(korean, scene.home_general, command, show="empty")
+        assert not reply.ephemeral and text in reply.text, f"/{command}: {reply.text}"
+
+
 async def test_the_same_status_stays_english_for_an_english_client(standin, scene, bot):
     reply = await standin.command(scene.fan, scene.home_general, "status", show=SHOW)
     assert reply.embeds[0]["title"] == "All of Us Are Dead season 2: where it stands"

@@ -162,3 +162,29 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
             assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
             assert table_counts(bot.store.path) == counts and posted(standin) == messages
     assert (await bot.store.queue_item(item.id)).pending
+
+
+# Autocompletes listing what only editors act on: every change (/undo), every question with its
+# state and resolution (/predict resolve). Anyone else is offered nothing at all.
+EDITORS_AUTOCOMPLETES = [("undo", "change"), ("predict resolve", "question")]
+
+
+@pytest.mark.parametrize(("path", "option"), EDITORS_AUTOCOMPLETES)
+async def test_editors_only_autocompletes_offer_nothing_to_anyone_else(standin, scene, bot, path, option):
+    from tests.e2e.test_editors import publish
+    from tests.e2e.test_predict import open_question, resolve
+
+    await publish(standin, scene.editor, scene.home_general, "edit release", when="2026-H1",
+                  confidence="rumored", source_url=SOURCE)
+    await open_question(standin, scene, bot)
+    resolved = await open_question(standin, scene, bot, "Which day?", "date")
+    await resolve(standin, scene, resolved, "2026-01-01")
+    offered = await standin.autocomplete(scene.editor, scene.home_general, path, option, "")
+    assert len(offered) >= 2, f"/{path} {option}: an editor is offered {offered}"
+    for caller, (who, channel) in callers(scene).items():
+        try:
+            choices = await standin.autocomplete(who, channel, path, option, "")
+        except CommandUsageError as exc:
+            assert channel is None and "not available in DMs" in str(exc), exc
+            continue
+        assert choices == [], f"/{path} {option} as {caller}: offered {len(choices)}, first {choices[0]}"

@@ -13,6 +13,7 @@ from bot.store import Store
 from standin.world import CREATE_EVENTS
 from tests.e2e.conftest import database_of
 from tests.e2e.test_alerts import SHOW, write
+from tests.e2e.test_editors import SOURCE, publish
 from tests.unit.test_store_alerts import release_fact
 
 pytestmark = pytest.mark.sqlite_only  # the store's premiere tests cover both backends
@@ -24,10 +25,10 @@ async def grant_create_events(standin, guild):
     await standin.update_role(role, permissions=role.permissions | CREATE_EVENTS)
 
 
-async def until(check, timeout=5.0):
+async def until(check, timeout=5.0, why="timed out"):
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, why
         await asyncio.sleep(0.02)
 
 
@@ -162,3 +163,52 @@ async def test_a_crash_while_creating_still_leaves_exactly_one_event(standin, sc
     assert event["scheduled_start_time"].startswith("2099-05-08")
     assert [kind for kind, _ in standin.event_log] == ["create", "modify"]
     await second.stop()
+
+
+async def finished(bot, guild_id):
+    """The server's premiere row once the sender has dealt with it (neither waiting nor sending)."""
+    deadline = time.monotonic() + 5.0
+    while True:
+        [row] = await bot.store.premieres(guild_id)
+        if row.state not in ("pending", "sending"):
+            return row
+        assert time.monotonic() < deadline, f"row never dealt with: {row}"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_confirmed_day_already_past_creates_no_event_and_no_warning(standin, scene, bot):
+    await grant_create_events(standin, scene.home)
+    await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                          channel=scene.home_general, events=True)
+    published = await publish(standin, scene.editor, scene.home_general, "edit release",
+                              when="2020-03-14", confidence="confirmed", source_url=SOURCE)
+    assert published.content.startswith("Published"), published.text
+    row = await finished(bot, scene.home.id)
+    assert (row.state, row.event_id, row.last_error) == ("done", None, None)
+    # Discord refuses a start in the past: asking would only earn the admin a warning.
+    assert not [r for r in standin.requests if r.method == "POST" and "scheduled-events" in r.path]
+    assert standin.scheduled_events == {}
+    listed = await standin.command(scene.admin, scene.home_general, "alerts list")
+    assert "⚠️" not in listed.text and "refused" not in listed.text
+
+
+async def test_an_event_deleted_by_hand_is_created_anew_at_the_next_date_change(standin, scene, bot):
+    await grant_create_events(standin, scene.home)
+    await standin.command(scene.admin, scene.home_general, "alerts subscribe",
+                          channel=scene.home_general, events=True)
+    await publish(standin, scene.editor, scene.home_general, "edit release",
+                  when="2099-03-14", confidence="confirmed", source_url=SOURCE)
+    await until(lambda: live(standin, scene.home))
+    [first] = live(standin, scene.home)
+    assert (await finished(bot, scene.home.id)).event_id == int(first["id"])
+    await standin.delete_scheduled_event(int(first["id"]))  # an admin deletes it in Discord
+    await publish(standin, scene.editor, scene.home_general, "edit release",
+                  when="2099-04-01", confidence="confirmed", source_url=SOURCE)
+    await until(lambda: live(standin, scene.home),
+                why="no event after the date change: the one deleted by hand was not made again")
+    [event] = live(standin, scene.home)
+    assert event["id"] != first["id"]
+    assert event["scheduled_start_time"] == "2099-04-01T08:00:00+00:00"
+    assert [kind for kind, _ in standin.event_log] == ["create", "delete", "create"]
+    row = await finished(bot, scene.home.id)
+    assert (row.state, row.event_id, row.event_day) == ("done", int(event["id"]), "2099-04-01")

@@ -65,6 +65,14 @@ def test_a_second_season_announcement_reads_renewed():
     assert "**Now: Renewed**" in embed.description
 
 
+def test_status_of_an_empty_season_says_nothing_is_known_and_rumours_are_not_nothing():
+    empty = status_embed(SHOW, [], None, None)
+    assert "Nothing is known about this season yet." in empty.description
+    rumoured = status_embed(SHOW, [status("filming", "rumored")], None, None)
+    assert "**Now:** nothing confirmed or reported yet." in rumoured.description
+    assert "Nothing is known" not in rumoured.description
+
+
 def test_paginate_clamps_the_page_number_and_counts_pages():
     items = list(range(25))
     assert paginate(items, 0, 10) == (items[:10], 0, 3)
