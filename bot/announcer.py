@@ -99,9 +99,9 @@ class Announcer(Dispatcher):
         self._changes: collections.OrderedDict[int, Change] = collections.OrderedDict()
         self._events: collections.OrderedDict[int, PredictionEvent] = collections.OrderedDict()
         self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
-        # Buttons for an announcement pinging these roles, in this language (`Notify me`): set
-        # by the cog that answers them.
-        self.buttons: Callable[[Sequence[int], str], discord.ui.View | None] | None = None
+        # Buttons for an announcement in this server pinging these roles, in this language
+        # (`Notify me`): set by the cog that answers them.
+        self.buttons: Callable[[Any, Sequence[int], str], discord.ui.View | None] | None = None
 
     # -- running -----------------------------------------------------------------------------
 
@@ -277,7 +277,8 @@ class Announcer(Dispatcher):
         mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
                                            roles=[discord.Object(r) for r in roles] or False)
         nonce = f"sw{min(ids)}x{len(ids)}"  # the same deliveries always get the same nonce
-        view = self.buttons(roles, subs[0].language) if self.buttons and roles else None
+        guild = getattr(channel, "guild", None)
+        view = self.buttons(guild, roles, subs[0].language) if self.buttons and roles else None
         extra = {"view": view} if view is not None else {}
         try:
             async with self.budget.request():

@@ -1,9 +1,9 @@
 """`Notify me`: the button on announcements of a subscription with a mention role, which gives
 the clicker that role or takes it away, so that fans choose to be pinged themselves.
 
-The bot checks before acting what Discord would refuse (Manage Roles, the role below its own
-highest role, not managed, not @everyone) and refuses roles that carry any permission: a
-self-service button must never hand out a permission."""
+The button is attached only to roles that handing out grants nothing @everyone lacks, and the
+bot has what Discord would ask for (Manage Roles, the role below its own highest role); every
+click checks again, as the server may have changed since (`bot.grants`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from discord.ext import commands
 
 from bot.buttons import CogButton
 from bot.errors import UserError
-from bot.i18n import N_, Msg, lang_of, t
+from bot.grants import grant_problem
+from bot.i18n import N_, lang_of, t
 from bot.replies import send_ephemeral
 
 log = logging.getLogger(__name__)
@@ -26,32 +27,14 @@ log = logging.getLogger(__name__)
 GONE = N_("That role no longer exists; the server's admins can pick another with `/alerts subscribe`.")
 
 
-def permission_problem(role: discord.Role) -> Msg | None:
-    """Why a role may not be handed out by a button at all (None: it may)."""
-    if role.is_default():
-        return N_("announcements never ping @everyone; pick a role.")
-    if role.managed:
-        return N_("{role} is managed by an integration; pick a role of your own.")
-    if role.permissions.value:
-        return N_("{role} carries permissions, and the `Notify me` button would hand them to anyone; "
-                  "pick a role without permissions (used only to ping).")
-    return None
-
-
-def missing_for(guild: discord.Guild, role: discord.Role) -> list[Msg]:
-    """What the bot lacks to give or take `role` (per its cache): Manage Roles, a higher role."""
-    me = guild.me
-    missing = []
-    if not me.guild_permissions.manage_roles:
-        missing.append(N_("the **Manage Roles** permission"))
-    if me.top_role <= role:
-        missing.append(N_("a role above {role} (move the bot's role higher in Server Settings → Roles)"))
-    return missing
-
-
-def notify_view(role_ids: Iterable[int], lang: str) -> discord.ui.View | None:
-    """The `Notify me` button(s) for an announcement pinging these roles, or None."""
-    roles = sorted(set(role_ids))
+def notify_view(guild: discord.Guild | None, role_ids: Iterable[int],
+                lang: str) -> discord.ui.View | None:
+    """The `Notify me` button(s) for an announcement in `guild` pinging these roles, one for
+    each role the button may hand out now; None if there is none."""
+    if guild is None:  # not in the cache: nothing to check against, so no button
+        return None
+    roles = sorted(r for r in set(role_ids)
+                   if (role := guild.get_role(r)) is not None and grant_problem(role, lang) is None)
     if not roles:
         return None
     view = discord.ui.View(timeout=None)
@@ -82,9 +65,11 @@ class NotifyButton(CogButton, template=r"sw:notify:(?P<role>[0-9]{1,20})"):
         role = guild.get_role(self.role_id) if guild is not None else None
         if role is None or not isinstance(member, discord.Member):
             raise UserError(GONE)
-        refusal = refusal_text(role, lang)
-        if refusal is not None:
-            await send_ephemeral(interaction, refusal)
+        problem = grant_problem(role, lang)
+        if problem is not None:
+            await send_ephemeral(interaction, t(lang, "I can't change your roles: {reason}. Ask the "
+                                                      "server's admins; nothing was changed.",
+                                                reason=problem))
             return
         budget = getattr(cog, "budget", None)  # the bot's global budget, like every request
         # A big fan-out can hold every place in the budget for a second or two: answer Discord
@@ -107,16 +92,3 @@ async def _toggle(member: discord.Member, role: discord.Role, lang: str) -> str:
     await member.add_roles(role, reason="Notify me: the member asked to be pinged")
     return t(lang, "You now have {role}: announcements here will ping you. Press the "
                    "button again to stop.", role=role.mention)
-
-
-def refusal_text(role: discord.Role, lang: str) -> str | None:
-    """Why the button cannot give or take `role` now, in `lang`; None if it can."""
-    problem = permission_problem(role)
-    if problem is not None:
-        return t(lang, problem, role=role.mention)
-    missing = missing_for(role.guild, role)
-    if not missing:
-        return None
-    what = t(lang, " and ").join(t(lang, m, role=role.mention) for m in missing)
-    return t(lang, "I can't change your roles: I lack {missing}. Ask the server's admins; nothing "
-                   "was changed.", missing=what)

@@ -14,9 +14,9 @@ from bot.announcer import Announcer, missing_permissions
 from bot.app import SeasonwatchBot
 from bot.cogbase import CatalogueCog
 from bot.errors import InvalidInput, UserError
+from bot.grants import grant_problem
 from bot.i18n import DEFAULT, N_, lang_of, language, t, term
 from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
-from bot.notify import missing_for, permission_problem
 from bot.outbox import describe
 from bot.render import COLOUR, escape
 from bot.store import Store
@@ -51,9 +51,17 @@ def parse_topics(text: str | None) -> tuple[str, ...]:
     return tuple(t for t in TOPICS if t in given)
 
 
+def button_off(guild: discord.Guild, role_id: int, lang: str) -> str | None:
+    """Why announcements pinging this role carry no `Notify me` button now; None if they do."""
+    role = guild.get_role(role_id)
+    reason = grant_problem(role, lang) if role is not None else t(lang, "the role no longer exists")
+    return None if reason is None else t(lang, "`Notify me` button off: {reason}.", reason=reason)
+
+
 def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int],
-                      lang: str = DEFAULT) -> str:
-    """One subscription in /alerts list, with what to do about a paused one."""
+                      lang: str = DEFAULT, button: str | None = None) -> str:
+    """One subscription in /alerts list, with what to do about a paused one and why its
+    announcements carry no `Notify me` button (`button`), if they don't."""
     topics = t(lang, "all topics") if set(sub.topics) == set(TOPICS) else ", ".join(sub.topics)
     parts = [f"<#{sub.channel_id}>", show_name, topics]
     if sub.min_confidence != MIN_CONFIDENCES[0]:
@@ -74,6 +82,8 @@ def subscription_line(sub: Subscription, show_name: str, counts: dict[str, int],
         line = f"⏸️ {line}\n  " + t(lang, "**Paused:** {reason}", reason=reason)
     if sub.warning:
         line += f"\n  ⚠️ {escape(sub.warning.text(lang))}"
+    if button:
+        line += f"\n  🔕 {button}"
     waiting = counts.get("pending", 0) + counts.get("sending", 0)
     if waiting:
         line += "\n  " + t(lang, N_("1 announcement waiting to be sent.") if waiting == 1 else
@@ -137,16 +147,13 @@ class Alerts(CatalogueCog):
 
     @staticmethod
     def _notify_notes(guild: discord.Guild, role: discord.Role, lang: str) -> list[str]:
-        """Refuse a role the `Notify me` button must never hand out; warn if it cannot work yet."""
-        problem = permission_problem(role)
-        if problem is not None:
-            raise InvalidInput("mention_role", problem, role=role.mention)
-        missing = missing_for(guild, role)
-        if not missing:
+        """Why these announcements will carry no `Notify me` button, if they won't: any role
+        may be pinged, but the button only hands out what grants nothing @everyone lacks."""
+        off = button_off(guild, role.id, lang)
+        if off is None:
             return []
-        what = t(lang, " and ").join(t(lang, m, role=role.mention) for m in missing)
-        return [t(lang, "Note: the `Notify me` button on these announcements cannot give {role} to "
-                        "fans until I have {missing}.", role=role.mention, missing=what)]
+        return [f"🔕 {off} " + t(lang, "The subscription works; its announcements come without "
+                                       "the button.")]
 
     async def _premiere_notes(self, guild: discord.Guild, show_id: int | None, lang: str) -> list[str]:
         """Put the premiere in the Events tab now if its date is already known; warn without
@@ -271,7 +278,8 @@ class Alerts(CatalogueCog):
         for i, sub in enumerate(subs):
             show = self.store.show(sub.show_id) if sub.show_id else None
             name = f"**{escape(show.title)}**" if show else t(lang, "every show")
-            line = subscription_line(sub, name, counts.get(sub.id, {}), lang)
+            button = button_off(guild, sub.role_id, lang) if sub.role_id else None
+            line = subscription_line(sub, name, counts.get(sub.id, {}), lang, button)
             if size + len(line) > LIST_CHARS:
                 lines.append(t(lang, "…and {count} more.", count=len(subs) - i))
                 break

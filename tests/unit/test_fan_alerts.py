@@ -3,11 +3,12 @@ makes an event; and the checks behind `Notify me`."""
 
 from types import SimpleNamespace
 
+import discord
 import pytest
 
 from bot.dm_sender import render_dm
+from bot.grants import grant_problem, missing_for, permission_names
 from bot.models import Change, Editor, Entry, Fact, Reminder, Show
-from bot.notify import missing_for, permission_problem
 from bot.premieres import event_body, marker, premiere_day
 
 SHOW = Show(1, "aouad", "All of Us Are Dead", "지금 우리 학교는", "Netflix", 2, (), False)
@@ -62,16 +63,74 @@ def test_the_event_is_external_at_the_network_for_a_day_from_the_release_hour():
     assert korean["description"].endswith(marker(12))
 
 
-def role(value=0, *, default=False, managed=False):
-    return SimpleNamespace(permissions=SimpleNamespace(value=value), is_default=lambda: default,
-                           managed=managed)
+EVERYONE = discord.Permissions(view_channel=True, send_messages=True, read_message_history=True)
+
+
+class _Server:
+    """What the `Notify me` rule reads of a server: @everyone, the channels' overwrites, the bot."""
+
+    def __init__(self, everyone=EVERYONE, *, manage_roles=True, top=9):
+        self.default_role = _Stub(self, everyone, default=True, position=0, mention="@everyone")
+        self.channels = []
+        self.me = SimpleNamespace(guild_permissions=discord.Permissions(manage_roles=manage_roles),
+                                  top_role=_Role(top))
+
+    def role(self, permissions=EVERYONE, **kind):
+        return _Stub(self, permissions, **kind)
+
+    def channel(self, name, overwrites):
+        channel = SimpleNamespace(id=len(self.channels) + 100, position=len(self.channels),
+                                  mention=f"#{name}", overwrites_for=lambda target: overwrites.get(
+                                      target.mention, discord.PermissionOverwrite()))
+        self.channels.append(channel)
+        return channel
+
+
+class _Stub:
+    def __init__(self, guild, permissions, *, default=False, managed=False, position=1,
+                 mention="@Watchers"):
+        self.guild, self.permissions, self.managed = guild, permissions, managed
+        self.position, self.mention, self.is_default = position, mention, lambda: default
+
+
+def test_a_role_granting_no_more_than_everyone_may_be_handed_out():
+    server = _Server()
+    assert grant_problem(server.role(), "en") is None  # the default permissions: everyone's
+    assert grant_problem(server.role(discord.Permissions.none()), "en") is None
+    anything = _Server(discord.Permissions(administrator=True))
+    assert grant_problem(anything.role(discord.Permissions.all()), "en") is None
 
 
 def test_roles_with_permissions_managed_roles_and_everyone_are_never_handed_out():
-    assert permission_problem(role()) is None
-    assert "carries permissions" in permission_problem(role(8))
-    assert "managed" in permission_problem(role(managed=True))
-    assert "@everyone" in permission_problem(role(default=True))
+    server = _Server()
+    mods = server.role(EVERYONE | discord.Permissions(manage_messages=True))
+    assert grant_problem(mods, "en") == "@Watchers can do more than @everyone (Manage Messages)"
+    assert "메시지 관리하기" in grant_problem(mods, "ko")
+    assert "managed" in grant_problem(server.role(managed=True), "en")
+    assert "@everyone" in grant_problem(server.role(default=True), "en")
+
+
+def test_a_channel_overwrite_allowing_a_role_more_than_everyone_keeps_the_button_off():
+    server = _Server()
+    more = discord.PermissionOverwrite(view_channel=True, manage_messages=True)
+    server.channel("news", {"@Watchers": discord.PermissionOverwrite(send_messages=True)})
+    server.channel("lounge", {"@everyone": discord.PermissionOverwrite(embed_links=True),
+                              "@Watchers": discord.PermissionOverwrite(embed_links=True)})
+    assert grant_problem(server.role(), "en") is None  # no more than @everyone has there
+    server.channel("mod-room", {"@everyone": discord.PermissionOverwrite(view_channel=False),
+                                "@Watchers": more})
+    assert grant_problem(server.role(discord.Permissions.none()), "en") == (
+        "@Watchers is allowed more than @everyone in #mod-room (View Channel, Manage Messages)")
+
+
+def test_what_the_bot_lacks_keeps_the_button_off():
+    assert grant_problem(_Server(manage_roles=False).role(), "en") == (
+        "I lack the **Manage Roles** permission")
+    assert "a role above @Watchers" in grant_problem(_Server(top=1).role(), "en")
+
+
+def test_permissions_are_named_as_discord_names_them_and_unknown_ones_by_number():
+    assert permission_names(1 << 13 | 1 << 10 | 1 << 47, "en") == "View Channel, Manage Messages, #47"
 
 
 class _Role:
