@@ -16,16 +16,27 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
-from .world import Guild
-
-if TYPE_CHECKING:
-    from .server import Server
+from .world import Guild, World
 
 log = logging.getLogger(__name__)
+
+
+class Host(Protocol):
+    """What the gateway needs of the stand-in's server (`server.Server`), typed here so the
+    gateway does not import the server that runs it."""
+
+    world: World
+    shard_count: int
+    token: str
+
+    @property
+    def gateway_url(self) -> str: ...
+
+    def violation(self, kind: str, method: str, path: str, detail: Any) -> None: ...
 
 (
     DISPATCH,
@@ -87,7 +98,7 @@ class Session:
 
 
 class Gateway:
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Host) -> None:
         self.server = server
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None  # the latest session to IDENTIFY or RESUME

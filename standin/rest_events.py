@@ -12,15 +12,14 @@ from .rest_types import ApiError
 from .world import ADMINISTRATOR, CREATE_EVENTS, MANAGE_EVENTS, Guild
 
 if TYPE_CHECKING:
-    from .rest import Rest
-    from .rest_types import Call
+    from .rest_types import Call, Routes
 
 MAX_EVENTS = 100
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
 EXTERNAL = 3
 
 
-def install(rest: Rest) -> None:
+def install(rest: Routes) -> None:
     """Add the scheduled event routes to the stand-in's REST API."""
     server = rest.server
     many = "/guilds/{guild_id}/scheduled-events"
@@ -88,7 +87,7 @@ def _require(guild: Guild, any_of: int) -> None:
         raise _error(403, 50013, "Missing Permissions")
 
 
-def _event(rest: Rest, call: Call) -> tuple[Guild, dict[str, Any]]:
+def _event(rest: Routes, call: Call) -> tuple[Guild, dict[str, Any]]:
     guild = rest.guild(call)
     event = rest.server.scheduled_events.get(int(call.params["guild_scheduled_event_id"]))
     if event is None or event["guild_id"] != str(guild.id):

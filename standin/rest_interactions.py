@@ -10,7 +10,7 @@ from . import interactions as ix
 from .rest_types import ApiError, Call, unknown
 
 if TYPE_CHECKING:
-    from .rest import Rest
+    from .rest_types import Routes
     from .world import Message
 
 WEBHOOK = "/webhooks/{webhook_id}/{webhook_token}"
@@ -19,7 +19,7 @@ WEBHOOK = "/webhooks/{webhook_id}/{webhook_token}"
 class InteractionRoutes:
     """The routes that answer interactions; `Rest` makes one and it adds its routes."""
 
-    def __init__(self, rest: Rest) -> None:
+    def __init__(self, rest: Routes) -> None:
         self.rest = rest
         self.server = rest.server
         rest.route("POST", "/interactions/{interaction_id}/{interaction_token}/callback", self.callback)
@@ -33,7 +33,7 @@ class InteractionRoutes:
         self, call: Call, *, id_key: str, token_key: str, window: float
     ) -> ix.InteractionState:
         token = call.params[token_key]
-        state = self.server.interactions_by_token.get(token)
+        state: ix.InteractionState | None = self.server.interactions_by_token.get(token)
         if id_key == "webhook_id":
             if int(call.params["webhook_id"]) != self.server.world.application_id:
                 raise unknown("Webhook", 10015)

@@ -10,11 +10,10 @@ from .rest_types import MISSING_PERMISSIONS, ApiError, unknown
 from .world import ADMINISTRATOR, MANAGE_ROLES, Guild, Member, Role
 
 if TYPE_CHECKING:
-    from .rest import Rest
-    from .rest_types import Call
+    from .rest_types import Call, Routes
 
 
-def install(rest: Rest) -> None:
+def install(rest: Routes) -> None:
     """Add the member role routes to the stand-in's REST API."""
     template = "/guilds/{guild_id}/members/{user_id}/roles/{role_id}"
 
@@ -36,7 +35,7 @@ def install(rest: Rest) -> None:
     rest.route("DELETE", template, remove)
 
 
-def _target(rest: Rest, call: Call) -> tuple[Member, Role]:
+def _target(rest: Routes, call: Call) -> tuple[Member, Role]:
 
     guild = rest.guild(call)
     member = guild.member(int(call.params["user_id"]))

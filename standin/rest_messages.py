@@ -9,8 +9,7 @@ from .rest_types import ApiError
 from .world import ANNOUNCEMENT, DM, EMBED_LINKS, MANAGE_MESSAGES, READ_MESSAGE_HISTORY, SEND_MESSAGES
 
 if TYPE_CHECKING:
-    from .rest import Rest
-    from .rest_types import Call
+    from .rest_types import Call, Routes
 
 MESSAGES = "/channels/{channel_id}/messages"
 
@@ -18,7 +17,7 @@ MESSAGES = "/channels/{channel_id}/messages"
 class MessageRoutes:
     """The routes of a channel's messages; `Rest` makes one and it adds its routes."""
 
-    def __init__(self, rest: Rest) -> None:
+    def __init__(self, rest: Routes) -> None:
         self.rest = rest
         self.server = rest.server
         rest.route("POST", MESSAGES, self.post_message)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
 from .records import RequestRecord
+
+if TYPE_CHECKING:
+    from .world import Channel, Guild, Message
 
 JSON = "application/json"  # exactly this: discord.py rejects a charset suffix
 
@@ -62,3 +65,17 @@ def json_response(
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+
+
+class Routes(Protocol):
+    """What a group of routes needs of the REST server (`rest.Rest`): a way to add a route and the
+    look-ups every route shares. Typed here so the route modules need not import the server."""
+
+    server: Any
+
+    def route(self, method: str, template: str, handler: Handler) -> None: ...
+    def channel(self, call: Call) -> Channel: ...
+    def guild(self, call: Call) -> Guild: ...
+    def require(self, ch: Channel, *bits: int) -> None: ...
+    def message_in(self, ch: Channel, call: Call) -> Message: ...
+    def check_content(self, call: Call, body: dict[str, Any], *, creating: bool) -> None: ...

@@ -1,6 +1,8 @@
 """`Server`: the aiohttp app tying world, REST, gateway and records together.
 
-Tests use its subclass `standin.driver.StandIn`, which adds the user-side actions.
+Its REST routes and gateway are plugged in by its subclass `standin.world_events.WorldEvents`
+(they need the server; the server needs only their `handle`). Tests use the last subclass,
+`standin.driver.StandIn`, which adds the user-side actions.
 """
 
 from __future__ import annotations
@@ -9,22 +11,33 @@ import asyncio
 import logging
 import secrets
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from .gateway import Gateway
 from .interactions import InteractionState
 from .mentions import compute_pings
 from .ratelimit import Bucket, Buckets
 from .records import Faults, MentionRecord, RateLimitRecord, RequestRecord, Violation
-from .rest import Rest
 from .world import MENTION_EVERYONE, Channel, Message, Pings, World, iso_now
 
 log = logging.getLogger(__name__)
 
 
+class Endpoint(Protocol):
+    """One side of the server (REST or gateway): what answers a request."""
+
+    async def handle(self, request: web.Request) -> web.StreamResponse: ...
+
+
+class GatewayEndpoint(Endpoint, Protocol):
+    async def close_all(self) -> None: ...
+
+
 class Server:
+    rest: Endpoint
+    gateway: GatewayEndpoint
+
     def __init__(
         self,
         *,
@@ -74,8 +87,6 @@ class Server:
         self.all_messages: dict[int, Message] = {}
         self._nonces: dict[tuple[int, str], tuple[float, Message]] = {}
 
-        self.rest = Rest(self)
-        self.gateway = Gateway(self)
         self._runner: web.AppRunner | None = None
         self.port = 0
 

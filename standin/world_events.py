@@ -4,14 +4,25 @@ event Discord would send (a change made before start needs none)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from .gateway import guild_delete_payload
+from .gateway import Gateway, guild_delete_payload
+from .rest import Rest
 from .server import Server
 from .world import Channel, Guild, Member, Overwrite, Role
 
 
 class WorldEvents(Server):
-    """The stand-in's server, with the world changes tests make while the bot runs."""
+    """The stand-in's server with its REST routes and gateway, and the world changes tests make
+    while the bot runs."""
+
+    rest: Rest
+    gateway: Gateway
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.rest = Rest(self)
+        self.gateway = Gateway(self)
 
     async def remove_bot_from_guild(self, guild: Guild) -> None:
         guild.members.pop(self.world.bot.id, None)
