@@ -200,6 +200,8 @@ class News(CatalogueCog):
             )
         elif source.last_ok_at:
             parts.append(t(lang, "✅ last fetched <t:{when}:R>", when=int(source.last_ok_at)))
+            if source.last_error:  # with no failures: what the last fetch's caps skipped
+                parts.append(escape(Notice.load(source.last_error).text(lang)))
         return "\n".join(parts)
 
     async def source_autocomplete(

@@ -25,7 +25,7 @@ class Source:
     last_modified: str | None
     failures: int
     failing_since: float | None
-    last_error: str | None
+    last_error: str | None  # a stored Notice: why it fails, or (no failures) what the caps skipped
     next_poll_at: float
     last_ok_at: float | None
 

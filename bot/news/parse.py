@@ -10,12 +10,14 @@ import logging
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import feedparser
 
+from bot.errors import InvalidInput
+from bot.facts import check_url
 from bot.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -96,15 +98,27 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> Feed:
     if error is not None and not isinstance(error, _HARMLESS):
         log.info("feed %s: %s", url, error)
         raise NotAFeed(N_("it is not well-formed XML"))
-    items = tuple(i for i in (_item(e) for e in parsed.entries) if i is not None)
+    items = _unique(i for i in (_item(e) for e in parsed.entries) if i is not None)
     title = plain(str(parsed.feed.get("title") or ""), 100) or urllib.parse.urlsplit(url).netloc
     return Feed(title, items)
 
 
+def _unique(items: Iterable[Item]) -> tuple[Item, ...]:
+    """The first item of each identity: a guid repeated with another link is the same item."""
+    first: dict[str, Item] = {}
+    for item in items:
+        first.setdefault(item.key, item)
+    return tuple(first.values())
+
+
 def _item(entry: Any) -> Item | None:
     url = str(entry.get("link") or "").strip()
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https") or len(url) > 512:
-        return None  # nothing an editor could open, or cite as a source
+    try:
+        # The rule `/edit` applies to a source URL: an item's link becomes one when published,
+        # and until then it is shown to editors as a link that must not forge any text.
+        check_url(url, "link")
+    except InvalidInput:
+        return None
     headline = plain(str(entry.get("title") or ""), HEADLINE_LIMIT)
     if not headline:
         return None

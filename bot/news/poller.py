@@ -166,7 +166,7 @@ class Poller:
         after = await self.store.source_failed(
             source.id,
             why(exc).dump(),  # worded in the reader's language by /sources list
-            next_poll_at=now + backoff(source.failures + 1),
+            next_poll_at=now + backoff(source.failures + 1, self._rand),
             now=now,
             pause_after=PAUSE_AFTER,
         )

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.models import Change, Editor, Fact
 from bot.news.models import QueueItem, Source
 from bot.news.parse import Item, canonical
+from bot.notices import Notice
 from bot.store.alerts import Alerts
 from bot.store.catalogue import Catalogue
 from bot.store.db import Database, Row
@@ -30,6 +32,19 @@ log = logging.getLogger(__name__)
 # not coming back, and the table would otherwise keep every item a feed ever showed.
 FORGET_SEEN_AFTER = 30 * 86400.0
 ALREADY_SETTLED = "This item was already settled ({state})."
+# What one feed may put in front of the editors: at most this many new items a fetch, and no
+# more while this many of its items wait. The rest are recorded as seen, never queued later, so
+# a feed that floods (or rotates its links every poll) costs a few review posts, not hours of them.
+QUEUE_PER_FETCH = 10
+PENDING_PER_SOURCE = 25
+SKIPPED_NEW = N_(
+    "⏭️ New items skipped at the last fetch: {count}. At most {limit} are queued per fetch; "
+    "the rest count as seen."
+)
+SKIPPED_WAITING = N_(
+    "⏭️ New items skipped at the last fetch: {count}. {limit} items from this feed already wait "
+    "in /queue; settle some to let more in."
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,13 @@ class Candidate:
     item: Item
     show_id: int
     people: tuple[str, ...]
+
+
+def _skipped(count: int, queued: int) -> str:
+    """The stored notice of what a fetch's caps skipped, `queued` being queued."""
+    if queued < QUEUE_PER_FETCH:  # the feed's waiting items stopped it
+        return Notice.of(SKIPPED_WAITING, count=count, limit=PENDING_PER_SOURCE).dump()
+    return Notice.of(SKIPPED_NEW, count=count, limit=QUEUE_PER_FETCH).dump()
 
 
 def read_source(row: Row) -> Source:
@@ -222,26 +244,43 @@ class News:
         now: float | None = None,
     ) -> list[QueueItem]:
         """Record a successful fetch: its validators, the items seen, and the candidates among the
-        items not seen before queued (with their review posts); the items queued."""
+        items not seen before queued (with their review posts) up to the caps; the items queued.
+        What the caps skipped is noted in `last_error` (with no failures) for /sources list."""
         now = time.time() if now is None else now
         async with self._db.lock, self._db.transaction():
             new = await self._unseen(source.id, keys)
+            await self._see(source.id, keys, now)
+            fresh = [c for c in found if c.item.key in new]
+            queued, skipped = await self._queue_new(source, fresh, review_channel)
+            note = _skipped(skipped, len(queued)) if skipped else None
             await self._db.execute(
                 "UPDATE news_source SET etag = ?, last_modified = ?, next_poll_at = ?, last_ok_at = ?, "
-                "failures = 0, failing_since = NULL, last_error = NULL WHERE id = ?",
-                (etag, last_modified, next_poll_at, now, source.id),
+                "failures = 0, failing_since = NULL, last_error = ? WHERE id = ?",
+                (etag, last_modified, next_poll_at, now, note, source.id),
             )
-            await self._see(source.id, keys, now)
-            queued = []
-            for candidate in found:
-                if candidate.item.key in new:
-                    item = await self._queue(
-                        candidate, source.name, source_id=source.id, review_channel=review_channel
-                    )
-                    queued += [item] if item else []
+        if skipped:
+            log.warning("source %d: %d new items skipped, %d queued", source.id, skipped, len(queued))
         if queued:
             self.reviews_queued.set()
         return queued
+
+    async def _queue_new(
+        self, source: Source, fresh: Sequence[Candidate], review_channel: int | None
+    ) -> tuple[list[QueueItem], int]:
+        """Queue new candidates up to the caps (inside a transaction); those queued, how many skipped."""
+        waiting = await self._db.value(
+            "SELECT count(*) FROM news_item WHERE source_id = ? AND state = 'pending'", (source.id,)
+        )
+        room = min(QUEUE_PER_FETCH, PENDING_PER_SOURCE - int(waiting or 0))
+        queued: list[QueueItem] = []
+        for n, candidate in enumerate(fresh):
+            if len(queued) >= room:
+                return queued, len(fresh) - n
+            item = await self._queue(
+                candidate, source.name, source_id=source.id, review_channel=review_channel
+            )
+            queued += [item] if item else []
+        return queued, 0
 
     async def source_unchanged(self, source_id: int, next_poll_at: float) -> None:
         """A 304: the source is fine and nothing is new."""

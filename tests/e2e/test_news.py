@@ -316,3 +316,92 @@ async def test_a_form_opened_before_a_restart_is_still_taken_and_only_from_an_ed
         assert await bot.store.pending_items(None) == ([], 0)
         change_id = int(published.content.split("#")[1].split("*")[0])
         assert (await bot.store.queue_item(1)).change_id == change_id  # the tip, settled by the form
+
+
+def matching(numbers):
+    """A feed of `numbers` new items that all mention the show, newest first."""
+    return wordpress_feed([wordpress_item(n, f"All of Us Are Dead: story {n}") for n in numbers])
+
+
+async def sources_line(standin, scene, lang="en-US"):
+    scene.editor.user.locale = lang
+    try:
+        return (await standin.command(scene.editor, scene.home_general, "sources list")).text
+    finally:
+        scene.editor.user.locale = "en-US"
+
+
+async def test_a_flooding_feed_queues_ten_a_fetch_and_twenty_five_in_all_and_says_what_it_skipped(
+    standin, scene, bot, feeds, review
+):
+    standin.channel_rate = (100, 1.0)  # Discord's 5 posts per 5 s per channel would take minutes here
+    url = feeds.serve("/feed/", wordpress_feed(UNRELATED))
+    await add_source(standin, scene, url)
+    feeds.serve("/feed/", matching(range(100, 130)))  # 30 new: the first 10 queued
+    await poll(bot)
+    posts = await settled(standin, review, 10)
+    assert "story 100" in posts[0].embeds[0]["description"]
+    listed = await sources_line(standin, scene)
+    assert "New items skipped at the last fetch: 20. At most 10 are queued per fetch" in listed, listed
+    korean = await sources_line(standin, scene, "ko")
+    assert "건너뛴 새 항목: 20개" in korean and "skipped" not in korean, korean
+    # The links rotate: new again, ten more; then the feed's 25 waiting items stop it.
+    feeds.serve("/feed/", matching(range(200, 230)))
+    await poll(bot)
+    feeds.serve("/feed/", matching(range(300, 330)))
+    await poll(bot)
+    await settled(standin, review, 25)
+    listed = await sources_line(standin, scene)
+    assert "skipped at the last fetch: 25. 25 items from this feed already wait in /queue" in listed, listed
+    # What was skipped counts as seen: settling makes room for new items only.
+    queue = await standin.command(scene.editor, scene.home_general, "queue")
+    await standin.click(scene.editor, queue, "Dismiss")
+    feeds.serve("/feed/", matching([*range(100, 130), *range(300, 330), 400, 401]))
+    await poll(bot)
+    posts = await settled(standin, review, 26)
+    assert "story 400" in posts[25].embeds[0]["description"]
+    assert (await bot.store.pending_items(None))[1] == 25
+    listed = await sources_line(standin, scene)
+    assert "skipped at the last fetch: 1. 25 items" in listed, listed
+    feeds.serve("/feed/", matching([*range(100, 130), *range(400, 402)]))
+    await poll(bot)
+    assert "skipped" not in await sources_line(standin, scene)  # nothing new: nothing skipped
+
+
+async def test_items_with_forged_or_foreign_links_are_dropped_and_a_guid_is_one_item(
+    standin, scene, bot, feeds, review
+):
+    def raw(guid, link, title):
+        return (
+            f"<item><title>{title}</title><link>{link}</link>"
+            f'<guid isPermaLink="false">{guid}</guid></item>'
+        )
+
+    url = feeds.serve("/feed/", wordpress_feed([raw("seen", "https://news.example/seen", "Old news")]))
+    await add_source(standin, scene, url)
+    bad = [
+        "https://evil.example/9\n**INJECTED**\n[x](https://evil.example/)",
+        "https://evil.example/ spaced",
+        "https://editor:hunter2@evil.example/creds",
+        "https://evil.example/\u202eexe.pdf",
+        "javascript:alert(1)//https://evil.example/",
+        "ftp://files.example/all-of-us-are-dead.txt",
+    ]
+    feeds.serve(
+        "/feed/",
+        wordpress_feed(
+            [
+                *(raw(f"bad-{n}", link, f"All of Us Are Dead: bad link {n}") for n, link in enumerate(bad)),
+                raw("same", "https://news.example/first", "All of Us Are Dead: first link"),
+                raw("same", "https://news.example/second", "All of Us Are Dead: second link"),
+                raw("seen", "https://news.example/moved", "All of Us Are Dead: seen, moved"),
+            ]
+        ),
+    )
+    await poll(bot)
+    [post] = await settled(standin, review, 1)
+    shown = str(post.embeds[0])
+    assert "first link" in shown and "news.example/first" in shown
+    assert "INJECTED" not in shown and "evil.example" not in shown
+    [item], total = await bot.store.pending_items(None)
+    assert total == 1 and item.url == "https://news.example/first"

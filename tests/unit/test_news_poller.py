@@ -1,5 +1,6 @@
 """The poller's timing: backoff, and spreading overdue sources out after a restart."""
 
+import itertools
 import time
 
 from bot.news.fetch import Fetcher
@@ -45,3 +46,33 @@ async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(stor
     assert len({round(at) for at in overdue}) > 10  # not all at once
     assert times[later[0].id] == now + 5000  # not overdue: left as it was
     await poller.fetcher.close()
+
+
+async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(store, feeds):
+    url = feeds.serve("/dead", b"", trouble="500")
+    now = [1_700_000_000.0]
+    await store.add_source(url, "dead", show_id=None, keywords=(), added_by=1, seen=[], next_poll_at=now[0])
+    poller = Poller(
+        store,
+        Fetcher(allow_private=True, timeout=1.0),
+        interval=900,
+        review_channel=None,
+        clock=lambda: now[0],
+        rand=lambda: 0.5,  # no jitter
+    )
+    fetched_at = []
+    try:
+        for _ in range(5):
+            [source] = await store.sources()
+            now[0] = source.next_poll_at - 1  # not yet due: left alone
+            await poller.poll_due()
+            now[0] = source.next_poll_at
+            await poller.poll_due()
+            fetched_at.append(now[0])
+            assert len(feeds.headers_of("/dead")) == len(fetched_at)
+    finally:
+        await poller.fetcher.close()
+    gaps = [round((b - a) / 60) for a, b in itertools.pairwise(fetched_at)]
+    assert gaps == [5, 10, 20, 40]
+    [source] = await store.sources()
+    assert source.failures == 5 and source.next_poll_at == fetched_at[-1] + 80 * 60

@@ -7,6 +7,7 @@ import pytest
 from bot.errors import UserError
 from bot.models import Editor, Fact
 from bot.news.parse import Item, canonical
+from bot.notices import Notice
 from bot.store.news import Candidate
 from tests.unit.conftest import ALICE
 
@@ -188,3 +189,53 @@ async def test_failures_back_off_then_pause_after_a_day_and_adding_again_resumes
     )
     assert not new and resumed.active and resumed.failures == 0 and resumed.keywords == ("zombie",)
     assert await store.remove_source(source.id) and await store.sources() == []
+
+
+async def test_a_success_ends_a_run_of_failures_so_one_blip_a_day_later_does_not_pause(store, show):
+    day = 86400.0
+    source = await add_source(store)
+    start = time.time()
+    for success in ("fetched", "unchanged"):  # a 200 with items, or a 304
+        await store.source_failed(source.id, "HTTP 500", next_poll_at=start + 300, now=start, pause_after=day)
+        if success == "fetched":
+            await fetched(store, source, [item(2)], show, now=start + 300)
+        else:
+            await store.source_unchanged(source.id, start + 1200)
+        [healthy] = await store.sources()
+        assert (healthy.failures, healthy.failing_since, healthy.last_error) == (0, None, None)
+        blip = await store.source_failed(
+            source.id, "HTTP 500", next_poll_at=start + day + 600, now=start + day + 300, pause_after=day
+        )
+        assert blip.active and blip.failures == 1 and blip.failing_since == pytest.approx(start + day + 300)
+        start += 2 * day
+
+
+def many(first, count):
+    return [item(n) for n in range(first, first + count)]
+
+
+async def test_one_fetch_queues_ten_items_a_source_twenty_five_and_the_rest_count_as_seen(store, show):
+    source = await add_source(store)
+    queued = await fetched(store, source, many(100, 30), show)
+    assert [q.headline for q in queued] == [f"Test Show news {n}" for n in range(100, 110)]
+    [after] = await store.sources()
+    assert after.failures == 0 and Notice.load(after.last_error).text() == (
+        "⏭️ New items skipped at the last fetch: 20. At most 10 are queued per fetch; the rest count as seen."
+    )
+    assert len(await fetched(store, source, many(200, 10), show)) == 10
+    [after] = await store.sources()
+    assert after.last_error is None  # nothing skipped this time
+    assert len(await fetched(store, source, many(300, 8), show)) == 5  # 25 wait now
+    [after] = await store.sources()
+    assert Notice.load(after.last_error).text().startswith(
+        "⏭️ New items skipped at the last fetch: 3. 25 items from this feed already wait in /queue"
+    )
+    # Settling makes room, for new items only: the skipped ones count as seen. A tip is not the
+    # feed's and takes none of it.
+    pending, _ = await store.pending_items(None)
+    await store.dismiss_item(pending[0].id, ALICE)
+    tip = Candidate(item(900), show.id, ())
+    assert await store.queue_tip(tip, tipper=FAN, note=None, review_channel=None)
+    again = await fetched(store, source, [*many(100, 30), *many(300, 8), *many(400, 3)], show)
+    assert [q.headline for q in again] == ["Test Show news 400"]
+    assert (await store.pending_items(None))[1] == 26
