@@ -111,6 +111,9 @@ class Announcer(Dispatcher):
         await self.workers.finish(grace)
         await self.claims.release()
 
+    async def resume(self) -> None:
+        await self.claims.take_over()
+
     async def look(self) -> float | None:
         await self.claims.resume_expired()
         if await self._dispatch_due():

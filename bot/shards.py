@@ -4,9 +4,11 @@ Discord puts a guild on shard `(guild_id >> 22) % shard_count`. A process starte
 SHARD_COUNT and SHARD_IDS delivers only to channels of guilds on its shards, at its share of
 the global send budget (bot/budget.py counts each request as Discord does, so the shares add up
 to no more than the whole). Every claim on a delivery carries a lease: a process killed mid-send
-leaves its deliveries "sending", and whoever serves those shards next takes them up again once
-the lease has run out, resending with the same nonce (or finding the earlier message), so that
-none is sent twice even while processes restart.
+leaves its deliveries "sending", and whoever serves those shards next takes them up again,
+resending with the same nonce (or finding the earlier message), so that none is sent twice even
+while processes restart. Discord allows one connection per shard, so a process that starts
+takes over its shards' claims from earlier runs at once; the lease frees what is left in flight
+after that (a claim of a process still handing its shards over when this one started).
 """
 
 from __future__ import annotations
@@ -71,6 +73,20 @@ class Claims:
     async def claim(self, ids: Sequence[int], now: float) -> list[int]:
         """Take deliveries for one attempt, until the lease runs out; the ids taken."""
         return await self.store.start_attempt(ids, now, lease_until=now + self.lease)
+
+    async def take_over(self) -> int:
+        """Once at start, with this process's shards connected: deliveries of these shards that
+        an earlier run left in flight become due at once. Discord allows one connection per
+        shard, so nobody else is sending them: their lease is not worth waiting out (the nonce
+        and the look for an earlier copy keep a resend from arriving twice)."""
+        try:
+            taken = await self.store.take_over_claims(time.time(), shards=self._filter)
+        except Exception:  # the database gone for now: the leases run out by themselves
+            log.exception("taking over deliveries left in flight failed")
+            return 0
+        if taken:
+            log.info("taking over %d deliveries an earlier run of these shards left in flight", taken)
+        return taken
 
     async def resume_expired(self, now: float | None = None) -> int:
         """If it is time: deliveries whose claim ran out (their process died) become due again."""

@@ -298,6 +298,7 @@ class Store:
     skip_deliveries = _Part("_alerts", Alerts.skip_deliveries)
     mark_failed = _Part("_alerts", Alerts.mark_failed)
     resume_in_flight = _Part("_alerts", Alerts.resume_in_flight)
+    take_over_claims = _Part("_alerts", Alerts.take_over_claims)
     release_claims = _Part("_alerts", Alerts.release_claims)
     delivery_counts = _Part("_alerts", Alerts.delivery_counts)
 

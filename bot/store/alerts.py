@@ -285,13 +285,22 @@ class Alerts:
     async def resume_in_flight(self, now: float, *, shards: ShardFilter = None) -> int:
         """Deliveries left in flight by a stop or crash become due again once their lease ran
         out (of guilds on `shards`, if given); how many."""
+        return await self._resume("(lease_until IS NULL OR lease_until <= ?)", [now], now, shards)
+
+    async def take_over_claims(self, now: float, *, shards: ShardFilter = None) -> int:
+        """At start: every claim of another process (an earlier run) on deliveries of guilds on
+        `shards` becomes due again at once, lease or not; how many. Discord lets one process
+        hold a shard, so whoever claimed them before this one started has lost its shards."""
+        return await self._resume("(claimed_by IS NULL OR claimed_by <> ?)", [self.owner], now, shards)
+
+    async def _resume(self, stale: str, stale_params: list[Any], now: float,
+                      shards: ShardFilter) -> int:
         where, params = self._on_shards(shards)
         async with self._db.lock:
             return await self._db.execute(
                 "UPDATE delivery SET state = 'pending', next_attempt_at = ?, claimed_by = NULL, "
-                "lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR "
-                "lease_until <= ?) AND subscription_id IN (SELECT s.id FROM subscription s "
-                f"WHERE 1 = 1{where})", [now, now, *params])
+                f"lease_until = NULL WHERE state = 'sending' AND {stale} AND subscription_id IN "
+                f"(SELECT s.id FROM subscription s WHERE 1 = 1{where})", [now, *stale_params, *params])
 
     async def delivery_counts(self, guild_id: int) -> dict[int, dict[str, int]]:
         """Per subscription of a server: how many deliveries are in each state."""

@@ -289,6 +289,38 @@ async def test_a_restart_between_fetch_and_post_loses_and_duplicates_nothing(
         await wait_edited(posts[0], "Dismissed by editor")
 
 
+async def test_a_review_post_on_the_wire_when_the_bot_is_killed_is_in_the_channel_once(
+    standin, scene, bot_env, bot_process, review
+):
+    """SIGKILL while the post is on its way (it lands after the kill): the next process sends
+    it again, and the editors still see it once (Discord keeps the nonce)."""
+    first = await bot_process()
+    standin.faults.latency = 0.5
+    tip = await standin.command(scene.fan, scene.home_general, "tip", url="https://fans.example/crash")
+    assert tip.content.startswith("Thanks!"), tip.content
+    path = f"/channels/{review.id}/messages"
+    deadline = time.monotonic() + 10
+    while not any(r.method == "POST" and r.path == path and r.status == 0 for r in standin.requests):
+        assert time.monotonic() < deadline, first.log_text()[-3000:]
+        await asyncio.sleep(0.005)
+    await first.kill()
+    [landed] = await standin.wait_for_messages(review, 1)  # after the kill: never recorded
+    standin.faults.latency = 0
+    second = await bot_process()
+    store = await Store.open(database_of(bot_env))
+    try:
+        deadline = time.monotonic() + 10
+        while (item := await store.queue_item(1)).review_state != "posted":
+            assert time.monotonic() < deadline, f"{item.review_state}: {second.log_text()[-3000:]}"
+            await asyncio.sleep(0.05)
+    finally:
+        await store.close()
+    await asyncio.sleep(0.5)  # a second post would show up now
+    assert standin.messages(review) == [landed]
+    assert item.review_message == landed.id and "fans.example/crash" in str(landed.embeds[0])
+    await second.stop()
+
+
 async def test_a_form_opened_before_a_restart_is_still_taken_and_only_from_an_editor(
     standin, scene, bot_settings, monkeypatch
 ):

@@ -9,7 +9,7 @@ import pytest
 from bot.models import Editor, Fact
 from bot.store import Store
 from tests.e2e.conftest import database_of
-from tests.e2e.test_alerts_crash import busiest_second
+from tests.e2e.test_alerts_crash import busiest_second, shown
 
 FANS = CHANNELS = 120
 RATE = 25
@@ -69,7 +69,7 @@ async def test_dms_and_announcements_killed_midway_each_arrive_exactly_once(
     second = await bot_process(ANNOUNCE_RATE=str(RATE))
     deadline = time.monotonic() + len(targets) * 2 / RATE + 30
     while received() < len(targets):
-        assert time.monotonic() < deadline, second.log_text()[-3000:]
+        assert time.monotonic() < deadline, f"{shown(standin, targets)}\n{second.log_text()[-3000:]}"
         await asyncio.sleep(0.05)
     await asyncio.sleep(1.0)  # anything extra would show up now
 

@@ -12,6 +12,7 @@ import pytest
 from bot.store import Store
 from standin.world import MANAGE_GUILD
 from tests.e2e.conftest import database_of
+from tests.e2e.test_alerts_crash import delivered_as_shown
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -103,6 +104,7 @@ async def test_two_processes_one_shard_each_send_every_announcement_once(standin
 
     counts = [len(standin.messages(c)) for c in channels]
     assert counts == [1] * len(channels), f"killed after {killed_at}; counts {sorted(set(counts))}"
+    await delivered_as_shown(database_of(bot_env), standin, channels)
     sends = [r.time for r in standin.requests if r.method == "POST" and _SEND.match(r.path)]
     busiest = busiest_second(sends)
     print(f"shard 1 killed after {killed_at} of {PER_SHARD}; {len(sends)} sends (a resend "

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from bot.budget import SendBudget
+from bot.shards import Shards
 
 
 class VirtualTime:
@@ -160,3 +161,26 @@ def test_a_share_keeps_whole_requests_so_shares_never_add_up_to_more():
     assert SendBudget(0.5).places == 1
     with pytest.raises(ValueError):
         SendBudget(0)
+
+
+async def test_three_processes_sharing_fifty_never_have_more_than_fifty_requests_out():
+    # A third of 50 each: 16.67 places would be 17 if rounded, and three processes' 51 requests
+    # let go within a second and arriving together (a slow network) are one too many.
+    clock = VirtualTime()
+    answered = asyncio.Event()
+    let_go: list[float] = []
+    shares = [SendBudget(Shards(3, (i,)).share(50), clock=clock, sleep=clock.sleep) for i in range(3)]
+
+    async def held(budget: SendBudget) -> None:
+        async with budget.request():
+            let_go.append(clock.now)
+            await answered.wait()  # on the wire: it may reach Discord at any moment until now
+
+    async def answer_later() -> None:
+        await clock.sleep(5.0)
+        answered.set()
+
+    await clock.run(*(held(share) for share in shares for _ in range(20)), answer_later())
+    before_any_answer = [t for t in let_go if t < 5.0]
+    assert len(before_any_answer) == 48  # 16 each: whole requests, never more than the share
+    assert [share.places for share in shares] == [16, 16, 16]

@@ -93,3 +93,24 @@ async def test_a_clean_stop_releases_its_claims_for_the_next_start(store, other,
     assert await store.release_claims() == 2
     assert await other.resume_in_flight(now) == 2
     assert sorted(d.channel_id for d in await other.due_deliveries(now + 1)) == [1, 2]
+
+
+async def test_a_process_that_starts_takes_over_its_shards_claims_at_once_lease_or_not(
+        store, other, show):
+    ids = await fan_out(store, show)
+    now = time.time()
+    await store.start_attempt([ids[1]], now, lease_until=now + 600)  # then it died
+    assert await other.resume_in_flight(now) == 0  # the lease holds for whoever meets it later
+    assert await other.take_over_claims(now, shards=(2, (1,))) == 0  # not its shard
+    assert await store.take_over_claims(now, shards=(2, (0,))) == 0  # its own claim stays
+    assert await other.take_over_claims(now, shards=(2, (0,))) == 1
+    [delivery] = await other.due_deliveries(now, shards=(2, (0,)))
+    # The same batch, so the same nonce; the earlier attempt's time, so the earlier-copy lookup.
+    assert (delivery.id, delivery.state, delivery.batch) == (ids[1], "pending", ids[1])
+    assert delivery.last_attempt_at == pytest.approx(now)
+    assert await other.start_attempt([ids[1]], now, lease_until=now + 90) == [ids[1]]
+    await store.mark_delivered([ids[1]], 777)  # the dead run's claim is no longer its own
+    assert (await one(other, ids[1])).state == "sending"
+    await store.start_attempt([ids[2]], now, lease_until=now + 600)
+    assert await other.take_over_claims(now) == 1  # every shard: not its own claim on channel 1
+    assert (await one(other, ids[2])).state == "pending"
