@@ -1,10 +1,12 @@
 """Fans' tips in the store (both backends): the hourly limit holds under concurrent tips, in one
-process and across two, and an archived show takes none."""
+process and across several, and an archived show takes none."""
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 
+import asyncpg
 import pytest
 
 from bot.errors import InvalidInput, UserError
@@ -45,13 +47,43 @@ async def test_concurrent_tips_from_one_fan_stop_at_the_limit(store, show):
     assert await fans_tips(store) == LIMIT
 
 
-async def test_two_processes_tipping_at_once_share_one_limit(store, show):
-    other = await Store.open(target_of(store))
+@contextlib.asynccontextmanager
+async def held(store, waiting):
+    """On PostgreSQL, the queue's table locked by another connection until `waiting` sessions
+    wait for a lock, so that their transactions all go on at once (SQLite: nothing to do)."""
+    if store.path is not None:
+        yield
+        return
+    conn = await asyncpg.connect(target_of(store))
     try:
-        got = await asyncio.gather(*(tip(s, show, n) for n in range(6) for s in [(store, other)[n % 2]]))
+        async with conn.transaction():
+            await conn.execute("LOCK TABLE news_item IN ACCESS EXCLUSIVE MODE")
+            yield
+            for _ in range(500):
+                if await conn.fetchval(WAITING) >= waiting:
+                    break
+                await asyncio.sleep(0.01)
+            else:
+                raise AssertionError(f"{waiting} transactions never waited together")
     finally:
-        await other.close()
-    assert sorted(got) == ["limited"] * 3 + ["queued"] * 3
+        await conn.close()
+
+
+WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+           "AND wait_event_type = 'Lock'")
+
+
+async def test_five_processes_tipping_at_once_share_one_limit(store, show):
+    # One tip per process: only the database's lock can stop them all counting the same 0.
+    others = [await Store.open(target_of(store)) for _ in range(4)]
+    try:
+        async with held(store, waiting=5):
+            sent = asyncio.gather(*(tip(s, show, n) for n, s in enumerate([store, *others])))
+        got = await sent
+    finally:
+        for other in others:
+            await other.close()
+    assert sorted(got) == ["limited"] * 2 + ["queued"] * 3
     assert await fans_tips(store) == LIMIT
 
 
