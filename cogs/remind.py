@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import discord
@@ -12,6 +13,7 @@ from discord.ext import commands
 
 from bot.app import SeasonwatchBot
 from bot.budget import SendBudget
+from bot.buttons import CogButton
 from bot.cogbase import CatalogueCog
 from bot.diff import entry_label
 from bot.errors import InvalidInput
@@ -27,6 +29,34 @@ from bot.store.reminders import DMS_CLOSED
 log = logging.getLogger(__name__)
 
 RELEASE = ("release", "release")  # the default: the show's release entry
+# A /remind list page's text: Discord takes 2,000 characters; a line is clipped to leave room
+# for at least two on a page (25 reminders on long headlines span several pages).
+PAGE_LIMIT = 1900
+LINE_LIMIT = 800
+
+
+class ListPageButton(CogButton, template=r"sw:rl:(?P<page>[0-9]{1,4})"):
+    """/remind list's Previous and Next: only the page lives in the custom id, and whoever presses
+    sees their own reminders (the list is ephemeral: only its owner has the buttons)."""
+
+    cog_name = "Remind"
+
+    def __init__(self, label: str, page: int, *, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary,
+                                           custom_id=f"sw:rl:{page}", disabled=disabled))
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ListPageButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(str(label), int(match["page"]))
+
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        """Show the page the button points at."""
+        assert isinstance(cog, Remind)
+        text, view = await cog.list_page(interaction.user.id, self.page, lang_of(interaction))
+        await interaction.response.edit_message(content=text, view=view)
 
 
 class Remind(CatalogueCog):
@@ -80,14 +110,28 @@ class Remind(CatalogueCog):
 
     @remind.command(name="list", description="Your reminders")
     async def remind_list(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
-        lang = lang_of(interaction)
-        reminders = await self.store.reminders_of(interaction.user.id)
+        text, view = await self.list_page(interaction.user.id, 0, lang_of(interaction))
+        if view is None:
+            await send_ephemeral(interaction, text)
+        else:
+            await interaction.response.send_message(text, view=view, ephemeral=True)
+
+    async def list_page(self, user_id: int, number: int, lang: str) -> tuple[str, discord.ui.View | None]:
+        """Page `number` (clamped) of a person's reminders, and its Previous/Next buttons."""
+        reminders = await self.store.reminders_of(user_id)
         if not reminders:
-            await send_ephemeral(interaction, t(lang, "You have no reminders. Set one with `/remind me`."))
-            return
-        lines = [t(lang, "Your reminders ({count}):", count=len(reminders))]
-        lines += [self.line(r, lang) for r in reminders]
-        await send_ephemeral(interaction, "\n".join(lines))
+            return t(lang, "You have no reminders. Set one with `/remind me`."), None
+        title = t(lang, "Your reminders ({count}):", count=len(reminders))
+        pages = text_pages([clip(self.line(r, lang), LINE_LIMIT) for r in reminders],
+                           PAGE_LIMIT - len(title) - 40)  # 40: the page number line
+        number = max(0, min(number, len(pages) - 1))
+        if len(pages) == 1:
+            return "\n".join([title, *pages[0]]), None
+        where = t(lang, "Page {number} of {count}", number=number + 1, count=len(pages))
+        view = discord.ui.View(timeout=None)
+        view.add_item(ListPageButton(t(lang, "Previous"), max(number - 1, 0), disabled=number == 0))
+        view.add_item(ListPageButton(t(lang, "Next"), number + 1, disabled=number >= len(pages) - 1))
+        return "\n".join([title, *pages[number], where]), view
 
     @remind.command(name="stop", description="Stop a reminder (without one: all of yours)")
     @app_commands.describe(reminder="Which reminder (leave out to stop them all)")
@@ -137,6 +181,25 @@ class Remind(CatalogueCog):
             await send_ephemeral(interaction, "\n".join(lines))
 
 
+def clip(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with "…" if longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text_pages(lines: list[str], limit: int) -> list[list[str]]:
+    """The lines in order, as few pages as hold them, each page's lines within `limit`
+    characters joined by newlines (a line longer than `limit` gets a page of its own)."""
+    pages: list[list[str]] = [[]]
+    size = -1  # the page's length so far, less the newline its first line does not need
+    for line in lines:
+        if pages[-1] and size + 1 + len(line) > limit:
+            pages.append([])
+            size = -1
+        pages[-1].append(line)
+        size += 1 + len(line)
+    return pages
+
+
 def pause_text(reminder: Reminder, lang: str) -> str:
     """Why a reminder is paused and how to resume it."""
     if reminder.paused_reason == DMS_CLOSED:
@@ -147,6 +210,6 @@ def pause_text(reminder: Reminder, lang: str) -> str:
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    client.add_dynamic_items(NotifyButton)
+    client.add_dynamic_items(NotifyButton, ListPageButton)
     client.announcer.buttons = notify_view  # announcements with a mention role carry the button
     await client.add_cog(Remind(client.store, client.announcer.budget))

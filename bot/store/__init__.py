@@ -10,6 +10,7 @@ per concern, all sharing one connection (`db.Database`) and its one way to trans
 - `alerts`      subscriptions and the outbox of deliveries
 - `predictions` questions, guesses, scores
 - `news`        news sources and the review queue
+- `tips`        fans' tips to that queue, and their hourly limit
 - `reviews`     the outbox of the review queue's posts
 - `reminders`   fans' own reminders and the outbox of their DMs
 - `premieres`   the scheduled event per server and season, kept in step with the release
@@ -47,6 +48,7 @@ from bot.store.reviews import Reviews
 from bot.store.rows import now_iso
 from bot.store.shows import Shows
 from bot.store.sqlite import SQLite
+from bot.store.tips import Tips
 from bot.store.view import View
 
 __all__ = ["EXPORT_FORMAT", "IMPORTER", "SEED_FILE", "ImportReport", "Migration", "Store",
@@ -98,6 +100,7 @@ class Store:
         self._shows = Shows(database, self._view, self._predictions)
         self._files = Files(database, self._view, self._shows, self._catalogue)
         self._news = News(database, self._view, self._catalogue, self._alerts)
+        self._tips = Tips(database, self._view, self._news)
         self._reviews = Reviews(database)
         self._view.on_others_commit = self._others_committed
 
@@ -329,9 +332,9 @@ class Store:
     source_fetched = _Part("_news", News.source_fetched)
     source_unchanged = _Part("_news", News.source_unchanged)
     in_timeline = _Part("_news", News.in_timeline)
-    queue_tip = _Part("_news", News.queue_tip)
-    tips_since = _Part("_news", News.tips_since)
-    queued_link = _Part("_news", News.queued_link)
+    queue_tip = _Part("_tips", Tips.queue_tip)
+    tips_since = _Part("_tips", Tips.tips_since)
+    queued_link = _Part("_tips", Tips.queued_link)
     queue_item = _Part("_news", News.queue_item)
     pending_items = _Part("_news", News.pending_items)
     dismiss_item = _Part("_news", News.dismiss_item)

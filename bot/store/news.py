@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.models import Change, Editor, Fact
+from bot.news.links import canonical
 from bot.news.models import QueueItem, Source
-from bot.news.parse import Item, canonical
+from bot.news.parse import Item
 from bot.notices import Notice
 from bot.store.alerts import Alerts
 from bot.store.catalogue import Catalogue
@@ -323,7 +324,9 @@ class News:
     ) -> QueueItem | None:
         """Queue one item unless its link is in the show's timeline or queue (inside a transaction)."""
         item = candidate.item
-        if self.in_timeline(candidate.show_id, item.link):
+        # The feed reader's identity may be an older rule's: the one the queue compares is this.
+        link = canonical(item.link)
+        if self.in_timeline(candidate.show_id, link):
             return None
         review = "pending" if review_channel else "none"
         row = await self._db.fetchone(
@@ -335,7 +338,7 @@ class News:
                 candidate.show_id,
                 item.headline,
                 item.url,
-                item.link,
+                link,
                 item.published,
                 source_name,
                 item.summary,
@@ -353,29 +356,18 @@ class News:
         )
         return read_item(row) if row else None
 
-    async def queue_tip(
+    async def queue_in_transaction(
         self, candidate: Candidate, *, tipper: Editor, note: str | None, review_channel: int | None
     ) -> QueueItem | None:
-        """Queue a fan's tip; None if its link is already in the show's timeline or queue."""
-        async with self._db.lock, self._db.transaction():
-            item = await self._queue(candidate, None, tipper=tipper, note=note, review_channel=review_channel)
-        self.reviews_queued.set()
-        return item
+        """Queue a fan's tip unless its link is known (inside the caller's transaction: `tips`)."""
+        return await self._queue(candidate, None, tipper=tipper, note=note, review_channel=review_channel)
 
-    async def tips_since(self, user_id: int, since: float) -> int:
-        """How many tips a person made since a moment (Unix seconds)."""
-        async with self._db.lock:
-            count = await self._db.value(
-                "SELECT count(*) FROM news_item WHERE tipper_id = ? AND created_ts > ?", (user_id, since)
-            )
-        return int(count or 0)
-
-    async def queued_link(self, show_id: int, link: str) -> bool:
-        """Whether the queue (any state) already holds this link for the show."""
-        async with self._db.lock:
-            found = await self._db.value(
-                "SELECT 1 FROM news_item WHERE show_id = ? AND link = ?", (show_id, link)
-            )
+    async def link_queued(self, show_id: int, link: str) -> bool:
+        """Whether the queue (any state) already holds this link for the show (inside the
+        caller's lock)."""
+        found = await self._db.value(
+            "SELECT 1 FROM news_item WHERE show_id = ? AND link = ?", (show_id, canonical(link))
+        )
         return found is not None
 
     async def queue_item(self, item_id: int) -> QueueItem | None:

@@ -11,8 +11,10 @@ import logging
 import time
 from typing import Any
 
-from bot.errors import UserError
+from bot.errors import InvalidInput, UserError
+from bot.i18n import N_
 from bot.models import Change, DirectMessage, Reminder
+from bot.render import escape
 from bot.store.db import Database, Row
 from bot.store.rows import now_iso
 from bot.store.view import View
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MAX_PER_PERSON = 25
 DMS_CLOSED = "dms_closed"  # the paused reason a 50007 leaves; the cog words it for the person
+ARCHIVED = N_("{title} is archived and announces nothing more; pick a tracked show.")
 
 # The casts type the bare parameters for PostgreSQL; SQLite reads them alike.
 _FAN_OUT = (
@@ -74,8 +77,12 @@ class Reminders:
 
     async def add(self, user_id: int, show_id: int, kind: str, key: str,
                   language: str = "en") -> tuple[Reminder, bool]:
-        """Set (or resume) a reminder; True if it is new. At most MAX_PER_PERSON per person."""
+        """Set (or resume) a reminder; True if it is new. At most MAX_PER_PERSON per person.
+        Refused on an archived show: it announces nothing, so the reminder could never fire."""
         async with self._db.lock, self._db.transaction():
+            show = self._view.show(show_id)
+            if show is not None and show.archived:
+                raise InvalidInput("show", ARCHIVED, title=escape(show.title))
             found = await self._db.fetchone(
                 "SELECT id FROM reminder WHERE user_id = ? AND show_id = ? AND kind = ? AND key = ?",
                 (user_id, show_id, kind, key))

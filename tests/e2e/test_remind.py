@@ -3,10 +3,13 @@
 # ruff: noqa: ASYNC109 (`timeout=` of the helpers, like the driver's)
 
 import asyncio
+import re
 
 import pytest
 
+from standin.replies import buttons_in
 from tests.e2e.test_alerts import write
+from tests.unit.test_facts import news_fact
 from tests.unit.test_store_alerts import release_fact
 
 SOURCE = "https://about.netflix.com/en/news/aouad2"
@@ -122,3 +125,31 @@ async def test_a_fan_with_dms_closed_is_paused_and_told_once_at_the_next_command
     await standin.command(fan, scene.home_general, "remind me")  # resumes it
     await write(bot, release_fact("2025-06"), kind="release", key="release")
     await dms(standin, fan.user, 1)
+
+
+async def test_a_long_reminder_list_pages_so_every_reminder_is_reachable(standin, scene, bot):
+    fan = scene.fan
+    show = bot.store.show_by_slug("all-of-us-are-dead")
+    for n in range(25):
+        key = f"long-{n:02d}"
+        await write(bot, news_fact(f"Headline {n:02d} " + "h" * 180), kind="news", key=key)
+        await bot.store.add_reminder(fan.user.id, show.id, "news", key)
+    wanted = {f"`#{r.id}`" for r in await bot.store.reminders_of(fan.user.id)}
+    page = await standin.command(fan, scene.home_general, "remind list")
+    assert "Page 1 of" in page.content, page.content
+    seen: list[str] = []
+    for _ in range(25):  # a page shows at least one reminder
+        assert page.ephemeral and len(page.content) <= 2000 and "…" not in page.content, page.content
+        assert page.content.startswith("Your reminders (25):"), page.content
+        seen += re.findall(r"`#\d+`", page.content)
+        buttons = {b["label"]: b for b in buttons_in(page.message.components)}
+        if buttons["Next"].get("disabled"):
+            break
+        page = await standin.click(fan, page, "Next")
+    else:
+        raise AssertionError("Next never came to the last page")
+    assert sorted(seen) == sorted(wanted) and len(seen) == 25  # each once, in order of pages
+    last = re.search(r"Page (\d+) of \1$", page.content)  # the last page
+    assert last, page.content
+    back = await standin.click(fan, page, "Previous")  # the same message, edited
+    assert back.content.endswith(f"Page {int(last[1]) - 1} of {last[1]}"), back.content

@@ -105,3 +105,13 @@ async def test_the_dm_outbox_claims_once_and_resumes_what_was_in_flight(store, s
     assert (done.state, done.message_id, done.attempts) == ("delivered", 777, 3)
     await store.dm_failed(dm.id, "late")  # a delivered DM stays delivered
     assert (await store.dms(user_id=FAN))[0].state == "delivered"
+
+
+async def test_an_archived_show_takes_no_reminder_new_or_resumed(store, show):
+    await store.add_reminder(FAN, show.id, "release", "release")
+    await store.update_show(dataclasses.replace(show, archived=True))
+    for user in (FAN, OTHER_FAN):  # resuming one set before counts as setting it
+        with pytest.raises(UserError, match="Test Show is archived and announces nothing more"):
+            await store.add_reminder(user, show.id, "release", "release")
+    assert await store.reminders_of(OTHER_FAN) == []
+    assert len(await store.reminders_of(FAN)) == 1
