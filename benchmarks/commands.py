@@ -55,8 +55,8 @@ if str(REPO) not in sys.path:
 from benchmarks.common import aligned  # noqa: E402
 from bot.app import SeasonwatchBot, running  # noqa: E402
 from bot.config import settings_from  # noqa: E402
-from bot.models import CONFIDENCES, STAGES  # noqa: E402
-from bot.replies import NO_MENTIONS  # noqa: E402
+from bot.core.models import CONFIDENCES, STAGES  # noqa: E402
+from bot.interactions.replies import NO_MENTIONS  # noqa: E402
 from standin import StandIn  # noqa: E402
 from standin.world import Channel, Member  # noqa: E402
 
@@ -64,7 +64,7 @@ BIG = "big"
 NOOP = "bench-noop"
 TARGET = 1.5
 SEED_ENTRIES = len(
-    json.loads(resources.files("bot.data").joinpath("all-of-us-are-dead.json").read_text("utf-8"))
+    json.loads(resources.files("bot.catalogue.data").joinpath("all-of-us-are-dead.json").read_text("utf-8"))
     ["shows"][0]["entries"]
 )
 SURNAMES = ("Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim")

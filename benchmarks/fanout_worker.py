@@ -20,7 +20,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from bot.models import Editor, Fact
+from bot.core.models import Editor, Fact
 from standin import StandIn
 
 REPO = Path(__file__).resolve().parents[1]

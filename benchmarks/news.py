@@ -40,8 +40,8 @@ from aiohttp import web  # noqa: E402
 
 from bot.news.fetch import Fetcher  # noqa: E402
 from bot.news.poller import Poller  # noqa: E402
+from bot.news.store import QUEUE_PER_FETCH  # noqa: E402
 from bot.store import Store  # noqa: E402
-from bot.store.news import QUEUE_PER_FETCH  # noqa: E402
 
 NAMES = ("All of Us Are Dead", "지금 우리 학교는")
 PEOPLE = ("Park Ji-hu", "Yoon Chan-young", "박지후", "Lomon")

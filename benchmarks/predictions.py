@@ -39,7 +39,7 @@ if str(REPO) not in sys.path:
 
 from bot.app import running  # noqa: E402
 from bot.config import settings_from  # noqa: E402
-from bot.models import Editor  # noqa: E402
+from bot.core.models import Editor  # noqa: E402
 from standin import StandIn  # noqa: E402
 
 WINDOW_MS = 3000.0

@@ -17,13 +17,13 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import Access, home_roles
-from bot.announcer import Announcer
+from bot.alerts.announcer import Announcer
+from bot.alerts.premieres import EventSender
 from bot.config import ConfigError, Settings
-from bot.dm_sender import DMSender
 from bot.i18n import CatalogueTranslator, lang_of, t
-from bot.premieres import EventSender
-from bot.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.interactions.access import Access, home_roles
+from bot.interactions.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.reminders.sender import DMSender
 from bot.store import Store
 
 log = logging.getLogger(__name__)

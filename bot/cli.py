@@ -15,13 +15,14 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot import dburl
 from bot.config import ConfigError, Settings, load_settings
-from bot.dbfaults import check_backup_target, explain, written_whole
-from bot.errors import InvalidImport, StoreError
+from bot.core.errors import InvalidImport, StoreError
+from bot.db import postgres
+from bot.db import url as dburl
+from bot.db.faults import check_backup_target, explain, written_whole
+from bot.i18n.texts import plural
 from bot.logs import setup_logging
-from bot.store import Store, postgres
-from bot.texts import plural
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         args.command = "run"
         return _dispatch(args, settings)
     if args.command in ("sandbox", "start"):
-        from bot.sandbox_main import main as sandbox_main
+        from bot.sandbox.main import main as sandbox_main
 
         if args.command == "start":
             print("DISCORD_TOKEN is not set: starting the sandbox (a local stand-in for Discord).",

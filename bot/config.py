@@ -12,8 +12,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from bot import dburl
-from bot.shards import Shards
+from bot.db import url as dburl
+from bot.outbox.shards import Shards
 
 log = logging.getLogger(__name__)
 

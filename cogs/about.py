@@ -10,12 +10,12 @@ from discord.ext import commands
 
 import bot
 from bot.app import SeasonwatchBot
+from bot.catalogue.render import BADGES, COLOUR, badge, heading
+from bot.core.models import Show
 from bot.i18n import DEFAULT, catalogue, lang_of, t
-from bot.models import Show
-from bot.predictions import scoring_rules
-from bot.render import BADGES, COLOUR, badge, heading
+from bot.i18n.texts import CAST_FILTER_HELP
+from bot.predictions.rules import scoring_rules
 from bot.store import Store
-from bot.texts import CAST_FILTER_HELP
 
 log = logging.getLogger(__name__)
 

@@ -9,16 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import check_manager
-from bot.announcer import Announcer, missing_permissions
+from bot.alerts.announcer import Announcer, missing_permissions
+from bot.alerts.grants import grant_problem
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog
-from bot.errors import InvalidInput, UserError
-from bot.grants import grant_problem
+from bot.catalogue.render import COLOUR, escape
+from bot.core.errors import InvalidInput, UserError
+from bot.core.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.i18n import DEFAULT, N_, lang_of, language, t, term
-from bot.models import MIN_CONFIDENCES, TOPICS, Subscription
-from bot.outbox import describe
-from bot.render import COLOUR, escape
+from bot.interactions.access import check_manager
+from bot.interactions.cogbase import CatalogueCog
+from bot.outbox.dispatcher import describe
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -10,14 +10,13 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.access import Access, EditorsGroup, editors_only
-from bot.announcements import render_announcement
+from bot.alerts.announcements import render_announcement
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog
-from bot.diff import change_diff, fact_text
-from bot.drafts import EXPIRED, Draft, DraftButton, Drafts
-from bot.errors import ConflictError, InvalidInput, UserError
-from bot.facts import (
+from bot.catalogue.drafts import EXPIRED, Draft, DraftButton, Drafts
+from bot.catalogue.render import escape
+from bot.core.diff import change_diff, fact_text
+from bot.core.errors import ConflictError, InvalidInput, UserError
+from bot.core.facts import (
     cast_key,
     check_fact,
     check_line,
@@ -27,8 +26,7 @@ from bot.facts import (
     parse_id,
     quote,
 )
-from bot.i18n import DEFAULT, N_, lang_of, t
-from bot.models import (
+from bot.core.models import (
     BILLINGS,
     CAST_STATES,
     CONFIDENCES,
@@ -40,10 +38,12 @@ from bot.models import (
     Fact,
     Show,
 )
-from bot.render import escape
-from bot.search import fold, resolve_person
+from bot.core.search import fold, resolve_person
+from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.i18n.texts import UNDO_REASON
+from bot.interactions.access import Access, EditorsGroup, editors_only
+from bot.interactions.cogbase import CatalogueCog
 from bot.store import Store, now_iso
-from bot.texts import UNDO_REASON
 
 log = logging.getLogger(__name__)
 

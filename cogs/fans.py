@@ -12,13 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import SeasonwatchBot
-from bot.buttons import CogButton
-from bot.cogbase import CatalogueCog
-from bot.cooldown import fan_cooldown
-from bot.errors import UserError
-from bot.i18n import DEFAULT, N_, lang_of, t
-from bot.models import CONFIDENCES, Entry, Show
-from bot.render import (
+from bot.catalogue.render import (
     CAST_FILTERS,
     HISTORY_PAGE,
     cast_list,
@@ -31,8 +25,14 @@ from bot.render import (
     person_embed,
     status_embed,
 )
-from bot.search import fold, resolve_entry, resolve_person
-from bot.texts import CAST_FILTER_HELP
+from bot.core.errors import UserError
+from bot.core.models import CONFIDENCES, Entry, Show
+from bot.core.search import fold, resolve_entry, resolve_person
+from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.i18n.texts import CAST_FILTER_HELP
+from bot.interactions.buttons import CogButton
+from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.cooldown import fan_cooldown
 
 log = logging.getLogger(__name__)
 

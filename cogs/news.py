@@ -12,16 +12,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import EditorsGroup, check_editor, editors_only
 from bot.app import SeasonwatchBot
-from bot.buttons import admit
-from bot.cogbase import CatalogueCog
+from bot.catalogue.render import escape
 from bot.config import Settings
-from bot.cooldown import fan_cooldown
-from bot.errors import InvalidInput, UserError
-from bot.facts import check_line, check_text, check_url, fold, parse_date, quote
+from bot.core.errors import InvalidInput, UserError
+from bot.core.facts import check_line, check_text, check_url, fold, parse_date, quote
+from bot.core.models import CONFIDENCES, Editor, Show
 from bot.i18n import N_, lang_of, language, t, term
-from bot.models import CONFIDENCES, Editor, Show
+from bot.i18n.notices import Notice
+from bot.interactions.access import EditorsGroup, check_editor, editors_only
+from bot.interactions.buttons import admit
+from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.cooldown import fan_cooldown
+from bot.interactions.replies import error_message, send_ephemeral
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.links import canonical
 from bot.news.match import keyword_list
@@ -29,6 +32,7 @@ from bot.news.models import QueueItem, Source
 from bot.news.parse import Item, NotAFeed, parse_feed
 from bot.news.poller import Poller, explain
 from bot.news.review import ReviewSender
+from bot.news.store import Candidate
 from bot.news.views import (
     FORM,
     QueueButton,
@@ -38,11 +42,7 @@ from bot.news.views import (
     item_view,
     submitted_values,
 )
-from bot.notices import Notice
-from bot.render import escape
-from bot.replies import error_message, send_ephemeral
 from bot.store import Store
-from bot.store.news import Candidate
 
 log = logging.getLogger(__name__)
 

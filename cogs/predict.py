@@ -12,17 +12,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import Access, editors_only
-from bot.announcements import answer_text
+from bot.alerts.announcements import answer_text
 from bot.app import SeasonwatchBot
-from bot.buttons import CogButton
-from bot.cogbase import CatalogueCog
-from bot.cooldown import fan_cooldown
-from bot.errors import InvalidInput, UserError
-from bot.facts import quote
+from bot.catalogue.render import entry_label, escape, show_title
+from bot.core.errors import InvalidInput, UserError
+from bot.core.facts import quote
+from bot.core.models import ANSWER_FIELD, Editor, Entry, Prediction, Show
+from bot.core.search import MAX_CHOICES, fold, resolve_entry
 from bot.i18n import DEFAULT, N_, lang_of, t
-from bot.models import ANSWER_FIELD, Editor, Entry, Prediction, Show
-from bot.predict_views import (
+from bot.i18n.texts import closing_text
+from bot.interactions.access import Access, editors_only
+from bot.interactions.buttons import CogButton
+from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.cooldown import fan_cooldown
+from bot.predictions.rules import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes
+from bot.predictions.views import (
     BOARD_ROWS,
     KIND_HELP,
     LIST_OPEN,
@@ -33,11 +37,7 @@ from bot.predict_views import (
     mine_embed,
     short,
 )
-from bot.predictions import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes
-from bot.render import entry_label, escape, show_title
-from bot.search import MAX_CHOICES, fold, resolve_entry
 from bot.store import Store
-from bot.texts import closing_text
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """/remind me|list|stop: a fan's own DM whenever an entry they follow changes; and the
-`Notify me` button on announcements (bot/notify.py), which this cog answers."""
+`Notify me` button on announcements (bot/alerts/notify.py), which this cog answers."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.alerts.notify import NotifyButton, notify_view
 from bot.app import SeasonwatchBot
-from bot.budget import SendBudget
-from bot.buttons import CogButton
-from bot.cogbase import CatalogueCog
-from bot.diff import entry_label
-from bot.errors import InvalidInput
+from bot.catalogue.render import escape, heading
+from bot.core.diff import entry_label
+from bot.core.errors import InvalidInput
+from bot.core.models import Reminder
+from bot.core.search import MAX_CHOICES, resolve_entry
 from bot.i18n import DEFAULT, lang_of, t
-from bot.models import Reminder
-from bot.notify import NotifyButton, notify_view
-from bot.render import escape, heading
-from bot.replies import send_ephemeral
-from bot.search import MAX_CHOICES, resolve_entry
+from bot.interactions.buttons import CogButton
+from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.replies import send_ephemeral
+from bot.outbox.budget import SendBudget
+from bot.reminders.store import DMS_CLOSED
 from bot.store import Store
-from bot.store.reminders import DMS_CLOSED
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 import discord
 from discord import app_commands
 
-from bot.access import OwnersGroup
 from bot.app import SeasonwatchBot
-from bot.cogbase import CatalogueCog
-from bot.facts import check_int, check_text
+from bot.catalogue.render import escape
+from bot.core.facts import check_int, check_text
 from bot.i18n import lang_of, t
-from bot.render import escape
-from bot.replies import send_ephemeral
+from bot.interactions.access import OwnersGroup
+from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.replies import send_ephemeral
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import feedparser
 
-from bot.errors import InvalidInput
-from bot.facts import check_url
+from bot.core.errors import InvalidInput
+from bot.core.facts import check_url
 from bot.i18n import N_
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,13 @@ import random
 import time
 from collections.abc import Callable
 
+from bot.i18n.notices import Notice
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.match import ShowNames, candidates, people_named, show_index
 from bot.news.models import Source
 from bot.news.parse import NotAFeed, parse_feed
-from bot.notices import Notice
+from bot.news.store import Candidate
 from bot.store import Store
-from bot.store.news import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class Poller:
                 log.exception("poller: reading the sources failed; trying again in 5 s")
                 next_at = self.clock() + 5
             wait = IDLE_CHECK if next_at is None else min(IDLE_CHECK, max(0.0, next_at - self.clock()))
-            with contextlib.suppress(TimeoutError):  # not wait_for: see bot/announcer.py
+            with contextlib.suppress(TimeoutError):  # not wait_for: see bot/alerts/announcer.py
                 async with asyncio.timeout(wait):
                     await self._wake.wait()
 

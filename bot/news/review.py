@@ -4,7 +4,7 @@ The outbox is the `news_item` row itself (written with the item, in one transact
 announcer's deliveries, a post is claimed before its request and carries a nonce derived from
 the item, so Discord drops a repeat; a post left in flight by a crash, older than Discord's
 memory of nonces, is first looked for among the channel's recent messages by its footer. It
-shares the announcer's send budget (bot/budget.py), backoff and error handling.
+shares the announcer's send budget (bot/outbox/budget.py), backoff and error handling.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 
 import discord
 
-from bot.budget import SendBudget
 from bot.i18n import language
+from bot.interactions.replies import NO_MENTIONS
 from bot.news.models import QueueItem
 from bot.news.views import FOOTER, item_embed, item_view
-from bot.outbox import (
+from bot.outbox.budget import SendBudget
+from bot.outbox.dispatcher import (
     GIVE_UP_AFTER,
     HISTORY_LIMIT,
     LOOKUP_AFTER,
@@ -31,7 +32,6 @@ from bot.outbox import (
     backoff,
     describe,
 )
-from bot.replies import NO_MENTIONS
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from typing import Any, Protocol, cast
 import discord
 from discord.ext import commands
 
-from bot.buttons import CogButton
+from bot.catalogue.render import escape, heading, link
 from bot.i18n import DEFAULT, N_, t, term
+from bot.interactions.buttons import CogButton
 from bot.news.models import QueueItem
-from bot.render import escape, heading, link
 from bot.store import Store
 
 log = logging.getLogger(__name__)

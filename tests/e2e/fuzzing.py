@@ -7,7 +7,7 @@ stand-in, exactly as a user would, and after each step checks the invariants:
   deferred answer completed within `ANSWER_WITHIN` (else `NoReply`);
 - no unhandled exception: no ERROR log record and no "Something went wrong" reply;
 - every request the bot made passes the stand-in's OpenAPI check (`standin.violations`);
-- a refused input (the reply came from `bot.replies.error_message`) wrote nothing: the row
+- a refused input (the reply came from `bot.interactions.replies.error_message`) wrote nothing: the row
   count of every table, and the contents of show/entry/change, are unchanged;
 - nobody is pinged, except the role a subscription names in its own channel's announcements;
 - user text never becomes a link or breaks out of its line, code span or field in a message
@@ -85,10 +85,10 @@ def spy_on_refusals(monkeypatch: Any) -> set[int]:
     """Record the interaction id of every reply made by `error_message` (calls through)."""
     import sys
 
-    import bot.replies
+    import bot.interactions.replies
 
     refused: set[int] = set()
-    original = bot.replies.error_message
+    original = bot.interactions.replies.error_message
 
     def recording(error: BaseException, interaction: Any = None) -> str:
         if interaction is not None:

@@ -44,6 +44,6 @@ async def test_a_write_after_postgresql_went_away_is_refused_and_logged_without_
     assert SECRET not in refused.content
     log = await until_logged(proc, "a write failed")
     [line] = [ln for ln in log.splitlines() if "a write failed" in ln]
-    assert "ERROR" in line and "bot.store.postgres" in line
+    assert "ERROR" in line and "bot.db.postgres" in line
     assert "DATABASE_URL=postgresql://" in line and "?password=***" in line, line
     assert SECRET not in log

@@ -55,6 +55,6 @@ async def test_a_tip_while_the_database_is_gone_says_it_could_not_be_written(
     assert reminded.ephemeral and reminded.content.startswith(NOT_WRITTEN), reminded.content
     # Classified: no "error <id> in /tip" with its traceback (the background senders' own
     # complaints about the database are theirs).
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.replies"] == []
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.interactions.replies"] == []
     assert await count(relay.url, "news_item") == 0
     assert await count(relay.url, "reminder") == 0

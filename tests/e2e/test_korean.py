@@ -130,7 +130,7 @@ def big_cast(count: int = 35):
 # -- announcements in the subscription's language ----------------------------------------------
 
 async def test_one_change_goes_out_once_per_subscription_each_in_its_language(standin, scene, bot):
-    from tests.e2e.test_alerts import exactly, subscribe, write
+    from tests.e2e.alerts.test_alerts import exactly, subscribe, write
 
     await subscribe(standin, scene.admin, scene.home_general, language="en")
     await subscribe(standin, scene.admin, scene.home_announcements, language="ko")
@@ -148,7 +148,7 @@ async def test_one_change_goes_out_once_per_subscription_each_in_its_language(st
 
 
 async def test_a_korean_server_subscribes_in_korean_by_default(standin, scene, bot):
-    from tests.e2e.test_alerts import subscribe
+    from tests.e2e.alerts.test_alerts import subscribe
 
     scene.home.preferred_locale = "ko"
     await subscribe(standin, scene.admin, scene.home_general)
@@ -210,7 +210,7 @@ async def test_a_korean_editor_gets_a_korean_preview_buttons_and_conflict(standi
 # -- the sandbox -----------------------------------------------------------------------------------
 
 async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene, bot):
-    from bot.sandbox import Sandbox
+    from bot.sandbox.session import Sandbox
 
     sandbox = Sandbox(standin, scene)
     assert "(fan's Discord now speaks ko)" in await sandbox.handle("locale ko")
@@ -242,7 +242,7 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
 # -- predictions -----------------------------------------------------------------------------------
 
 async def test_a_korean_fan_predicts_in_korean(standin, scene, bot, korean):
-    from tests.e2e.test_predict import TOMORROW, make, open_question, resolve
+    from tests.e2e.predictions.test_predict import TOMORROW, make, open_question, resolve
 
     prediction = await open_question(standin, scene, bot, "When does it premiere?", "date", closes=TOMORROW)
     listed = await standin.command(korean, scene.home_general, "predict list")
@@ -286,7 +286,7 @@ async def test_a_paused_subscription_s_reason_is_worded_for_each_admin_s_languag
     import asyncio
 
     from standin.world import EMBED_LINKS, Overwrite
-    from tests.e2e.test_alerts import subscribe, write
+    from tests.e2e.alerts.test_alerts import subscribe, write
 
     channel = scene.home_general
     await subscribe(standin, scene.admin, channel)
@@ -311,8 +311,8 @@ async def test_a_paused_subscription_s_reason_is_worded_for_each_admin_s_languag
 
 async def test_entry_change_and_question_autocompletes_speak_the_invoker_s_language(standin, scene, bot,
                                                                                   korean):
-    from tests.e2e.test_alerts import write
-    from tests.e2e.test_predict import TOMORROW, open_question
+    from tests.e2e.alerts.test_alerts import write
+    from tests.e2e.predictions.test_predict import TOMORROW, open_question
 
     entries = await standin.autocomplete(korean, scene.home_general, "history", "entry", "박지후", show=SHOW)
     assert entries[0]["name"] == "출연진: 박지후 (Park Ji-hu)"

@@ -7,7 +7,7 @@ nobody: what must stop the ping is the reply's allowed_mentions (and escaping), 
 Every message's allowed_mentions itself is checked by the `standin` fixture at teardown.
 """
 
-from bot.models import Editor, Fact
+from bot.core.models import Editor, Fact
 
 SHOW = "all-of-us-are-dead"
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from discord import AppCommandOptionType, app_commands
 
-from bot.access import EDITORS_ONLY, MANAGERS_IN_DMS, MANAGERS_ONLY, OWNERS_ONLY
+from bot.interactions.access import EDITORS_ONLY, MANAGERS_IN_DMS, MANAGERS_ONLY, OWNERS_ONLY
 from standin import CommandUsageError
 from standin import interactions as ix
 
@@ -171,8 +171,8 @@ EDITORS_AUTOCOMPLETES = [("undo", "change"), ("predict resolve", "question")]
 
 @pytest.mark.parametrize(("path", "option"), EDITORS_AUTOCOMPLETES)
 async def test_editors_only_autocompletes_offer_nothing_to_anyone_else(standin, scene, bot, path, option):
-    from tests.e2e.test_editors import publish
-    from tests.e2e.test_predict import open_question, resolve
+    from tests.e2e.catalogue.test_editors import publish
+    from tests.e2e.predictions.test_predict import open_question, resolve
 
     await publish(standin, scene.editor, scene.home_general, "edit release", when="2026-H1",
                   confidence="rumored", source_url=SOURCE)

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.models import Editor, Fact
+from bot.core.models import Editor, Fact
 from bot.store import Store
 
 ALICE = Editor(101, "alice")

@@ -9,9 +9,10 @@ import time
 
 import pytest
 
+from bot.db import copy
 from bot.news.parse import Item
-from bot.store import Store, copy
-from bot.store.news import Candidate
+from bot.news.store import Candidate
+from bot.store import Store
 from tests.pg import with_password
 from tests.unit.conftest import ALICE, cast_fact
 from tests.unit.test_cli import seasonwatch

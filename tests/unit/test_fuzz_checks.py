@@ -20,7 +20,7 @@ def test_a_problem_is_flagged(text, problem):
 
 
 @pytest.mark.parametrize("text", [
-    f"Note: \\[click\\](https:\u200b//{INJECT_HOST}/a)",  # escaped, as bot.render.escape does
+    f"Note: \\[click\\](https:\u200b//{INJECT_HOST}/a)",  # escaped, as bot.catalogue.render.escape does
     f"[{INJECT_HOST}](<https://example.com/a>)",  # the bot's own link with an escaped label
     f"{BREAK_HEAD} {BREAK_TAIL}",  # the line break was removed
     f"why {BREAK_HEAD}\n{BREAK_TAIL} too",  # free text with a line break, alone in its field

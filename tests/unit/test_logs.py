@@ -63,7 +63,7 @@ def test_an_uncaught_exception_is_printed_scrubbed():
 
 
 def test_the_sandbox_prompt_shows_no_idle_lag_or_voice_warnings(output):
-    from bot.sandbox_main import quiet_logging
+    from bot.sandbox.main import quiet_logging
 
     quiet_logging()
     printed = io.StringIO()

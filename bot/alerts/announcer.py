@@ -1,0 +1,396 @@
+"""Sending announcements: one task drains the delivery outbox under a global send budget.
+
+The shape is a DB-driven dispatcher woken by an event: the store sets
+`Store.deliveries_queued` after committing a change that queued deliveries; the sender task
+reads what is due, groups it by channel, and hands each channel's batch to a short-lived
+worker (at most one per channel, a bounded number at once) that holds a place in the
+shared send budget (bot/outbox/budget.py) for every request it makes. Retries are scheduled in the database
+(`next_attempt_at`), so a restart resumes exactly where the last process stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import discord
+
+from bot.alerts.announcements import delivery_ids, render_announcement, render_prediction_event
+from bot.core.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
+from bot.i18n import DEFAULT, N_, Msg, t
+from bot.i18n.notices import Notice
+from bot.outbox.budget import SendBudget
+from bot.outbox.dispatcher import (
+    FIRST_RETRY,
+    GIVE_UP_AFTER,
+    HISTORY_LIMIT,
+    LOOKUP_AFTER,
+    SEND_TIMEOUT,
+    TRANSIENT,
+    Dispatcher,
+    Workers,
+    backoff,
+    describe,
+)
+from bot.outbox.shards import LEASE, Claims, Shards
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_EMBEDS = 10  # per message
+MAX_EMBED_CHARS = 6000  # all embeds of a message together
+CROSSPOST_TIMEOUT = 10.0
+DUE_BATCH = 500  # deliveries read per look at the outbox
+CHANGE_CACHE = 1024
+# Each permission an announcement needs, named as Discord's own settings name it.
+NEEDED = (("view_channel", N_("View Channel")), ("send_messages", N_("Send Messages")),
+          ("embed_links", N_("Embed Links")))
+CROSSPOST_ERRORS: tuple[type[BaseException], ...] = (discord.HTTPException, *TRANSIENT)
+
+
+class Client(Protocol):
+    """What the announcer needs from discord.py's client (a fake one in unit tests)."""
+
+    @property
+    def user(self) -> Any: ...
+
+    async def wait_until_ready(self) -> None: ...
+
+    def get_channel(self, id: int, /) -> Any: ...
+
+    def get_partial_messageable(self, id: int, /, *, guild_id: int | None = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one batch: for tests and logs."""
+
+    channel_id: int
+    delivery_ids: tuple[int, ...]
+    result: str  # delivered, found, retry, failed, paused, removed
+    detail: str = ""
+
+
+class Announcer(Dispatcher):
+    """The one sender of announcements. `start()` after the bot is set up, `stop()` at close."""
+
+    task_name = "seasonwatch-announcer"
+
+    def __init__(self, store: Store, client: Client, *, rate: float,
+                 concurrency: int | None = None, first_retry: float = FIRST_RETRY,
+                 lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
+                 shards: Shards | None = None, lease: float = LEASE) -> None:
+        super().__init__(client, store.deliveries_queued)
+        self.store = store
+        self.claims = Claims(store, shards, lease)
+        self.budget = SendBudget(rate)
+        self.first_retry = first_retry
+        self.lookup_after = lookup_after
+        self._rand = rand
+        self.workers = Workers(concurrency or max(4, int(rate * 2)), self.wake)
+        self._changes: collections.OrderedDict[int, Change] = collections.OrderedDict()
+        self._events: collections.OrderedDict[int, PredictionEvent] = collections.OrderedDict()
+        self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
+        # Buttons for an announcement in this server pinging these roles, in this language
+        # (`Notify me`): set by the cog that answers them.
+        self.buttons: Callable[[Any, Sequence[int], str], discord.ui.View | None] | None = None
+
+    # -- running -----------------------------------------------------------------------------
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop taking work; give batches in flight `grace` seconds, then cancel them."""
+        await super().stop()
+        await self.workers.finish(grace)
+        await self.claims.release()
+
+    async def resume(self) -> None:
+        await self.claims.take_over()
+
+    async def look(self) -> float | None:
+        await self.claims.resume_expired()
+        if await self._dispatch_due():
+            return 0
+        next_at = await self.claims.next_due()
+        if next_at is None and not self.workers:
+            self.idle.set()
+        timeout = None if next_at is None else next_at - time.time()
+        if timeout is not None and timeout <= 0:
+            timeout = None  # due but its channel is busy: a finishing worker wakes us
+        return self.claims.wake_by(timeout)  # or when another's claim runs out
+
+    async def _dispatch_due(self) -> int:
+        due = await self.claims.due(time.time(), DUE_BATCH)
+        groups: dict[int, list[Delivery]] = {}
+        for delivery in due:
+            if not self.workers.busy(delivery.channel_id):
+                groups.setdefault(delivery.channel_id, []).append(delivery)
+        for channel_id, rows in groups.items():
+            self.idle.clear()
+            await self.workers.start(channel_id, f"announce-{channel_id}",
+                                     functools.partial(self._work, channel_id, rows))
+        return len(groups)
+
+    async def _work(self, channel_id: int, rows: list[Delivery]) -> None:
+        try:
+            outcome = await self._deliver(channel_id, rows)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("announcer: batch for channel %d failed unexpectedly", channel_id)
+            ids = [d.id for d in rows]
+            await self.store.retry_later(ids, time.time() + self._delay(rows), f"internal error: {exc!r}")
+            outcome = Outcome(channel_id, tuple(ids), "retry", repr(exc))
+        if outcome is not None:
+            self.outcomes.append(outcome)
+
+    # -- one channel's batch ------------------------------------------------------------------
+
+    async def _deliver(self, channel_id: int, rows: list[Delivery]) -> Outcome | None:
+        retry = rows[0].batch is not None
+        if rows[0].batch is not None:  # a retry: the same deliveries as before, the same nonce
+            rows = [d for d in await self.store.batch_deliveries(rows[0].batch)
+                    if d.state == "pending"]
+        else:
+            rows = [d for d in rows if d.batch is None]
+        subs = await self.store.subscriptions_by_id(d.subscription_id for d in rows)
+        rows = [d for d in rows if d.subscription_id in subs and subs[d.subscription_id].active]
+        rendered = await self._render(rows, {d.id: subs[d.subscription_id].language for d in rows},
+                                      fresh=not retry)
+        if not rendered:
+            return None
+        rows = [d for d, _ in rendered]
+        now = time.time()
+        claimed = set(await self.claims.claim([d.id for d in rows], now))
+        rendered = [(d, e) for d, e in rendered if d.id in claimed]
+        if not rendered:
+            return None
+        rows = [d for d, _ in rendered]
+        ids = [d.id for d in rows]
+        guild_id = subs[rows[0].subscription_id].guild_id
+        channel = self.client.get_channel(channel_id)
+        if channel is None:  # not in the cache: let Discord's answer decide
+            channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        missing = missing_permissions(channel)
+        if missing:
+            reason = Notice.of(N_("The bot lacks {missing} in {channel}. Grant it there, then run "
+                                  "/alerts subscribe again."), missing=missing, channel=f"<#{channel_id}>")
+            return await self._pause(channel_id, ids, reason)
+        if any(d.last_attempt_at is not None and now - d.last_attempt_at > self.lookup_after
+               for d in rows):
+            found = await self._find_sent(channel, ids)
+            if found:
+                for message_id in set(found.values()):
+                    await self.store.mark_delivered(
+                        [i for i, m in found.items() if m == message_id], message_id)
+                rendered = [(d, e) for d, e in rendered if d.id not in found]
+                if not rendered:
+                    return Outcome(channel_id, tuple(ids), "found")
+                rows = [d for d, _ in rendered]
+                ids = [d.id for d in rows]
+        return await self._send(channel, channel_id, rows, [e for _, e in rendered],
+                                [subs[d.subscription_id] for d in rows])
+
+    async def _render(self, rows: Sequence[Delivery], languages: dict[int, str], *,
+                      fresh: bool) -> list[tuple[Delivery, discord.Embed]]:
+        """Embeds for a batch, each in its subscription's language; a new batch takes as many
+        as fit in one message."""
+        out: list[tuple[Delivery, discord.Embed]] = []
+        size = 0
+        for delivery in rows:
+            embed = await self._embed(delivery, languages[delivery.id])
+            if embed is None:
+                await self.store.mark_failed([delivery.id], "the change or its show is gone")
+                continue
+            if fresh and out and (len(out) >= MAX_EMBEDS or size + len(embed) > MAX_EMBED_CHARS):
+                break
+            out.append((delivery, embed))
+            size += len(embed)
+        return out
+
+    async def _embed(self, delivery: Delivery, lang: str) -> discord.Embed | None:
+        """The embed of one delivery: a change's announcement or a prediction event's."""
+        if delivery.event_id is not None:
+            event = await self._event(delivery.event_id)
+            show = self.store.show(event.prediction.show_id) if event else None
+            return render_prediction_event(show, event, delivery.id, lang) if event and show else None
+        change = await self._change(delivery.change_id) if delivery.change_id is not None else None
+        show = self.store.show(change.show_id) if change else None
+        return render_announcement(show, change, delivery.id, lang) if change and show else None
+
+    async def _event(self, event_id: int) -> PredictionEvent | None:
+        event = self._events.get(event_id)
+        if event is None:
+            event = await self.store.prediction_event(event_id)
+            if event is None:
+                return None
+            self._events[event_id] = event
+            if len(self._events) > CHANGE_CACHE:
+                self._events.popitem(last=False)
+        return event
+
+    async def _change(self, change_id: int) -> Change | None:
+        change = self._changes.get(change_id)
+        if change is None:
+            change = await self.store.change(change_id)
+            if change is None:
+                return None
+            self._changes[change_id] = change
+            if len(self._changes) > CHANGE_CACHE:
+                self._changes.popitem(last=False)
+        return change
+
+    async def _find_sent(self, channel: Any, ids: Sequence[int]) -> dict[int, int]:
+        """Deliveries already in the channel (an attempt that succeeded before a crash)."""
+        guild = getattr(channel, "guild", None)
+        me = getattr(guild, "me", None)
+        if me is not None and not channel.permissions_for(me).read_message_history:
+            log.warning("cannot look for earlier sends in %s: no Read Message History", channel.id)
+            return {}
+        user = self.client.user
+        wanted, found = set(ids), dict[int, int]()
+        try:
+            async with self.budget.request():
+                messages = [m async for m in channel.history(limit=HISTORY_LIMIT)]
+        except discord.HTTPException as exc:
+            log.warning("looking for earlier sends in %s failed: %s", channel.id, exc)
+            return found
+        for message in messages:
+            if user is None or message.author.id != user.id:
+                continue
+            for embed in message.embeds:
+                for delivery_id in delivery_ids(embed.footer.text):
+                    if delivery_id in wanted:
+                        found[delivery_id] = message.id
+        return found
+
+    async def _send(self, channel: Any, channel_id: int, rows: list[Delivery],
+                    embeds: list[discord.Embed], subs: list[Subscription]) -> Outcome:
+        ids = [d.id for d in rows]
+        roles = sorted({s.role_id for s in subs if s.role_id})
+        content = " ".join(f"<@&{r}>" for r in roles) or None
+        # parse: [] plus the subscription's own role: user text in the embeds can never ping.
+        mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
+                                           roles=[discord.Object(r) for r in roles] or False)
+        nonce = f"sw{min(ids)}x{len(ids)}"  # the same deliveries always get the same nonce
+        guild = getattr(channel, "guild", None)
+        view = self.buttons(guild, roles, subs[0].language) if self.buttons and roles else None
+        extra = {"view": view} if view is not None else {}
+        try:
+            async with self.budget.request():
+                message = await asyncio.wait_for(
+                    channel.send(content=content, embeds=embeds, allowed_mentions=mentions,
+                                 nonce=nonce, **extra), SEND_TIMEOUT)
+        except discord.NotFound:  # Unknown Channel: deleted while no CHANNEL_DELETE reached us
+            return await self._drop(channel_id, ids)
+        except discord.Forbidden as exc:
+            return await self._pause(channel_id, ids, refusal(exc, channel_id))
+        except TRANSIENT as exc:
+            return await self._retry(channel_id, rows, describe(exc))
+        except discord.HTTPException as exc:
+            if exc.status == 429:  # discord.py gave up after its own retries: it will pass
+                return await self._retry(channel_id, rows, describe(exc))
+            # 400 and the like: resending will not help
+            log.error("announcement %s to %d refused: %s", ids, channel_id, exc)
+            await self.store.mark_failed(ids, f"Discord refused it: {describe(exc)}")
+            return Outcome(channel_id, tuple(ids), "failed", describe(exc))
+        await self.store.mark_delivered(ids, message.id)
+        publishing = list({s.id: s for s in subs if s.publish}.values())
+        if publishing:  # one crosspost per message, whichever subscriptions asked for it
+            await self._crosspost(message, publishing)
+        return Outcome(channel_id, tuple(ids), "delivered")
+
+    async def _crosspost(self, message: Any, subs: Sequence[Subscription]) -> None:
+        try:
+            # Discord allows about 10 crossposts an hour per channel and discord.py would wait
+            # out that limit, holding the channel's later announcements: give up instead.
+            async with self.budget.request():
+                await asyncio.wait_for(message.publish(), CROSSPOST_TIMEOUT)
+        except CROSSPOST_ERRORS as exc:
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            for sub in subs:
+                await self.store.set_subscription_warning(sub.id, Notice.of(
+                    N_("Last crosspost failed ({when}): {why}. The message was posted in the "
+                       "channel; following servers did not get it."), when=stamp, why=describe(exc)))
+            return
+        for sub in subs:
+            if sub.warning is not None:
+                await self.store.set_subscription_warning(sub.id, None)
+
+    async def _retry(self, channel_id: int, rows: list[Delivery], error: str) -> Outcome:
+        ids = [d.id for d in rows]
+        oldest = min(_epoch(d.created_at) for d in rows)
+        if time.time() - oldest > GIVE_UP_AFTER:
+            await self.store.mark_failed(ids, f"gave up after 24 hours; last error: {error}")
+            return Outcome(channel_id, tuple(ids), "failed", error)
+        await self.store.retry_later(ids, time.time() + self._delay(rows), error)
+        return Outcome(channel_id, tuple(ids), "retry", error)
+
+    def _delay(self, rows: Sequence[Delivery]) -> float:
+        attempts = max(d.attempts for d in rows) + 1  # rows were read before this attempt
+        return backoff(attempts, self._rand, self.first_retry)
+
+    async def _drop(self, channel_id: int, ids: list[int]) -> Outcome:
+        # As for CHANNEL_DELETE: a paused subscription of a gone channel could never be removed.
+        log.info("channel %d no longer exists: removing its subscriptions", channel_id)
+        await self.store.remove_channel(channel_id)
+        return Outcome(channel_id, tuple(ids), "removed", "Unknown Channel")
+
+    async def _pause(self, channel_id: int, ids: list[int], reason: Notice) -> Outcome:
+        log.info("pausing subscriptions of channel %d: %s", channel_id, reason)
+        await self.store.pause_channel(channel_id, reason)
+        await self.store.skip_deliveries(ids, reason.text())
+        return Outcome(channel_id, tuple(ids), "paused", reason.text())
+
+    # -- /alerts test ------------------------------------------------------------------------
+
+    async def send_test(self, channel: Any, show: Show, entry: Entry | None,
+                        lang: str = DEFAULT) -> discord.Message:
+        """Send a sample announcement to a channel now (no ping); raises discord.HTTPException."""
+        after = entry.fact if entry else None
+        if after is None:
+            raise ValueError("nothing to show")
+        assert entry is not None
+        sample = Change(0, entry.id, show.id, entry.kind, entry.key, entry.version, None, after,
+                        Editor(0, "seasonwatch"), entry.updated_at, None, False, None)
+        embed = render_announcement(show, sample, lang=lang)
+        embed.title = t(lang, "Test · {title}", title=embed.title)[:256]
+        embed.set_footer(text=t(lang, "seasonwatch · test announcement: this is what alerts look like"))
+        async with self.budget.request():
+            message: discord.Message = await channel.send(embed=embed)  # the bot-wide no-ping default
+        return message
+
+
+def missing_permissions(channel: Any) -> list[Msg]:
+    """Which of View Channel, Send Messages and Embed Links the bot lacks there, per its cache."""
+    guild = getattr(channel, "guild", None)
+    me = getattr(guild, "me", None)
+    if me is None or not hasattr(channel, "permissions_for"):
+        return []  # not cached: nothing to check
+    perms = channel.permissions_for(me)
+    return [label for attr, label in NEEDED if not getattr(perms, attr)]
+
+
+def refusal(exc: discord.HTTPException, channel_id: int) -> Notice:
+    """Why a subscription was paused after a 403, and how to fix it."""
+    where = f"<#{channel_id}>"
+    if exc.code == 50001:
+        return Notice.of(N_("The bot cannot see {channel} (Missing Access). Give it View Channel "
+                            "there, then run /alerts subscribe again."), channel=where)
+    if exc.code == 50013:
+        return Notice.of(N_("The bot lacks permissions in {channel} (Missing Permissions): it needs "
+                            "Send Messages and Embed Links. Grant them, then run /alerts subscribe "
+                            "again."), channel=where)
+    return Notice.of(N_("Discord refused the announcement in {channel}: {why}. Fix that, then run "
+                        "/alerts subscribe again."), channel=where, why=describe(exc))
+
+
+def _epoch(iso: str) -> float:
+    return dt.datetime.fromisoformat(iso).timestamp()
