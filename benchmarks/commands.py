@@ -138,8 +138,8 @@ async def build_database(path: Path, entries: int) -> None:
 
     store = await Store.open(path)
     try:
-        await store.seed_if_empty()
-        await store.import_data(catalogue(entries))
+        await store.files.seed_if_empty()
+        await store.files.import_data(catalogue(entries))
     finally:
         await store.close()
 

@@ -153,13 +153,13 @@ async def build_database(path: Path, subscriptions: list[tuple[int, int]],
     started = time.perf_counter()
     store = await Store.open(path)
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         for guild_id, channel_id in subscriptions:
-            await store.subscribe(guild_id, channel_id, show_id=None, created_by=1)
-        show = store.show_by_slug(SHOW)
+            await store.alerts.subscribe(guild_id, channel_id, show_id=None, created_by=1)
+        show = store.view.show_by_slug(SHOW)
         for user_id in reminders:
             assert show is not None
-            await store.add_reminder(user_id, show.id, "release", "release")
+            await store.reminders.add(user_id, show.id, "release", "release")
     finally:
         await store.close()
     return time.perf_counter() - started

@@ -100,12 +100,12 @@ async def worker(options: argparse.Namespace) -> int:
             return 0 if command == "stop" else 1
 
         store = bot.store
-        show = store.show_by_slug(SHOW)
+        show = store.view.show_by_slug(SHOW)
         assert show is not None, f"the seeded show {SHOW!r} is missing"
         fact = Fact(fields={"when": "2025-03", "note": None}, confidence="confirmed",
                     source_name="Netflix", source_url="https://about.netflix.com/",
                     as_of="2025-01-02")
-        version = store.entry_version(show.id, "release", "release")
+        version = store.view.entry_version(show.id, "release", "release")
 
         gc.collect()
         before = rss_bytes()
@@ -129,7 +129,7 @@ async def worker(options: argparse.Namespace) -> int:
         cpu = time.process_time()
         published = time.monotonic()
         clock = time.perf_counter()
-        change = await store.write(show.id, "release", "release", fact, expected_version=version,
+        change = await store.catalogue.write(show.id, "release", "release", fact, expected_version=version,
                                    editor=Editor(1, "benchmark"))
         commit_s = time.perf_counter() - clock
         emit(event="published", at=published, commit_s=commit_s, change_id=change.id)

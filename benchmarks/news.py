@@ -105,7 +105,7 @@ async def lag(stop: asyncio.Event, worst: list[float]) -> None:
 async def cycle(poller: Poller, store: Store, label: str) -> tuple[float, int]:
     """All sources due now, one poll cycle; prints and returns (seconds, items queued)."""
     now = time.time()
-    await store.reschedule_sources({s.id: now - 1 for s in await store.sources()})
+    await store.news.reschedule_sources({s.id: now - 1 for s in await store.news.sources()})
     poller.clock = lambda: now
     stop, worst = asyncio.Event(), [0.0]
     ticker = asyncio.create_task(lag(stop, worst))
@@ -114,7 +114,7 @@ async def cycle(poller: Poller, store: Store, label: str) -> tuple[float, int]:
     took = time.perf_counter() - started
     stop.set()
     await ticker
-    sources = len(await store.sources())
+    sources = len(await store.news.sources())
     print(f"{label:<10} {took * 1000:9.0f} ms  {took / sources * 1000:7.2f} ms/source  "
           f"event-loop lag max {worst[0] * 1000:5.0f} ms  queued {queued:>6}  RSS {rss_mib():6.1f} MiB")
     return took, queued
@@ -126,9 +126,9 @@ async def run(sources: int, items: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = await Store.open(Path(tmp) / "bench.db")
         try:
-            await store.seed_if_empty()
+            await store.files.seed_if_empty()
             for s in range(sources):
-                await store.add_source(f"http://127.0.0.1:{feeds.port}/{s}.xml", f"Feed {s}", show_id=None,
+                await store.news.add_source(f"http://127.0.0.1:{feeds.port}/{s}.xml", f"Feed {s}", show_id=None,
                                        keywords=(), added_by=1, seen=[], next_poll_at=time.time())
             poller = Poller(store, Fetcher(allow_private=True), interval=900, review_channel=1)
             before = rss_mib()
@@ -140,7 +140,7 @@ async def run(sources: int, items: int) -> int:
             print(f"new / 304: {new / base:.1f}x, unchanged (200, parsed, nothing new) / 304: "
                   f"{again / base:.1f}x; RSS after: {rss_mib():.1f} MiB (+{rss_mib() - before:.1f})")
             await poller.fetcher.close()
-            _, total = await store.pending_items(None)
+            _, total = await store.news.pending_items(None)
         finally:
             await store.close()
     if feeds.runner is not None:

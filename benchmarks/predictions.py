@@ -86,17 +86,17 @@ async def run(options: argparse.Namespace) -> int:
             async with running(settings) as bot:
                 await standin.wait_ready(30.0)
                 store = bot.store
-                show = store.show_by_slug(SHOW)
+                show = store.view.show_by_slug(SHOW)
                 assert show is not None
-                await store.subscribe(guild.id, announcements.id, show_id=None,
+                await store.alerts.subscribe(guild.id, announcements.id, show_id=None,
                                       topics=("predictions",), created_by=owner.user.id)
-                question = await store.open_prediction(show.id, "How many episodes?", "number",
+                question = await store.predictions.open_prediction(show.id, "How many episodes?", "number",
                                                        editor=Editor(owner.user.id, "owner"))
                 guild_ids = [guild.id, guild.id, 1, 2, None]
                 rows = [(10_000_000 + i, f"guesser-{i}", guild_ids[i % len(guild_ids)],
                          str(rng.randint(0, 40))) for i in range(options.guesses)]
                 inserted = time.perf_counter()
-                await store.add_guesses(question.id, rows)
+                await store.predictions.add_guesses(question.id, rows)
                 inserted = time.perf_counter() - inserted
                 print(f"question #{question.id} with {options.guesses:,} guesses "
                       f"(inserted through the store in {inserted * 1000:.0f} ms), "
@@ -128,7 +128,7 @@ async def run(options: argparse.Namespace) -> int:
                         f, channel, "predict leaderboard", scope="everyone", timeout=30.0),
                         board, everyone_boards, errors)
                     started = time.perf_counter()
-                    await store.resolve_prediction(question.id, str(60 + i), editor=editor)
+                    await store.predictions.resolve_prediction(question.id, str(60 + i), editor=editor)
                     store_only.append((time.perf_counter() - started) * 1000)
 
                 print()
@@ -137,7 +137,7 @@ async def run(options: argparse.Namespace) -> int:
                 print(row("/predict resolve", resolves))
                 print(row("/predict leaderboard (server)", server_boards))
                 print(row("/predict leaderboard (everyone)", everyone_boards))
-                print(row("store.resolve_prediction alone", store_only))
+                print(row("store.predictions.resolve_prediction alone", store_only))
                 print()
                 print("Both commands defer first (the 3-second window then only needs the "
                       "acknowledgement); the final replies above fit inside 3 s regardless.")

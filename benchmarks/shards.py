@@ -52,10 +52,10 @@ async def build(url: str, channels: Sequence[Channel]) -> float:
     started = time.perf_counter()
     store = await Store.open(url)
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         for channel in channels:
             assert channel.guild is not None
-            await store.subscribe(channel.guild.id, channel.id, show_id=None, created_by=1)
+            await store.alerts.subscribe(channel.guild.id, channel.id, show_id=None, created_by=1)
     finally:
         await store.close()
     return time.perf_counter() - started
@@ -64,7 +64,7 @@ async def build(url: str, channels: Sequence[Channel]) -> float:
 async def outbox(url: str) -> dict[str, int]:
     store = await Store.open(url)
     try:
-        states = collections.Counter(d.state for d in await store.deliveries(limit=10**7))
+        states = collections.Counter(d.state for d in await store.alerts.deliveries(limit=10**7))
     finally:
         await store.close()
     return dict(states)

@@ -170,7 +170,7 @@ class SeasonwatchBot(commands.Bot):
         while True:
             await asyncio.sleep(DB_WATCH_SECONDS)
             try:
-                await self.store.refresh_if_changed()
+                await self.store.view.refresh_if_changed()
             except Exception:
                 log.exception("checking the database for other writers failed")
 
@@ -227,7 +227,7 @@ async def running(settings: Settings,
     point_at(settings)
     store = await Store.open(settings.database)
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         # The catalogue lives as long as the process: keep the garbage collector from
         # re-scanning it on every full collection (those pauses showed up as p99 latency).
         gc.collect()

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _with_store(settings: Settings, action: Callable[[Store], Awaitable[int]]) -> int:
     store = await Store.open(settings.database)
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         return await action(store)
     finally:
         await store.close()
@@ -96,14 +96,14 @@ async def _import(store: Store, path: Path) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: cannot read {path}: {exc}", file=sys.stderr)
         return 1
-    report = await store.import_data(data)
+    report = await store.files.import_data(data)
     print(f"imported {path}: {plural(report.shows_added, 'new show')}, "
           f"{plural(report.entries_changed, 'entry')} changed")
     return 0
 
 
 async def _export(store: Store, path: Path | None) -> int:
-    text = json.dumps(store.export(), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(store.files.export(), ensure_ascii=False, indent=2) + "\n"
     if path is None:
         sys.stdout.write(text)
         return 0
@@ -119,7 +119,7 @@ async def _export(store: Store, path: Path | None) -> int:
 
 
 async def _backup(store: Store, path: Path) -> int:
-    await store.backup(path)
+    await store.files.backup(path)
     print(f"backed up {store.path} to {path}")
     return 0
 

@@ -79,7 +79,7 @@ class About(commands.Cog):
     @app_commands.command(name="about", description="What this bot is and how to read it")
     async def about(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         lang = lang_of(interaction)
-        embed = about_embed(self.store.shows(), bot.__version__, lang)
+        embed = about_embed(self.store.view.shows(), bot.__version__, lang)
         filters = (catalogue(lang).get(("choice", h), h) for h in CAST_FILTER_HELP.values())
         embed.add_field(name=t(lang, "/cast filters"), value="\n".join(filters), inline=False)
         roles = who_does_what(interaction.client.tree, lang)

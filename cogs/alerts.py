@@ -158,9 +158,9 @@ class Alerts(CatalogueCog):
     async def _premiere_notes(self, guild: discord.Guild, show_id: int | None, lang: str) -> list[str]:
         """Put the premiere in the Events tab now if its date is already known; warn without
         Create Events (the bot needs it to make events)."""
-        for show in [self.store.show(show_id)] if show_id else self.store.shows():
+        for show in [self.store.view.show(show_id)] if show_id else self.store.view.shows():
             if show is not None:
-                await self.store.queue_premieres(show.id, show.season, guild.id)
+                await self.store.premieres.queue(show.id, show.season, guild.id)
         perms = guild.me.guild_permissions
         if perms.create_events or perms.manage_events:
             return []
@@ -209,7 +209,7 @@ class Alerts(CatalogueCog):
                 notes.append(t(lang, "Note: {role} is not mentionable and I lack Mention Everyone, so it "
                                      "won't actually be pinged. Make the role mentionable in Server "
                                      "Settings → Roles.", role=mention_role.mention))
-        sub, created = await self.store.subscribe(
+        sub, created = await self.store.alerts.subscribe(
             guild.id, channel.id, show_id=chosen_show.id if chosen_show else None,
             topics=chosen_topics, min_confidence=min_confidence or MIN_CONFIDENCES[0],
             role_id=mention_role.id if mention_role else None, publish=publish,
@@ -239,7 +239,7 @@ class Alerts(CatalogueCog):
                           channel: discord.TextChannel, show: str | None = None) -> None:
         guild = self._guild(interaction)
         chosen = self.show_for(show) if show else None
-        removed = await self.store.unsubscribe(guild.id, channel.id, chosen.id if chosen else None)
+        removed = await self.store.alerts.unsubscribe(guild.id, channel.id, chosen.id if chosen else None)
         if not removed:
             if chosen:
                 raise UserError("{channel} has no subscription to **{title}**; /alerts list shows "
@@ -267,16 +267,16 @@ class Alerts(CatalogueCog):
     @alerts.command(name="list", description="This server's subscriptions, and why any are paused")
     async def list_(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         guild, lang = self._guild(interaction), lang_of(interaction)
-        subs = await self.store.subscriptions(guild.id)
+        subs = await self.store.alerts.subscriptions(guild.id)
         if not subs:
             await self._reply(interaction, t(lang, "No channel of this server gets announcements yet; "
                                                    "add one with /alerts subscribe."))
             return
-        counts = await self.store.delivery_counts(guild.id)
+        counts = await self.store.alerts.delivery_counts(guild.id)
         lines: list[str] = []
         size = 0
         for i, sub in enumerate(subs):
-            show = self.store.show(sub.show_id) if sub.show_id else None
+            show = self.store.view.show(sub.show_id) if sub.show_id else None
             name = f"**{escape(show.title)}**" if show else t(lang, "every show")
             button = button_off(guild, sub.role_id, lang) if sub.role_id else None
             line = subscription_line(sub, name, counts.get(sub.id, {}), lang, button)
@@ -298,12 +298,12 @@ class Alerts(CatalogueCog):
                    channel: discord.TextChannel) -> None:
         guild = self._guild(interaction)
         self._usable(guild, channel, lang_of(interaction))
-        shows = self.store.shows()
-        entries = [e for s in shows for e in self.store.entries(s.id)]
+        shows = self.store.view.shows()
+        entries = [e for s in shows for e in self.store.view.entries(s.id)]
         if not entries:
             raise UserError("There is nothing to announce yet: no show has any entry.")
         entry = max(entries, key=lambda e: e.updated_at)
-        show = self.store.show(entry.show_id)
+        show = self.store.view.show(entry.show_id)
         assert show is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         lang = lang_of(interaction)
@@ -324,14 +324,14 @@ class Alerts(CatalogueCog):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """The bot left the server (an outage is on_guild_unavailable): drop its subscriptions."""
-        removed = await self.store.remove_guild(guild.id)
+        removed = await self.store.alerts.remove_guild(guild.id)
         if removed:
             log.info("removed from guild %d: dropped %d subscriptions", guild.id, removed)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         """A deleted channel's subscriptions and unsent announcements go with it."""
-        removed = await self.store.remove_channel(channel.id)
+        removed = await self.store.alerts.remove_channel(channel.id)
         if removed:
             log.info("channel %d deleted: dropped %d subscriptions", channel.id, removed)
 

@@ -96,7 +96,7 @@ class Editors(CatalogueCog):
                       fact: Fact | None, *, reason: str | None = None, undo_of: int | None = None,
                       news_item: int | None = None) -> None:
         """Show the announcement this edit would send, with Publish / Publish silently / Cancel."""
-        current = self.store.entry(show.id, kind, key)
+        current = self.store.view.entry(show.id, kind, key)
         before = current.fact if current else None
         if fact is not None:
             fact = check_fact(kind, fact)
@@ -104,7 +104,7 @@ class Editors(CatalogueCog):
             raise UserError("That is what the entry already says; there is nothing to change.")
         lang = lang_of(interaction)
         editor = Editor(interaction.user.id, interaction.user.display_name)
-        version = self.store.entry_version(show.id, kind, key)
+        version = self.store.view.entry_version(show.id, kind, key)
         draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic(), news_item)
         token = self.drafts.add(draft)
         change = Change(0, 0, show.id, kind, key, version + 1, before, fact, editor, now_iso(),
@@ -128,19 +128,19 @@ class Editors(CatalogueCog):
             return t(lang, EXPIRED), None
         if action == "cancel":
             return t(lang, "Cancelled. Nothing was written."), None
-        show = self.store.show(draft.show_id)
+        show = self.store.view.show(draft.show_id)
         assert show is not None
         silent = action == "silent"
         try:
             if draft.news_item is not None and draft.fact is not None:
-                change, _ = await self.store.publish_item(
+                change, _ = await self.store.news.publish_item(
                     draft.news_item, draft.key, draft.fact, expected_version=draft.expected_version,
                     editor=draft.editor, silent=silent)
             elif draft.undo_of is not None:
-                change = await self.store.undo(draft.undo_of, expected_version=draft.expected_version,
+                change = await self.store.catalogue.undo(draft.undo_of, expected_version=draft.expected_version,
                                                editor=draft.editor, reason=draft.reason, silent=silent)
             else:
-                change = await self.store.write(show.id, draft.kind, draft.key, draft.fact,
+                change = await self.store.catalogue.write(show.id, draft.kind, draft.key, draft.fact,
                                                 expected_version=draft.expected_version,
                                                 editor=draft.editor, reason=draft.reason, silent=silent)
         except ConflictError as exc:
@@ -168,7 +168,7 @@ class Editors(CatalogueCog):
     def _fact(self, show: Show, kind: str, key: str, fields: dict[str, Any], confidence: str,
               source_url: str, source_name: str | None) -> Fact:
         """The fact an edit proposes; the source's name and note carry over only from the same link."""
-        current = self.store.entry(show.id, kind, key)
+        current = self.store.view.entry(show.id, kind, key)
         old = current.fact.basis() if current else None
         source_name, note = _carried(old, source_url, source_name, fields.get("note"))
         return Fact({**fields, "note": note}, confidence, source_name, source_url, _today())
@@ -187,7 +187,7 @@ class Editors(CatalogueCog):
                           show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         if when is None:
-            current = self.store.entry(chosen.id, "status", stage)
+            current = self.store.view.entry(chosen.id, "status", stage)
             when = current.fact.fields.get("when") if current else None
         fields = {"stage": stage, "when": when, "note": note}
         fact = self._fact(chosen, "status", stage, fields, confidence, source_url, source_name)
@@ -225,8 +225,8 @@ class Editors(CatalogueCog):
         chosen = await self._start(interaction, show)
         person = check_name(person, "person")
         # The same person typed another way (accents, case, width) edits their entry.
-        key = self.store.person_key(chosen.id, person) or cast_key(person)
-        current = self.store.entry(chosen.id, "cast", key)
+        key = self.store.view.person_key(chosen.id, person) or cast_key(person)
+        current = self.store.view.entry(chosen.id, "cast", key)
         old: dict[str, Any] = dict(current.fact.fields) if current else {}
         given = {"native_name": native_name, "character": character, "billing": billing, "state": state}
         fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()},
@@ -244,7 +244,7 @@ class Editors(CatalogueCog):
         # Exactly a listed name (from autocomplete) removes that entry, even one stored before
         # invisible characters were refused; anything else is checked as a name first: search
         # ignores a zero-width space, so `Park Ji\u200b-hu` would find the real Park Ji-hu.
-        listed = [e for e in self.store.entries(chosen.id, "cast") if e.fact.fields["person"] == person]
+        listed = [e for e in self.store.view.entries(chosen.id, "cast") if e.fact.fields["person"] == person]
         entry = listed[0] if listed else resolve_person(self.cast_names(chosen.id),
                                                         check_name(person, "person"))
         await self.preview(interaction, chosen, "cast", entry.key, None, reason=reason)
@@ -266,7 +266,7 @@ class Editors(CatalogueCog):
         if not given:
             raise InvalidInput("count", "give at least one of `count`, `runtime` or `rating`: the "
                                         "confidence and source apply to the values given.")
-        current = self.store.entry(chosen.id, "episodes", "episodes")
+        current = self.store.view.entry(chosen.id, "episodes", "episodes")
         fact = _episodes_fact(current.fact if current else None, given,
                               Basis(confidence, source_name, source_url, _today(), note))
         await self.preview(interaction, chosen, "episodes", "episodes", fact)
@@ -302,8 +302,8 @@ class Editors(CatalogueCog):
             return []
         wanted, lang = fold(current), lang_of(interaction)
         choices = []
-        for change in await self.store.recent_changes(100):
-            show = self.store.show(change.show_id)
+        for change in await self.store.catalogue.recent_changes(100):
+            show = self.store.view.show(change.show_id)
             if show is None:
                 continue
             label = f"#{change.id} {change_diff(change, show, lang).line()} ({change.editor.name})"[:100]
@@ -316,11 +316,11 @@ class Editors(CatalogueCog):
     @app_commands.autocomplete(change=change_autocomplete)
     @editors_only()
     async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
-        target = await self.store.change(parse_id(change, "change"))
+        target = await self.store.catalogue.change(parse_id(change, "change"))
         if target is None:
             raise InvalidInput("change", "there is no change `{text}`; pick one from the list.",
                                text=quote(change))
-        show = self.store.show(target.show_id)
+        show = self.store.view.show(target.show_id)
         assert show is not None
         await self.preview(interaction, show, target.kind, target.key, target.before,
                            reason=UNDO_REASON.format(id=target.id), undo_of=target.id)

@@ -104,7 +104,7 @@ class Fans(CatalogueCog):
     def _news_about(self, show: Show, person: str) -> list[Entry]:
         """The news items (newest first) whose headline or note names a person."""
         name = person.casefold()
-        news = self.memo(show.id, "news:None", lambda: news_list(self.store.entries(show.id, "news"), None))
+        news = self.memo(show.id, "news:None", lambda: news_list(self.store.view.entries(show.id, "news"), None))
         return [e for e in news
                 if name in f"{e.fact.fields['headline']} {e.fact.fields.get('note') or ''}".casefold()][:5]
 
@@ -113,7 +113,7 @@ class Fans(CatalogueCog):
     async def cast_listing(self, show: Show, which: str, number: int, lang: str = DEFAULT) -> Listing:
         """A page of /cast."""
         listed = self.memo(show.id, f"cast:{which}",
-                           lambda: cast_list(self.store.entries(show.id, "cast"), which))
+                           lambda: cast_list(self.store.view.entries(show.id, "cast"), which))
         embed, page = cast_page(show, listed, which, number, lang)
         return Listing(embed, pager("cast", show, which, page.number, page.count, lang))
 
@@ -121,7 +121,7 @@ class Fans(CatalogueCog):
                            lang: str = DEFAULT) -> Listing:
         """A page of /news."""
         listed = self.memo(show.id, f"news:{confidence}",
-                           lambda: news_list(self.store.entries(show.id, "news"), confidence))
+                           lambda: news_list(self.store.view.entries(show.id, "news"), confidence))
         embed, page = news_page(show, listed, confidence, number, lang)
         view = pager("news", show, confidence or "-", page.number, page.count, lang)
         return Listing(embed, view)
@@ -129,14 +129,14 @@ class Fans(CatalogueCog):
     async def history_listing(self, show: Show, entry_id: int | None, number: int,
                               lang: str = DEFAULT) -> Listing:
         """A page of /history, for the show or one entry."""
-        entry = self.store.entry_by_id(entry_id) if entry_id is not None else None
+        entry = self.store.view.entry_by_id(entry_id) if entry_id is not None else None
         if entry_id is not None and (entry is None or entry.show_id != show.id):
             raise UserError(EXPIRED)
         # Each change bumps its entry's version by one, so the version counts its changes.
-        total = entry.version if entry else self.store.change_count(show.id)
+        total = entry.version if entry else self.store.view.change_count(show.id)
         count = max(1, -(-total // HISTORY_PAGE))
         number = max(0, min(number, count - 1))
-        changes = await self.memo_async(show.id, f"history:{entry_id}:{number}", lambda: self.store.changes(
+        changes = await self.memo_async(show.id, f"history:{entry_id}:{number}", lambda: self.store.catalogue.changes(
             show.id, entry_id=entry_id, offset=number * HISTORY_PAGE, limit=HISTORY_PAGE))
         label = entry_label(entry.kind, entry.fact.fields, show, lang) if entry else None
         embed = history_embed(show, changes, number, count, label, lang)
@@ -147,7 +147,7 @@ class Fans(CatalogueCog):
         """Render the page a Previous/Next button points at."""
         try:
             kind, show_id, arg, number_text = state.split(":")
-            show, number = self.store.show(int(show_id)), int(number_text)
+            show, number = self.store.view.show(int(show_id)), int(number_text)
         except ValueError:
             raise UserError(EXPIRED) from None
         if show is None:
@@ -170,9 +170,9 @@ class Fans(CatalogueCog):
     async def status(self, interaction: discord.Interaction[SeasonwatchBot],
                      show: str | None = None) -> None:
         chosen = self.show_for(show)
-        statuses = self.store.entries(chosen.id, "status")
-        release = self.store.entry(chosen.id, "release", "release")
-        embed = status_embed(chosen, statuses, release, self.store.last_change(chosen.id),
+        statuses = self.store.view.entries(chosen.id, "status")
+        release = self.store.view.entry(chosen.id, "release", "release")
+        embed = status_embed(chosen, statuses, release, self.store.view.last_change(chosen.id),
                              lang_of(interaction))
         await self.reply(interaction, embed)
 
@@ -206,7 +206,7 @@ class Fans(CatalogueCog):
     async def episodes(self, interaction: discord.Interaction[SeasonwatchBot],
                        show: str | None = None) -> None:
         chosen = self.show_for(show)
-        entry = self.store.entry(chosen.id, "episodes", "episodes")
+        entry = self.store.view.entry(chosen.id, "episodes", "episodes")
         embed = episodes_embed(chosen, entry, lang_of(interaction))
         await self.reply(interaction, embed)
 
@@ -231,7 +231,7 @@ class Fans(CatalogueCog):
                       entry: str | None = None) -> None:
         chosen = self.show_for(show)
         lang = lang_of(interaction)
-        entry_id = resolve_entry(self.store.entries(chosen.id), chosen, entry, lang).id if entry else None
+        entry_id = resolve_entry(self.store.view.entries(chosen.id), chosen, entry, lang).id if entry else None
         listing = await self.history_listing(chosen, entry_id, 0, lang)
         await self.reply_listing(interaction, listing)
 

@@ -125,7 +125,7 @@ class News(CatalogueCog):
                 ephemeral=True,
             )
             return
-        source, new = await self.store.add_source(
+        source, new = await self.store.news.add_source(
             url,
             feed.title,
             show_id=chosen.id if chosen else None,
@@ -162,7 +162,7 @@ class News(CatalogueCog):
     @sources.command(name="list", description="Every watched feed and how its fetches go")
     async def sources_list(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         lang = lang_of(interaction)
-        found = await self.store.sources()
+        found = await self.store.news.sources()
         if not found:
             await interaction.response.send_message(
                 t(lang, "No feeds are watched yet. Add one with /sources add."), ephemeral=True
@@ -173,7 +173,7 @@ class News(CatalogueCog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     def _source_line(self, source: Source, lang: str) -> str:
-        show = self.store.show(source.show_id) if source.show_id else None
+        show = self.store.view.show(source.show_id) if source.show_id else None
         parts = [f"**#{source.id} {escape(source.name)}** <{source.url.replace('>', '%3E')}>"]
         if show:
             parts.append(t(lang, "show: {title}", title=escape(show.title)))
@@ -210,7 +210,7 @@ class News(CatalogueCog):
         wanted = fold(current)
         return [
             app_commands.Choice(name=f"#{s.id} {s.name}"[:100], value=str(s.id))
-            for s in await self.store.sources()
+            for s in await self.store.news.sources()
             if wanted in fold(f"{s.id} {s.name} {s.url}")
         ][:25]
 
@@ -219,13 +219,13 @@ class News(CatalogueCog):
     @app_commands.autocomplete(source=source_autocomplete)
     async def sources_remove(self, interaction: discord.Interaction[SeasonwatchBot], source: str) -> None:
         lang = lang_of(interaction)
-        listed = {str(s.id): s for s in await self.store.sources()}
+        listed = {str(s.id): s for s in await self.store.news.sources()}
         chosen = listed.get(source.strip().lstrip("#"))
         if chosen is None:
             raise InvalidInput(
                 "source", "there is no source `{text}`; pick one from the list.", text=quote(source)
             )
-        await self.store.remove_source(chosen.id)
+        await self.store.news.remove_source(chosen.id)
         await interaction.response.send_message(
             t(
                 lang,
@@ -251,9 +251,9 @@ class News(CatalogueCog):
     async def _page(
         self, show_id: int, offset: int, lang: str
     ) -> tuple[discord.Embed, discord.ui.View | None]:
-        items, total = await self.store.pending_items(show_id or None, offset=offset, limit=1)
+        items, total = await self.store.news.pending_items(show_id or None, offset=offset, limit=1)
         if not items and offset:
-            items, total = await self.store.pending_items(show_id or None, offset=0, limit=1)
+            items, total = await self.store.news.pending_items(show_id or None, offset=0, limit=1)
             offset = 0
         if not items:
             return discord.Embed(description=t(lang, "The review queue is empty: nothing is waiting.")), None
@@ -269,7 +269,7 @@ class News(CatalogueCog):
     # -- the buttons and the modal --
 
     async def _pending(self, item_id: int) -> QueueItem:
-        item = await self.store.queue_item(item_id)
+        item = await self.store.news.queue_item(item_id)
         if item is None:
             raise UserError(GONE)
         if not item.pending:
@@ -323,7 +323,7 @@ class News(CatalogueCog):
         day = parse_date(published, "published") if published.strip() else None
         remark = check_text(note, "note", limit=1000, required=False) or None
         item = await self._pending(item.id)
-        show = self.store.show(item.show_id)
+        show = self.store.view.show(item.show_id)
         if show is None:
             raise UserError(GONE)
         await self.editors.preview_news(
@@ -341,13 +341,13 @@ class News(CatalogueCog):
     async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None:
         """Dismiss: settled, and the message pressed shows who dismissed it."""
         user = interaction.user
-        item = await self.store.dismiss_item(item_id, Editor(user.id, user.display_name))
+        item = await self.store.news.dismiss_item(item_id, Editor(user.id, user.display_name))
         on_post = interaction.message is not None and interaction.message.id == item.review_message
         # The review channel reads in its server's language; /queue's page in the editor's own.
         lang = language(interaction.guild_locale) if on_post else lang_of(interaction)
         await interaction.response.edit_message(embed=item_embed(item, self.store, lang), view=None)
         if on_post:
-            await self.store.review_synced(item.id, item.state)
+            await self.store.reviews.review_synced(item.id, item.state)
 
     # -- /tip --
 
@@ -377,7 +377,7 @@ class News(CatalogueCog):
         item = Item(link, headline, url, link, None, remark or "")
         # Known link, archived show, the hourly limit and the insert: one transaction, so
         # concurrent tips cannot all pass the limit and a database gone is a WriteFailed.
-        queued = await self.store.queue_tip(
+        queued = await self.store.tips.queue_tip(
             Candidate(item, chosen.id, ()),
             tipper=Editor(user.id, user.display_name),
             note=remark,

@@ -81,7 +81,7 @@ class BoardButton(CogButton, template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<p
     async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
         """Show the leaderboard page the button points at."""
         assert isinstance(cog, Predict)
-        show = cog.store.show(self.show_id)
+        show = cog.store.view.show(self.show_id)
         if show is None:
             raise UserError(BOARD_EXPIRED)
         embed, view = await cog.board(show, self.guild_id, self.page, None, lang_of(interaction))
@@ -104,12 +104,12 @@ class Predict(CatalogueCog):
         """The question an option names: its number (from autocomplete) or its words."""
         text = typed.strip().lstrip("#")
         if re.fullmatch(r"[0-9]{1,15}", text):
-            found = await self.store.prediction(int(text))
+            found = await self.store.predictions.prediction(int(text))
             if found is not None and found.state in states:
                 return found
         else:
             wanted = fold(text)
-            candidates = await self.store.predictions(states=states, limit=200)
+            candidates = await self.store.predictions.predictions(states=states, limit=200)
             matches = [p for p in candidates if wanted and wanted in fold(p.question)]
             if len(matches) == 1:
                 return matches[0]
@@ -122,7 +122,7 @@ class Predict(CatalogueCog):
     def _entry(self, prediction: Prediction) -> Entry | None:
         if prediction.entry_id is None:
             return None
-        return self.store.entry_by_id(prediction.entry_id)
+        return self.store.view.entry_by_id(prediction.entry_id)
 
     def _label(self, prediction: Prediction, lang: str, *, states: bool) -> str:
         """`#3 When does it premiere?`; for editors also its state and what a tied entry says."""
@@ -140,8 +140,8 @@ class Predict(CatalogueCog):
                                 states: Sequence[str], *, labelled: bool) -> list[app_commands.Choice[str]]:
         wanted = fold(current.lstrip("#"))
         out = []
-        for p in await self.store.predictions(states=states, limit=100):
-            show = self.store.show(p.show_id)
+        for p in await self.store.predictions.predictions(states=states, limit=100):
+            show = self.store.view.show(p.show_id)
             if show is None or show.archived:
                 continue
             label = self._label(p, lang_of(interaction), states=labelled)
@@ -163,7 +163,7 @@ class Predict(CatalogueCog):
     async def answer_autocomplete(self, interaction: discord.Interaction[Any],
                                   current: str) -> list[app_commands.Choice[str]]:
         typed = str(getattr(interaction.namespace, "question", "") or "").lstrip("#")
-        prediction = await self.store.prediction(int(typed)) if re.fullmatch(r"[0-9]{1,15}", typed) else None
+        prediction = await self.store.predictions.prediction(int(typed)) if re.fullmatch(r"[0-9]{1,15}", typed) else None
         if prediction is None:
             return []
         offered: list[str] = []
@@ -203,9 +203,9 @@ class Predict(CatalogueCog):
         else:
             options = ()
         closes_at = parse_closes(closes, dt.datetime.now(dt.UTC)) if closes else None
-        tied = resolve_entry(self.store.entries(chosen.id), chosen, entry, lang) if entry else None
+        tied = resolve_entry(self.store.view.entries(chosen.id), chosen, entry, lang) if entry else None
         editor = Editor(interaction.user.id, interaction.user.display_name)
-        prediction = await self.store.open_prediction(
+        prediction = await self.store.predictions.open_prediction(
             chosen.id, question, kind, choices=options, closes_at=closes_at,
             entry_id=tied.id if tied else None, editor=editor)
         tie = " " + t(lang, "It closes when {entry} becomes confirmed.",
@@ -227,7 +227,7 @@ class Predict(CatalogueCog):
         parse_answer(prediction.kind, answer, prediction.choices)  # wrong answers: before deferring
         await interaction.response.defer(ephemeral=True, thinking=True)
         editor = Editor(interaction.user.id, interaction.user.display_name)
-        event = await self.store.resolve_prediction(prediction.id, answer, editor=editor)
+        event = await self.store.predictions.resolve_prediction(prediction.id, answer, editor=editor)
         assert event.answer is not None
         lang = lang_of(interaction)
         how = (N_("Corrected **#{id}** ({question}): the answer is **{answer}**. {scored}; announced to "
@@ -253,7 +253,7 @@ class Predict(CatalogueCog):
     async def predict_make(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
                            answer: str) -> None:
         target = await self.question_for(question, ("open", "closed", "resolved"))
-        prediction, guess, old = await self.store.guess(
+        prediction, guess, old = await self.store.predictions.guess(
             target.id, user_id=interaction.user.id, user_name=interaction.user.display_name,
             guild_id=interaction.guild_id, answer=answer)
         text = make_text(prediction, guess, old, lang_of(interaction))
@@ -266,17 +266,17 @@ class Predict(CatalogueCog):
     async def predict_list(self, interaction: discord.Interaction[SeasonwatchBot],
                            show: str | None = None) -> None:
         chosen = self.show_for(show)
-        waiting = await self.store.predictions(show_id=chosen.id, states=("open", "closed"), limit=50)
+        waiting = await self.store.predictions.predictions(show_id=chosen.id, states=("open", "closed"), limit=50)
         waiting.sort(key=lambda p: (p.state != "open", -p.id))
-        resolved = await self.store.last_resolved(chosen.id, LIST_RESOLVED)
-        counts = await self.store.answer_counts([p.id for p in waiting[:LIST_OPEN]])
+        resolved = await self.store.predictions.last_resolved(chosen.id, LIST_RESOLVED)
+        counts = await self.store.predictions.answer_counts([p.id for p in waiting[:LIST_OPEN]])
         embed = list_embed(chosen, waiting, counts, resolved, lang_of(interaction))
         await interaction.response.send_message(embed=embed, ephemeral=not (waiting or resolved))
 
     @predict.command(name="mine", description="Your guesses and how they scored")
     @fan_cooldown()
     async def predict_mine(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
-        rows, total = await self.store.user_guesses(interaction.user.id, MINE_ROWS)
+        rows, total = await self.store.predictions.user_guesses(interaction.user.id, MINE_ROWS)
         await interaction.response.send_message(embed=mine_embed(rows, total, lang_of(interaction)),
                                                 ephemeral=True)
 
@@ -302,7 +302,7 @@ class Predict(CatalogueCog):
     async def board(self, show: Show, guild_id: int | None, page: int, me: int | None,
                     lang: str = DEFAULT) -> tuple[discord.Embed, discord.ui.View | None]:
         """One page of a leaderboard (everyone who guessed is on some page), with its buttons."""
-        standings, total = await self.store.leaderboard(show.id, guild_id=guild_id,
+        standings, total = await self.store.predictions.leaderboard(show.id, guild_id=guild_id,
                                                         offset=page * BOARD_ROWS, limit=BOARD_ROWS,
                                                         user_id=me)
         count = max(1, -(-total // BOARD_ROWS))

@@ -69,12 +69,12 @@ class Remind(CatalogueCog):
         self.budget = budget  # the bot's global send budget: `Notify me` role changes spend it
 
     async def cog_load(self) -> None:
-        await self.store.load_untold()
+        await self.store.reminders.load_untold()
 
     def label(self, reminder: Reminder, lang: str = DEFAULT) -> str:
         """`All of Us Are Dead season 2 · Release`, escaped (names are editors' text)."""
-        show = self.store.show(reminder.show_id)
-        entry = self.store.entry(reminder.show_id, reminder.kind, reminder.key)
+        show = self.store.view.show(reminder.show_id)
+        entry = self.store.view.entry(reminder.show_id, reminder.kind, reminder.key)
         # A removed entry is named from its key (a cast key is the person's name).
         fields = entry.fact.fields if entry else {"person": reminder.key, "stage": reminder.key,
                                                   "headline": reminder.key}
@@ -96,10 +96,10 @@ class Remind(CatalogueCog):
         chosen = self.show_for(show)
         kind, key = RELEASE
         if entry:
-            found = resolve_entry(self.store.entries(chosen.id), chosen, entry)
+            found = resolve_entry(self.store.view.entries(chosen.id), chosen, entry)
             kind, key = found.kind, found.key
         lang = lang_of(interaction)
-        reminder, new = await self.store.add_reminder(interaction.user.id, chosen.id, kind, key, lang)
+        reminder, new = await self.store.reminders.add(interaction.user.id, chosen.id, kind, key, lang)
         said = (t(lang, "Reminder `#{id}` set: you will get a direct message whenever **{what}** "
                         "changes.", id=reminder.id, what=self.label(reminder, lang)) if new else
                 t(lang, "Reminder `#{id}` is on: you will get a direct message whenever **{what}** "
@@ -118,7 +118,7 @@ class Remind(CatalogueCog):
 
     async def list_page(self, user_id: int, number: int, lang: str) -> tuple[str, discord.ui.View | None]:
         """Page `number` (clamped) of a person's reminders, and its Previous/Next buttons."""
-        reminders = await self.store.reminders_of(user_id)
+        reminders = await self.store.reminders.of_user(user_id)
         if not reminders:
             return t(lang, "You have no reminders. Set one with `/remind me`."), None
         title = t(lang, "Your reminders ({count}):", count=len(reminders))
@@ -140,18 +140,18 @@ class Remind(CatalogueCog):
         lang = lang_of(interaction)
         user_id = interaction.user.id
         if reminder is None:
-            count = await self.store.stop_reminders(user_id)
+            count = await self.store.reminders.stop(user_id)
             await send_ephemeral(interaction, t(lang, "Stopped all your reminders ({count}).", count=count)
                                  if count else t(lang, "You have no reminders to stop."))
             return
         chosen = await self._own_reminder(user_id, reminder)
-        await self.store.stop_reminders(user_id, chosen.id)
+        await self.store.reminders.stop(user_id, chosen.id)
         await send_ephemeral(interaction, t(lang, "Stopped reminder `#{id}` ({what}).", id=chosen.id,
                                             what=self.label(chosen, lang)))
 
     async def _own_reminder(self, user_id: int, typed: str) -> Reminder:
         text = typed.strip().lstrip("#")
-        mine = {r.id: r for r in await self.store.reminders_of(user_id)}
+        mine = {r.id: r for r in await self.store.reminders.of_user(user_id)}
         if text.isdigit() and int(text) in mine:
             return mine[int(text)]
         raise InvalidInput("reminder", "`{typed}` is not one of your reminders; pick one from the "
@@ -161,7 +161,7 @@ class Remind(CatalogueCog):
     async def reminder_autocomplete(self, interaction: discord.Interaction[Any],
                                     current: str) -> list[app_commands.Choice[str]]:
         lang = lang_of(interaction)
-        mine = await self.store.reminders_of(interaction.user.id)
+        mine = await self.store.reminders.of_user(interaction.user.id)
         wanted = current.strip().lstrip("#").casefold()
         choices = [(f"#{r.id} {self.label(r, lang)}", str(r.id)) for r in mine]
         return [app_commands.Choice(name=name[:100], value=value) for name, value in choices
@@ -171,10 +171,10 @@ class Remind(CatalogueCog):
     async def on_app_command_completion(self, interaction: discord.Interaction[Any],
                                         command: Any) -> None:
         """Tell a person, once, that a reminder of theirs was paused (their DMs are closed)."""
-        if not await self.store.is_untold(interaction.user.id):
+        if not await self.store.reminders.is_untold(interaction.user.id):
             return
         lang = lang_of(interaction)
-        paused = await self.store.mark_told(interaction.user.id)
+        paused = await self.store.reminders.mark_told(interaction.user.id)
         if paused:
             lines = [t(lang, "A reminder of yours is paused:")]
             lines += [f"`#{r.id}` {self.label(r, lang)}: {pause_text(r, lang)}" for r in paused]

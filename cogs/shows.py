@@ -40,7 +40,7 @@ class Shows(CatalogueCog):
                         season: int, original_title: str | None = None, network: str | None = None,
                         aliases: str | None = None) -> None:
         check_int(season, "season", 1, 100)
-        show = await self.store.add_show(slug.strip(), title, season, original_title=original_title,
+        show = await self.store.shows.add_show(slug.strip(), title, season, original_title=original_title,
                                          network=network, aliases=_aliases(aliases))
         text = t(lang_of(interaction), "Now tracking **{title}** season {season} as `{slug}`.",
                  title=escape(show.title), season=show.season, slug=show.slug)
@@ -66,7 +66,7 @@ class Shows(CatalogueCog):
             network=_optional(network, "network", 100) or chosen.network,
             aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
         )
-        await self.store.update_show(updated)
+        await self.store.shows.update_show(updated)
         await send_ephemeral(interaction, t(lang_of(interaction), "Updated **{title}** (`{slug}`).",
                                             title=escape(updated.title), slug=updated.slug))
 
@@ -75,7 +75,7 @@ class Shows(CatalogueCog):
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     async def shows_archive(self, interaction: discord.Interaction[SeasonwatchBot], show: str) -> None:
         chosen = self.show_for(show)
-        await self.store.update_show(replace(chosen, archived=True))
+        await self.store.shows.update_show(replace(chosen, archived=True))
         text = t(lang_of(interaction), "Archived **{title}**: it leaves autocomplete and announces nothing "
                                        "more; `{slug}` still reads it.", title=escape(chosen.title),
                  slug=chosen.slug)

@@ -88,7 +88,7 @@ class Announcer(Dispatcher):
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
                  shards: Shards | None = None, lease: float = LEASE) -> None:
-        super().__init__(client, store.deliveries_queued)
+        super().__init__(client, store.alerts.deliveries_queued)
         self.store = store
         self.claims = Claims(store, shards, lease)
         self.budget = SendBudget(rate)
@@ -146,7 +146,7 @@ class Announcer(Dispatcher):
         except Exception as exc:
             log.exception("announcer: batch for channel %d failed unexpectedly", channel_id)
             ids = [d.id for d in rows]
-            await self.store.retry_later(ids, time.time() + self._delay(rows), f"internal error: {exc!r}")
+            await self.store.alerts.retry_later(ids, time.time() + self._delay(rows), f"internal error: {exc!r}")
             outcome = Outcome(channel_id, tuple(ids), "retry", repr(exc))
         if outcome is not None:
             self.outcomes.append(outcome)
@@ -156,11 +156,11 @@ class Announcer(Dispatcher):
     async def _deliver(self, channel_id: int, rows: list[Delivery]) -> Outcome | None:
         retry = rows[0].batch is not None
         if rows[0].batch is not None:  # a retry: the same deliveries as before, the same nonce
-            rows = [d for d in await self.store.batch_deliveries(rows[0].batch)
+            rows = [d for d in await self.store.alerts.batch_deliveries(rows[0].batch)
                     if d.state == "pending"]
         else:
             rows = [d for d in rows if d.batch is None]
-        subs = await self.store.subscriptions_by_id(d.subscription_id for d in rows)
+        subs = await self.store.alerts.subscriptions_by_id(d.subscription_id for d in rows)
         rows = [d for d in rows if d.subscription_id in subs and subs[d.subscription_id].active]
         rendered = await self._render(rows, {d.id: subs[d.subscription_id].language for d in rows},
                                       fresh=not retry)
@@ -188,7 +188,7 @@ class Announcer(Dispatcher):
             found = await self._find_sent(channel, ids)
             if found:
                 for message_id in set(found.values()):
-                    await self.store.mark_delivered(
+                    await self.store.alerts.mark_delivered(
                         [i for i, m in found.items() if m == message_id], message_id)
                 rendered = [(d, e) for d, e in rendered if d.id not in found]
                 if not rendered:
@@ -207,7 +207,7 @@ class Announcer(Dispatcher):
         for delivery in rows:
             embed = await self._embed(delivery, languages[delivery.id])
             if embed is None:
-                await self.store.mark_failed([delivery.id], "the change or its show is gone")
+                await self.store.alerts.mark_failed([delivery.id], "the change or its show is gone")
                 continue
             if fresh and out and (len(out) >= MAX_EMBEDS or size + len(embed) > MAX_EMBED_CHARS):
                 break
@@ -219,16 +219,16 @@ class Announcer(Dispatcher):
         """The embed of one delivery: a change's announcement or a prediction event's."""
         if delivery.event_id is not None:
             event = await self._event(delivery.event_id)
-            show = self.store.show(event.prediction.show_id) if event else None
+            show = self.store.view.show(event.prediction.show_id) if event else None
             return render_prediction_event(show, event, delivery.id, lang) if event and show else None
         change = await self._change(delivery.change_id) if delivery.change_id is not None else None
-        show = self.store.show(change.show_id) if change else None
+        show = self.store.view.show(change.show_id) if change else None
         return render_announcement(show, change, delivery.id, lang) if change and show else None
 
     async def _event(self, event_id: int) -> PredictionEvent | None:
         event = self._events.get(event_id)
         if event is None:
-            event = await self.store.prediction_event(event_id)
+            event = await self.store.predictions.prediction_event(event_id)
             if event is None:
                 return None
             self._events[event_id] = event
@@ -239,7 +239,7 @@ class Announcer(Dispatcher):
     async def _change(self, change_id: int) -> Change | None:
         change = self._changes.get(change_id)
         if change is None:
-            change = await self.store.change(change_id)
+            change = await self.store.catalogue.change(change_id)
             if change is None:
                 return None
             self._changes[change_id] = change
@@ -299,9 +299,9 @@ class Announcer(Dispatcher):
                 return await self._retry(channel_id, rows, describe(exc))
             # 400 and the like: resending will not help
             log.error("announcement %s to %d refused: %s", ids, channel_id, exc)
-            await self.store.mark_failed(ids, f"Discord refused it: {describe(exc)}")
+            await self.store.alerts.mark_failed(ids, f"Discord refused it: {describe(exc)}")
             return Outcome(channel_id, tuple(ids), "failed", describe(exc))
-        await self.store.mark_delivered(ids, message.id)
+        await self.store.alerts.mark_delivered(ids, message.id)
         publishing = list({s.id: s for s in subs if s.publish}.values())
         if publishing:  # one crosspost per message, whichever subscriptions asked for it
             await self._crosspost(message, publishing)
@@ -316,21 +316,21 @@ class Announcer(Dispatcher):
         except CROSSPOST_ERRORS as exc:
             stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             for sub in subs:
-                await self.store.set_subscription_warning(sub.id, Notice.of(
+                await self.store.alerts.set_subscription_warning(sub.id, Notice.of(
                     N_("Last crosspost failed ({when}): {why}. The message was posted in the "
                        "channel; following servers did not get it."), when=stamp, why=describe(exc)))
             return
         for sub in subs:
             if sub.warning is not None:
-                await self.store.set_subscription_warning(sub.id, None)
+                await self.store.alerts.set_subscription_warning(sub.id, None)
 
     async def _retry(self, channel_id: int, rows: list[Delivery], error: str) -> Outcome:
         ids = [d.id for d in rows]
         oldest = min(_epoch(d.created_at) for d in rows)
         if time.time() - oldest > GIVE_UP_AFTER:
-            await self.store.mark_failed(ids, f"gave up after 24 hours; last error: {error}")
+            await self.store.alerts.mark_failed(ids, f"gave up after 24 hours; last error: {error}")
             return Outcome(channel_id, tuple(ids), "failed", error)
-        await self.store.retry_later(ids, time.time() + self._delay(rows), error)
+        await self.store.alerts.retry_later(ids, time.time() + self._delay(rows), error)
         return Outcome(channel_id, tuple(ids), "retry", error)
 
     def _delay(self, rows: Sequence[Delivery]) -> float:
@@ -340,13 +340,13 @@ class Announcer(Dispatcher):
     async def _drop(self, channel_id: int, ids: list[int]) -> Outcome:
         # As for CHANNEL_DELETE: a paused subscription of a gone channel could never be removed.
         log.info("channel %d no longer exists: removing its subscriptions", channel_id)
-        await self.store.remove_channel(channel_id)
+        await self.store.alerts.remove_channel(channel_id)
         return Outcome(channel_id, tuple(ids), "removed", "Unknown Channel")
 
     async def _pause(self, channel_id: int, ids: list[int], reason: Notice) -> Outcome:
         log.info("pausing subscriptions of channel %d: %s", channel_id, reason)
-        await self.store.pause_channel(channel_id, reason)
-        await self.store.skip_deliveries(ids, reason.text())
+        await self.store.alerts.pause_channel(channel_id, reason)
+        await self.store.alerts.skip_deliveries(ids, reason.text())
         return Outcome(channel_id, tuple(ids), "paused", reason.text())
 
     # -- /alerts test ------------------------------------------------------------------------

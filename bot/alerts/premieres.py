@@ -84,34 +84,34 @@ class EventSender(Dispatcher):
 
     def __init__(self, store: Store, client: Any, budget: SendBudget, *, hour: int = 8,
                  first_retry: float = FIRST_RETRY) -> None:
-        super().__init__(client, store.premieres_queued)
+        super().__init__(client, store.premieres.queued)
         self.store = store
         self.budget = budget
         self.hour = hour
         self.first_retry = first_retry
 
     async def resume(self) -> None:
-        await self.store.resume_premieres_in_flight()
+        await self.store.premieres.resume_premieres_in_flight()
 
     async def look(self) -> float:
-        due = await self.store.due_premieres(time.time())
+        due = await self.store.premieres.due_premieres(time.time())
         if due:
             self.idle.clear()
             for premiere in due:  # few and rare: one at a time
                 await self._handle(premiere)
             return 0
         self.idle.set()
-        next_at = await self.store.next_premiere_time()
+        next_at = await self.store.premieres.next_premiere_time()
         wait = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
         return max(wait, 0.05)
 
     async def _handle(self, premiere: Premiere) -> None:
-        if not await self.store.claim_premiere(premiere.id):
+        if not await self.store.premieres.claim_premiere(premiere.id):
             return
         try:
             await self._sync(premiere)
         except discord.Forbidden as exc:
-            await self.store.block_premiere(premiere, NO_PERMISSION if exc.code == 50013 else
+            await self.store.premieres.block_premiere(premiere, NO_PERMISSION if exc.code == 50013 else
                                             Notice.of(REFUSED, why=describe(exc)))
         except TRANSIENT as exc:
             await self._retry(premiere, describe(exc))
@@ -119,7 +119,7 @@ class EventSender(Dispatcher):
             if exc.status == 429:
                 await self._retry(premiere, describe(exc))
             else:  # 400s such as the 100-event limit: retrying will not help
-                await self.store.block_premiere(
+                await self.store.premieres.block_premiere(
                     premiere, Notice.of(REFUSED_EVENT, why=describe(exc)), final="failed")
         except Exception as exc:
             log.exception("premiere events: row %d failed unexpectedly", premiere.id)
@@ -127,31 +127,31 @@ class EventSender(Dispatcher):
 
     async def _retry(self, premiere: Premiere, error: str) -> None:
         delay = backoff(premiere.attempts + 1, random.random, self.first_retry)
-        await self.store.retry_premiere(premiere.id, time.time() + delay, error)
+        await self.store.premieres.retry_premiere(premiere.id, time.time() + delay, error)
 
     async def _sync(self, premiere: Premiere) -> None:
         """Make Discord's event match the release: create, move, cancel or leave it."""
-        show = self.store.show(premiere.show_id)
-        entry = self.store.entry(premiere.show_id, "release", "release")
-        wanted = await self.store.premiere_wanted(premiere.guild_id, premiere.show_id)
+        show = self.store.view.show(premiere.show_id)
+        entry = self.store.view.entry(premiere.show_id, "release", "release")
+        wanted = await self.store.premieres.premiere_wanted(premiere.guild_id, premiere.show_id)
         day = premiere_day(entry) if wanted and show is not None and not show.archived else None
         if day is not None and self._start(day) <= time.time():
             day = None if premiere.event_id is None else premiere.event_day  # never in the past
         event_id, have = premiere.event_id, premiere.event_day
         if day == have and (event_id is not None or day is None):
-            await self.store.settle_premiere(premiere.id, event_id, have)
+            await self.store.premieres.settle_premiere(premiere.id, event_id, have)
             return
         guild = self.client.get_guild(premiere.guild_id)
         me = getattr(guild, "me", None)
         if me is not None and not (me.guild_permissions.create_events or me.guild_permissions.manage_events):
-            await self.store.block_premiere(premiere, NO_PERMISSION)
+            await self.store.premieres.block_premiere(premiere, NO_PERMISSION)
             return
         http = self.client.http
         if day is None:
             if event_id is not None:
                 await self._request(http.edit_scheduled_event(premiere.guild_id, event_id, status=CANCELED),
                                     missing_ok=True)
-            await self.store.settle_premiere(premiere.id, None, None)
+            await self.store.premieres.settle_premiere(premiere.id, None, None)
             return
         assert show is not None and entry is not None
         body = event_body(show, entry, day, self.hour, premiere.id, await self._language(premiere))
@@ -159,15 +159,15 @@ class EventSender(Dispatcher):
             event_id = await self._find(premiere)
         if event_id is None:
             created = await self._request(http.create_guild_scheduled_event(premiere.guild_id, **body))
-            await self.store.settle_premiere(premiere.id, int(created["id"]), day)
+            await self.store.premieres.settle_premiere(premiere.id, int(created["id"]), day)
             return
         if await self._request(http.edit_scheduled_event(premiere.guild_id, event_id, **body),
                                  missing_ok=True) is None:
             # Deleted by someone meanwhile: forget it; the next look creates a new one.
-            await self.store.settle_premiere(premiere.id, None, None)
-            await self.store.queue_premieres(premiere.show_id, premiere.season, premiere.guild_id)
+            await self.store.premieres.settle_premiere(premiere.id, None, None)
+            await self.store.premieres.queue(premiere.show_id, premiere.season, premiere.guild_id)
             return
-        await self.store.settle_premiere(premiere.id, event_id, day)
+        await self.store.premieres.settle_premiere(premiere.id, event_id, day)
 
     def _start(self, day: str) -> float:
         return dt.datetime.fromisoformat(day).replace(hour=self.hour, tzinfo=dt.UTC).timestamp()
@@ -193,5 +193,5 @@ class EventSender(Dispatcher):
         return None
 
     async def _language(self, premiere: Premiere) -> str:
-        subs = [s for s in await self.store.subscriptions(premiere.guild_id) if s.events]
+        subs = [s for s in await self.store.alerts.subscriptions(premiere.guild_id) if s.events]
         return subs[0].language if subs else DEFAULT

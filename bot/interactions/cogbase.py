@@ -48,7 +48,7 @@ class CatalogueCog(commands.Cog):
         return cast(T, hit[0]) if hit else self._remember(show_id, name, revision, await build())
 
     def _lookup(self, show_id: int, name: str) -> tuple[int, tuple[Any] | None]:
-        revision = self.store.revision(show_id)
+        revision = self.store.view.revision(show_id)
         found = self._memo.get((show_id, name))
         return revision, (found[1],) if found is not None and found[0] == revision else None
 
@@ -61,15 +61,15 @@ class CatalogueCog(commands.Cog):
     def cast_names(self, show_id: int) -> SearchIndex[Entry]:
         """Each cast entry with its name folded for search (see `search.prefold`)."""
         return self.memo(show_id, "cast-names", lambda: prefold(
-            (e, person_names(e)) for e in self.store.entries(show_id, "cast")))
+            (e, person_names(e)) for e in self.store.view.entries(show_id, "cast")))
 
     def show_for(self, typed: str | None) -> Show:
         """The show an option names, or the only tracked one."""
-        return resolve_show(self.store.shows(), typed, self.store.shows(include_archived=True))
+        return resolve_show(self.store.view.shows(), typed, self.store.view.shows(include_archived=True))
 
     async def show_autocomplete(self, interaction: discord.Interaction[Any],
                                 current: str) -> list[app_commands.Choice[str]]:
-        shows = self.store.shows()
+        shows = self.store.view.shows()
         found = rank(current, ((s, show_names(s)) for s in shows)) if current else shows
         lang = lang_of(interaction)
         return [app_commands.Choice(name=t(lang, "{title} (season {season})", title=show_title(s, lang),
@@ -89,7 +89,7 @@ class CatalogueCog(commands.Cog):
         if current:
             found = rank_folded(current, self.cast_names(show.id))
         else:
-            found = list(self.store.entries(show.id, "cast")[:MAX_CHOICES])
+            found = list(self.store.view.entries(show.id, "cast")[:MAX_CHOICES])
         # The value is the romanised name (what the commands resolve); a Korean client is shown
         # the Hangul name first, as in its replies.
         lang = lang_of(interaction)
@@ -101,7 +101,7 @@ class CatalogueCog(commands.Cog):
         show = self._show_in(interaction)
         if show is None:
             return []
-        entries = self.store.entries(show.id)
+        entries = self.store.view.entries(show.id)
         if current:
             named = self.memo(show.id, "entry-names",
                               lambda: prefold((e, entry_names(e, show)) for e in entries))

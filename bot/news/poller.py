@@ -92,7 +92,7 @@ class Poller:
             self._wake.clear()
             try:
                 await self.poll_due()
-                next_at = await self.store.next_poll_time()
+                next_at = await self.store.news.next_poll_time()
             except Exception:
                 log.exception("poller: reading the sources failed; trying again in 5 s")
                 next_at = self.clock() + 5
@@ -104,12 +104,12 @@ class Poller:
     async def _spread(self) -> None:
         """After a restart, overdue sources are spread over one interval, not fetched at once."""
         now = self.clock()
-        overdue = [s for s in await self.store.sources() if s.active and s.next_poll_at <= now]
-        await self.store.reschedule_sources({s.id: now + self._rand() * self.interval for s in overdue})
+        overdue = [s for s in await self.store.news.sources() if s.active and s.next_poll_at <= now]
+        await self.store.news.reschedule_sources({s.id: now + self._rand() * self.interval for s in overdue})
 
     async def poll_due(self) -> int:
         """Poll every source that is due now; how many items were queued."""
-        due = await self.store.due_sources(self.clock(), 1000)
+        due = await self.store.news.due_sources(self.clock(), 1000)
         shows = self.shows()
         counts = await asyncio.gather(*(self._guarded(s, shows) for s in due))
         self.cycles += 1
@@ -117,7 +117,7 @@ class Poller:
 
     def shows(self) -> list[ShowNames]:
         """Every tracked show's names and cast, folded, for matching this cycle's items."""
-        return [show_index(s, self.store.entries(s.id, "cast")) for s in self.store.shows()]
+        return [show_index(s, self.store.view.entries(s.id, "cast")) for s in self.store.view.shows()]
 
     async def _guarded(self, source: Source, shows: list[ShowNames]) -> int:
         async with self._slots:
@@ -132,7 +132,7 @@ class Poller:
         try:
             got = await self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
             if got.body is None:
-                await self.store.source_unchanged(source.id, self.next_time())
+                await self.store.news.source_unchanged(source.id, self.next_time())
                 return 0
             # feedparser is pure Python (~0.4 ms an item): in a thread, one at a time, so the
             # event loop shares the GIL with one parser only and replies barely wait.
@@ -146,7 +146,7 @@ class Poller:
             for item in feed.items
             for match in candidates(item.text, shows, attached=source.show_id, keywords=source.keywords)
         ]
-        queued = await self.store.source_fetched(
+        queued = await self.store.news.source_fetched(
             source,
             keys=[i.key for i in feed.items],
             found=found,
@@ -163,7 +163,7 @@ class Poller:
     async def _failed(self, source: Source, exc: FetchFailed | NotAFeed) -> None:
         reason = explain(exc)
         now = self.clock()
-        after = await self.store.source_failed(
+        after = await self.store.news.source_failed(
             source.id,
             why(exc).dump(),  # worded in the reader's language by /sources list
             next_poll_at=now + backoff(source.failures + 1, self._rand),

@@ -54,7 +54,7 @@ class ReviewSender(Dispatcher):
         lookup_after: float = LOOKUP_AFTER,
         first_retry: float = 2.0,
     ) -> None:
-        super().__init__(client, store.reviews_queued)
+        super().__init__(client, store.news.reviews_queued)
         self.store = store
         self.budget = budget
         self.lookup_after = lookup_after
@@ -66,12 +66,12 @@ class ReviewSender(Dispatcher):
         super().wake()
 
     async def resume(self) -> None:
-        if await self.store.resume_reviews(time.time()):
+        if await self.store.reviews.resume_reviews(time.time()):
             log.info("resuming review posts left in flight")
 
     async def look(self) -> float | None:
         busy = await self.drain()
-        next_at = await self.store.next_review_time()
+        next_at = await self.store.reviews.next_review_time()
         if not busy and next_at is None:
             self.idle.set()
         wait = None if next_at is None else max(0.0, next_at - time.time())
@@ -81,10 +81,10 @@ class ReviewSender(Dispatcher):
 
     async def drain(self) -> bool:
         """Post what is due and edit what was settled; whether edits are left to retry."""
-        for item in await self.store.due_reviews(time.time()):
+        for item in await self.store.reviews.due_reviews(time.time()):
             await self._post(item)
         left = False
-        for item in await self.store.unsynced_reviews():
+        for item in await self.store.reviews.unsynced_reviews():
             left |= not await self._edit(item)
         return left
 
@@ -100,14 +100,14 @@ class ReviewSender(Dispatcher):
     async def _post(self, item: QueueItem) -> None:
         now = time.time()
         stale = item.review_tried_at is not None and now - item.review_tried_at > self.lookup_after
-        if not await self.store.claim_review(item.id, now):
+        if not await self.store.reviews.claim_review(item.id, now):
             return
-        fresh = await self.store.queue_item(item.id)  # settled meanwhile? post it as it is now
+        fresh = await self.store.news.queue_item(item.id)  # settled meanwhile? post it as it is now
         assert fresh is not None
         channel = self._channel(fresh)
         found = await self._find(channel, fresh.id) if stale else None
         if found is not None:
-            await self.store.review_done(fresh.id, message_id=found, state="posted")
+            await self.store.reviews.review_done(fresh.id, message_id=found, state="posted")
             return
         lang = self._language(channel)
         try:
@@ -128,18 +128,18 @@ class ReviewSender(Dispatcher):
                 await self._retry(fresh, describe(exc))
                 return
             log.error("review post of item %d refused: %s", fresh.id, describe(exc))
-            await self.store.review_done(fresh.id, message_id=None, state="failed", error=describe(exc))
+            await self.store.reviews.review_done(fresh.id, message_id=None, state="failed", error=describe(exc))
             return
-        await self.store.review_done(fresh.id, message_id=message.id, state="posted")
+        await self.store.reviews.review_done(fresh.id, message_id=message.id, state="posted")
 
     async def _retry(self, item: QueueItem, error: str) -> None:
         if time.time() - dt.datetime.fromisoformat(item.created_at).timestamp() > GIVE_UP_AFTER:
-            await self.store.review_done(
+            await self.store.reviews.review_done(
                 item.id, message_id=None, state="failed", error=f"gave up after 24 hours; last error: {error}"
             )
             return
         at = time.time() + backoff(item.review_attempts + 1, first=self.first_retry)
-        await self.store.review_done(item.id, message_id=None, state="pending", error=error, next_at=at)
+        await self.store.reviews.review_done(item.id, message_id=None, state="pending", error=error, next_at=at)
 
     async def _find(self, channel: Any, item_id: int) -> int | None:
         """The id of an earlier post of this item (a send that succeeded before a crash)."""
@@ -161,7 +161,7 @@ class ReviewSender(Dispatcher):
     async def _edit(self, item: QueueItem) -> bool:
         """Show a settled item's outcome on its post, without buttons; False to retry later."""
         if item.review_message is None:
-            await self.store.review_synced(item.id, item.state)
+            await self.store.reviews.review_synced(item.id, item.state)
             return True
         channel = self._channel(item)
         message = channel.get_partial_message(item.review_message)
@@ -175,5 +175,5 @@ class ReviewSender(Dispatcher):
         except EDIT_ERRORS as exc:
             log.warning("editing the review post of item %d failed: %s", item.id, describe(exc))
             return False
-        await self.store.review_synced(item.id, item.state)
+        await self.store.reviews.review_synced(item.id, item.state)
         return True

@@ -51,7 +51,7 @@ def outcome(item: QueueItem, lang: str) -> str | None:
 
 def item_embed(item: QueueItem, store: Store, lang: str = DEFAULT) -> discord.Embed:
     """One queue item: headline, link, summary, show, origin, the cast it may concern, outcome."""
-    show = store.show(item.show_id)
+    show = store.view.show(item.show_id)
     lines = [f"**{link(item.headline, item.url)}**"]
     if item.summary:
         lines.append(escape(item.summary))

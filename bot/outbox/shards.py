@@ -68,11 +68,11 @@ class Claims:
 
     async def due(self, now: float, limit: int) -> list[Delivery]:
         """Pending deliveries of this process's shards that are due, oldest first."""
-        return await self.store.due_deliveries(now, limit, shards=self._filter)
+        return await self.store.alerts.due_deliveries(now, limit, shards=self._filter)
 
     async def claim(self, ids: Sequence[int], now: float) -> list[int]:
         """Take deliveries for one attempt, until the lease runs out; the ids taken."""
-        return await self.store.start_attempt(ids, now, lease_until=now + self.lease)
+        return await self.store.alerts.start_attempt(ids, now, lease_until=now + self.lease)
 
     async def take_over(self) -> int:
         """Once at start, with this process's shards connected: deliveries of these shards that
@@ -80,7 +80,7 @@ class Claims:
         shard, so nobody else is sending them: their lease is not worth waiting out (the nonce
         and the look for an earlier copy keep a resend from arriving twice)."""
         try:
-            taken = await self.store.take_over_claims(time.time(), shards=self._filter)
+            taken = await self.store.alerts.take_over_claims(time.time(), shards=self._filter)
         except Exception:  # the database gone for now: the leases run out by themselves
             log.exception("taking over deliveries left in flight failed")
             return 0
@@ -93,10 +93,10 @@ class Claims:
         now = time.time() if now is None else now
         if now < self._check_at:
             return 0
-        resumed = await self.store.resume_in_flight(now, shards=self._filter)
+        resumed = await self.store.alerts.resume_in_flight(now, shards=self._filter)
         if resumed:
             log.info("resuming %d deliveries left in flight (a stopped process or a crash)", resumed)
-        expiry = await self.store.next_lease_expiry(shards=self._filter)
+        expiry = await self.store.alerts.next_lease_expiry(shards=self._filter)
         # Look again when the earliest claim runs out, and at least once a lease: a process
         # that restarts later may leave more.
         self._check_at = min(math.inf if expiry is None else expiry, now + self.lease)
@@ -105,7 +105,7 @@ class Claims:
     async def release(self) -> None:
         """At a clean stop: what this process still has in flight may be resumed at once."""
         try:
-            released = await self.store.release_claims()
+            released = await self.store.alerts.release_claims()
         except Exception:  # the database gone: the leases run out by themselves
             log.exception("releasing deliveries in flight failed")
             return
@@ -114,7 +114,7 @@ class Claims:
 
     async def next_due(self) -> float | None:
         """When the earliest pending delivery of these shards is due, if any."""
-        return await self.store.next_delivery_time(shards=self._filter)
+        return await self.store.alerts.next_delivery_time(shards=self._filter)
 
     def wake_by(self, timeout: float | None) -> float | None:
         """The announcer's wait (None: until woken), cut short for when `resume_expired` next

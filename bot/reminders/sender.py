@@ -87,7 +87,7 @@ class DMSender(Dispatcher):
     def __init__(self, store: Store, client: Client, budget: SendBudget, *,
                  concurrency: int = 16, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
-        super().__init__(client, store.dms_queued)
+        super().__init__(client, store.reminders.dms_queued)
         self.store = store
         self.budget = budget
         self.first_retry = first_retry
@@ -104,14 +104,14 @@ class DMSender(Dispatcher):
         await self.workers.finish(grace)
 
     async def resume(self) -> None:
-        resumed = await self.store.resume_dms_in_flight(time.time())
+        resumed = await self.store.reminders.resume_dms_in_flight(time.time())
         if resumed:
             log.info("resuming %d reminder DMs left in flight", resumed)
 
     async def look(self) -> float:
         if await self._dispatch_due():
             return 0
-        next_at = await self.store.next_dm_time()
+        next_at = await self.store.reminders.next_dm_time()
         if next_at is None and not self.workers:
             self.idle.set()
         wait = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
@@ -119,7 +119,7 @@ class DMSender(Dispatcher):
 
     async def _dispatch_due(self) -> int:
         started = 0
-        for dm in await self.store.due_dms(time.time(), DUE_BATCH):
+        for dm in await self.store.reminders.due_dms(time.time(), DUE_BATCH):
             if self.workers.busy(dm.user_id):
                 continue
             self.idle.clear()
@@ -134,19 +134,19 @@ class DMSender(Dispatcher):
             raise
         except Exception as exc:
             log.exception("DM sender: DM %d failed unexpectedly", dm.id)
-            await self.store.dm_retry_later(dm.id, time.time() + self._delay(dm), f"internal error: {exc!r}")
+            await self.store.reminders.dm_retry_later(dm.id, time.time() + self._delay(dm), f"internal error: {exc!r}")
 
     async def _deliver(self, dm: DirectMessage) -> None:
-        reminder = await self.store.reminder(dm.reminder_id)
-        change = await self.store.change(dm.change_id)
-        show = self.store.show(change.show_id) if change else None
+        reminder = await self.store.reminders.reminder(dm.reminder_id)
+        change = await self.store.catalogue.change(dm.change_id)
+        show = self.store.view.show(change.show_id) if change else None
         if reminder is None or not reminder.active:
             return  # stopped or paused meanwhile: its DMs went or were skipped with it
         if change is None or show is None:
-            await self.store.dm_failed(dm.id, "the change or its show is gone")
+            await self.store.reminders.dm_failed(dm.id, "the change or its show is gone")
             return
         now = time.time()
-        if not await self.store.claim_dm(dm.id, now):
+        if not await self.store.reminders.claim_dm(dm.id, now):
             return
         content, embed = render_dm(show, change, reminder, dm.id)
         try:
@@ -154,7 +154,7 @@ class DMSender(Dispatcher):
             if dm.last_attempt_at is not None and now - dm.last_attempt_at > self.lookup_after:
                 found = await self._find_sent(channel, dm.id)
                 if found is not None:
-                    await self.store.dm_delivered(dm.id, found)
+                    await self.store.reminders.dm_delivered(dm.id, found)
                     return
             async with self.budget.request():
                 message = await asyncio.wait_for(
@@ -164,7 +164,7 @@ class DMSender(Dispatcher):
             await self._refused(dm, exc)
             return
         except discord.NotFound as exc:  # the user is gone
-            await self.store.dm_failed(dm.id, describe(exc))
+            await self.store.reminders.dm_failed(dm.id, describe(exc))
             return
         except TRANSIENT as exc:
             await self._retry(dm, describe(exc))
@@ -174,9 +174,9 @@ class DMSender(Dispatcher):
                 await self._retry(dm, describe(exc))
             else:
                 log.error("reminder DM %d refused: %s", dm.id, exc)
-                await self.store.dm_failed(dm.id, f"Discord refused it: {describe(exc)}")
+                await self.store.reminders.dm_failed(dm.id, f"Discord refused it: {describe(exc)}")
             return
-        await self.store.dm_delivered(dm.id, message.id)
+        await self.store.reminders.dm_delivered(dm.id, message.id)
 
     async def _channel(self, user_id: int) -> Any:
         """The DM channel with a person: opened once (a request in the budget), then remembered."""
@@ -214,14 +214,14 @@ class DMSender(Dispatcher):
         # refused the same way: pause, and tell the person at their next command.
         reason = DMS_CLOSED if exc.code == CANNOT_DM else f"Discord refused it: {describe(exc)}"
         log.info("pausing reminder %d: %s", dm.reminder_id, reason)
-        await self.store.pause_reminder(dm.reminder_id, reason)
+        await self.store.reminders.pause(dm.reminder_id, reason)
 
     async def _retry(self, dm: DirectMessage, error: str) -> None:
         created = dm.created_at
         if time.time() - _epoch(created) > GIVE_UP_AFTER:
-            await self.store.dm_failed(dm.id, f"gave up after 24 hours; last error: {error}")
+            await self.store.reminders.dm_failed(dm.id, f"gave up after 24 hours; last error: {error}")
             return
-        await self.store.dm_retry_later(dm.id, time.time() + self._delay(dm), error)
+        await self.store.reminders.dm_retry_later(dm.id, time.time() + self._delay(dm), error)
 
     def _delay(self, dm: DirectMessage) -> float:
         return backoff(dm.attempts + 1, self._rand, self.first_retry)

@@ -18,13 +18,13 @@ NOTE = "🎬" * 1000
 
 
 async def cap_pages(bot, extra=0):
-    db = bot.store._db
+    db = bot.store.database.conn.raw
     [(pages,)] = await db.execute_fetchall("PRAGMA page_count")
     await db.execute(f"PRAGMA max_page_count = {pages + extra}")
 
 
 async def counts(bot):
-    db = bot.store._db
+    db = bot.store.database.conn.raw
     [(changes,)] = await db.execute_fetchall("SELECT count(*) FROM change")
     [(deliveries,)] = await db.execute_fetchall("SELECT count(*) FROM delivery")
     return changes, deliveries
@@ -34,7 +34,7 @@ async def test_a_publish_that_fills_the_disk_is_refused_and_the_bot_keeps_answer
     reply = await standin.command(scene.admin, scene.home_general, "alerts subscribe",
                                   channel=scene.home_general)
     assert reply.content.startswith("Subscribed"), reply.content
-    before, catalogue = await counts(bot), bot.store.export()
+    before, catalogue = await counts(bot), bot.store.files.export()
     preview = await standin.command(scene.editor, scene.home_general, "edit cast", person="Kim Newcomer",
                                     confidence="rumored", source_url=SOURCE, note=NOTE)
     await cap_pages(bot)
@@ -42,8 +42,8 @@ async def test_a_publish_that_fills_the_disk_is_refused_and_the_bot_keeps_answer
     assert refused.ephemeral
     assert "could not be written (database or disk is full)" in refused.content, refused.content
     assert "nothing was saved or announced" in refused.content
-    assert await counts(bot) == before and bot.store.export() == catalogue
-    db = bot.store._db
+    assert await counts(bot) == before and bot.store.files.export() == catalogue
+    db = bot.store.database.conn.raw
     assert await db.execute_fetchall("PRAGMA foreign_key_check") == []
     await asyncio.sleep(0.5)
     assert standin.messages(scene.home_general) == []

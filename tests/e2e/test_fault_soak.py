@@ -86,7 +86,7 @@ async def subscribe_all(bot: Any, channels: list[Channel], rng: random.Random) -
     for ch in channels:
         sub = Sub(ch, rng.choice(TOPIC_SETS), rng.choice(list(RANK)))
         assert ch.guild is not None
-        await bot.store.subscribe(ch.guild.id, ch.id, show_id=None, topics=sub.topics,
+        await bot.store.alerts.subscribe(ch.guild.id, ch.id, show_id=None, topics=sub.topics,
                                   min_confidence=sub.min_confidence, publish=ch.type == 5,
                                   created_by=1)
         subs.append(sub)
@@ -147,7 +147,7 @@ async def publish_one(standin: Any, scene: Any, bot: Any, chaos: Chaos, edit: Ed
 
 
 async def change_exists(bot: Any, marker: str) -> bool:
-    return any(marker in repr(c) for c in await bot.store.recent_changes(1000))
+    return any(marker in repr(c) for c in await bot.store.catalogue.recent_changes(1000))
 
 
 def announced(channel: Channel, marker: str) -> int:
@@ -217,15 +217,15 @@ async def test_every_published_change_arrives_exactly_once_under_faults(
 
 async def why_missing(bot: Any, sub: Sub, edit: Edit) -> str:
     """What the outbox says about an announcement that never arrived, for the failure message."""
-    changes = [c for c in await bot.store.recent_changes(1000) if edit.marker in repr(c)]
-    rows = [d for c in changes for d in await bot.store.deliveries(change_id=c.id, limit=1000)
+    changes = [c for c in await bot.store.catalogue.recent_changes(1000) if edit.marker in repr(c)]
+    rows = [d for c in changes for d in await bot.store.alerts.deliveries(change_id=c.id, limit=1000)
             if d.channel_id == sub.channel.id]
     return f"missing {edit.marker} in #{sub.channel.name}: changes {[c.id for c in changes]}, {rows}"
 
 
 async def drained(bot: Any) -> None:
     """Until no delivery is left to send (all delivered, or given up on and reported)."""
-    while (await bot.store.deliveries(state="pending")  # noqa: ASYNC110 (the outbox, polled)
-           or await bot.store.deliveries(state="sending")):
+    while (await bot.store.alerts.deliveries(state="pending")  # noqa: ASYNC110 (the outbox, polled)
+           or await bot.store.alerts.deliveries(state="sending")):
         await asyncio.sleep(0.2)
     await asyncio.sleep(1.0)  # a duplicate would show up now

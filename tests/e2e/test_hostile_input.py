@@ -18,14 +18,14 @@ TOMORROW = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date().isoformat()
 
 async def written(bot):
     """Everything a refusal must leave alone: the catalogue, the history, questions and guesses."""
-    show = bot.store.show_by_slug(SHOW)
-    questions = await bot.store.predictions(states=("open", "closed", "resolved"), limit=1000)
-    guesses = [await bot.store.ranking(p.id, 1000) for p in questions]
-    return bot.store.export(), await bot.store.count_changes(show.id), questions, guesses
+    show = bot.store.view.show_by_slug(SHOW)
+    questions = await bot.store.predictions.predictions(states=("open", "closed", "resolved"), limit=1000)
+    guesses = [await bot.store.predictions.ranking(p.id, 1000) for p in questions]
+    return bot.store.files.export(), await bot.store.catalogue.count_changes(show.id), questions, guesses
 
 
 def cast(bot):
-    return bot.store.entries(bot.store.show_by_slug(SHOW).id, "cast")
+    return bot.store.view.entries(bot.store.view.show_by_slug(SHOW).id, "cast")
 
 
 async def publish(standin, who, channel, path, **options):
@@ -157,7 +157,7 @@ def seasonwatch(*args, env):
 )
 async def test_seasonwatch_import_refuses_a_forged_headline_or_far_date(bot, bot_env, tmp_path, field,
                                                                         value):
-    data = bot.store.export()
+    data = bot.store.files.export()
     news = next(e for e in data["shows"][0]["entries"] if e["kind"] == "news")
     news["fields"][field] = value
     catalogue = tmp_path / "forged.json"
@@ -165,7 +165,7 @@ async def test_seasonwatch_import_refuses_a_forged_headline_or_far_date(bot, bot
     before = await written(bot)
     done = await asyncio.to_thread(seasonwatch, "import", str(catalogue), env=bot_env)
     assert done.returncode != 0 and f"field '{field}'" in done.stderr, done.stderr
-    assert await bot.store.refresh_if_changed() is False
+    assert await bot.store.view.refresh_if_changed() is False
     assert await written(bot) == before
 
 
@@ -182,11 +182,11 @@ async def test_a_window_in_other_digits_overlapping_or_far_off_is_refused(standi
 
 
 async def test_the_first_and_last_years_are_accepted(standin, scene, bot):
-    show = bot.store.show_by_slug(SHOW)
+    show = bot.store.view.show_by_slug(SHOW)
     for when in ("1900", "2100-12-31", "2025..2026-01"):
         await publish(standin, scene.editor, scene.home_general, "edit release", when=when,
                       confidence="rumored", source_url=SOURCE)
-        assert bot.store.entry(show.id, "release", "release").fact.fields["when"] == when
+        assert bot.store.view.entry(show.id, "release", "release").fact.fields["when"] == when
 
 
 @pytest.mark.parametrize("published", ["9999-12-31", "0001-01-01", "20250314", "2025-W11-5", "٢٠٢٥-٠٣-١٤"])
@@ -208,7 +208,7 @@ async def open_question(standin, scene, bot, kind, **options):
     reply = await standin.command(scene.editor, scene.home_general, "predict open",
                                   question="When does it come out?", kind=kind, **options)
     assert reply.ephemeral and reply.content.startswith("Opened question"), reply.content
-    [question] = await bot.store.predictions()
+    [question] = await bot.store.predictions.predictions()
     return question
 
 
@@ -234,7 +234,7 @@ async def test_two_adds_of_one_slug_at_once_give_one_show_and_a_clear_refusal(st
     texts = sorted(r.content for r in replies)
     assert texts[0].startswith("Now tracking **Show"), texts
     assert texts[1].startswith("`slug`: `x` is taken"), texts
-    assert [s.slug for s in bot.store.shows()].count("x") == 1
+    assert [s.slug for s in bot.store.view.shows()].count("x") == 1
 
 
 @pytest.mark.parametrize(
@@ -248,12 +248,12 @@ async def test_two_adds_of_one_slug_at_once_give_one_show_and_a_clear_refusal(st
     ],
 )
 async def test_a_new_show_cannot_take_another_shows_name(standin, scene, bot, option, options):
-    before = bot.store.export()
+    before = bot.store.files.export()
     reply = await standin.command(scene.owner, scene.home_general, "shows add", slug="fake", season=1,
                                   **{"title": "Fake", **options})
     assert reply.ephemeral and reply.content.startswith(f"`{option}`:"), reply.content
     assert "`all-of-us-are-dead`" in reply.content
-    assert bot.store.export() == before
+    assert bot.store.files.export() == before
     status = await standin.command(scene.fan, scene.home_general, "status", show="All of Us Are Dead")
     assert "All of Us Are Dead" in status.embeds[0]["title"]
 
@@ -261,11 +261,11 @@ async def test_a_new_show_cannot_take_another_shows_name(standin, scene, bot, op
 async def test_an_edited_show_cannot_take_another_shows_name(standin, scene, bot):
     await standin.command(scene.owner, scene.home_general, "shows add", slug="sweet-home",
                           title="Sweet Home", season=3)
-    before = bot.store.export()
+    before = bot.store.files.export()
     reply = await standin.command(scene.owner, scene.home_general, "shows edit", show="sweet-home",
                                   aliases="All of Us Are Dead")
     assert reply.ephemeral and reply.content.startswith("`aliases`:"), reply.content
-    assert bot.store.export() == before
+    assert bot.store.files.export() == before
 
 
 async def test_which_show_escapes_a_title_that_looks_like_a_link(standin, scene, bot):
@@ -299,13 +299,13 @@ async def test_an_archived_shows_title_is_escaped_in_the_alerts_refusal(standin,
                                   channel=scene.home_announcements, show="evil")
     assert reply.ephemeral and reply.content.startswith("`show`:"), reply.content
     assert title not in reply.content and "\\[Official Netflix update\\]" in reply.content
-    assert await bot.store.subscriptions(scene.home.id) == []
+    assert await bot.store.alerts.subscriptions(scene.home.id) == []
 
 
 @pytest.mark.sqlite_only  # writes the SQLite file as an older bot would have
 async def test_an_invisible_name_stored_before_the_checks_can_still_be_removed(standin, scene, bot, bot_env):
-    show = bot.store.show_by_slug(SHOW)
-    park = bot.store.entry(show.id, "cast", "park ji-hu")
+    show = bot.store.view.show_by_slug(SHOW)
+    park = bot.store.view.entry(show.id, "cast", "park ji-hu")
     data = park.fact.to_json()
     data["fields"] = {**data["fields"], "person": "\u200b"}
     with sqlite3.connect(bot_env["DATABASE_PATH"]) as db:  # an older bot's write
@@ -313,9 +313,9 @@ async def test_an_invisible_name_stored_before_the_checks_can_still_be_removed(s
                    "VALUES (?, 'cast', ?, 1, ?, '2024-01-01T00:00:00+00:00')",
                    (show.id, "\u200b", json.dumps(data)))
     db.close()
-    assert await bot.store.refresh_if_changed()
+    assert await bot.store.view.refresh_if_changed()
     reply = await publish(standin, scene.editor, scene.home_general, "edit cast-remove", person="\u200b",
                           reason="invisible")
     assert "Published as change" in reply.content, reply.content
-    assert bot.store.entry(show.id, "cast", "\u200b") is None
-    assert bot.store.entry(show.id, "cast", "park ji-hu") == park
+    assert bot.store.view.entry(show.id, "cast", "\u200b") is None
+    assert bot.store.view.entry(show.id, "cast", "park ji-hu") == park

@@ -85,7 +85,7 @@ async def test_cast_pages_in_korean_with_korean_buttons(standin, scene, bot, kor
 
 
 async def test_cast_paging_buttons_speak_the_presser_s_language(standin, scene, bot, korean):
-    await bot.store.import_data(big_cast())
+    await bot.store.files.import_data(big_cast())
     reply = await standin.command(korean, scene.home_general, "cast", show="big")
     assert [b["label"] for b in reply.buttons] == ["이전", "다음"]
     assert reply.embeds[0]["footer"]["text"].startswith("4쪽 중 1쪽")
@@ -152,11 +152,11 @@ async def test_a_korean_server_subscribes_in_korean_by_default(standin, scene, b
 
     scene.home.preferred_locale = "ko"
     await subscribe(standin, scene.admin, scene.home_general)
-    [sub] = await bot.store.subscriptions(scene.home.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.home.id)
     assert sub.language == "ko"
     scene.home.preferred_locale = "en-US"
     await subscribe(standin, scene.admin, scene.home_announcements)
-    assert {s.language for s in await bot.store.subscriptions(scene.home.id)} == {"ko", "en"}
+    assert {s.language for s in await bot.store.alerts.subscriptions(scene.home.id)} == {"ko", "en"}
 
 
 # -- names in both scripts ---------------------------------------------------------------------
@@ -295,7 +295,7 @@ async def test_a_paused_subscription_s_reason_is_worded_for_each_admin_s_languag
     await asyncio.sleep(0.2)
     await write(bot)
     for _ in range(100):
-        if not (await bot.store.subscriptions(scene.home.id))[0].active:
+        if not (await bot.store.alerts.subscriptions(scene.home.id))[0].active:
             break
         await asyncio.sleep(0.05)
     english = await standin.command(scene.admin, channel, "alerts list")

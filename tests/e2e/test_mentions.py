@@ -46,20 +46,20 @@ async def test_an_error_quoting_hostile_topics_pings_nobody_and_writes_nothing(s
     assert reply.ephemeral and "unknown topic" in reply.content
     assert_inert(reply.content)
     assert_pings_nobody(reply)
-    assert await bot.store.subscriptions(scene.home.id) == []
+    assert await bot.store.alerts.subscriptions(scene.home.id) == []
 
 
 async def test_a_hostile_question_and_entry_name_in_predict_replies_ping_nobody(standin, scene,
                                                                               bot):
-    show = bot.store.show_by_slug(SHOW)
+    show = bot.store.view.show_by_slug(SHOW)
     name = f"Troll {hostile(scene, scene.editors)}"
     fact = Fact(fields={"person": name, "character": None, "billing": None, "state": "new",
                         "note": None},
                 confidence="rumored", source_name="Soompi", source_url="https://www.soompi.com/a",
                 as_of="2024-05-01")
-    await bot.store.write(show.id, "cast", "troll", fact, expected_version=0,
+    await bot.store.catalogue.write(show.id, "cast", "troll", fact, expected_version=0,
                           editor=Editor(1, "editor"), silent=True)
-    entry = bot.store.entry(show.id, "cast", "troll")
+    entry = bot.store.view.entry(show.id, "cast", "troll")
     opened = await standin.command(scene.editor, scene.home_general, "predict open",
                                    question=f"Will {hostile(scene, scene.editors)} return?",
                                    kind="number", entry=str(entry.id))
@@ -73,7 +73,7 @@ async def test_a_hostile_display_name_in_the_resolve_reply_pings_nobody(standin,
     troll = scene.home.add_member(f"troll {hostile(scene, scene.editors)}")
     opened = await standin.command(scene.editor, scene.home_general, "predict open",
                                    question="How many episodes?", kind="number")
-    prediction = (await bot.store.predictions(show_id=bot.store.show_by_slug(SHOW).id))[0]
+    prediction = (await bot.store.predictions.predictions(show_id=bot.store.view.show_by_slug(SHOW).id))[0]
     assert opened.content.startswith("Opened question")
     guessed = await standin.command(troll, scene.home_general, "predict make",
                                     question=str(prediction.id), answer="8")

@@ -154,14 +154,14 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
     queue = await standin.command(scene.editor, scene.home_general, "queue")
     custom_ids = [b["custom_id"] for b in queue.buttons if not b.get("disabled")]
     assert len(custom_ids) == 3, queue.buttons  # Add as news, Dismiss, Next
-    [item, _], _ = await bot.store.pending_items(None, limit=2)
+    [item, _], _ = await bot.store.news.pending_items(None, limit=2)
     for caller, (who, channel) in callers(scene).items():
         for custom_id in custom_ids:
             counts, messages = table_counts(bot.store.path), posted(standin)
             reply = await forged_click(standin, who, channel, queue.message, custom_id)
             assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
             assert table_counts(bot.store.path) == counts and posted(standin) == messages
-    assert (await bot.store.queue_item(item.id)).pending
+    assert (await bot.store.news.queue_item(item.id)).pending
 
 
 # Autocompletes listing what only editors act on: every change (/undo), every question with its

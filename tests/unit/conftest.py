@@ -20,7 +20,7 @@ def cast_fact(person="Park Ji-hu", character="On-jo", confidence="reported"):
 
 def target_of(store):
     """What `Store.open` opened: the SQLite file or the PostgreSQL URL."""
-    return store.path or store._database.conn.url
+    return store.path or store.database.conn.url
 
 
 @pytest.fixture
@@ -32,4 +32,4 @@ async def store(new_database):
 
 @pytest.fixture
 async def show(store):
-    return await store.add_show("test-show", "Test Show", 2, aliases=["TS"])
+    return await store.shows.add_show("test-show", "Test Show", 2, aliases=["TS"])

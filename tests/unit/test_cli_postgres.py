@@ -39,25 +39,25 @@ async def fill(path):
     """A SQLite database with a row in every table."""
     store = await Store.open(path)
     try:
-        await store.seed_if_empty()
-        show = await store.add_show("copied", "Copied", 1)
-        await store.subscribe(1, 10, show_id=None, created_by=5, role_id=99)
-        await store.add_reminder(7, show.id, "cast", "park ji-hu")
-        await store.subscribe(2, 11, show_id=show.id, created_by=5, events=True)
-        await store.queue_premieres(show.id, show.season)
-        await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-        question = await store.open_prediction(show.id, "How many?", "number", editor=ALICE)
-        await store.guess(question.id, user_id=7, user_name="fan", guild_id=1, answer="12")
-        await store.resolve_prediction(question.id, "10", editor=ALICE)
-        await store.start_attempt([d.id for d in await store.deliveries()][:1], time.time())
+        await store.files.seed_if_empty()
+        show = await store.shows.add_show("copied", "Copied", 1)
+        await store.alerts.subscribe(1, 10, show_id=None, created_by=5, role_id=99)
+        await store.reminders.add(7, show.id, "cast", "park ji-hu")
+        await store.alerts.subscribe(2, 11, show_id=show.id, created_by=5, events=True)
+        await store.premieres.queue(show.id, show.season)
+        await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+        question = await store.predictions.open_prediction(show.id, "How many?", "number", editor=ALICE)
+        await store.predictions.guess(question.id, user_id=7, user_name="fan", guild_id=1, answer="12")
+        await store.predictions.resolve_prediction(question.id, "10", editor=ALICE)
+        await store.alerts.start_attempt([d.id for d in await store.alerts.deliveries()][:1], time.time())
         await store.set_setting("commands-hash:1", "abc")
-        source, _ = await store.add_source("https://feeds.example/rss", "Feed", show_id=show.id,
+        source, _ = await store.news.add_source("https://feeds.example/rss", "Feed", show_id=show.id,
                                            keywords=("x",), added_by=5, seen=["guid-1"],
                                            next_poll_at=time.time())
         item = Item("guid-2", "Copied news", "https://feeds.example/2", "https://feeds.example/2", None, "")
-        await store.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id, ("Park Ji-hu",))],
+        await store.news.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id, ("Park Ji-hu",))],
                                    etag=None, last_modified=None, next_poll_at=time.time(), review_channel=9)
-        return await copy.counts(store._database)
+        return await copy.counts(store.database)
     finally:
         await store.close()
 
@@ -76,16 +76,16 @@ async def test_db_copy_copies_everything_with_its_ids_and_refuses_a_second_time(
 
     old, new = await Store.open(source), await Store.open(url)
     try:
-        assert new.export() == old.export()
+        assert new.files.export() == old.files.export()
         for table in copy.TABLES:
             order = {"setting": "key", "news_seen": "source_id, item_key"}.get(table, "id")
-            rows = [tuple(r) for r in await old._database.fetchall(f"SELECT * FROM {table} ORDER BY {order}")]
-            assert [tuple(r) for r in await new._database.fetchall(
+            rows = [tuple(r) for r in await old.database.fetchall(f"SELECT * FROM {table} ORDER BY {order}")]
+            assert [tuple(r) for r in await new.database.fetchall(
                 f"SELECT * FROM {table} ORDER BY {order}")] == rows, table
-        [sub] = await new.subscriptions(1)
-        assert dataclasses.asdict(sub) == dataclasses.asdict((await old.subscriptions(1))[0])
-        later = await new.add_show("later", "Later", 1)  # new ids follow the copied ones
-        assert later.id == max(s.id for s in old.shows(include_archived=True)) + 1
+        [sub] = await new.alerts.subscriptions(1)
+        assert dataclasses.asdict(sub) == dataclasses.asdict((await old.alerts.subscriptions(1))[0])
+        later = await new.shows.add_show("later", "Later", 1)  # new ids follow the copied ones
+        assert later.id == max(s.id for s in old.view.shows(include_archived=True)) + 1
     finally:
         await old.close()
         await new.close()

@@ -25,9 +25,9 @@ def cast(person="Kim Newcomer", character="Transfer student", confidence="rumore
 async def write(bot, fact=None, *, kind="cast", key=None, silent=False):
     fact = fact or cast()
     key = key or str(fact.fields.get("person", kind)).casefold()
-    show = bot.store.show_by_slug(SHOW)
-    return await bot.store.write(show.id, kind, key, fact,
-                                 expected_version=bot.store.entry_version(show.id, kind, key),
+    show = bot.store.view.show_by_slug(SHOW)
+    return await bot.store.catalogue.write(show.id, kind, key, fact,
+                                 expected_version=bot.store.view.entry_version(show.id, kind, key),
                                  editor=EDITOR, silent=silent)
 
 
@@ -64,7 +64,7 @@ async def test_a_published_change_arrives_once_with_the_right_embed(standin, sce
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Confidence"] == "💬 rumored"
     assert "[Soompi](<https://www.soompi.com/a>)" in fields["Source"]
-    [delivery] = await bot.store.deliveries(change_id=change.id)
+    [delivery] = await bot.store.alerts.deliveries(change_id=change.id)
     assert f"delivery {delivery.id}" in embed["footer"]["text"]
     assert delivery.state == "delivered" and delivery.message_id == message.id
     assert message.nonce == f"sw{delivery.id}x1"
@@ -85,8 +85,8 @@ async def test_an_undo_is_announced_as_a_correction(standin, scene, bot):
     first = await write(bot, silent=True)
     mistake = await write(bot, cast(character="Wrong"), silent=True)
     await subscribe(standin, scene.admin, scene.home_general)
-    show = bot.store.show_by_slug(SHOW)
-    await bot.store.undo(mistake.id, expected_version=2, editor=EDITOR)
+    show = bot.store.view.show_by_slug(SHOW)
+    await bot.store.catalogue.undo(mistake.id, expected_version=2, editor=EDITOR)
     [message] = await exactly(standin, scene.home_general, 1)
     assert message.embeds[0]["title"].startswith("Correction · ")
     assert f"corrects change #{mistake.id}" in message.embeds[0]["description"]
@@ -157,8 +157,8 @@ async def test_publish_silently_sends_nothing(standin, scene, bot):
                                     source_url="https://example.com/s")
     await standin.click(scene.editor, preview, "Publish silently")
     await exactly(standin, scene.home_general, 0, settle=0.6)
-    assert await bot.store.deliveries() == []
-    assert (await bot.store.recent_changes(1))[0].silent
+    assert await bot.store.alerts.deliveries() == []
+    assert (await bot.store.catalogue.recent_changes(1))[0].silent
 
 
 async def test_publish_through_edit_announces_exactly_once(standin, scene, bot):
@@ -185,10 +185,10 @@ async def test_a_refusing_channel_is_paused_listed_and_never_asked_again(standin
     standin.faults.add("POST", MESSAGES, channel_id=channel.id, status=status, code=code, count=1)
     await write(bot)
     for _ in range(100):
-        if (await bot.store.subscriptions(scene.home.id))[0].state == "paused":
+        if (await bot.store.alerts.subscriptions(scene.home.id))[0].state == "paused":
             break
         await asyncio.sleep(0.05)
-    [sub] = await bot.store.subscriptions(scene.home.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.home.id)
     assert sub.state == "paused" and words in sub.paused_reason.text()
     await write(bot, cast(person="Someone Else"))
     await asyncio.sleep(0.5)
@@ -211,7 +211,7 @@ async def test_permissions_missing_in_the_cache_pause_without_a_request(standin,
     await write(bot)
     await asyncio.sleep(0.5)
     assert sends_to(standin, channel) == []
-    [sub] = await bot.store.subscriptions(scene.home.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.home.id)
     assert sub.state == "paused" and "Embed Links" in sub.paused_reason.text()
 
 
@@ -223,7 +223,7 @@ async def test_two_503s_then_success_is_exactly_one_message(standin, scene, bot)
     await write(bot)
     await exactly(standin, channel, 1, timeout=10.0)
     assert len(sends_to(standin, channel)) == 3
-    [delivery] = await bot.store.deliveries()
+    [delivery] = await bot.store.alerts.deliveries()
     assert delivery.state == "delivered" and delivery.attempts == 3
 
 
@@ -236,14 +236,14 @@ async def test_429s_outlasting_discord_py_s_own_retries_are_retried_later_not_dr
     standin.faults.add("POST", MESSAGES, channel_id=channel.id, status=429, count=6, retry_after=0.01)
     await write(bot)
     await exactly(standin, channel, 1, timeout=10.0)
-    [delivery] = await bot.store.deliveries()
+    [delivery] = await bot.store.alerts.deliveries()
     assert delivery.state == "delivered" and delivery.attempts == 2
 
 
 async def until_gone(bot, guild_id, channel_id, timeout=5.0):
     """Wait until the bot removed the channel's subscriptions (it acts on a gateway event)."""
     for _ in range(int(timeout / 0.05)):
-        subs = await bot.store.subscriptions(guild_id)
+        subs = await bot.store.alerts.subscriptions(guild_id)
         if all(s.channel_id != channel_id for s in subs):
             return subs
         await asyncio.sleep(0.05)
@@ -258,11 +258,11 @@ async def test_a_deleted_channel_loses_its_subscriptions_and_unsent_announcement
     await subscribe(standin, scene.admin, kept)
     await bot.announcer.stop()  # the change waits in the outbox while the channel is deleted
     change = await write(bot)
-    assert {d.channel_id for d in await bot.store.deliveries()} == {gone.id, kept.id}
+    assert {d.channel_id for d in await bot.store.alerts.deliveries()} == {gone.id, kept.id}
     await standin.delete_channel(gone)
     [left] = await until_gone(bot, scene.home.id, gone.id)
     assert left.channel_id == kept.id and left.active
-    assert [d.channel_id for d in await bot.store.deliveries(change_id=change.id)] == [kept.id]
+    assert [d.channel_id for d in await bot.store.alerts.deliveries(change_id=change.id)] == [kept.id]
     bot.announcer.start()
     await exactly(standin, kept, 1)
     assert sends_to(standin, gone) == []
@@ -280,7 +280,7 @@ async def test_a_server_removing_the_bot_loses_its_subscriptions(standin, scene,
     await standin.remove_bot_from_guild(scene.other)
     for channel in (scene.other_general, scene.other_news):
         assert await until_gone(bot, scene.other.id, channel.id) == []
-    assert [d.channel_id for d in await bot.store.deliveries()] == [scene.home_general.id]
+    assert [d.channel_id for d in await bot.store.alerts.deliveries()] == [scene.home_general.id]
     bot.announcer.start()
     await exactly(standin, scene.home_general, 1)
     assert sends_to(standin, scene.other_general) == sends_to(standin, scene.other_news) == []
@@ -292,7 +292,7 @@ async def test_a_server_outage_removes_nothing(standin, scene, bot):
     await standin.gateway.dispatch("GUILD_DELETE", {"id": str(scene.other.id), "unavailable": True})
     await standin.command(scene.admin, scene.home_general, "alerts list")  # the event was handled
     await asyncio.sleep(0.3)
-    [sub] = await bot.store.subscriptions(scene.other.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.other.id)
     assert sub.channel_id == scene.other_general.id and sub.active
 
 
@@ -343,7 +343,7 @@ async def test_a_failed_crosspost_keeps_the_message_and_warns_in_the_list(standi
     await write(bot)
     await exactly(standin, scene.home_announcements, 1)
     await asyncio.sleep(0.3)
-    [delivery] = await bot.store.deliveries()
+    [delivery] = await bot.store.alerts.deliveries()
     assert delivery.state == "delivered"
     listed = await standin.command(scene.admin, scene.home_general, "alerts list")
     assert "crosspost failed" in listed.text
@@ -370,7 +370,7 @@ async def test_alerts_need_manage_server_in_this_server(standin, scene, bot):
     reply = await standin.command(scene.fan, scene.home_general, "alerts subscribe",
                                   channel=scene.home_general)
     assert reply.ephemeral and "Manage Server" in reply.content
-    assert await bot.store.subscriptions(scene.home.id) == []
+    assert await bot.store.alerts.subscriptions(scene.home.id) == []
     # Manage Server elsewhere grants nothing here.
     scene.home.add_member(scene.other_admin.user)
     reply = await standin.command(scene.other_admin.user, scene.home_general, "alerts list")
@@ -389,7 +389,7 @@ async def test_subscribe_refuses_what_cannot_work(standin, scene, bot):
     await asyncio.sleep(0.2)
     reply = await standin.command(admin, general, "alerts subscribe", channel=muted)
     assert "Send Messages" in reply.content
-    assert await bot.store.subscriptions(scene.home.id) == []
+    assert await bot.store.alerts.subscriptions(scene.home.id) == []
 
 
 async def test_subscribe_again_updates_and_unsubscribe_removes(standin, scene, bot):
@@ -398,13 +398,13 @@ async def test_subscribe_again_updates_and_unsubscribe_removes(standin, scene, b
     reply = await standin.command(admin, general, "alerts subscribe", channel=general,
                                   topics="news", min_confidence="reported")
     assert "Updated" in reply.content
-    [sub] = await bot.store.subscriptions(scene.home.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.home.id)
     assert sub.topics == ("news",) and sub.min_confidence == "reported"
     listed = await standin.command(admin, general, "alerts list")
     assert f"<#{general.id}>" in listed.text and "news" in listed.text
     reply = await standin.command(admin, general, "alerts unsubscribe", channel=general)
     assert "Removed" in reply.content
-    assert await bot.store.subscriptions(scene.home.id) == []
+    assert await bot.store.alerts.subscriptions(scene.home.id) == []
     reply = await standin.command(admin, general, "alerts unsubscribe", channel=general)
     assert "no subscription" in reply.content
 
@@ -419,9 +419,9 @@ async def test_alerts_test_sends_a_sample_now(standin, scene, bot):
 
 
 async def test_subscribing_to_an_archived_show_is_refused(standin, scene, bot):
-    show = await bot.store.add_show("old-show", "Old Show", 1)
-    await bot.store.update_show(dataclasses.replace(show, archived=True))
+    show = await bot.store.shows.add_show("old-show", "Old Show", 1)
+    await bot.store.shows.update_show(dataclasses.replace(show, archived=True))
     reply = await standin.command(scene.admin, scene.home_general, "alerts subscribe",
                                   channel=scene.home_general, show="old-show")
     assert reply.ephemeral and reply.content.startswith("`show`:") and "archived" in reply.content
-    assert await bot.store.subscriptions(scene.home.id) == []
+    assert await bot.store.alerts.subscriptions(scene.home.id) == []

@@ -19,14 +19,14 @@ async def prepare(path, guild_id, channel_ids):
     """What a running bot would have committed: 300 subscriptions and one published change."""
     store = await Store.open(path)
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         for channel_id in channel_ids:
-            await store.subscribe(guild_id, channel_id, show_id=None, created_by=1)
-        show = store.show_by_slug(SHOW)
+            await store.alerts.subscribe(guild_id, channel_id, show_id=None, created_by=1)
+        show = store.view.show_by_slug(SHOW)
         fact = Fact(fields={"when": "2025-03", "note": None}, confidence="confirmed",
                     source_name="Netflix", source_url="https://about.netflix.com/", as_of="2025-01-02")
-        await store.write(show.id, "release", "release", fact,
-                          expected_version=store.entry_version(show.id, "release", "release"),
+        await store.catalogue.write(show.id, "release", "release", fact,
+                          expected_version=store.view.entry_version(show.id, "release", "release"),
                           editor=Editor(1, "editor"))
     finally:
         await store.close()
@@ -49,7 +49,7 @@ async def delivered_as_shown(path, standin, channels):
     """Every delivery is recorded as sent, as the one message its channel shows."""
     store = await Store.open(path)
     try:
-        sent = {d.channel_id: d for d in await store.deliveries(limit=10_000)}
+        sent = {d.channel_id: d for d in await store.alerts.deliveries(limit=10_000)}
     finally:
         await store.close()
     assert {c.id: (sent[c.id].state, sent[c.id].message_id) for c in channels} == {
@@ -104,7 +104,7 @@ async def in_flight(path):
     """The deliveries a killed process left claimed ('sending')."""
     store = await Store.open(path)
     try:
-        return await store.deliveries(state="sending", limit=10_000)
+        return await store.alerts.deliveries(state="sending", limit=10_000)
     finally:
         await store.close()
 

@@ -122,7 +122,7 @@ async def test_a_mention_role_with_permissions_is_pinged_without_the_button(stan
     reply = await subscribe(standin, scene.admin, scene.home_general, mention_role=mods)
     assert f"`Notify me` button off: {mods.mention} can do more than @everyone (Administrator)." \
         in reply.content, reply.content
-    [sub] = await bot.store.subscriptions(scene.home.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.home.id)
     assert sub.role_id == mods.id and sub.active
 
 
@@ -133,7 +133,7 @@ async def test_a_role_that_can_do_more_than_everyone_is_pinged_and_listed_withou
     why = f"`Notify me` button off: {mods.mention} can do more than @everyone (Manage Messages)."
     reply = await subscribe(standin, scene.admin, scene.home_general, mention_role=mods)
     assert reply.ephemeral and why in reply.content and "subscription works" in reply.content
-    [sub] = await bot.store.subscriptions(scene.home.id)
+    [sub] = await bot.store.alerts.subscriptions(scene.home.id)
     assert sub.role_id == mods.id
     assert why in await listed(standin, scene)
     await write(bot)

@@ -37,7 +37,7 @@ async def settled(bot, guild_id):
     be on the stand-in a moment before its id is in the database)."""
     deadline = time.monotonic() + 5.0
     while True:
-        [row] = await bot.store.premieres(guild_id)
+        [row] = await bot.store.premieres.premieres(guild_id)
         if row.state != "sending":
             return row
         assert time.monotonic() < deadline, f"row still sending: {row}"
@@ -116,7 +116,7 @@ async def test_without_create_events_the_admin_is_warned_and_nothing_is_retried(
     await release(bot, "2099-03-14")
 
     async def blocked():
-        return [r.state for r in await bot.store.premieres()] == ["blocked"]
+        return [r.state for r in await bot.store.premieres.premieres()] == ["blocked"]
 
     deadline = time.monotonic() + 5
     while not await blocked():
@@ -133,14 +133,14 @@ async def prepare(path, guild_id, channel_id):
     """A subscription with events, and two quick release changes, committed before the bot runs."""
     store = await Store.open(path)
     try:
-        await store.seed_if_empty()
-        show = store.show_by_slug(SHOW)
-        await store.subscribe(guild_id, channel_id, show_id=show.id, created_by=1, events=True)
+        await store.files.seed_if_empty()
+        show = store.view.show_by_slug(SHOW)
+        await store.alerts.subscribe(guild_id, channel_id, show_id=show.id, created_by=1, events=True)
         for day in ("2099-05-01", "2099-05-08"):
             fact = Fact(fields={"when": day, "note": None}, confidence="confirmed",
                         source_name="Netflix", source_url="https://about.netflix.com/", as_of="2025-01-02")
-            await store.write(show.id, "release", "release", fact,
-                              expected_version=store.entry_version(show.id, "release", "release"),
+            await store.catalogue.write(show.id, "release", "release", fact,
+                              expected_version=store.view.entry_version(show.id, "release", "release"),
                               editor=Editor(1, "editor"))
     finally:
         await store.close()
@@ -160,7 +160,7 @@ async def test_a_crash_while_creating_still_leaves_exactly_one_event(standin, sc
     store = await Store.open(database_of(bot_env))
     try:  # until the second process has done what it does with the row
         deadline = time.monotonic() + 20
-        while (row := (await store.premieres(scene.home.id))[0]).state in ("pending", "sending"):
+        while (row := (await store.premieres.premieres(scene.home.id))[0]).state in ("pending", "sending"):
             assert time.monotonic() < deadline, f"{row}\n{second.log_text()[-3000:]}"
             await asyncio.sleep(0.05)
     finally:
@@ -180,7 +180,7 @@ async def finished(bot, guild_id):
     """The server's premiere row once the sender has dealt with it (neither waiting nor sending)."""
     deadline = time.monotonic() + 5.0
     while True:
-        [row] = await bot.store.premieres(guild_id)
+        [row] = await bot.store.premieres.premieres(guild_id)
         if row.state not in ("pending", "sending"):
             return row
         assert time.monotonic() < deadline, f"row never dealt with: {row}"

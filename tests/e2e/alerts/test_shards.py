@@ -32,9 +32,9 @@ def busiest_second(times):
 async def subscribe_all(url, channels):
     store = await Store.open(url)
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         for channel in channels:
-            await store.subscribe(channel.guild.id, channel.id, show_id=None, created_by=1)
+            await store.alerts.subscribe(channel.guild.id, channel.id, show_id=None, created_by=1)
     finally:
         await store.close()
 

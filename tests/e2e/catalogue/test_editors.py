@@ -9,11 +9,11 @@ SOURCE = "https://www.example.com/report"
 
 
 def catalogue(bot):
-    return bot.store.export()
+    return bot.store.files.export()
 
 
 async def change_count(bot):
-    return await bot.store.count_changes(bot.store.show_by_slug(SHOW).id)
+    return await bot.store.catalogue.count_changes(bot.store.view.show_by_slug(SHOW).id)
 
 
 async def publish(standin, who, channel, path, label="Publish", **options):
@@ -24,8 +24,8 @@ async def publish(standin, who, channel, path, label="Publish", **options):
 
 
 def park(bot):
-    show = bot.store.show_by_slug(SHOW)
-    return bot.store.entry(show.id, "cast", "park ji-hu")
+    show = bot.store.view.show_by_slug(SHOW)
+    return bot.store.view.entry(show.id, "cast", "park ji-hu")
 
 
 # -- the happy path --
@@ -84,7 +84,7 @@ async def test_an_editor_removes_a_cast_entry_and_cast_no_longer_lists_it(standi
     assert "Published" in reply.content
     listed = await standin.command(scene.fan, scene.home_general, "cast")
     assert "Lomon" not in listed.embeds[0]["description"]
-    assert bot.store.entry(bot.store.show_by_slug(SHOW).id, "cast", "lomon") is None
+    assert bot.store.view.entry(bot.store.view.show_by_slug(SHOW).id, "cast", "lomon") is None
 
 
 async def test_release_status_episodes_and_news_can_each_be_published(standin, scene, bot):
@@ -135,7 +135,7 @@ async def test_publish_silently_writes_the_change_marked_silent(standin, scene, 
         confidence="rumored",
         source_url=SOURCE,
     )
-    (latest,) = await bot.store.recent_changes(1)
+    (latest,) = await bot.store.catalogue.recent_changes(1)
     assert latest.silent and latest.after.fields["when"] == "2025"
 
 
@@ -189,7 +189,7 @@ async def test_undo_restores_and_history_shows_both_changes(standin, scene, bot)
         source_url=SOURCE,
         character="Wrong name",
     )
-    (mistake,) = await bot.store.recent_changes(1)
+    (mistake,) = await bot.store.catalogue.recent_changes(1)
     choices = await standin.autocomplete(scene.editor, scene.home_general, "undo", "change", "wrong")
     assert choices[0]["value"] == str(mistake.id)
     undone = await publish(standin, scene.editor, scene.home_general, "undo", change=choices[0]["value"])
@@ -256,7 +256,7 @@ async def test_shows_are_for_owners_only(standin, scene, bot):
         scene.editor, scene.home_general, "shows add", slug="x", title="X", season=1
     )
     assert refused.ephemeral and "Only the bot's owners" in refused.content
-    assert bot.store.show_by_slug("x") is None
+    assert bot.store.view.show_by_slug("x") is None
 
 
 async def test_an_owner_adds_edits_and_archives_a_show(standin, scene, bot):
@@ -273,7 +273,7 @@ async def test_an_owner_adds_edits_and_archives_a_show(standin, scene, bot):
     found = await standin.autocomplete(scene.fan, scene.home_general, "status", "show", "스위트")
     assert [c["value"] for c in found] == ["sweet-home"]
     await standin.command(scene.owner, scene.home_general, "shows edit", show="sweet-home", season=4)
-    assert bot.store.show_by_slug("sweet-home").season == 4
+    assert bot.store.view.show_by_slug("sweet-home").season == 4
     await standin.command(scene.owner, scene.home_general, "shows archive", show="sweet-home")
     assert await standin.autocomplete(scene.fan, scene.home_general, "status", "show", "sweet") == []
     still = await standin.command(scene.fan, scene.home_general, "history", show="sweet-home")
@@ -329,8 +329,8 @@ async def test_names_are_stored_as_typed_and_rendered_escaped(standin, scene, bo
         confidence="rumored",
         source_url=SOURCE,
     )
-    show = bot.store.show_by_slug(SHOW)
-    assert bot.store.entry(show.id, "cast", "@everyone _star_").fact.fields["person"] == "@everyone _Star_"
+    show = bot.store.view.show_by_slug(SHOW)
+    assert bot.store.view.entry(show.id, "cast", "@everyone _star_").fact.fields["person"] == "@everyone _Star_"
     listed = await standin.command(scene.fan, scene.home_general, "cast", filter="rumored")
     assert "@\u200beveryone \\_Star\\_" in listed.embeds[0]["description"]
     assert all(not (p.users or p.roles or p.everyone) for p in standin.pings)

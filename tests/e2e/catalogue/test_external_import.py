@@ -51,9 +51,9 @@ async def test_an_import_while_the_bot_runs_reaches_fans(
     catalogue = tmp_path / "more.json"
     catalogue.write_text(json.dumps(data))
     await asyncio.to_thread(seasonwatch, "import", str(catalogue), env=bot_env)
-    show = bot.store.show_by_slug("all-of-us-are-dead")
+    show = bot.store.view.show_by_slug("all-of-us-are-dead")
     for _ in range(50):
-        if bot.store.entry(show.id, "cast", "kim imported"):
+        if bot.store.view.entry(show.id, "cast", "kim imported"):
             break
         await asyncio.sleep(0.1)
     reply = await standin.command(scene.fan, scene.home_general, "cast", filter="new")
@@ -69,15 +69,15 @@ async def test_another_processs_commit_reaches_the_running_bot_within_a_second(
     from tests.e2e.conftest import database_of
     from tests.unit.conftest import cast_fact
 
-    show = bot.store.show_by_slug("all-of-us-are-dead")
+    show = bot.store.view.show_by_slug("all-of-us-are-dead")
     other = await Store.open(database_of(bot_env))  # what a second process would hold
     try:
         fact = cast_fact(person="Kim Elsewhere")
         fact = dataclasses.replace(fact, fields={**fact.fields, "state": "new"})
-        await other.write(show.id, "cast", "kim elsewhere", fact, expected_version=0,
+        await other.catalogue.write(show.id, "cast", "kim elsewhere", fact, expected_version=0,
                           editor=Editor(7, "other process"))
         committed = time.monotonic()
-        while bot.store.entry(show.id, "cast", "kim elsewhere") is None:
+        while bot.store.view.entry(show.id, "cast", "kim elsewhere") is None:
             assert time.monotonic() - committed < 1.0, "not in the bot's view within 1 s"
             await asyncio.sleep(0.02)
     finally:

@@ -15,7 +15,7 @@ INERT_TITLE = "\\[Official Netflix update\\](https:\u200b//evil.example)"
 
 
 def entry(bot, kind, key):
-    return bot.store.entry(bot.store.show_by_slug(SHOW).id, kind, key)
+    return bot.store.view.entry(bot.store.view.show_by_slug(SHOW).id, kind, key)
 
 
 def fields_of(message):
@@ -60,19 +60,19 @@ async def test_the_preview_shows_every_value_whose_source_changes(standin, scene
 
 
 async def test_an_episodes_edit_without_a_value_says_what_to_give(standin, scene, bot):
-    before = bot.store.export()
+    before = bot.store.files.export()
     reply = await standin.command(scene.editor, scene.home_general, "edit episodes",
                                   confidence="confirmed", source_url=NETFLIX)
     assert reply.ephemeral and reply.content.startswith("`count`:"), reply.content
     assert "`runtime`" in reply.content and "`rating`" in reply.content
-    assert bot.store.export() == before
+    assert bot.store.files.export() == before
 
 
 async def test_undo_of_an_episodes_edit_restores_each_source(standin, scene, bot):
     original = entry(bot, "episodes", "episodes").fact
     await publish(standin, scene.editor, scene.home_general, "edit episodes", count=6,
                   confidence="confirmed", source_url=NETFLIX)
-    [change] = await bot.store.changes(bot.store.show_by_slug(SHOW).id, entry_id=entry(
+    [change] = await bot.store.catalogue.changes(bot.store.view.show_by_slug(SHOW).id, entry_id=entry(
         bot, "episodes", "episodes").id, limit=1)
     undone = await publish(standin, scene.editor, scene.home_general, "undo", change=str(change.id))
     assert "Episodes: 6 (confirmed · www.netflix.com) → 12 (speculation · FanSided)" in \
@@ -85,10 +85,10 @@ async def test_a_count_question_waits_for_the_count_itself_to_be_confirmed(stand
     prediction = await open_question(standin, scene, bot, entry=str(episodes.id))
     await publish(standin, scene.editor, scene.home_general, "edit episodes", runtime=55,
                   confidence="confirmed", source_url=NETFLIX)
-    assert (await bot.store.prediction(prediction.id)).state == "open"  # only the runtime is sure
+    assert (await bot.store.predictions.prediction(prediction.id)).state == "open"  # only the runtime is sure
     await publish(standin, scene.editor, scene.home_general, "edit episodes", count=8,
                   confidence="confirmed", source_url=NETFLIX)
-    assert (await bot.store.prediction(prediction.id)).state == "closed"
+    assert (await bot.store.predictions.prediction(prediction.id)).state == "closed"
     await publish(standin, scene.editor, scene.home_general, "edit episodes", rating="TV-14",
                   confidence="rumored", source_url="https://fansided.com/")
     offered = await standin.autocomplete(scene.editor, scene.home_general, "predict resolve", "answer",

@@ -190,11 +190,11 @@ async def test_history_lists_changes_with_numbers_and_who(standin, scene, bot):
 
 
 async def test_history_of_one_entry_after_an_edit_shows_from_what_to_what(standin, scene, bot):
-    show = bot.store.show_by_slug(SHOW)
-    park = bot.store.entry(show.id, "cast", "park ji-hu")
+    show = bot.store.view.show_by_slug(SHOW)
+    park = bot.store.view.entry(show.id, "cast", "park ji-hu")
     fields = {**park.fact.fields, "character": "On-jo"}
     new_fact = type(park.fact)(fields, "confirmed", "Netflix", "https://www.netflix.com/", "2025-01-01")
-    await bot.store.write(
+    await bot.store.catalogue.write(
         show.id,
         "cast",
         park.key,
@@ -227,7 +227,7 @@ async def test_person_autocomplete_matches_without_case_or_accents(standin, scen
 
 
 async def test_autocomplete_offers_at_most_25_choices(standin, scene, bot):
-    await bot.store.import_data(big_catalogue(cast=60, news=0))
+    await bot.store.files.import_data(big_catalogue(cast=60, news=0))
     choices = await standin.autocomplete(scene.fan, scene.home_general, "cast", "person", "actor", show="big")
     assert len(choices) == 25
 
@@ -247,7 +247,7 @@ async def test_an_unknown_show_is_told_ephemerally_with_the_closest_title(standi
 
 
 async def test_with_two_shows_and_none_given_the_bot_asks_which(standin, scene, bot):
-    await bot.store.add_show("second", "Second Show", 1)
+    await bot.store.shows.add_show("second", "Second Show", 1)
     reply = await standin.command(scene.fan, scene.home_general, "cast")
     assert reply.ephemeral
     assert "Which show?" in reply.content and "`second`" in reply.content
@@ -287,7 +287,7 @@ async def test_names_with_mentions_and_markdown_ping_nobody_and_do_not_format(st
     entry = catalogue["shows"][0]["entries"][0]
     entry["fields"]["person"] = "@everyone **Bold** <@123456789012345678>"
     entry["key"] = "@everyone **bold** <@123456789012345678>"
-    await bot.store.import_data(catalogue)
+    await bot.store.files.import_data(catalogue)
     reply = await standin.command(scene.fan, scene.home_general, "cast", show="big")
     line = reply.embeds[0]["description"]
     assert "\\*\\*Bold\\*\\*" in line and "@\u200beveryone" in line
@@ -298,7 +298,7 @@ async def test_names_with_mentions_and_markdown_ping_nobody_and_do_not_format(st
 
 
 async def test_300_cast_entries_page_within_discords_limits(standin, scene, bot):
-    await bot.store.import_data(big_catalogue())
+    await bot.store.files.import_data(big_catalogue())
     reply = await standin.command(scene.fan, scene.home_general, "cast", show="big")
     first = reply.embeds[0]["description"]  # the reply reads the live message: keep page 1
     assert "Page 1 of" in reply.embeds[0]["footer"]["text"]
@@ -313,7 +313,7 @@ async def test_300_cast_entries_page_within_discords_limits(standin, scene, bot)
 
 
 async def test_500_news_items_page_forward_within_limits(standin, scene, bot):
-    await bot.store.import_data(big_catalogue())
+    await bot.store.files.import_data(big_catalogue())
     reply = await standin.command(scene.fan, scene.home_general, "news", show="big")
     pages = int(re.search(r"Page 1 of (\d+)", reply.embeds[0]["footer"]["text"]).group(1))
     assert pages >= 500 // 8
@@ -325,7 +325,7 @@ async def test_500_news_items_page_forward_within_limits(standin, scene, bot):
 
 
 async def test_history_pages_through_many_changes(standin, scene, bot):
-    await bot.store.import_data(big_catalogue(cast=30, news=0))
+    await bot.store.files.import_data(big_catalogue(cast=30, news=0))
     reply = await standin.command(scene.fan, scene.home_general, "history", show="big")
     first = reply.embeds[0]["description"]
     second = await standin.click(scene.fan, reply, "Next")
@@ -334,19 +334,19 @@ async def test_history_pages_through_many_changes(standin, scene, bot):
 
 
 async def test_history_of_long_changes_stays_within_discords_limits(standin, scene, bot):
-    show = bot.store.show_by_slug(SHOW)
-    release = bot.store.entry(show.id, "release", "release")
+    show = bot.store.view.show_by_slug(SHOW)
+    release = bot.store.view.entry(show.id, "release", "release")
     for i in range(10):
         fields = {"when": "2025", "note": f"{i} " + "n" * 990}
         fact = type(release.fact)(
             fields, "rumored", "S" * 100, "https://e.example/" + "u" * 480, "2025-01-01"
         )
-        await bot.store.write(
+        await bot.store.catalogue.write(
             show.id,
             "release",
             "release",
             fact,
-            expected_version=bot.store.entry_version(show.id, "release", "release"),
+            expected_version=bot.store.view.entry_version(show.id, "release", "release"),
             editor=Editor(1, "E" * 100),
         )
     reply = await standin.command(scene.fan, scene.home_general, "history")
@@ -356,7 +356,7 @@ async def test_history_of_long_changes_stays_within_discords_limits(standin, sce
 
 
 async def test_while_shutting_down_buttons_are_refused_with_a_message(standin, scene, bot):
-    await bot.store.import_data(big_catalogue(cast=40, news=0))
+    await bot.store.files.import_data(big_catalogue(cast=40, news=0))
     reply = await standin.command(scene.fan, scene.home_general, "cast", show="big")
     bot.season_tree.draining = True
     refused = await standin.click(scene.fan, reply, "Next")

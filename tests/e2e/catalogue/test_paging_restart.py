@@ -11,8 +11,8 @@ from tests.e2e.conftest import database_of
 
 async def test_paging_buttons_keep_working_after_a_restart(standin, scene, bot_env, bot_process):
     store = await Store.open(database_of(bot_env))
-    await store.seed_if_empty()
-    await store.import_data(big_catalogue(cast=40, news=0))
+    await store.files.seed_if_empty()
+    await store.files.import_data(big_catalogue(cast=40, news=0))
     await store.close()
 
     first = await bot_process()
@@ -32,7 +32,7 @@ async def test_paging_buttons_keep_working_after_a_restart(standin, scene, bot_e
 async def test_a_button_whose_list_is_gone_says_it_expired(tmp_path, state):
     store = await Store.open(tmp_path / "db.sqlite")
     try:
-        await store.seed_if_empty()
+        await store.files.seed_if_empty()
         with pytest.raises(UserError, match=EXPIRED):
             await Fans(store).turn_page(state)
     finally:

@@ -93,7 +93,7 @@ async def test_a_feed_item_goes_from_the_feed_to_the_review_channel_to_the_timel
     assert reply.content.startswith("Added **What’s on Netflix**: it holds 3 items"), reply.content
     await poll(bot)  # unchanged: a 304, nothing queued (the first fetch queued nothing either)
     assert feeds.headers_of("/feed/")[-1]["If-None-Match"]
-    assert await bot.store.pending_items(None) == ([], 0)
+    assert await bot.store.news.pending_items(None) == ([], 0)
 
     feeds.serve(
         "/feed/", wordpress_feed([AOUAD_NEWS, wordpress_item(5, "Netflix's new thriller"), OLD, *UNRELATED])
@@ -103,7 +103,7 @@ async def test_a_feed_item_goes_from_the_feed_to_the_review_channel_to_the_timel
     assert [b["label"] for b in post.components[0]["components"]] == ["Add as news", "Dismiss"]
     text = post.embeds[0]["description"] + str(post.embeds[0]["fields"])
     assert "‘All of Us Are Dead’ Season 2 begins filming" in text and "Park Ji-hu" in text  # may concern
-    [item], total = await bot.store.pending_items(None)
+    [item], total = await bot.store.news.pending_items(None)
     assert total == 1 and item.review_message == post.id  # the unrelated item was not queued
 
     refused = await standin.click(scene.fan, post, "Add as news")
@@ -126,7 +126,7 @@ async def test_a_feed_item_goes_from_the_feed_to_the_review_channel_to_the_timel
     await standin.wait_for_messages(scene.home_announcements, 1)
     await asyncio.sleep(0.3)
     assert len(standin.messages(scene.home_announcements)) == 1
-    done = await bot.store.queue_item(item.id)
+    done = await bot.store.news.queue_item(item.id)
     assert done.state == "added" and done.change_id == change_id and done.settled_by_name == "editor"
 
 
@@ -180,7 +180,7 @@ async def test_one_link_from_two_sources_and_a_tip_is_queued_once_and_tips_flow_
         assert ok.content.startswith("Thanks!")
     limited = await standin.command(scene.fan, scene.home_general, "tip", url="https://fans.example/4")
     assert limited.ephemeral and "3 tips an hour" in limited.content
-    assert (await bot.store.pending_items(None))[1] == 3
+    assert (await bot.store.news.pending_items(None))[1] == 3
 
 
 async def test_a_failing_source_backs_off_is_paused_after_a_day_and_resumes(standin, scene, bot, feeds):
@@ -241,7 +241,7 @@ async def test_what_is_not_a_feed_is_not_saved_and_fans_cannot_add_sources(stand
     page = feeds.serve("/page", b"<!doctype html><html><body>Hello</body></html>", "text/html")
     reply = await add_source(standin, scene, page)
     assert reply.content.startswith("Not added:") and "not an RSS or Atom feed" in reply.content
-    assert await bot.store.sources() == []
+    assert await bot.store.news.sources() == []
     fan = await standin.command(scene.fan, scene.home_general, "sources add", url=page)
     assert fan.ephemeral and fan.content.startswith("Only editors")
     queue = await standin.command(scene.fan, scene.home_general, "queue")
@@ -273,7 +273,7 @@ async def test_a_restart_between_fetch_and_post_loses_and_duplicates_nothing(
     standin.nonce_window = 0
     store = await Store.open(database_of({"DATABASE_PATH": str(bot_settings.database_path)}))
     try:
-        await store._db.execute(
+        await store.database.execute(
             "UPDATE news_item SET review_state = 'sending', review_message = NULL, "
             "review_tried_at = ? WHERE review_message = ?",
             (time.time() - 3600, posted.id),
@@ -283,7 +283,7 @@ async def test_a_restart_between_fetch_and_post_loses_and_duplicates_nothing(
     async with running(bot_settings) as bot:
         posts = await settled(standin, review, 2)
         assert posts[0].id == posted.id and "cast photo" in posts[1].embeds[0]["description"]
-        items, _ = await bot.store.pending_items(None)
+        items, _ = await bot.store.news.pending_items(None)
         assert sorted(i.review_message for i in items) == sorted(p.id for p in posts)
         await standin.click(scene.editor, posts[0], "Dismiss")  # buttons from before the restart
         await wait_edited(posts[0], "Dismissed by editor")
@@ -310,7 +310,7 @@ async def test_a_review_post_on_the_wire_when_the_bot_is_killed_is_in_the_channe
     store = await Store.open(database_of(bot_env))
     try:
         deadline = time.monotonic() + 10
-        while (item := await store.queue_item(1)).review_state != "posted":
+        while (item := await store.news.queue_item(1)).review_state != "posted":
             assert time.monotonic() < deadline, f"{item.review_state}: {second.log_text()[-3000:]}"
             await asyncio.sleep(0.05)
     finally:
@@ -339,15 +339,15 @@ async def test_a_form_opened_before_a_restart_is_still_taken_and_only_from_an_ed
         await standin.update_member(scene.editor, roles=[])  # no longer an editor meanwhile
         refused = await standin.submit_modal(scene.editor, form, {"Confidence": "reported"})
         assert refused.ephemeral and refused.content.startswith("Only editors can do this"), refused.content
-        assert await bot.store.pending_items(None) != ([], 0)  # nothing written
+        assert await bot.store.news.pending_items(None) != ([], 0)  # nothing written
         await standin.update_member(scene.editor, roles=[scene.editors])
         preview = await standin.submit_modal(scene.editor, form, {"Confidence": "reported"})
         assert preview.ephemeral and preview.content.startswith("**Preview**"), preview.content
         published = await standin.click(scene.editor, preview, "Publish")
         assert published.content.startswith("Published as change **#"), published.content
-        assert await bot.store.pending_items(None) == ([], 0)
+        assert await bot.store.news.pending_items(None) == ([], 0)
         change_id = int(published.content.split("#")[1].split("*")[0])
-        assert (await bot.store.queue_item(1)).change_id == change_id  # the tip, settled by the form
+        assert (await bot.store.news.queue_item(1)).change_id == change_id  # the tip, settled by the form
 
 
 def matching(numbers):
@@ -392,7 +392,7 @@ async def test_a_flooding_feed_queues_ten_a_fetch_and_twenty_five_in_all_and_say
     await poll(bot)
     posts = await settled(standin, review, 26)
     assert "story 400" in posts[25].embeds[0]["description"]
-    assert (await bot.store.pending_items(None))[1] == 25
+    assert (await bot.store.news.pending_items(None))[1] == 25
     listed = await sources_line(standin, scene)
     assert "skipped at the last fetch: 1. 25 items" in listed, listed
     feeds.serve("/feed/", matching([*range(100, 130), *range(400, 402)]))
@@ -435,5 +435,5 @@ async def test_items_with_forged_or_foreign_links_are_dropped_and_a_guid_is_one_
     shown = str(post.embeds[0])
     assert "first link" in shown and "news.example/first" in shown
     assert "INJECTED" not in shown and "evil.example" not in shown
-    [item], total = await bot.store.pending_items(None)
+    [item], total = await bot.store.news.pending_items(None)
     assert total == 1 and item.url == "https://news.example/first"

@@ -40,8 +40,8 @@ async def test_a_loopback_address_in_unicode_is_not_added_and_never_fetched(
         assert reply.content.endswith("Nothing was saved.")
     await poll(bot)
     assert feeds.requests == []  # the internal feed was never read
-    assert await bot.store.sources() == []
-    assert await bot.store.pending_items(None) == ([], 0)
+    assert await bot.store.news.sources() == []
+    assert await bot.store.news.pending_items(None) == ([], 0)
     await settled(standin, review, 0)
 
 
@@ -66,5 +66,5 @@ async def test_a_redirect_to_a_loopback_address_in_unicode_is_not_followed(
     listed = await standin.command(scene.editor, scene.home_general, "sources list")
     assert "failing since" in listed.text and "private or local" in listed.text, listed.text
     assert [p for p, _ in feeds.requests] == ["/hop", "/feed/", "/feed/"]  # never /internal/
-    assert await bot.store.pending_items(None) == ([], 0)
+    assert await bot.store.news.pending_items(None) == ([], 0)
     await settled(standin, review, 0)

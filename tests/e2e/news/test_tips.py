@@ -12,7 +12,7 @@ KNOWN = "Already known: that link is in the timeline or the editors' queue"
 
 
 async def tips(bot):
-    items, total = await bot.store.pending_items(None, limit=100)
+    items, total = await bot.store.news.pending_items(None, limit=100)
     assert len(items) == total
     return items
 
@@ -74,4 +74,4 @@ async def test_an_archived_show_takes_no_tips_and_no_reminders(standin, scene, b
     refused = await standin.command(scene.fan, scene.home_general, "remind me", show=SHOW)
     assert refused.ephemeral, refused.content
     assert "All of Us Are Dead is archived and announces nothing more" in refused.content, refused.content
-    assert await bot.store.reminders_of(scene.fan.user.id) == []
+    assert await bot.store.reminders.of_user(scene.fan.user.id) == []

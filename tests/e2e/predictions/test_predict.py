@@ -19,7 +19,7 @@ async def open_question(standin, scene, bot, question="How many episodes?", kind
     assert reply.ephemeral, reply.content
     number = re.match(r"Opened question \*\*#(\d+)\*\*", reply.content)
     assert number, reply.content
-    return await bot.store.prediction(int(number.group(1)))
+    return await bot.store.predictions.prediction(int(number.group(1)))
 
 
 async def make(standin, who, channel, prediction, answer):
@@ -32,7 +32,7 @@ async def resolve(standin, scene, prediction, answer, who=None):
 
 
 async def guesses(bot, prediction):
-    ranking, _ = await bot.store.ranking(prediction.id, 1000)
+    ranking, _ = await bot.store.predictions.ranking(prediction.id, 1000)
     return {g.user_id: (g.answer, g.points) for g in ranking}
 
 
@@ -58,7 +58,7 @@ async def test_a_fan_guesses_and_mine_shows_it_with_the_server_remembered(standi
     reply = await make(standin, scene.fan, scene.home_general, prediction, "10")
     assert reply.ephemeral and f"Your guess for **#{prediction.id}**" in reply.content
     assert "**10**" in reply.content
-    [stored] = (await bot.store.ranking(prediction.id))[0]
+    [stored] = (await bot.store.predictions.ranking(prediction.id))[0]
     assert (stored.user_id, stored.answer, stored.guild_id) == (scene.fan.user.id, "10", scene.home.id)
     mine = await standin.command(scene.fan, scene.home_general, "predict mine")
     assert mine.ephemeral and f"**#{prediction.id}** How many episodes?: 10" in mine.text
@@ -69,7 +69,7 @@ async def test_a_second_guess_replaces_the_first(standin, scene, bot):
     await make(standin, scene.fan, scene.home_general, prediction, "10")
     reply = await make(standin, scene.other_fan, scene.other_general, prediction, "12")
     assert "(replaces 10)" in reply.content
-    [stored] = (await bot.store.ranking(prediction.id))[0]
+    [stored] = (await bot.store.predictions.ranking(prediction.id))[0]
     assert (stored.answer, stored.guild_id) == ("12", scene.other.id)
 
 
@@ -125,7 +125,7 @@ async def test_a_bad_question_is_refused_naming_the_option(standin, scene, bot, 
     reply = await standin.command(scene.editor, scene.home_general, "predict open", question="Q?",
                                   **options)
     assert reply.ephemeral and reply.content.startswith(f"`{option}`:"), reply.content
-    assert await bot.store.predictions() == []
+    assert await bot.store.predictions.predictions() == []
 
 
 # -- closing -----------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ async def test_a_bad_question_is_refused_naming_the_option(standin, scene, bot, 
 async def test_a_question_closes_when_its_closing_time_passes(standin, scene, bot):
     prediction = await open_question(standin, scene, bot, closes=TOMORROW)
     await make(standin, scene.fan, scene.home_general, prediction, "10")
-    bot.store.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    bot.store.predictions.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
     reply = await make(standin, scene.fan, scene.home_general, prediction, "11")
     assert reply.ephemeral and "closed" in reply.content
     assert await guesses(bot, prediction) == {scene.fan.user.id: ("10", None)}
@@ -143,8 +143,8 @@ async def test_a_question_closes_when_its_closing_time_passes(standin, scene, bo
 
 
 async def test_a_tied_question_closes_when_its_entry_is_published_confirmed(standin, scene, bot):
-    show = bot.store.show_by_slug(SHOW)
-    episodes = bot.store.entry(show.id, "episodes", "episodes")
+    show = bot.store.view.show_by_slug(SHOW)
+    episodes = bot.store.view.entry(show.id, "episodes", "episodes")
     prediction = await open_question(standin, scene, bot, entry=str(episodes.id))
     assert prediction.entry_id == episodes.id
     await make(standin, scene.fan, scene.home_general, prediction, "9")
@@ -152,7 +152,7 @@ async def test_a_tied_question_closes_when_its_entry_is_published_confirmed(stan
                                     confidence="confirmed", source_url=SOURCE, count=10)
     published = await standin.click(scene.editor, preview, "Publish")
     assert "Published" in published.content
-    assert (await bot.store.prediction(prediction.id)).state == "closed"
+    assert (await bot.store.predictions.prediction(prediction.id)).state == "closed"
     refused = await make(standin, scene.fan, scene.home_general, prediction, "10")
     assert "closed" in refused.content
     # The editors are offered the entry's value as the resolution.
@@ -241,7 +241,7 @@ async def test_a_wrong_resolution_answer_is_refused_and_nothing_is_scored(standi
     await make(standin, scene.fan, scene.home_general, prediction, "2025-01-01")
     reply = await resolve(standin, scene, prediction, "soon")
     assert reply.ephemeral and reply.content.startswith("`answer`:")
-    assert (await bot.store.prediction(prediction.id)).state == "open"
+    assert (await bot.store.predictions.prediction(prediction.id)).state == "open"
     assert await guesses(bot, prediction) == {scene.fan.user.id: ("2025-01-01", None)}
 
 
@@ -253,7 +253,7 @@ async def test_a_non_editor_cannot_open_a_question_and_nothing_is_written(standi
     channel = scene.other_general if who == "other_admin" else scene.home_general
     reply = await standin.command(member, channel, "predict open", question="Q?", kind="number")
     assert reply.ephemeral and "Only editors" in reply.content
-    assert await bot.store.predictions() == []
+    assert await bot.store.predictions.predictions() == []
 
 
 async def test_a_fan_cannot_resolve_and_nothing_is_scored(standin, scene, bot):
@@ -261,7 +261,7 @@ async def test_a_fan_cannot_resolve_and_nothing_is_scored(standin, scene, bot):
     await make(standin, scene.fan, scene.home_general, prediction, "10")
     reply = await resolve(standin, scene, prediction, "10", who=scene.fan)
     assert reply.ephemeral and "Only editors" in reply.content
-    assert (await bot.store.prediction(prediction.id)).state == "open"
+    assert (await bot.store.predictions.prediction(prediction.id)).state == "open"
     assert await guesses(bot, prediction) == {scene.fan.user.id: ("10", None)}
     assert await standin.autocomplete(scene.fan, scene.home_general, "predict resolve", "question",
                                       "") == []
@@ -301,7 +301,7 @@ async def test_about_states_the_scoring_rules(standin, scene, bot):
 
 async def test_a_long_leaderboard_pages_and_the_caller_sees_their_own_place(standin, scene, bot):
     prediction = await open_question(standin, scene, bot)
-    await bot.store.add_guesses(prediction.id, ((900 + i, f"guesser {i}", scene.home.id, str(10 + i % 9))
+    await bot.store.predictions.add_guesses(prediction.id, ((900 + i, f"guesser {i}", scene.home.id, str(10 + i % 9))
                                                 for i in range(30)))
     await make(standin, scene.fan, scene.home_general, prediction, "99")  # last, 0 points
     await resolve(standin, scene, prediction, "10")

@@ -62,7 +62,7 @@ async def test_a_fan_gets_exactly_one_dm_per_published_change_and_none_for_silen
     assert "Release" in embed["title"]
     assert "→ 14 March 2025 (confirmed · Netflix)" in embed["description"], embed["description"]
     assert "[Netflix](<https://about.netflix.com/en/news/aouad2>)" in str(embed["fields"])
-    [sent] = await bot.store.dms(user_id=scene.fan.user.id)
+    [sent] = await bot.store.reminders.dms(user_id=scene.fan.user.id)
     assert sent.state == "delivered" and sent.message_id == dm.id
     assert f"dm {sent.id}" in embed["footer"]["text"] and dm.nonce == f"swdm{sent.id}"
     assert dm.allowed_mentions == {"parse": []}
@@ -90,8 +90,8 @@ async def test_list_and_stop_act_on_the_callers_own_reminders(standin, scene, bo
     assert "Stopped reminder `#2`" in stopped.content
     everything = await standin.command(fan, scene.home_general, "remind stop")
     assert "Stopped all your reminders (1)" in everything.content
-    assert await bot.store.reminders_of(fan.user.id) == []
-    assert len(await bot.store.reminders_of(admin.user.id)) == 1
+    assert await bot.store.reminders.of_user(fan.user.id) == []
+    assert len(await bot.store.reminders.of_user(admin.user.id)) == 1
 
 
 async def test_a_fan_with_dms_closed_is_paused_and_told_once_at_the_next_command(
@@ -102,7 +102,7 @@ async def test_a_fan_with_dms_closed_is_paused_and_told_once_at_the_next_command
     await write(bot, release_fact("2025-05"), kind="release", key="release")
 
     async def paused():
-        return not (await bot.store.reminders_of(fan.user.id))[0].active
+        return not (await bot.store.reminders.of_user(fan.user.id))[0].active
 
     await until(paused)
     await dms(standin, fan.user, 0, settle=0)
@@ -129,12 +129,12 @@ async def test_a_fan_with_dms_closed_is_paused_and_told_once_at_the_next_command
 
 async def test_a_long_reminder_list_pages_so_every_reminder_is_reachable(standin, scene, bot):
     fan = scene.fan
-    show = bot.store.show_by_slug("all-of-us-are-dead")
+    show = bot.store.view.show_by_slug("all-of-us-are-dead")
     for n in range(25):
         key = f"long-{n:02d}"
         await write(bot, news_fact(f"Headline {n:02d} " + "h" * 180), kind="news", key=key)
-        await bot.store.add_reminder(fan.user.id, show.id, "news", key)
-    wanted = {f"`#{r.id}`" for r in await bot.store.reminders_of(fan.user.id)}
+        await bot.store.reminders.add(fan.user.id, show.id, "news", key)
+    wanted = {f"`#{r.id}`" for r in await bot.store.reminders.of_user(fan.user.id)}
     page = await standin.command(fan, scene.home_general, "remind list")
     assert "Page 1 of" in page.content, page.content
     seen: list[str] = []

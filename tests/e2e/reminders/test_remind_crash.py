@@ -20,16 +20,16 @@ async def prepare(path, guild_id, channel_ids, user_ids):
     """What a running bot would have committed: subscriptions, reminders, one published change."""
     store = await Store.open(path)
     try:
-        await store.seed_if_empty()
-        show = store.show_by_slug(SHOW)
+        await store.files.seed_if_empty()
+        show = store.view.show_by_slug(SHOW)
         for channel_id in channel_ids:
-            await store.subscribe(guild_id, channel_id, show_id=None, created_by=1)
+            await store.alerts.subscribe(guild_id, channel_id, show_id=None, created_by=1)
         for user_id in user_ids:
-            await store.add_reminder(user_id, show.id, "release", "release")
+            await store.reminders.add(user_id, show.id, "release", "release")
         fact = Fact(fields={"when": "2025-03-14", "note": None}, confidence="confirmed",
                     source_name="Netflix", source_url="https://about.netflix.com/", as_of="2025-01-02")
-        await store.write(show.id, "release", "release", fact,
-                          expected_version=store.entry_version(show.id, "release", "release"),
+        await store.catalogue.write(show.id, "release", "release", fact,
+                          expected_version=store.view.entry_version(show.id, "release", "release"),
                           editor=Editor(1, "editor"))
     finally:
         await store.close()
@@ -93,8 +93,8 @@ async def test_a_dm_sent_long_before_a_crash_is_found_in_the_dm_channel_not_sent
     await prepare(path, scene.home.id, [], [fan.id])
     store = await Store.open(path)
     try:
-        [dm] = await store.dms(user_id=fan.id)
-        assert await store.claim_dm(dm.id, time.time() - 600)  # in flight ten minutes ago
+        [dm] = await store.reminders.dms(user_id=fan.id)
+        assert await store.reminders.claim_dm(dm.id, time.time() - 600)  # in flight ten minutes ago
     finally:
         await store.close()
     channel = standin.world.dm_channel(fan)
@@ -105,10 +105,10 @@ async def test_a_dm_sent_long_before_a_crash_is_found_in_the_dm_channel_not_sent
     store = await Store.open(path)
     try:
         deadline = time.monotonic() + 10
-        while (await store.dms(user_id=fan.id))[0].state != "delivered":
+        while (await store.reminders.dms(user_id=fan.id))[0].state != "delivered":
             assert time.monotonic() < deadline, proc.log_text()[-2000:]
             await asyncio.sleep(0.05)
-        assert (await store.dms(user_id=fan.id))[0].message_id == earlier.id
+        assert (await store.reminders.dms(user_id=fan.id))[0].message_id == earlier.id
     finally:
         await store.close()
     assert standin.messages(channel) == [earlier]

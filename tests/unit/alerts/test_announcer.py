@@ -104,8 +104,8 @@ async def publish(store, show, n=1, *, character="On-jo"):
     for i in range(n):
         key = "park ji-hu" if n == 1 else f"person {i}"
         fact = cast_fact(person=key.title(), character=f"{character} {i}")
-        changes.append(await store.write(show.id, "cast", key, fact,
-                                         expected_version=store.entry_version(show.id, "cast", key),
+        changes.append(await store.catalogue.write(show.id, "cast", key, fact,
+                                         expected_version=store.view.entry_version(show.id, "cast", key),
                                          editor=ALICE))
     return changes
 
@@ -141,20 +141,20 @@ async def until(condition, timeout=5.0):
 
 
 async def states(store):
-    return [d.state for d in await store.deliveries()]
+    return [d.state for d in await store.alerts.deliveries()]
 
 
 # -- sending ------------------------------------------------------------------------------------
 
 async def test_a_published_change_is_sent_once_with_a_nonce_and_no_pings(store, show, channel,
                                                                          announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     announcer.start()
     [change] = await publish(store, show)
     await settle(announcer)
     [message] = channel.sent
     [(_, call)] = channel.calls
-    [delivery] = await store.deliveries()
+    [delivery] = await store.alerts.deliveries()
     assert delivery.state == "delivered" and delivery.message_id == message.id
     assert call["nonce"] == f"sw{delivery.id}x1" and call["content"] is None
     assert call["allowed_mentions"].to_dict() == {"parse": []}
@@ -164,7 +164,7 @@ async def test_a_published_change_is_sent_once_with_a_nonce_and_no_pings(store, 
 
 
 async def test_only_the_subscription_role_is_mentioned(store, show, channel, announcer):
-    await store.subscribe(GUILD, 1, show_id=None, role_id=4242, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, role_id=4242, created_by=5)
     announcer.start()
     await publish(store, show, character="@everyone <@&1> <@77>")
     await settle(announcer)
@@ -177,8 +177,8 @@ async def test_only_the_subscription_role_is_mentioned(store, show, channel, ann
 
 async def test_pending_announcements_of_one_channel_merge_into_messages_within_limits(store, show):
     channel, other = FakeChannel(1), FakeChannel(2)
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, topics=["release"], created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, topics=["release"], created_by=5)
     await publish(store, show, 23)  # queued before the announcer runs
     announcer = Announcer(store, FakeClient(channel, other), rate=1000)
     announcer.start()
@@ -192,19 +192,19 @@ async def test_pending_announcements_of_one_channel_merge_into_messages_within_l
     for message in channel.sent:
         assert sum(len(e) for e in message.embeds) <= MAX_EMBED_CHARS
     footers = [i for m in channel.sent for e in m.embeds for i in delivery_ids(e.footer.text)]
-    assert footers == sorted(d.id for d in await store.deliveries())  # each once, in order
+    assert footers == sorted(d.id for d in await store.alerts.deliveries())  # each once, in order
     assert set(await states(store)) == {"delivered"}
 
 
 async def test_merging_stops_at_six_thousand_characters(store, show, channel):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     changes = []
     for i in range(6):
         fact = Fact(fields={"headline": f"Headline {i} " + "x" * 150, "url": "https://example.com/",
                             "published": "2024-01-01", "note": "n" * 950},
                     confidence="reported", source_name="S" * 100,
                     source_url="https://example.com/" + "p" * 400, as_of="2024-01-01")
-        changes.append(await store.write(show.id, "news", f"news-{i}", fact, expected_version=0,
+        changes.append(await store.catalogue.write(show.id, "news", f"news-{i}", fact, expected_version=0,
                                          editor=ALICE, reason="why " * 250))
     one = render_announcement(show, changes[0], 1)
     assert 1500 < len(one) < 3000
@@ -222,20 +222,20 @@ async def test_merging_stops_at_six_thousand_characters(store, show, channel):
 
 async def test_two_503s_then_success_is_one_message_sent_with_the_same_nonce(store, show, channel,
                                                                             announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     channel.errors = [http_error(discord.DiscordServerError, 503, 0)] * 2
     announcer.start()
     await publish(store, show)
     await settle(announcer)
     assert len(channel.sent) == 1
     assert len({call["nonce"] for _, call in channel.calls}) == 1 and len(channel.calls) == 3
-    [delivery] = await store.deliveries()
+    [delivery] = await store.alerts.deliveries()
     assert delivery.state == "delivered" and delivery.attempts == 3
     assert [o.result for o in announcer.outcomes] == ["retry", "retry", "delivered"]
 
 
 async def test_timeouts_and_connection_errors_are_retried(store, show, channel, announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     channel.errors = [TimeoutError(), ConnectionResetError("reset")]
     announcer.start()
     await publish(store, show)
@@ -244,14 +244,14 @@ async def test_timeouts_and_connection_errors_are_retried(store, show, channel, 
 
 
 async def test_a_retry_is_scheduled_with_backoff_in_the_database(store, show, channel):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     channel.errors = [http_error(discord.DiscordServerError, 502, 0)]
     announcer = Announcer(store, FakeClient(channel), rate=1000, rand=lambda: 1.0)
     announcer.start()
     try:
         await publish(store, show)
         await until(lambda: announcer.outcomes)
-        [delivery] = await store.deliveries()
+        [delivery] = await store.alerts.deliveries()
         assert delivery.state == "pending" and delivery.attempts == 1
         assert delivery.next_attempt_at - time.time() == pytest.approx(2.0, abs=0.3)
         assert "502" in delivery.last_error
@@ -260,14 +260,14 @@ async def test_a_retry_is_scheduled_with_backoff_in_the_database(store, show, ch
 
 
 async def test_a_delivery_failing_for_24_hours_is_marked_failed(store, show, channel, announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     await publish(store, show)
     old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - GIVE_UP_AFTER - 60))
-    await store._db.execute("UPDATE delivery SET created_at = ?", (old,))
+    await store.database.execute("UPDATE delivery SET created_at = ?", (old,))
     channel.errors = [http_error(discord.DiscordServerError, 500, 0)]
     announcer.start()
     await settle(announcer)
-    [delivery] = await store.deliveries()
+    [delivery] = await store.alerts.deliveries()
     assert delivery.state == "failed" and "24 hours" in delivery.last_error
     assert channel.sent == []
 
@@ -278,7 +278,7 @@ async def test_a_delivery_failing_for_24_hours_is_marked_failed(store, show, cha
 ])
 async def test_403_pauses_the_subscription_and_is_never_retried(store, show, channel,
                                                                        announcer, error, words):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     channel.errors = [error]
     announcer.start()
     await publish(store, show)
@@ -286,16 +286,16 @@ async def test_403_pauses_the_subscription_and_is_never_retried(store, show, cha
     await publish(store, show, character="again")
     await settle(announcer)
     assert len(channel.calls) == 1 and channel.sent == []
-    [paused] = await store.subscriptions(GUILD)
+    [paused] = await store.alerts.subscriptions(GUILD)
     assert paused.state == "paused" and words in paused.paused_reason.text()
     assert await states(store) == ["skipped"]  # the second change queued nothing
 
 
 async def test_an_unknown_channel_loses_its_subscriptions_and_is_never_asked_again(
         store, show, channel, announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
     announcer.client.channels[2] = other = FakeChannel(2)
     channel.errors = [http_error(discord.NotFound, 404, 10003, "Unknown Channel")]
     announcer.start()
@@ -304,7 +304,7 @@ async def test_an_unknown_channel_loses_its_subscriptions_and_is_never_asked_aga
     await publish(store, show, character="again")
     await settle(announcer)
     assert len(channel.calls) == 1 and channel.sent == []
-    assert [s.channel_id for s in await store.subscriptions(GUILD)] == [2]
+    assert [s.channel_id for s in await store.alerts.subscriptions(GUILD)] == [2]
     assert len(other.sent) == 2 and await states(store) == ["delivered", "delivered"]
     assert "removed" in [o.result for o in announcer.outcomes]
 
@@ -312,42 +312,42 @@ async def test_an_unknown_channel_loses_its_subscriptions_and_is_never_asked_aga
 async def test_missing_permissions_in_the_cache_pause_without_a_request(store, show, announcer,
                                                                         channel):
     channel.perms = discord.Permissions(view_channel=True, send_messages=True)
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     announcer.start()
     await publish(store, show)
     await settle(announcer)
     assert channel.calls == []
-    [paused] = await store.subscriptions(GUILD)
+    [paused] = await store.alerts.subscriptions(GUILD)
     assert paused.state == "paused" and "Embed Links" in paused.paused_reason.text()
 
 
 async def test_a_failed_crosspost_leaves_the_delivery_delivered_with_a_warning(store, show):
     channel = FakeChannel(1, news=True)
     channel.publish_error = http_error(discord.HTTPException, 429, 20022, "crosspost limit")
-    await store.subscribe(GUILD, 1, show_id=None, publish=True, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, publish=True, created_by=5)
     announcer = Announcer(store, FakeClient(channel), rate=1000)
     announcer.start()
     try:
         await publish(store, show)
         await settle(announcer)
-        [sub] = await store.subscriptions(GUILD)
+        [sub] = await store.alerts.subscriptions(GUILD)
         assert await states(store) == ["delivered"]
         assert "crosspost failed" in sub.warning.text() and sub.active
         channel.publish_error = None
         await publish(store, show, character="later")
         await settle(announcer)
-        [sub] = await store.subscriptions(GUILD)
+        [sub] = await store.alerts.subscriptions(GUILD)
         assert sub.warning is None and channel.sent[-1].published
     finally:
         await announcer.stop()
 
 
 async def test_on_start_every_pending_and_in_flight_delivery_resumes(store, show, channel):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
     await publish(store, show)
-    due = await store.due_deliveries(time.time())
-    await store.start_attempt([due[0].id], time.time())  # in flight when the process died
+    due = await store.alerts.due_deliveries(time.time())
+    await store.alerts.start_attempt([due[0].id], time.time())  # in flight when the process died
     second = FakeChannel(2)
     announcer = Announcer(store, FakeClient(channel, second), rate=1000)
     announcer.start()
@@ -361,11 +361,11 @@ async def test_on_start_every_pending_and_in_flight_delivery_resumes(store, show
 
 
 async def test_a_delivery_in_flight_long_ago_is_looked_for_before_it_is_resent(store, show, channel):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     await publish(store, show)
-    [due] = await store.due_deliveries(time.time())
-    await store.start_attempt([due.id], time.time() - 600)
-    change = await store.change(due.change_id)
+    [due] = await store.alerts.due_deliveries(time.time())
+    await store.alerts.start_attempt([due.id], time.time() - 600)
+    change = await store.catalogue.change(due.change_id)
     # It did reach Discord before the crash, and Discord has forgotten the nonce since.
     earlier = await channel.send(embeds=[render_announcement(show, change, due.id)], nonce="lost")
     announcer = Announcer(store, FakeClient(channel), rate=1000)
@@ -375,17 +375,17 @@ async def test_a_delivery_in_flight_long_ago_is_looked_for_before_it_is_resent(s
     finally:
         await announcer.stop()
     assert channel.sent == [earlier] and channel.history_calls == 1
-    [delivery] = await store.deliveries()
+    [delivery] = await store.alerts.deliveries()
     assert delivery.state == "delivered" and delivery.message_id == earlier.id
 
 
 async def test_a_message_by_someone_else_with_the_same_footer_does_not_count_as_sent(
         store, show, channel):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     await publish(store, show)
-    [due] = await store.due_deliveries(time.time())
-    await store.start_attempt([due.id], time.time() - 600)  # old enough to be looked for
-    change = await store.change(due.change_id)
+    [due] = await store.alerts.due_deliveries(time.time())
+    await store.alerts.start_attempt([due.id], time.time() - 600)  # old enough to be looked for
+    change = await store.catalogue.change(due.change_id)
     # A user (or another bot) posted a copy of the announcement, footer and all.
     forged = FakeMessage(channel, None, [render_announcement(show, change, due.id)], None,
                          author_id=BOT_ID + 1)
@@ -397,32 +397,32 @@ async def test_a_message_by_someone_else_with_the_same_footer_does_not_count_as_
     finally:
         await announcer.stop()
     assert channel.history_calls == 1 and len(channel.sent) == 2
-    [delivery] = await store.deliveries()
+    [delivery] = await store.alerts.deliveries()
     assert delivery.state == "delivered" and delivery.message_id == channel.sent[1].id
 
 
 async def test_a_delivery_claimed_by_another_batch_meanwhile_is_not_sent(store, show, channel,
                                                                          announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    claim = store.start_attempt
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    claim = store.alerts.start_attempt
 
     async def claimed_first(ids, now, **lease):
         await claim(ids, now, **lease)  # another batch won the race between reading and claiming
         return await claim(ids, now, **lease)
 
-    store.start_attempt = claimed_first
+    store.alerts.start_attempt = claimed_first
     announcer.start()
     await publish(store, show)
     await settle(announcer)
     assert channel.calls == []
-    [delivery] = await store.deliveries()
+    [delivery] = await store.alerts.deliveries()
     assert delivery.state == "sending" and delivery.attempts == 1
 
 
 async def test_an_unsubscribed_channel_gets_nothing_more(store, show, channel, announcer):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     await publish(store, show)
-    await store.unsubscribe(GUILD, 1)
+    await store.alerts.unsubscribe(GUILD, 1)
     announcer.start()
     await settle(announcer)
     assert channel.calls == []

@@ -27,49 +27,49 @@ def release_fact(when="2025-03", confidence="confirmed"):
 
 async def publish(store, show, fact=None, *, kind="cast", key="park ji-hu", silent=False):
     fact = fact or cast_fact()
-    return await store.write(show.id, kind, key, fact,
-                             expected_version=store.entry_version(show.id, kind, key),
+    return await store.catalogue.write(show.id, kind, key, fact,
+                             expected_version=store.view.entry_version(show.id, kind, key),
                              editor=ALICE, silent=silent)
 
 
 async def channels_for(store, change):
-    return sorted(d.channel_id for d in await store.deliveries(change_id=change.id))
+    return sorted(d.channel_id for d in await store.alerts.deliveries(change_id=change.id))
 
 
 async def test_a_published_change_queues_one_delivery_per_matching_subscription(store, show):
-    other = await store.add_show("other-show", "Other Show", 1)
-    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 3, show_id=other.id, created_by=5)
+    other = await store.shows.add_show("other-show", "Other Show", 1)
+    await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 3, show_id=other.id, created_by=5)
     change = await publish(store, show)
     assert await channels_for(store, change) == [1, 2]
-    delivery = (await store.deliveries(change_id=change.id))[0]
+    delivery = (await store.alerts.deliveries(change_id=change.id))[0]
     assert delivery.state == "pending" and delivery.attempts == 0
     assert delivery.next_attempt_at <= time.time()
 
 
 async def test_a_channel_with_a_show_and_an_all_shows_subscription_gets_one_delivery(store, show):
-    specific, _ = await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    [delivery] = await store.deliveries(change_id=(await publish(store, show)).id)
+    specific, _ = await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    [delivery] = await store.alerts.deliveries(change_id=(await publish(store, show)).id)
     assert delivery.subscription_id == specific.id
 
 
 async def test_silent_writes_and_imports_queue_nothing(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     change = await publish(store, show, silent=True)
-    assert await store.deliveries(change_id=change.id) == []
-    data = store.export()
+    assert await store.alerts.deliveries(change_id=change.id) == []
+    data = store.files.export()
     [entry] = data["shows"][0]["entries"]
     entry["fields"]["character"] = "Nam On-jo"  # an update of an existing entry
     added = copy.deepcopy(entry)
     added["key"], added["fields"]["person"] = "lee yoo-mi", "Lee Yoo-mi"  # and a new one
     data["shows"][0]["entries"].append(added)
-    await store.import_data(data)
-    assert await store.count_changes(show.id) == 3  # the import did write both
-    assert store.entry(show.id, "cast", "park ji-hu").fact.fields["character"] == "Nam On-jo"
-    assert await store.deliveries() == []
-    assert not store.deliveries_queued.is_set()
+    await store.files.import_data(data)
+    assert await store.catalogue.count_changes(show.id) == 3  # the import did write both
+    assert store.view.entry(show.id, "cast", "park ji-hu").fact.fields["character"] == "Nam On-jo"
+    assert await store.alerts.deliveries() == []
+    assert not store.alerts.deliveries_queued.is_set()
 
 
 class CommittedDeliveries(asyncio.Event):
@@ -97,9 +97,9 @@ class CommittedDeliveries(asyncio.Event):
 
 
 async def test_a_published_change_wakes_the_announcer_after_commit(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    target = store.path or store._db.conn.url
-    store.deliveries_queued = event = CommittedDeliveries(target)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    target = store.path or store.database.conn.url
+    store.alerts.deliveries_queued = event = CommittedDeliveries(target)
     await publish(store, show)
     assert event.is_set()
     assert event.seen == [1]  # woken once, when its delivery was already committed
@@ -114,21 +114,21 @@ REFUSE = {
 
 
 async def test_a_failing_delivery_insert_rolls_the_change_back(store, show, backend):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store._db.execute(REFUSE[backend])
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.database.execute(REFUSE[backend])
     with pytest.raises(Exception, match="disk full"):
         await publish(store, show)
-    assert store.entry(show.id, "cast", "park ji-hu") is None
-    assert await store.count_changes(show.id) == 0
-    assert await store.deliveries() == []
-    await store._db.execute("DROP TRIGGER refuse" + (" ON delivery" if backend == "postgresql" else ""))
+    assert store.view.entry(show.id, "cast", "park ji-hu") is None
+    assert await store.catalogue.count_changes(show.id) == 0
+    assert await store.alerts.deliveries() == []
+    await store.database.execute("DROP TRIGGER refuse" + (" ON delivery" if backend == "postgresql" else ""))
     change = await publish(store, show)  # the store is usable again, and at version 0
     assert change.version == 1 and await channels_for(store, change) == [1]
 
 
 async def test_topics_filter_by_entry_kind(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, topics=["release", "news"], created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, topics=["cast"], created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, topics=["release", "news"], created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, topics=["cast"], created_by=5)
     cast = await publish(store, show)
     release = await publish(store, show, release_fact(), kind="release", key="release")
     assert await channels_for(store, cast) == [2]
@@ -145,73 +145,73 @@ async def test_topics_filter_by_entry_kind(store, show):
 async def test_min_confidence_lets_through_that_confidence_and_above(store, show, confidence,
                                                                       expected):
     for channel, minimum in enumerate(("speculation", "rumored", "reported", "confirmed"), 1):
-        await store.subscribe(GUILD, channel, show_id=None, min_confidence=minimum, created_by=5)
+        await store.alerts.subscribe(GUILD, channel, show_id=None, min_confidence=minimum, created_by=5)
     change = await publish(store, show, cast_fact(confidence=confidence))
     assert await channels_for(store, change) == expected
 
 
 async def test_removing_an_entry_is_announced_at_the_removed_fact_confidence(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, min_confidence="confirmed", created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, min_confidence="confirmed", created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
     await publish(store, show, cast_fact(confidence="rumored"))
-    removal = await store.write(show.id, "cast", "park ji-hu", None, expected_version=1,
+    removal = await store.catalogue.write(show.id, "cast", "park ji-hu", None, expected_version=1,
                                 editor=ALICE)
     assert await channels_for(store, removal) == [2]
 
 
 async def test_an_archived_show_announces_nothing(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.update_show(dataclasses.replace(show, archived=True))
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.shows.update_show(dataclasses.replace(show, archived=True))
     change = await publish(store, show)
-    assert await store.deliveries(change_id=change.id) == []
+    assert await store.alerts.deliveries(change_id=change.id) == []
 
 
 async def test_paused_subscriptions_get_nothing_and_their_pending_deliveries_are_skipped(store, show):
-    first, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
+    first, _ = await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
     earlier = await publish(store, show)
-    assert await store.pause_subscriptions([first.id], Notice("Missing Access")) == 1
+    assert await store.alerts.pause_subscriptions([first.id], Notice("Missing Access")) == 1
     later = await publish(store, show, cast_fact(character="Nam On-jo"))
     assert await channels_for(store, later) == [2]
-    skipped = [d for d in await store.deliveries(change_id=earlier.id) if d.channel_id == 1]
+    skipped = [d for d in await store.alerts.deliveries(change_id=earlier.id) if d.channel_id == 1]
     assert skipped[0].state == "skipped" and "Missing Access" in skipped[0].last_error
-    [paused] = [s for s in await store.subscriptions(GUILD) if s.id == first.id]
+    [paused] = [s for s in await store.alerts.subscriptions(GUILD) if s.id == first.id]
     assert paused.state == "paused" and paused.paused_reason == Notice("Missing Access")
-    assert [d.channel_id for d in await store.due_deliveries(time.time() + 1)] == [2, 2]
+    assert [d.channel_id for d in await store.alerts.due_deliveries(time.time() + 1)] == [2, 2]
 
 
 async def test_pausing_a_channel_pauses_only_its_subscriptions(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
-    assert await store.pause_channel(1, Notice("Missing Access")) == 2
-    states = {(s.channel_id, s.show_id): s.state for s in await store.subscriptions(GUILD)}
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
+    assert await store.alerts.pause_channel(1, Notice("Missing Access")) == 2
+    states = {(s.channel_id, s.show_id): s.state for s in await store.alerts.subscriptions(GUILD)}
     assert states == {(1, None): "paused", (1, show.id): "paused", (2, None): "active"}
 
 
 async def test_removing_a_channel_or_a_guild_removes_theirs_with_their_deliveries(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=None, created_by=5)
-    await store.subscribe(OTHER_GUILD, 3, show_id=None, created_by=6)
-    await store.subscribe(OTHER_GUILD, 4, show_id=None, created_by=6)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=None, created_by=5)
+    await store.alerts.subscribe(OTHER_GUILD, 3, show_id=None, created_by=6)
+    await store.alerts.subscribe(OTHER_GUILD, 4, show_id=None, created_by=6)
     await publish(store, show)
-    assert await store.remove_channel(1) == 2
-    assert await store.remove_guild(OTHER_GUILD) == 2
-    assert await store.remove_channel(1) == 0
-    assert [s.channel_id for s in await store.subscriptions(GUILD)] == [2]
-    assert await store.subscriptions(OTHER_GUILD) == []
-    assert [d.channel_id for d in await store.deliveries()] == [2]  # nothing left to send
-    assert [d.channel_id for d in await store.due_deliveries(time.time() + 1)] == [2]
+    assert await store.alerts.remove_channel(1) == 2
+    assert await store.alerts.remove_guild(OTHER_GUILD) == 2
+    assert await store.alerts.remove_channel(1) == 0
+    assert [s.channel_id for s in await store.alerts.subscriptions(GUILD)] == [2]
+    assert await store.alerts.subscriptions(OTHER_GUILD) == []
+    assert [d.channel_id for d in await store.alerts.deliveries()] == [2]  # nothing left to send
+    assert [d.channel_id for d in await store.alerts.due_deliveries(time.time() + 1)] == [2]
 
 
 async def test_subscribing_again_updates_and_resumes_the_same_subscription(store, show):
-    sub, created = await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    sub, created = await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
     assert created and sub.topics == ("status", "release", "cast", "episodes", "news",
                                       "predictions")
-    await store.pause_subscriptions([sub.id], Notice("Missing Permissions"))
-    await store.set_subscription_warning(sub.id, Notice("crosspost failed"))
-    again, created = await store.subscribe(GUILD, 1, show_id=show.id, topics=["cast", "release"],
+    await store.alerts.pause_subscriptions([sub.id], Notice("Missing Permissions"))
+    await store.alerts.set_subscription_warning(sub.id, Notice("crosspost failed"))
+    again, created = await store.alerts.subscribe(GUILD, 1, show_id=show.id, topics=["cast", "release"],
                                            min_confidence="reported", role_id=77, publish=True,
                                            created_by=6)
     assert not created and again.id == sub.id
@@ -219,85 +219,85 @@ async def test_subscribing_again_updates_and_resumes_the_same_subscription(store
     assert again.role_id == 77 and again.publish and again.active
     assert again.paused_reason is None and again.warning is None
     assert again.created_by == 5  # who first subscribed it
-    assert len(await store.subscriptions(GUILD)) == 1
+    assert len(await store.alerts.subscriptions(GUILD)) == 1
 
 
 async def test_unsubscribe_removes_one_show_or_the_whole_channel(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
-    await store.subscribe(GUILD, 1, show_id=show.id, created_by=5)
-    await store.subscribe(GUILD, 2, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=show.id, created_by=5)
+    await store.alerts.subscribe(GUILD, 2, show_id=show.id, created_by=5)
     await publish(store, show)
-    assert await store.unsubscribe(OTHER_GUILD, 1) == 0  # not another server's
-    assert await store.unsubscribe(GUILD, 1, show.id) == 1
-    assert await store.unsubscribe(GUILD, 1) == 1
-    assert [s.channel_id for s in await store.subscriptions(GUILD)] == [2]
-    assert {d.channel_id for d in await store.deliveries()} == {2}
+    assert await store.alerts.unsubscribe(OTHER_GUILD, 1) == 0  # not another server's
+    assert await store.alerts.unsubscribe(GUILD, 1, show.id) == 1
+    assert await store.alerts.unsubscribe(GUILD, 1) == 1
+    assert [s.channel_id for s in await store.alerts.subscriptions(GUILD)] == [2]
+    assert {d.channel_id for d in await store.alerts.deliveries()} == {2}
 
 
 async def test_bad_topics_and_confidence_are_refused(store, show):
     with pytest.raises(InvalidInput, match="topics"):
-        await store.subscribe(GUILD, 1, show_id=None, topics=["gossip"], created_by=5)
+        await store.alerts.subscribe(GUILD, 1, show_id=None, topics=["gossip"], created_by=5)
     with pytest.raises(InvalidInput, match="topics"):
-        await store.subscribe(GUILD, 1, show_id=None, topics=[], created_by=5)
+        await store.alerts.subscribe(GUILD, 1, show_id=None, topics=[], created_by=5)
     with pytest.raises(InvalidInput, match="min_confidence"):
-        await store.subscribe(GUILD, 1, show_id=None, min_confidence="denied", created_by=5)
+        await store.alerts.subscribe(GUILD, 1, show_id=None, min_confidence="denied", created_by=5)
 
 
 async def test_attempts_batches_retries_and_recovery(store, show):
-    await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     first = await publish(store, show)
     second = await publish(store, show, cast_fact(character="Nam On-jo"))
-    due = await store.due_deliveries(time.time())
+    due = await store.alerts.due_deliveries(time.time())
     ids = [d.id for d in due]
     assert len(ids) == 2
-    assert await store.start_attempt(ids, 100.0) == ids
-    assert await store.start_attempt(ids, 100.0) == []  # already claimed
-    assert await store.due_deliveries(time.time()) == []
-    in_flight = await store.batch_deliveries(min(ids))
+    assert await store.alerts.start_attempt(ids, 100.0) == ids
+    assert await store.alerts.start_attempt(ids, 100.0) == []  # already claimed
+    assert await store.alerts.due_deliveries(time.time()) == []
+    in_flight = await store.alerts.batch_deliveries(min(ids))
     assert [(d.state, d.attempts, d.last_attempt_at) for d in in_flight] == [("sending", 1, 100.0)] * 2
-    await store.retry_later(ids, time.time() + 60, "503 Service Unavailable")
-    assert await store.due_deliveries(time.time()) == []
-    assert await store.next_delivery_time() == pytest.approx(time.time() + 60, abs=2)
-    await store.start_attempt(ids, 200.0)
-    assert await store.resume_in_flight(time.time()) == 2  # as after a crash
-    assert [d.attempts for d in await store.due_deliveries(time.time())] == [2, 2]
-    await store.mark_delivered(ids[:1], 555)
-    await store.mark_failed(ids[1:], "gave up")
-    [done] = await store.deliveries(change_id=first.id)
-    [failed] = await store.deliveries(change_id=second.id)
+    await store.alerts.retry_later(ids, time.time() + 60, "503 Service Unavailable")
+    assert await store.alerts.due_deliveries(time.time()) == []
+    assert await store.alerts.next_delivery_time() == pytest.approx(time.time() + 60, abs=2)
+    await store.alerts.start_attempt(ids, 200.0)
+    assert await store.alerts.resume_in_flight(time.time()) == 2  # as after a crash
+    assert [d.attempts for d in await store.alerts.due_deliveries(time.time())] == [2, 2]
+    await store.alerts.mark_delivered(ids[:1], 555)
+    await store.alerts.mark_failed(ids[1:], "gave up")
+    [done] = await store.alerts.deliveries(change_id=first.id)
+    [failed] = await store.alerts.deliveries(change_id=second.id)
     assert (done.state, done.message_id) == ("delivered", 555)
     assert (failed.state, failed.last_error) == ("failed", "gave up")
-    assert await store.next_delivery_time() is None
-    counts = await store.delivery_counts(GUILD)
+    assert await store.alerts.next_delivery_time() is None
+    counts = await store.alerts.delivery_counts(GUILD)
     assert list(counts.values()) == [{"delivered": 1, "failed": 1}]
 
 
 async def test_only_pending_deliveries_can_be_claimed(store, show):
     for channel in (1, 2, 3, 4, 5):
-        await store.subscribe(GUILD, channel, show_id=None, created_by=5)
+        await store.alerts.subscribe(GUILD, channel, show_id=None, created_by=5)
     await publish(store, show)
-    pending, sending, delivered, skipped, failed = [d.id for d in await store.deliveries()]
-    assert await store.start_attempt([sending], 50.0) == [sending]
-    await store.mark_delivered([delivered], 555)
-    await store.skip_deliveries([skipped], "paused")
-    await store.mark_failed([failed], "gave up")
+    pending, sending, delivered, skipped, failed = [d.id for d in await store.alerts.deliveries()]
+    assert await store.alerts.start_attempt([sending], 50.0) == [sending]
+    await store.alerts.mark_delivered([delivered], 555)
+    await store.alerts.skip_deliveries([skipped], "paused")
+    await store.alerts.mark_failed([failed], "gave up")
     everything = [pending, sending, delivered, skipped, failed]
-    assert await store.start_attempt(everything, 100.0) == [pending]
-    after = {d.id: (d.state, d.attempts, d.last_attempt_at) for d in await store.deliveries()}
+    assert await store.alerts.start_attempt(everything, 100.0) == [pending]
+    after = {d.id: (d.state, d.attempts, d.last_attempt_at) for d in await store.alerts.deliveries()}
     assert after == {pending: ("sending", 1, 100.0), sending: ("sending", 1, 50.0),
                      delivered: ("delivered", 0, None), skipped: ("skipped", 0, None),
                      failed: ("failed", 0, None)}
 
 
 async def test_a_pause_reason_is_stored_as_a_message_and_worded_for_each_reader(store, show):
-    sub, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    sub, _ = await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     reason = Notice.of("The bot lacks {missing} in {channel}. Grant it there, then run /alerts "
                        "subscribe again.", missing=N_list("Send Messages", "Embed Links"), channel="<#1>")
-    await store.pause_subscriptions([sub.id], reason)
-    await store.set_subscription_warning(sub.id, Notice.of(
+    await store.alerts.pause_subscriptions([sub.id], reason)
+    await store.alerts.set_subscription_warning(sub.id, Notice.of(
         "Last crosspost failed ({when}): {why}. The message was posted in the channel; following "
         "servers did not get it.", when="2026-12-03 06:00 UTC", why=N_("timed out")))
-    [paused] = await store.subscriptions(GUILD)
+    [paused] = await store.alerts.subscriptions(GUILD)
     assert paused.paused_reason == reason
     assert paused.paused_reason.text() == ("The bot lacks Send Messages, Embed Links in <#1>. Grant it "
                                            "there, then run /alerts subscribe again.")
@@ -310,12 +310,12 @@ async def test_a_pause_reason_is_stored_as_a_message_and_worded_for_each_reader(
 
 
 async def test_a_reason_stored_as_english_text_by_an_older_version_reads_as_it_is(store, show):
-    sub, _ = await store.subscribe(GUILD, 1, show_id=None, created_by=5)
+    sub, _ = await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
     old = ("The bot cannot see <#1> (Missing Access). Give it View Channel there, then run "
            "/alerts subscribe again.")
-    await store._db.execute("UPDATE subscription SET state = 'paused', paused_reason = ?, warning = ? "
+    await store.database.execute("UPDATE subscription SET state = 'paused', paused_reason = ?, warning = ? "
                             "WHERE id = ?", (old, "Last crosspost failed: {odd} text", sub.id))
-    [paused] = await store.subscriptions(GUILD)
+    [paused] = await store.alerts.subscriptions(GUILD)
     assert paused.paused_reason.text("ko") == paused.paused_reason.text() == old
     assert paused.warning.text("ko") == "Last crosspost failed: {odd} text"
 

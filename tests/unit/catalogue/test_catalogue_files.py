@@ -25,18 +25,18 @@ REFUSE = {
 @pytest.fixture
 async def seeded(new_database):
     store = await Store.open(await new_database())
-    await store.seed_if_empty()
+    await store.files.seed_if_empty()
     yield store
     await store.close()
 
 
 def _entry(store, kind, key):
-    show = store.show_by_slug("all-of-us-are-dead")
-    return store.entry(show.id, kind, key)
+    show = store.view.show_by_slug("all-of-us-are-dead")
+    return store.view.entry(show.id, kind, key)
 
 
 async def test_an_empty_database_is_seeded_with_the_first_show(seeded):
-    show = seeded.show_by_slug("all-of-us-are-dead")
+    show = seeded.view.show_by_slug("all-of-us-are-dead")
     assert show.season == 2 and "지금 우리 학교는" in show.aliases
     assert _entry(seeded, "cast", "park ji-hu").fact.fields["character"].endswith("On-jo")
     assert _entry(seeded, "cast", "roh yoon-seo").fact.confidence == "rumored"
@@ -47,26 +47,26 @@ async def test_an_empty_database_is_seeded_with_the_first_show(seeded):
 
 
 async def test_seeding_twice_does_nothing(seeded):
-    assert await seeded.seed_if_empty() is False
+    assert await seeded.files.seed_if_empty() is False
 
 
 async def test_export_then_import_into_a_new_database_round_trips(seeded, new_database):
-    exported = seeded.export()
+    exported = seeded.files.export()
     other = await Store.open(await new_database())
     try:
-        report = await other.import_data(copy.deepcopy(exported))
+        report = await other.files.import_data(copy.deepcopy(exported))
         assert report.shows_added == 1
-        assert other.export() == exported
+        assert other.files.export() == exported
     finally:
         await other.close()
 
 
 async def test_importing_an_unchanged_catalogue_writes_no_changes(seeded):
-    show = seeded.show_by_slug("all-of-us-are-dead")
-    before = await seeded.count_changes(show.id)
-    report = await seeded.import_data(seeded.export())
+    show = seeded.view.show_by_slug("all-of-us-are-dead")
+    before = await seeded.catalogue.count_changes(show.id)
+    report = await seeded.files.import_data(seeded.files.export())
     assert report.entries_changed == 0
-    assert await seeded.count_changes(show.id) == before
+    assert await seeded.catalogue.count_changes(show.id) == before
 
 
 @pytest.mark.parametrize(
@@ -81,29 +81,29 @@ async def test_importing_an_unchanged_catalogue_writes_no_changes(seeded):
     ],
 )
 async def test_a_bad_import_names_the_fault_and_writes_nothing(seeded, mutate, message):
-    data = seeded.export()
+    data = seeded.files.export()
     data["shows"][0]["entries"][5]["confidence"] = "confirmed"  # a valid change that must not land
     mutate(data)
-    before = seeded.export()
+    before = seeded.files.export()
     with pytest.raises(InvalidImport, match=message):
-        await seeded.import_data(data)
-    assert seeded.export() == before
+        await seeded.files.import_data(data)
+    assert seeded.files.export() == before
 
 
 async def test_an_import_failing_inside_the_transaction_rolls_back(seeded, backend):
-    data = seeded.export()
+    data = seeded.files.export()
     data["shows"][0]["entries"][0]["confidence"] = "reported"
     data["shows"][0]["entries"][1]["confidence"] = "reported"
-    count = await seeded._database.value("SELECT COUNT(*) FROM change")
-    async with seeded._database.lock:
-        await seeded._database.execute(REFUSE[backend].format(count=count))
-    before = seeded.export()
+    count = await seeded.database.value("SELECT COUNT(*) FROM change")
+    async with seeded.database.lock:
+        await seeded.database.execute(REFUSE[backend].format(count=count))
+    before = seeded.files.export()
     with pytest.raises(Exception, match="injected failure"):
-        await seeded.import_data(data)
-    assert seeded.export() == before
+        await seeded.files.import_data(data)
+    assert seeded.files.export() == before
     reopened = await Store.open(target_of(seeded))
     try:
-        assert reopened.export() == before
+        assert reopened.files.export() == before
     finally:
         await reopened.close()
 
@@ -111,23 +111,23 @@ async def test_an_import_failing_inside_the_transaction_rolls_back(seeded, backe
 @pytest.mark.postgresql_only
 async def test_a_postgresql_database_is_not_backed_up_as_a_file(seeded, tmp_path):
     with pytest.raises(StoreError, match="pg_dump"):
-        await seeded.backup(tmp_path / "backup.db")
+        await seeded.files.backup(tmp_path / "backup.db")
     assert not (tmp_path / "backup.db").exists()
 
 
 @pytest.mark.sqlite_only
 async def test_a_backup_taken_during_writes_opens_and_is_consistent(seeded, tmp_path):
-    show = await seeded.add_show("busy", "Busy", 1)
+    show = await seeded.shows.add_show("busy", "Busy", 1)
 
     async def keep_writing():
         for i in range(200):
-            await seeded.write(show.id, "cast", "park ji-hu", cast_fact(character=f"C{i}"),
+            await seeded.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(character=f"C{i}"),
                                expected_version=i, editor=ALICE)
 
     writer = asyncio.create_task(keep_writing())
     await asyncio.sleep(0.01)
     target = tmp_path / "backup.db"
-    await seeded.backup(target)
+    await seeded.files.backup(target)
     await writer
     with sqlite3.connect(target) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -142,6 +142,6 @@ async def test_a_backup_taken_during_writes_opens_and_is_consistent(seeded, tmp_
     assert json.loads(data)["fields"]["character"] == f"C{version - 1}"
     copy_store = await Store.open(target)
     try:
-        assert copy_store.entry(show.id, "cast", "park ji-hu").version == version
+        assert copy_store.view.entry(show.id, "cast", "park ji-hu").version == version
     finally:
         await copy_store.close()

@@ -12,37 +12,37 @@ from tests.unit.conftest import ALICE, BOB, cast_fact
 
 
 async def test_a_new_show_is_listed_and_found_by_slug(store, show):
-    assert store.shows() == [show]
-    assert store.show_by_slug("test-show") == show
+    assert store.view.shows() == [show]
+    assert store.view.show_by_slug("test-show") == show
     assert show.aliases == ("TS",)
 
 
 async def test_a_taken_slug_is_refused(store, show):
     with pytest.raises(InvalidInput, match="slug"):
-        await store.add_show("test-show", "Other", 1)
+        await store.shows.add_show("test-show", "Other", 1)
 
 
 async def test_an_archived_show_leaves_the_list_but_stays_readable(store, show):
-    await store.update_show(dataclasses.replace(show, archived=True))
-    assert store.shows() == []
-    assert store.show_by_slug("test-show").archived
-    assert len(store.shows(include_archived=True)) == 1
+    await store.shows.update_show(dataclasses.replace(show, archived=True))
+    assert store.view.shows() == []
+    assert store.view.show_by_slug("test-show").archived
+    assert len(store.view.shows(include_archived=True)) == 1
 
 
 async def test_writing_a_new_entry_records_a_change_from_nothing(store, show):
-    change = await store.write(
+    change = await store.catalogue.write(
         show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE, reason="agency post"
     )
-    entry = store.entry(show.id, "cast", "park ji-hu")
+    entry = store.view.entry(show.id, "cast", "park ji-hu")
     assert entry.version == 1 and entry.fact.fields["character"] == "On-jo"
     assert change.before is None and change.after == entry.fact
     assert change.editor == ALICE and change.reason == "agency post" and not change.silent
-    assert await store.change(change.id) == change
+    assert await store.catalogue.change(change.id) == change
 
 
 async def test_updating_an_entry_keeps_the_previous_fact_in_the_change(store, show):
-    await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    change = await store.write(
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    change = await store.catalogue.write(
         show.id,
         "cast",
         "park ji-hu",
@@ -54,86 +54,86 @@ async def test_updating_an_entry_keeps_the_previous_fact_in_the_change(store, sh
     assert change.before.confidence == "reported"
     assert change.after.confidence == "confirmed"
     assert change.silent
-    assert store.entry(show.id, "cast", "park ji-hu").version == 2
+    assert store.view.entry(show.id, "cast", "park ji-hu").version == 2
 
 
 async def test_removing_an_entry_hides_it_but_keeps_its_version_and_history(store, show):
-    first = await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    await store.write(
+    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    await store.catalogue.write(
         show.id, "cast", "park ji-hu", None, expected_version=1, editor=ALICE, reason="left the show"
     )
-    assert store.entry(show.id, "cast", "park ji-hu") is None
-    assert store.entry_version(show.id, "cast", "park ji-hu") == 2
-    history = await store.changes(show.id, entry_id=first.entry_id)
+    assert store.view.entry(show.id, "cast", "park ji-hu") is None
+    assert store.view.entry_version(show.id, "cast", "park ji-hu") == 2
+    history = await store.catalogue.changes(show.id, entry_id=first.entry_id)
     assert [c.version for c in history] == [2, 1]
     assert history[0].after is None
 
 
 async def test_removing_an_entry_that_does_not_exist_is_refused(store, show):
     with pytest.raises(UserError):
-        await store.write(show.id, "cast", "nobody", None, expected_version=0, editor=ALICE)
+        await store.catalogue.write(show.id, "cast", "nobody", None, expected_version=0, editor=ALICE)
 
 
 async def test_a_write_based_on_an_old_version_is_a_conflict_and_changes_nothing(store, show):
-    await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    await store.write(
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    await store.catalogue.write(
         show.id, "cast", "park ji-hu", cast_fact(character="Nam On-jo"), expected_version=1, editor=ALICE
     )
     with pytest.raises(ConflictError) as caught:
-        await store.write(
+        await store.catalogue.write(
             show.id, "cast", "park ji-hu", cast_fact(character="Wrong"), expected_version=1, editor=BOB
         )
     assert caught.value.current.fact.fields["character"] == "Nam On-jo"
-    assert store.entry(show.id, "cast", "park ji-hu").fact.fields["character"] == "Nam On-jo"
-    assert await store.count_changes(show.id) == 2
+    assert store.view.entry(show.id, "cast", "park ji-hu").fact.fields["character"] == "Nam On-jo"
+    assert await store.catalogue.count_changes(show.id) == 2
 
 
 async def test_concurrent_writes_to_one_entry_let_exactly_one_win(store, show):
     async def attempt(name):
         fact = cast_fact(character=name)
-        return await store.write(show.id, "cast", "park ji-hu", fact, expected_version=0, editor=ALICE)
+        return await store.catalogue.write(show.id, "cast", "park ji-hu", fact, expected_version=0, editor=ALICE)
 
     results = await asyncio.gather(*(attempt(f"C{i}") for i in range(10)), return_exceptions=True)
     winners = [r for r in results if not isinstance(r, BaseException)]
     assert len(winners) == 1
     assert all(isinstance(r, ConflictError) for r in results if r not in winners)
-    entry = store.entry(show.id, "cast", "park ji-hu")
+    entry = store.view.entry(show.id, "cast", "park ji-hu")
     assert entry.fact == winners[0].after
-    assert await store.count_changes(show.id) == 1
+    assert await store.catalogue.count_changes(show.id) == 1
 
 
 async def test_an_invalid_fact_is_refused_before_anything_is_written(store, show):
     bad = dataclasses.replace(cast_fact(), source_url="javascript:alert(1)")
     with pytest.raises(InvalidInput, match="source_url"):
-        await store.write(show.id, "cast", "park ji-hu", bad, expected_version=0, editor=ALICE)
-    assert await store.count_changes(show.id) == 0
+        await store.catalogue.write(show.id, "cast", "park ji-hu", bad, expected_version=0, editor=ALICE)
+    assert await store.catalogue.count_changes(show.id) == 0
 
 
 async def test_undo_restores_the_replaced_fact_as_a_correction(store, show):
-    first = await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    second = await store.write(
+    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    second = await store.catalogue.write(
         show.id, "cast", "park ji-hu", cast_fact(character="Wrong"), expected_version=1, editor=BOB
     )
-    undo = await store.undo(second.id, expected_version=2, editor=ALICE)
+    undo = await store.catalogue.undo(second.id, expected_version=2, editor=ALICE)
     assert undo.correction_of == second.id
     assert undo.after == first.after
-    assert store.entry(show.id, "cast", "park ji-hu").fact == first.after
-    assert [c.id for c in await store.changes(show.id)] == [undo.id, second.id, first.id]
+    assert store.view.entry(show.id, "cast", "park ji-hu").fact == first.after
+    assert [c.id for c in await store.catalogue.changes(show.id)] == [undo.id, second.id, first.id]
 
 
 async def test_undoing_a_creation_removes_the_entry(store, show):
-    first = await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    await store.undo(first.id, expected_version=1, editor=ALICE)
-    assert store.entry(show.id, "cast", "park ji-hu") is None
+    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    await store.catalogue.undo(first.id, expected_version=1, editor=ALICE)
+    assert store.view.entry(show.id, "cast", "park ji-hu") is None
 
 
 async def test_history_pages_newest_first_by_offset(store, show):
     for i in range(5):
-        await store.write(
+        await store.catalogue.write(
             show.id, "cast", "park ji-hu", cast_fact(character=f"C{i}"), expected_version=i, editor=ALICE
         )
-    newest = await store.changes(show.id, limit=2)
-    older = await store.changes(show.id, limit=2, offset=2)
+    newest = await store.catalogue.changes(show.id, limit=2)
+    older = await store.catalogue.changes(show.id, limit=2, offset=2)
     assert [c.version for c in newest] == [5, 4]
     assert [c.version for c in older] == [3, 2]
 
@@ -141,12 +141,12 @@ async def test_history_pages_newest_first_by_offset(store, show):
 async def test_a_reopened_store_sees_what_was_committed(tmp_path):
     path = tmp_path / "db.sqlite"
     store = await Store.open(path)
-    show = await store.add_show("test-show", "Test Show", 2)
-    await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    show = await store.shows.add_show("test-show", "Test Show", 2)
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
     await store.close()
     store = await Store.open(path)
     try:
-        assert store.entry(show.id, "cast", "park ji-hu").fact == cast_fact()
+        assert store.view.entry(show.id, "cast", "park ji-hu").fact == cast_fact()
     finally:
         await store.close()
 
@@ -163,13 +163,13 @@ async def test_another_processs_commit_is_picked_up_by_refresh(tmp_path):
     path = tmp_path / "shared.db"
     running, importer = await Store.open(path), await Store.open(path)
     try:
-        show = await running.add_show("test-show", "Test Show", 2)
-        assert await importer.refresh_if_changed()  # it sees the show the other one added
-        await importer.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=BOB)
-        assert running.entry(show.id, "cast", "park ji-hu") is None  # not seen yet
-        assert await running.refresh_if_changed()
-        assert running.entry(show.id, "cast", "park ji-hu").fact == cast_fact()
-        assert not await running.refresh_if_changed()  # nothing new since
+        show = await running.shows.add_show("test-show", "Test Show", 2)
+        assert await importer.view.refresh_if_changed()  # it sees the show the other one added
+        await importer.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=BOB)
+        assert running.view.entry(show.id, "cast", "park ji-hu") is None  # not seen yet
+        assert await running.view.refresh_if_changed()
+        assert running.view.entry(show.id, "cast", "park ji-hu").fact == cast_fact()
+        assert not await running.view.refresh_if_changed()  # nothing new since
     finally:
         await running.close()
         await importer.close()
@@ -179,15 +179,15 @@ async def test_a_write_after_another_processs_commit_reports_the_real_current_va
     path = tmp_path / "shared.db"
     running, importer = await Store.open(path), await Store.open(path)
     try:
-        show = await running.add_show("test-show", "Test Show", 2)
-        await importer.refresh_if_changed()
-        await importer.write(
+        show = await running.shows.add_show("test-show", "Test Show", 2)
+        await importer.view.refresh_if_changed()
+        await importer.catalogue.write(
             show.id, "cast", "park ji-hu", cast_fact(character="From import"), expected_version=0, editor=BOB
         )
         with pytest.raises(ConflictError) as caught:  # based on what `running` had: nothing
-            await running.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+            await running.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
         assert caught.value.current.fact.fields["character"] == "From import"
-        change = await running.write(
+        change = await running.catalogue.write(
             show.id, "cast", "park ji-hu", cast_fact(), expected_version=1, editor=ALICE
         )
         assert change.version == 2

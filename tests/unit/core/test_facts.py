@@ -252,42 +252,42 @@ def test_a_catalogue_keeps_a_respelled_persons_key():
 async def test_an_import_respelling_a_listed_person_updates_their_entry(store, show):
     for key, person in (("jose kim", "Jose Kim"), ("josé kim", COMPOSED)):
         own = {"slug": show.slug, "title": show.title, "season": 2, "entries": [cast_item(key, person)]}
-        await store.import_data({"format": EXPORT_FORMAT, "shows": [own]})
-    [entry] = store.entries(show.id, "cast")
+        await store.files.import_data({"format": EXPORT_FORMAT, "shows": [own]})
+    [entry] = store.view.entries(show.id, "cast")
     assert (entry.key, entry.fact.fields["person"], entry.version) == ("jose kim", COMPOSED, 2)
 
 
 async def test_the_store_refuses_a_second_entry_for_the_same_person(store, show):
     first = Fact.from_json(cast_item("", "Jose Kim"))
-    await store.write(show.id, "cast", "jose kim", first, expected_version=0, editor=ALICE)
+    await store.catalogue.write(show.id, "cast", "jose kim", first, expected_version=0, editor=ALICE)
     with pytest.raises(InvalidInput, match="already listed"):
-        await store.write(show.id, "cast", "josé kim", Fact.from_json(cast_item("", COMBINING)),
+        await store.catalogue.write(show.id, "cast", "josé kim", Fact.from_json(cast_item("", COMBINING)),
                           expected_version=0, editor=ALICE)
-    assert len(store.entries(show.id, "cast")) == 1
-    assert await store.count_changes(show.id) == 1
+    assert len(store.view.entries(show.id, "cast")) == 1
+    assert await store.catalogue.count_changes(show.id) == 1
 
 
 async def test_an_import_whose_alias_names_another_show_is_refused(store, show):
     data = catalogue(aliases=["Test Show"])
     with pytest.raises(InvalidImport, match="aliases"):
-        await store.import_data(data)
-    assert [s.slug for s in store.shows()] == [show.slug]
+        await store.files.import_data(data)
+    assert [s.slug for s in store.view.shows()] == [show.slug]
 
 
 async def test_a_store_question_is_one_line(store, show):
     with pytest.raises(InvalidInput, match="question"):
-        await store.open_prediction(show.id, "Real?\n✅ Fake", "number", editor=ALICE)
-    assert await store.predictions(states=("open", "closed", "resolved")) == []
+        await store.predictions.open_prediction(show.id, "Real?\n✅ Fake", "number", editor=ALICE)
+    assert await store.predictions.predictions(states=("open", "closed", "resolved")) == []
 
 
 # -- shows: one slug, and no name two shows are found by --
 
 
 async def test_two_adds_of_one_slug_at_once_give_one_show_and_one_refusal(store):
-    results = await asyncio.gather(store.add_show("x", "X one", 1), store.add_show("x", "X two", 1),
+    results = await asyncio.gather(store.shows.add_show("x", "X one", 1), store.shows.add_show("x", "X two", 1),
                                    return_exceptions=True)
     assert sorted(type(r).__name__ for r in results) == ["InvalidInput", "Show"]
-    assert [s.slug for s in store.shows()] == ["x"]
+    assert [s.slug for s in store.view.shows()] == ["x"]
 
 
 @pytest.mark.parametrize(
@@ -296,13 +296,13 @@ async def test_two_adds_of_one_slug_at_once_give_one_show_and_one_refusal(store)
      {"original_title": "Ｔｅｓｔ Ｓｈｏｗ"}],
 )
 async def test_a_show_cannot_be_found_by_another_shows_name(store, show, names):
-    other = await store.add_show("other", "Other", 1)
+    other = await store.shows.add_show("other", "Other", 1)
     with pytest.raises(InvalidInput, match="`test-show`"):
-        await store.update_show(replace(other, **names))
+        await store.shows.update_show(replace(other, **names))
     with pytest.raises(InvalidInput, match="`test-show`"):
-        await store.add_show("new", names.get("title", "New"), 1, original_title=names.get("original_title"),
+        await store.shows.add_show("new", names.get("title", "New"), 1, original_title=names.get("original_title"),
                              aliases=names.get("aliases", ()))
-    assert store.show_by_slug("other") == other and store.show_by_slug("new") is None
+    assert store.view.show_by_slug("other") == other and store.view.show_by_slug("new") is None
 
 
 @pytest.mark.parametrize(
@@ -310,5 +310,5 @@ async def test_a_show_cannot_be_found_by_another_shows_name(store, show, names):
 )
 async def test_store_choices_are_checked_like_typed_ones(store, show, choices):
     with pytest.raises(InvalidInput, match="choices"):
-        await store.open_prediction(show.id, "Which?", "choice", choices=choices, editor=ALICE)
-    assert await store.predictions(states=("open", "closed", "resolved")) == []
+        await store.predictions.open_prediction(show.id, "Which?", "choice", choices=choices, editor=ALICE)
+    assert await store.predictions.predictions(states=("open", "closed", "resolved")) == []

@@ -282,8 +282,8 @@ async def test_a_publish_that_fills_the_disk_leaves_no_change_without_its_delive
     attempt before fails (after the entry and the change, on the deliveries), each rolled back whole."""
     channels = 300
     for channel in range(1, channels + 1):
-        await store.subscribe(1, channel, show_id=None, created_by=5)
-    db = store._db
+        await store.alerts.subscribe(1, channel, show_id=None, created_by=5)
+    db = store.database.conn.raw  # SQLite's own connection: its trace callback and page cap
     statements = []
     await db.set_trace_callback(statements.append)
     [(pages,)] = await db.execute_fetchall("PRAGMA page_count")
@@ -294,12 +294,12 @@ async def test_a_publish_that_fills_the_disk_leaves_no_change_without_its_delive
         await db.execute(f"PRAGMA max_page_count = {cap}")
         statements.clear()
         try:
-            change = await store.write(show.id, "cast", "kim newcomer", fact, expected_version=0,
+            change = await store.catalogue.write(show.id, "cast", "kim newcomer", fact, expected_version=0,
                                        editor=Editor(1, "editor"))
         except WriteFailed as exc:
             assert "database or disk is full" in str(exc) and "nothing was saved" in str(exc)
             failed_after.add(next(s.split()[2] for s in reversed(statements) if s.startswith("INSERT")))
-            assert store.entry(show.id, "cast", "kim newcomer") is None
+            assert store.view.entry(show.id, "cast", "kim newcomer") is None
             await assert_consistent(db, show.id, changes=0, deliveries=0)
             continue
         break
@@ -307,7 +307,7 @@ async def test_a_publish_that_fills_the_disk_leaves_no_change_without_its_delive
         pytest.fail("the change never fitted")
     # At least one attempt wrote the entry and the change, then failed on its deliveries.
     assert "delivery" in failed_after, failed_after
-    assert store.entry(show.id, "cast", "kim newcomer").version == 1
+    assert store.view.entry(show.id, "cast", "kim newcomer").version == 1
     assert (await db.execute_fetchall("SELECT count(*) FROM delivery WHERE change_id = ?",
                                       (change.id,)))[0][0] == channels
     await assert_consistent(db, show.id, changes=1, deliveries=channels)

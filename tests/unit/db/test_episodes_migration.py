@@ -35,11 +35,11 @@ async def test_each_episodes_value_gets_the_source_and_note_it_had(tmp_path):
     legacy_database(tmp_path / "db.sqlite")
     store = await Store.open(tmp_path / "db.sqlite")
     try:
-        fact = store.entry(1, "episodes", "episodes").fact
+        fact = store.view.entry(1, "episodes", "episodes").fact
         assert fact.fields == {"count": 6, "runtime": 50, "rating": "TV-MA"}
         netflix = Basis("confirmed", None, "https://www.netflix.com/", "2025-01-01", None)
         assert fact.bases == {"count": netflix, "runtime": netflix, "rating": netflix}
-        [second, first] = await store.changes(1)
+        [second, first] = await store.catalogue.changes(1)
         guess = Basis("speculation", "FanSided", "https://fansided.com/", "2024-01-31", "All guesses")
         assert first.after == second.before
         assert second.before.fields == {"count": 12, "runtime": None, "rating": "TV-MA"}
@@ -52,8 +52,8 @@ async def test_undo_after_the_migration_restores_the_converted_before(tmp_path):
     legacy_database(tmp_path / "db.sqlite")
     store = await Store.open(tmp_path / "db.sqlite")
     try:
-        undo = await store.undo(2, expected_version=2, editor=Editor(9, "ed"), reason="undo of #2")
-        assert store.entry(1, "episodes", "episodes").fact == undo.after
+        undo = await store.catalogue.undo(2, expected_version=2, editor=Editor(9, "ed"), reason="undo of #2")
+        assert store.view.entry(1, "episodes", "episodes").fact == undo.after
         assert undo.after.bases["count"].note == "All guesses"
         assert undo.after.basis("count").source_name == "FanSided"
     finally:
@@ -63,14 +63,14 @@ async def test_undo_after_the_migration_restores_the_converted_before(tmp_path):
 async def test_an_import_in_the_old_shape_gives_each_value_its_source(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite")
     try:
-        await store.add_show("s", "S", 1)
-        data = store.export()
+        await store.shows.add_show("s", "S", 1)
+        data = store.files.export()
         data["shows"][0]["entries"] = [{"kind": "episodes", "key": "episodes", **OLD}]
-        await store.import_data(data)
-        fact = store.entry(store.show_by_slug("s").id, "episodes", "episodes").fact
+        await store.files.import_data(data)
+        fact = store.view.entry(store.view.show_by_slug("s").id, "episodes", "episodes").fact
         guess = Basis("speculation", "FanSided", "https://fansided.com/", "2024-01-31", "All guesses")
         assert fact.bases == {"count": guess, "rating": guess}
-        assert store.export()["shows"][0]["entries"][0]["bases"]["count"]["note"] == "All guesses"
+        assert store.files.export()["shows"][0]["entries"][0]["bases"]["count"]["note"] == "All guesses"
     finally:
         await store.close()
 
@@ -78,12 +78,12 @@ async def test_an_import_in_the_old_shape_gives_each_value_its_source(tmp_path):
 async def test_an_import_with_a_malformed_basis_is_refused(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite")
     try:
-        await store.add_show("s", "S", 1)
-        data = store.export()
+        await store.shows.add_show("s", "S", 1)
+        data = store.files.export()
         bad = {"kind": "episodes", "key": "episodes", **NEWER, "bases": {"count": {"confidence": 1}}}
         data["shows"][0]["entries"] = [bad]
         with pytest.raises(InvalidImport, match="bases"):
-            await store.import_data(data)
-        assert store.entry(store.show_by_slug("s").id, "episodes", "episodes") is None
+            await store.files.import_data(data)
+        assert store.view.entry(store.view.show_by_slug("s").id, "episodes", "episodes") is None
     finally:
         await store.close()

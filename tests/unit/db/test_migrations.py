@@ -5,7 +5,6 @@ import sqlite3
 
 import pytest
 
-from bot import store as store_module
 from bot.core.errors import StoreError
 from bot.store import Migration, Store, migrations
 
@@ -48,19 +47,16 @@ async def test_upgrading_again_is_a_no_op(new_database, backend):
         await store.close()
 
 
-async def test_a_failing_migration_leaves_the_version_and_schema_unchanged(new_database, backend,
-                                                                           monkeypatch):
+async def test_a_failing_migration_leaves_the_version_and_schema_unchanged(new_database, backend):
     target = await new_database()
     good = migrations(backend)
     broken = Migration(len(good) + 1, "9999_broken.sql", BROKEN[backend].format(v=len(good) + 1))
-    monkeypatch.setattr(store_module, "migrations", lambda backend: [*good, broken])
     with pytest.raises(StoreError, match=r"9999_broken\.sql"):
-        await Store.open(target)
-    monkeypatch.undo()
+        await Store.open(target, migrations=lambda backend: [*good, broken])
     store = await Store.open(target, upgrade=False)
     try:
         assert await store.schema_version() == len(good)
-        assert await store._database.value(TABLE_COUNT[backend], ("half_done",)) == 0
+        assert await store.database.value(TABLE_COUNT[backend], ("half_done",)) == 0
     finally:
         await store.close()
 
@@ -68,7 +64,7 @@ async def test_a_failing_migration_leaves_the_version_and_schema_unchanged(new_d
 async def test_a_database_newer_than_the_code_is_refused(new_database, backend):
     target = await new_database()
     store = await Store.open(target)
-    await store._db.execute(SET_VERSION[backend])
+    await store.database.execute(SET_VERSION[backend])
     await store.close()
     with pytest.raises(StoreError, match="newer than this seasonwatch"):
         await Store.open(target)

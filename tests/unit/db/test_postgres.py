@@ -57,39 +57,39 @@ async def test_the_scoring_function_scores_as_the_python_rules(url):
 
 async def test_another_processs_commit_reaches_the_view_within_a_second(two):
     running, importer = two
-    show = await importer.add_show("elsewhere", "Elsewhere", 1)
+    show = await importer.shows.add_show("elsewhere", "Elsewhere", 1)
     started = time.monotonic()
-    while running.show(show.id) is None:
+    while running.view.show(show.id) is None:
         assert time.monotonic() - started < 1.0, "not seen within 1 s"
         await asyncio.sleep(0.05)
-        await running.refresh_if_changed()
-    assert not await importer.refresh_if_changed()  # its own commit is not news to it
+        await running.view.refresh_if_changed()
+    assert not await importer.view.refresh_if_changed()  # its own commit is not news to it
 
 
 async def test_a_reminder_paused_by_another_process_is_told_by_this_one(two):
     # Shard 0's process sends DMs and pauses reminders; the person's next command may be
     # answered by any process, which must know to tell them.
     running, shard_zero = two
-    show = await shard_zero.add_show("paused", "Paused", 1)
-    reminder, _ = await shard_zero.add_reminder(77, show.id, "release", "release")
-    while running.show(show.id) is None:  # the show's notice is in: nothing else is pending
+    show = await shard_zero.shows.add_show("paused", "Paused", 1)
+    reminder, _ = await shard_zero.reminders.add(77, show.id, "release", "release")
+    while running.view.show(show.id) is None:  # the show's notice is in: nothing else is pending
         await asyncio.sleep(0.05)
-        await running.refresh_if_changed()
-    assert not await running.is_untold(77)
-    await shard_zero.pause_reminder(reminder.id, "dms_closed")
+        await running.view.refresh_if_changed()
+    assert not await running.reminders.is_untold(77)
+    await shard_zero.reminders.pause(reminder.id, "dms_closed")
     started = time.monotonic()
-    while not await running.is_untold(77):
+    while not await running.reminders.is_untold(77):
         assert time.monotonic() - started < 1.0, "not seen within 1 s"
         await asyncio.sleep(0.05)
-        await running.refresh_if_changed()
-    assert [r.id for r in await running.mark_told(77)] == [reminder.id]
-    assert not await shard_zero.is_untold(77) or await shard_zero.mark_told(77) == []  # told once
+        await running.view.refresh_if_changed()
+    assert [r.id for r in await running.reminders.mark_told(77)] == [reminder.id]
+    assert not await shard_zero.reminders.is_untold(77) or await shard_zero.reminders.mark_told(77) == []  # told once
 
 
 async def test_after_the_listening_connection_is_lost_the_view_reloads(two, url):
     running, importer = two
-    show = await running.add_show("lost", "Lost", 1)
-    listener = running._database.conn._listener
+    show = await running.shows.add_show("lost", "Lost", 1)
+    listener = running.database.conn._listener
     admin = await asyncpg.connect(url)
     try:
         await admin.fetchval("SELECT pg_terminate_backend($1)", listener.get_server_pid())
@@ -100,22 +100,22 @@ async def test_after_the_listening_connection_is_lost_the_view_reloads(two, url)
             break
         await asyncio.sleep(0.02)
     # Committed while nobody listened: its NOTIFY is lost, so only a reload can show it.
-    await importer.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    assert await running.refresh_if_changed()
-    assert running.entry(show.id, "cast", "park ji-hu") is not None
-    await importer.add_show("after", "After", 1)  # and it listens again
+    await importer.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    assert await running.view.refresh_if_changed()
+    assert running.view.entry(show.id, "cast", "park ji-hu") is not None
+    await importer.shows.add_show("after", "After", 1)  # and it listens again
     await asyncio.sleep(0.2)
-    assert await running.refresh_if_changed() and running.show_by_slug("after") is not None
+    assert await running.view.refresh_if_changed() and running.view.show_by_slug("after") is not None
 
 
 async def test_two_processes_writing_one_version_get_one_conflict(two):
     first, second = two
-    show = await first.add_show("race", "Race", 1)
-    await second.refresh_if_changed()
+    show = await first.shows.add_show("race", "Race", 1)
+    await second.view.refresh_if_changed()
     results = await asyncio.gather(
-        first.write(show.id, "cast", "park ji-hu", cast_fact(character="A"), expected_version=0,
+        first.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(character="A"), expected_version=0,
                     editor=ALICE),
-        second.write(show.id, "cast", "park ji-hu", cast_fact(character="B"), expected_version=0,
+        second.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(character="B"), expected_version=0,
                      editor=BOB),
         return_exceptions=True)
     assert sorted(type(r).__name__ for r in results) == ["Change", "ConflictError"]
@@ -124,14 +124,14 @@ async def test_two_processes_writing_one_version_get_one_conflict(two):
 
 async def test_two_processes_never_claim_one_delivery(two):
     first, second = two
-    show = await first.add_show("claims", "Claims", 1)
+    show = await first.shows.add_show("claims", "Claims", 1)
     for channel in range(1, 41):
-        await first.subscribe(1, channel, show_id=None, created_by=5)
-    await first.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-    ids = [d.id for d in await first.due_deliveries(time.time() + 1)]
+        await first.alerts.subscribe(1, channel, show_id=None, created_by=5)
+    await first.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    ids = [d.id for d in await first.alerts.due_deliveries(time.time() + 1)]
     assert len(ids) == 40
-    a, b = await asyncio.gather(first.start_attempt(ids, time.time()),
-                                second.start_attempt(list(reversed(ids)), time.time()))
+    a, b = await asyncio.gather(first.alerts.start_attempt(ids, time.time()),
+                                second.alerts.start_attempt(list(reversed(ids)), time.time()))
     assert sorted(a + b) == sorted(ids) and not set(a) & set(b)
 
 
@@ -159,12 +159,12 @@ def test_a_shown_url_hides_the_password():
 async def test_times_keep_their_precision(url):
     store = await Store.open(url)
     try:
-        show = await store.add_show("times", "Times", 1)
-        await store.subscribe(1, 1, show_id=None, created_by=5)
-        await store.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
-        [delivery] = await store.deliveries()
-        await store.retry_later([delivery.id], 1_700_000_000.123456, "later")
-        [delivery] = await store.deliveries()
+        show = await store.shows.add_show("times", "Times", 1)
+        await store.alerts.subscribe(1, 1, show_id=None, created_by=5)
+        await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+        [delivery] = await store.alerts.deliveries()
+        await store.alerts.retry_later([delivery.id], 1_700_000_000.123456, "later")
+        [delivery] = await store.alerts.deliveries()
         assert delivery.next_attempt_at == 1_700_000_000.123456
         assert dt.datetime.fromisoformat(delivery.created_at)
     finally:

@@ -8,7 +8,7 @@ BOOKKEEPING = {"schema_version"}
 
 
 async def sqlite_schema(store: Store) -> dict[str, dict[str, bool]]:
-    db = store._database
+    db = store.database
     tables = [row[0] for row in await db.fetchall(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     schema = {}
@@ -20,7 +20,7 @@ async def sqlite_schema(store: Store) -> dict[str, dict[str, bool]]:
 
 
 async def postgresql_schema(store: Store) -> dict[str, dict[str, bool]]:
-    rows = await store._database.fetchall(
+    rows = await store.database.fetchall(
         "SELECT table_name, column_name, is_nullable FROM information_schema.columns "
         "WHERE table_schema = 'public'")
     schema: dict[str, dict[str, bool]] = {}

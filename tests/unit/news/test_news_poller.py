@@ -20,7 +20,7 @@ def test_backoff_doubles_from_five_minutes_to_six_hours_with_jitter():
 async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(store):
     now = time.time()
     for n in range(20):
-        await store.add_source(
+        await store.news.add_source(
             f"https://feeds.example/{n}",
             f"feed {n}",
             show_id=None,
@@ -29,7 +29,7 @@ async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(stor
             seen=[],
             next_poll_at=now - 3600,
         )
-    later = await store.add_source(
+    later = await store.news.add_source(
         "https://feeds.example/later",
         "later",
         show_id=None,
@@ -40,7 +40,7 @@ async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(stor
     )
     poller = Poller(store, Fetcher(), interval=900, review_channel=None, clock=lambda: now)
     await poller._spread()
-    times = {s.id: s.next_poll_at for s in await store.sources()}
+    times = {s.id: s.next_poll_at for s in await store.news.sources()}
     overdue = [at for sid, at in times.items() if sid != later[0].id]
     assert all(now <= at < now + 900 for at in overdue)
     assert len({round(at) for at in overdue}) > 10  # not all at once
@@ -51,7 +51,7 @@ async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(stor
 async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(store, feeds):
     url = feeds.serve("/dead", b"", trouble="500")
     now = [1_700_000_000.0]
-    await store.add_source(url, "dead", show_id=None, keywords=(), added_by=1, seen=[], next_poll_at=now[0])
+    await store.news.add_source(url, "dead", show_id=None, keywords=(), added_by=1, seen=[], next_poll_at=now[0])
     poller = Poller(
         store,
         Fetcher(allow_private=True, timeout=1.0),
@@ -63,7 +63,7 @@ async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(
     fetched_at = []
     try:
         for _ in range(5):
-            [source] = await store.sources()
+            [source] = await store.news.sources()
             now[0] = source.next_poll_at - 1  # not yet due: left alone
             await poller.poll_due()
             now[0] = source.next_poll_at
@@ -74,5 +74,5 @@ async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(
         await poller.fetcher.close()
     gaps = [round((b - a) / 60) for a, b in itertools.pairwise(fetched_at)]
     assert gaps == [5, 10, 20, 40]
-    [source] = await store.sources()
+    [source] = await store.news.sources()
     assert source.failures == 5 and source.next_poll_at == fetched_at[-1] + 80 * 60

@@ -28,7 +28,7 @@ def candidate(show, n, url=None):
 async def tip(store, show, n, url=None):
     """Queue a tip: "queued", "known" or "limited"."""
     try:
-        queued = await store.queue_tip(candidate(show, n, url), tipper=FAN, note=None, review_channel=None,
+        queued = await store.tips.queue_tip(candidate(show, n, url), tipper=FAN, note=None, review_channel=None,
                                        per_hour=LIMIT)
     except UserError as exc:
         if str(exc) != "You can send 3 tips an hour; try again later.":
@@ -38,7 +38,7 @@ async def tip(store, show, n, url=None):
 
 
 async def fans_tips(store):
-    return await store.tips_since(FAN.id, time.time() - 3600)
+    return await store.tips.tips_since(FAN.id, time.time() - 3600)
 
 
 async def test_concurrent_tips_from_one_fan_stop_at_the_limit(store, show):
@@ -98,12 +98,12 @@ async def test_a_known_link_is_known_before_the_limit_and_counts_nothing(store, 
 
 async def test_an_older_tip_no_longer_counts(store, show):
     assert [await tip(store, show, n) for n in range(LIMIT + 1)] == ["queued"] * LIMIT + ["limited"]
-    await store._db.execute("UPDATE news_item SET created_ts = ?", (time.time() - 3601,))
+    await store.database.execute("UPDATE news_item SET created_ts = ?", (time.time() - 3601,))
     assert await tip(store, show, 9) == "queued"
 
 
 async def test_an_archived_show_takes_no_tip(store, show):
-    await store.update_show(dataclasses.replace(show, archived=True))
+    await store.shows.update_show(dataclasses.replace(show, archived=True))
     with pytest.raises(InvalidInput, match="Test Show is archived"):
         await tip(store, show, 1)
     assert await fans_tips(store) == 0
