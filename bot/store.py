@@ -70,9 +70,10 @@ class Store:
         self.alerts = Alerts(database, self.view, self.premieres)
         self.predictions = Predictions(database, self.view, self.alerts)
         self.reminders = Reminders(database, self.view)
-        self.catalogue = Catalogue(database, self.view, self.alerts, self.predictions,
-                                   self.reminders, self.premieres)
-        self.shows = Shows(database, self.view, self.predictions)
+        # Every change is followed, in its transaction, by the features that act on it.
+        self.catalogue = Catalogue(database, self.view,
+                                   (self.alerts, self.reminders, self.premieres, self.predictions))
+        self.shows = Shows(database, self.view, on_archive=(self.predictions.close_show,))
         self.files = Files(database, self.view, self.shows, self.catalogue)
         self.news = News(database, self.view, self.catalogue, self.alerts)
         self.tips = Tips(database, self.view, self.news)

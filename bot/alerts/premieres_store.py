@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from bot.core.models import Premiere
+from bot.core.models import Change, Premiere, Show
 from bot.db.connection import Database, Row
 from bot.db.rows import now_iso
 from bot.i18n.notices import Notice
@@ -53,6 +53,16 @@ class Premieres:
     def __init__(self, db: Database) -> None:
         self._db = db
         self.queued = asyncio.Event()  # set after a commit that marked rows; the sender waits
+
+    async def change_written(self, change: Change, show: Show | None) -> None:
+        """The premiere event follows the release, announced or not (an archived show has none)."""
+        if change.kind == "release" and show is not None and not show.archived:
+            await self.queue_in_transaction(show.id, show.season)
+
+    def change_committed(self, change: Change) -> None:
+        """Wake the event sender after a change to a release."""
+        if change.kind == "release":
+            self.queued.set()
 
     async def queue_in_transaction(self, show_id: int, season: int, guild_id: int | None = None) -> int:
         """Mark the season's premiere for another look in every server that wants events (or

@@ -19,7 +19,7 @@ from typing import Any
 from bot.alerts.premieres_store import Premieres
 from bot.catalogue.view import View
 from bot.core.errors import InvalidInput
-from bot.core.models import CONFIDENCE_RANK, MIN_CONFIDENCES, TOPICS, Change, Delivery, Subscription
+from bot.core.models import CONFIDENCE_RANK, MIN_CONFIDENCES, TOPICS, Change, Delivery, Show, Subscription
 from bot.db.connection import Database
 from bot.db.rows import now_iso, read_delivery, read_subscription
 from bot.i18n import LANGUAGES
@@ -45,6 +45,16 @@ class Alerts:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     # -- queueing, inside the writer's transaction -----------------------------------------------
+
+    async def change_written(self, change: Change, show: Show | None) -> None:
+        """A change to announce: its deliveries join the outbox in the change's transaction."""
+        if not change.silent:
+            await self.queue_change(change)
+
+    def change_committed(self, change: Change) -> None:
+        """Wake the announcer once the change (and its deliveries) committed."""
+        if not change.silent:
+            self.deliveries_queued.set()
 
     async def queue_change(self, change: Change) -> None:
         """Queue one delivery per channel whose active subscriptions match a change."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 
 from bot.catalogue.view import View
@@ -14,7 +14,6 @@ from bot.core.facts import check_line, check_name, fold, quote
 from bot.core.models import Show
 from bot.db.connection import Database
 from bot.db.rows import json_text
-from bot.predictions.store import Predictions
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +23,12 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 class Shows:
     """Adding and saving shows."""
 
-    def __init__(self, db: Database, view: View, predictions: Predictions) -> None:
+    def __init__(self, db: Database, view: View,
+                 on_archive: Sequence[Callable[[int], Awaitable[None]]] = ()) -> None:
         self._db = db
         self._view = view
-        self._predictions = predictions
+        # What else ends with a show (its open questions), inside the archiving transaction.
+        self._on_archive = tuple(on_archive)
 
     async def add_show(self, slug: str, title: str, season: int, *,
                        original_title: str | None = None, network: str | None = None,
@@ -72,7 +73,8 @@ class Shows:
             (show.title, show.original_title, show.network, show.season, json_text(show.aliases),
              int(show.archived), show.id))
         if show.archived:
-            await self._predictions.close_show(show.id)
+            for archived in self._on_archive:
+                await archived(show.id)
 
 
 def check_show(show: Show) -> Show:

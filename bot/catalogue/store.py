@@ -4,19 +4,16 @@ its announcements queued in the same transaction) and reading changes back, undo
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from bot.alerts.premieres_store import Premieres
-from bot.alerts.store import Alerts
 from bot.catalogue.view import View
 from bot.core.errors import ConflictError, InvalidInput, UserError
 from bot.core.facts import check_fact, quote
-from bot.core.models import ANSWER_FIELD, Change, Editor, Fact
+from bot.core.models import Change, Editor, Fact, Show
 from bot.db.connection import Database
 from bot.db.rows import fact_text, now_iso, read_change, read_fact
 from bot.i18n.texts import UNDO_REASON
-from bot.predictions.store import Predictions
-from bot.reminders.store import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +27,23 @@ _CHANGE_SELECT_NEWEST = (
 )
 
 
+class ChangeListener(Protocol):
+    """A feature that follows every change to an entry (announcements, reminders, premiere
+    events, predictions): told inside the change's transaction, so what it queues commits or rolls
+    back with the change, and again once committed, to wake its sender."""
+
+    async def change_written(self, change: Change, show: Show | None) -> None: ...
+
+    def change_committed(self, change: Change) -> None: ...
+
+
 class Catalogue:
     """Writing entries as changes, and reading the changes back."""
 
-    def __init__(self, db: Database, view: View, alerts: Alerts, predictions: Predictions,
-                 reminders: Reminders, premieres: Premieres) -> None:
+    def __init__(self, db: Database, view: View, listeners: Sequence[ChangeListener] = ()) -> None:
         self._db = db
-        self._reminders = reminders
-        self._premieres = premieres
         self._view = view
-        self._alerts = alerts
-        self._predictions = predictions
+        self._listeners = tuple(listeners)
 
     # -- history -------------------------------------------------------------------------------
     # Read under the lock: the connection is shared, and a write in progress is not history yet.
@@ -92,11 +95,8 @@ class Catalogue:
                 change = await self.write_in_transaction(show_id, kind, key, fact, expected_version,
                                                          editor, reason, silent, correction_of)
             self._view.remember_change(change)
-        if not silent:
-            self._alerts.deliveries_queued.set()  # after the commit: wake the announcer
-            self._reminders.dms_queued.set()  # and the DM sender
-        if kind == "release":
-            self._premieres.queued.set()
+        for listener in self._listeners:
+            listener.change_committed(change)
         return change
 
     async def write_in_transaction(self, show_id: int, kind: str, key: str, fact: Fact | None,
@@ -139,15 +139,9 @@ class Catalogue:
              created_at, reason, int(silent), correction_of))
         change = Change(change_id, entry_id, show_id, kind, key, version, before, fact,
                         editor, created_at, reason, silent, correction_of)
-        if not silent:
-            await self._alerts.queue_change(change)  # the outbox: same transaction as the change
-            await self._reminders.queue_change(change)  # fans' DMs too
-        if kind == "release":  # the premiere event follows the release, announced or not
-            show = self._view.show(show_id)
-            if show is not None and not show.archived:
-                await self._premieres.queue_in_transaction(show_id, show.season)
-        if fact is not None and fact.basis(ANSWER_FIELD.get(kind, "")).confidence == "confirmed":
-            await self._predictions.close_answered(entry_id, created_at)
+        show = self._view.show(show_id)
+        for listener in self._listeners:
+            await listener.change_written(change, show)
         return change
 
     async def undo(self, change_id: int, *, expected_version: int, editor: Editor,

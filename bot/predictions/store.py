@@ -16,7 +16,7 @@ from bot.alerts.store import Alerts
 from bot.catalogue.view import View
 from bot.core.errors import InvalidInput, UserError
 from bot.core.facts import check_line
-from bot.core.models import Editor, Guess, Prediction, PredictionEvent, Standing
+from bot.core.models import ANSWER_FIELD, Change, Editor, Guess, Prediction, PredictionEvent, Show, Standing
 from bot.db.connection import Database
 from bot.db.rows import (
     json_text,
@@ -54,6 +54,15 @@ class Predictions:
         await self._db.execute(
             "UPDATE prediction SET state = 'closed', closed_at = closes_at "
             "WHERE state = 'open' AND closes_at <= ?", (self._now(),))
+
+    async def change_written(self, change: Change, show: Show | None) -> None:
+        """A confirmed answer closes the questions it answers, in the change's transaction."""
+        fact = change.after
+        if fact is not None and fact.basis(ANSWER_FIELD.get(change.kind, "")).confidence == "confirmed":
+            await self.close_answered(change.entry_id, change.created_at)
+
+    def change_committed(self, change: Change) -> None:
+        """Nothing to wake: scores are announced when a question is resolved."""
 
     async def close_show(self, show_id: int) -> None:
         """An archived show's open questions close (inside the caller's transaction)."""

@@ -14,7 +14,7 @@ from typing import Any
 from bot.catalogue.render import escape
 from bot.catalogue.view import View
 from bot.core.errors import InvalidInput, UserError
-from bot.core.models import Change, DirectMessage, Reminder
+from bot.core.models import Change, DirectMessage, Reminder, Show
 from bot.db.connection import Database, Row
 from bot.db.rows import now_iso
 from bot.i18n import N_
@@ -64,6 +64,16 @@ class Reminders:
         self.untold_stale = False  # another process committed: it may have paused reminders
 
     # -- queueing, inside the writer's transaction -----------------------------------------------
+
+    async def change_written(self, change: Change, show: Show | None) -> None:
+        """Fans' DMs about a change join their outbox in the change's transaction."""
+        if not change.silent:
+            await self.queue_change(change)
+
+    def change_committed(self, change: Change) -> None:
+        """Wake the DM sender once the change committed."""
+        if not change.silent:
+            self.dms_queued.set()
 
     async def queue_change(self, change: Change) -> int:
         """Queue one DM per active reminder of the changed entry; how many."""
