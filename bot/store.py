@@ -46,6 +46,7 @@ from bot.db.sqlite import SQLite
 from bot.news.reviews_store import Reviews
 from bot.news.store import News
 from bot.news.tips_store import Tips
+from bot.predictions.rules import score
 from bot.predictions.store import Predictions
 from bot.reminders.store import Reminders
 
@@ -100,7 +101,8 @@ class Store:
                 raise StoreError(postgres.explain(url, exc)) from exc
         path = Path(target)
         try:
-            database = Database(await SQLite().connect(path), SQLite(), str(path), path)
+            dialect = SQLite({"prediction_score": score})  # PostgreSQL's is in its migration
+            database = Database(await dialect.connect(path), dialect, str(path), path)
             return await cls._open(database, upgrade, migrations)
         except SQLite.Error as exc:
             raise StoreError(dbfaults.explain(path, exc)) from exc

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.db.connection import Params, Row
 from bot.db.faults import failed_writes, probe, written_whole
-from bot.predictions.rules import score
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,10 @@ class SQLite:
     # Resolving scores every guess in one UPDATE, by the rules in bot.predictions.rules.
     score = "prediction_score(?, answer, ?)"
 
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        # SQL functions the features bring (the prediction game's scoring), registered on connect.
+        self.functions = dict(functions or {})
+
     async def connect(self, path: Path) -> SQLiteConnection:
         """A connection to `path` (created if missing), set up for the store."""
         await asyncio.to_thread(probe, path)
@@ -41,7 +46,9 @@ class SQLite:
             for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL",
                            "foreign_keys=ON"):
                 await conn.execute(f"PRAGMA {pragma}")
-            await conn.create_function("prediction_score", 3, score, deterministic=True)
+            for name, function in self.functions.items():
+                arity = len(inspect.signature(function).parameters)
+                await conn.create_function(name, arity, function, deterministic=True)
         except BaseException:
             await conn.close()
             raise
