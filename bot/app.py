@@ -21,18 +21,17 @@ from bot.alerts.announcer import Announcer
 from bot.alerts.premieres import EventSender
 from bot.config import ConfigError, Settings
 from bot.i18n import CatalogueTranslator, lang_of, t
-from bot.interactions.access import Access, home_roles
+from bot.interactions.access import Access
 from bot.interactions.replies import NO_MENTIONS, error_message, send_ephemeral
 from bot.reminders.sender import DMSender
+from bot.services import Services, holds_shard_zero, open_store
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
-# Other processes' commits reach the in-memory view within a second (a PostgreSQL NOTIFY is
-# only looked at here; SQLite's data_version is one cheap PRAGMA).
-DB_WATCH_SECONDS = 0.5
-# What the bot loads: each module must have a `setup`; helpers live in bot/, not here.
+# What the bot loads: each module's `setup` gives its cog what it needs from `bot.services`
+# (built in bot/services.py); helpers live in bot/, not here.
 EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.news", "cogs.predict",
               "cogs.remind", "cogs.shows")
 
@@ -67,7 +66,8 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
 
 
 class SeasonwatchBot(commands.Bot):
-    """seasonwatch's bot: gets its settings, store and extensions from whoever builds it.
+    """seasonwatch's bot: gets its settings, store and extensions from whoever builds it; what
+    the cogs share and the background tasks are its `services` (bot/services.py).
 
     `sync_only` (for `seasonwatch sync`): sync the global commands even if their definitions
     did not change, and start nothing else (no announcer, no database watch).
@@ -92,15 +92,8 @@ class SeasonwatchBot(commands.Bot):
         self.store = store
         self.initial_extensions = tuple(extensions)
         self.sync_only = sync_only
-        self.access = Access(settings, lambda guild_id, user_id: home_roles(self, guild_id, user_id))
-        self._watcher: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None  # the task running `start`, set by `running`
-        self.announcer = Announcer(store, self, rate=settings.announce_share,
-                                   shards=settings.shards, lease=settings.delivery_lease)
-        # Reminder DMs share the announcer's budget: together they stay within ANNOUNCE_RATE.
-        self.dm_sender = DMSender(store, self, self.announcer.budget)
-        self.event_sender = EventSender(store, self, self.announcer.budget,
-                                        hour=settings.release_hour_utc)
+        self.services = Services(settings, store, self)
 
     @staticmethod
     def shard_options(settings: Settings) -> dict[str, Any]:
@@ -109,11 +102,25 @@ class SeasonwatchBot(commands.Bot):
 
     @property
     def holds_shard_zero(self) -> bool:
-        """Whether this process syncs the commands, sends direct messages (Discord routes DMs
-        to shard 0), keeps premiere events and polls the news feeds: the one holding shard 0,
-        or the only process."""
-        shards = self.settings.shards
-        return shards is None or 0 in shards.ids
+        """Whether this process syncs the commands and runs the shard-0 duties (bot/services.py)."""
+        return holds_shard_zero(self.settings)
+
+    # What checks (bot/interactions/access.py) and tests reach on the bot; built by the services.
+    @property
+    def access(self) -> Access:
+        return self.services.access
+
+    @property
+    def announcer(self) -> Announcer:
+        return self.services.announcer
+
+    @property
+    def dm_sender(self) -> DMSender:
+        return self.services.dm_sender
+
+    @property
+    def event_sender(self) -> EventSender:
+        return self.services.event_sender
 
     @property
     def season_tree(self) -> SeasonTree:
@@ -132,15 +139,8 @@ class SeasonwatchBot(commands.Bot):
         else:
             log.info("loaded %d cogs; shards %s: the process holding shard 0 syncs the commands",
                      len(self.cogs), self.settings.shards)
-        if self.sync_only:
-            return
-        self.announcer.start()  # sends once the client is ready; resumes pending deliveries
-        if self.holds_shard_zero:
-            # One process sends DMs (Discord routes them to shard 0) and keeps the servers'
-            # premiere events: the others would only race it for the same rows.
-            self.dm_sender.start()
-            self.event_sender.start()
-        self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
+        if not self.sync_only:
+            self.services.start()
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the global commands if they changed since the last sync (a hash kept in the
@@ -158,21 +158,8 @@ class SeasonwatchBot(commands.Bot):
         return synced
 
     async def close(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-        await self.announcer.stop()  # unsent deliveries stay in the outbox for the next start
-        await self.dm_sender.stop()
-        await self.event_sender.stop()
+        await self.services.stop()
         await super().close()
-
-    async def _follow_database(self) -> None:
-        """Pick up what other processes (`seasonwatch import`) commit, every few seconds."""
-        while True:
-            await asyncio.sleep(DB_WATCH_SECONDS)
-            try:
-                await self.store.view.refresh_if_changed()
-            except Exception:
-                log.exception("checking the database for other writers failed")
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
@@ -225,9 +212,8 @@ async def running(settings: Settings,
     if not settings.token:
         raise ConfigError("DISCORD_TOKEN is not set: put the bot token in .env (see .env.example)")
     point_at(settings)
-    store = await Store.open(settings.database)
+    store = await open_store(settings)
     try:
-        await store.files.seed_if_empty()
         # The catalogue lives as long as the process: keep the garbage collector from
         # re-scanning it on every full collection (those pauses showed up as p99 latency).
         gc.collect()

@@ -88,4 +88,4 @@ class About(commands.Cog):
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(About(client.store))
+    await client.add_cog(About(client.services.store))

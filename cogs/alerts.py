@@ -337,4 +337,4 @@ class Alerts(CatalogueCog):
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(Alerts(client.store, client.announcer))
+    await client.add_cog(Alerts(client.services.store, client.services.announcer))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import time
 from typing import Any
 
 import discord
@@ -12,17 +10,15 @@ from discord import app_commands
 
 from bot.alerts.announcements import render_announcement
 from bot.app import SeasonwatchBot
-from bot.catalogue.drafts import EXPIRED, Draft, DraftButton, Drafts
+from bot.catalogue.drafts import EXPIRED, DraftButton
+from bot.catalogue.previews import Previews, carried, today
 from bot.catalogue.render import escape
 from bot.core.diff import change_diff, fact_text
-from bot.core.errors import ConflictError, InvalidInput, UserError
+from bot.core.errors import ConflictError, InvalidInput
 from bot.core.facts import (
     cast_key,
-    check_fact,
-    check_line,
     check_name,
     check_text,
-    news_key,
     parse_id,
     quote,
 )
@@ -33,8 +29,6 @@ from bot.core.models import (
     RATINGS,
     STAGES,
     Basis,
-    Change,
-    Editor,
     Fact,
     Show,
 )
@@ -43,7 +37,7 @@ from bot.i18n import DEFAULT, N_, lang_of, t
 from bot.i18n.texts import UNDO_REASON
 from bot.interactions.access import Access, EditorsGroup, editors_only
 from bot.interactions.cogbase import CatalogueCog
-from bot.store import Store, now_iso
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,26 +47,13 @@ def _choices(values: tuple[str, ...], *, verbatim: bool = False) -> list[app_com
     return [app_commands.Choice(name=app_commands.locale_str(v, verbatim=verbatim), value=v) for v in values]
 
 
-def _today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
-
-
-def _carried(old: Basis | None, source_url: str, source_name: str | None,
-             note: str | None) -> tuple[str | None, str | None]:
-    """The source name and note an edit ends up with: the old ones fill in only while the link
-    is the same, because a new source says nothing the old one did."""
-    if old is None or old.source_url != source_url.strip():
-        return source_name, note
-    return source_name or old.source_name, old.note if note is None else note
-
-
 def _episodes_fact(old: Fact | None, given: dict[str, Any], basis: Basis) -> Fact:
     """The episodes fact after an edit: the given values take the edit's basis, the rest keep theirs."""
     fields = {**(old.fields if old else {}), **given}
     bases = dict(old.bases) if old else {}
     for name in given:
         before = old.basis(name) if old and old.fields.get(name) is not None else None
-        source_name, note = _carried(before, basis.source_url, basis.source_name, basis.note)
+        source_name, note = carried(before, basis.source_url, basis.source_name, basis.note)
         bases[name] = Basis(basis.confidence, source_name, basis.source_url, basis.as_of, note)
     first = bases[next(iter(given))]
     return Fact(fields, first.confidence, first.source_name, first.source_url, first.as_of, bases)
@@ -85,45 +66,18 @@ class Editors(CatalogueCog):
     edit = EditorsGroup(name="edit", description="Post or correct what is known (editors): status, "
                                                  "release, cast, cast-remove, episodes, news")
 
-    def __init__(self, store: Store, access: Access) -> None:
+    def __init__(self, store: Store, access: Access, previews: Previews) -> None:
         super().__init__(store)
         self.access = access
-        self.drafts = Drafts()
+        self.previews = previews  # shared with the news queue's Add as news
 
-    # -- preview and publish --
-
-    async def preview(self, interaction: discord.Interaction[Any], show: Show, kind: str, key: str,
-                      fact: Fact | None, *, reason: str | None = None, undo_of: int | None = None,
-                      news_item: int | None = None) -> None:
-        """Show the announcement this edit would send, with Publish / Publish silently / Cancel."""
-        current = self.store.view.entry(show.id, kind, key)
-        before = current.fact if current else None
-        if fact is not None:
-            fact = check_fact(kind, fact)
-        if fact == before:
-            raise UserError("That is what the entry already says; there is nothing to change.")
-        lang = lang_of(interaction)
-        editor = Editor(interaction.user.id, interaction.user.display_name)
-        version = self.store.view.entry_version(show.id, kind, key)
-        draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic(), news_item)
-        token = self.drafts.add(draft)
-        change = Change(0, 0, show.id, kind, key, version + 1, before, fact, editor, now_iso(),
-                        reason, False, undo_of)
-        view = discord.ui.View(timeout=None)
-        for action in ("publish", "silent", "cancel"):
-            view.add_item(DraftButton(token, action, lang))
-        embed = render_announcement(show, change, lang=lang)
-        await interaction.response.send_message(
-            content=t(lang, "**Preview**: the announcement as it would be sent. Nothing is saved until you "
-                            "press Publish (this preview lasts 10 minutes)."),
-            embed=embed.set_footer(text=t(lang, "Preview · not published yet")), view=view, ephemeral=True,
-        )
+    # -- publish --
 
     async def settle(self, interaction: discord.Interaction[Any], token: str, action: str,
                      lang: str = DEFAULT) -> tuple[str, discord.Embed | None]:
         """Publish or cancel a draft; returns what the preview message becomes, in `lang`."""
         # The button's editors-only check ran before this, so a refusal never takes the draft.
-        draft = self.drafts.take(token)
+        draft = self.previews.drafts.take(token)
         if draft is None:
             return t(lang, EXPIRED), None
         if action == "cancel":
@@ -165,14 +119,6 @@ class Editors(CatalogueCog):
     async def _start(self, interaction: discord.Interaction[Any], show: str | None) -> Show:
         return self.show_for(show)  # the group's check already let only editors in
 
-    def _fact(self, show: Show, kind: str, key: str, fields: dict[str, Any], confidence: str,
-              source_url: str, source_name: str | None) -> Fact:
-        """The fact an edit proposes; the source's name and note carry over only from the same link."""
-        current = self.store.view.entry(show.id, kind, key)
-        old = current.fact.basis() if current else None
-        source_name, note = _carried(old, source_url, source_name, fields.get("note"))
-        return Fact({**fields, "note": note}, confidence, source_name, source_url, _today())
-
     @edit.command(name="status", description="Set what is known about one production stage")
     @app_commands.describe(stage="The production stage", confidence="How sure this is",
                            source_url="Where it comes from (http/https)",
@@ -190,8 +136,8 @@ class Editors(CatalogueCog):
             current = self.store.view.entry(chosen.id, "status", stage)
             when = current.fact.fields.get("when") if current else None
         fields = {"stage": stage, "when": when, "note": note}
-        fact = self._fact(chosen, "status", stage, fields, confidence, source_url, source_name)
-        await self.preview(interaction, chosen, "status", stage, fact)
+        fact = self.previews.fact(chosen, "status", stage, fields, confidence, source_url, source_name)
+        await self.previews.open(interaction, chosen, "status", stage, fact)
 
     @edit.command(name="release", description="Set the release date or window")
     @app_commands.describe(when="2025-03-14, 2025-03, 2025-Q1, 2025-H2, 2025, or a range: 2024-H2..2025-H1",
@@ -204,8 +150,8 @@ class Editors(CatalogueCog):
                            note: str | None = None, show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         fields = {"when": when, "note": note}
-        fact = self._fact(chosen, "release", "release", fields, confidence, source_url, source_name)
-        await self.preview(interaction, chosen, "release", "release", fact)
+        fact = self.previews.fact(chosen, "release", "release", fields, confidence, source_url, source_name)
+        await self.previews.open(interaction, chosen, "release", "release", fact)
 
     @edit.command(name="cast", description="Add or update one person in the cast")
     @app_commands.describe(person="Their name (one entry per person, case ignored)",
@@ -231,8 +177,8 @@ class Editors(CatalogueCog):
         given = {"native_name": native_name, "character": character, "billing": billing, "state": state}
         fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()},
                   "note": note}
-        fact = self._fact(chosen, "cast", key, fields, confidence, source_url, source_name)
-        await self.preview(interaction, chosen, "cast", key, fact)
+        fact = self.previews.fact(chosen, "cast", key, fields, confidence, source_url, source_name)
+        await self.previews.open(interaction, chosen, "cast", key, fact)
 
     @edit.command(name="cast-remove", description="Remove one person from the cast")
     @app_commands.describe(person="Who to remove", reason="Why (shown in /history)", show="Which show")
@@ -247,7 +193,7 @@ class Editors(CatalogueCog):
         listed = [e for e in self.store.view.entries(chosen.id, "cast") if e.fact.fields["person"] == person]
         entry = listed[0] if listed else resolve_person(self.cast_names(chosen.id),
                                                         check_name(person, "person"))
-        await self.preview(interaction, chosen, "cast", entry.key, None, reason=reason)
+        await self.previews.open(interaction, chosen, "cast", entry.key, None, reason=reason)
 
     @edit.command(name="episodes", description="Set the episode count, runtime and rating")
     @app_commands.describe(confidence="How sure this is", source_url="Where it comes from (http/https)",
@@ -268,8 +214,8 @@ class Editors(CatalogueCog):
                                         "confidence and source apply to the values given.")
         current = self.store.view.entry(chosen.id, "episodes", "episodes")
         fact = _episodes_fact(current.fact if current else None, given,
-                              Basis(confidence, source_name, source_url, _today(), note))
-        await self.preview(interaction, chosen, "episodes", "episodes", fact)
+                              Basis(confidence, source_name, source_url, today(), note))
+        await self.previews.open(interaction, chosen, "episodes", "episodes", fact)
 
     @edit.command(name="news", description="Post a news item to the timeline")
     @app_commands.describe(headline="The headline (up to 200 characters)", url="Link to the article",
@@ -281,18 +227,7 @@ class Editors(CatalogueCog):
                         confidence: str, published: str | None = None, note: str | None = None,
                         show: str | None = None) -> None:
         chosen = await self._start(interaction, show)
-        await self.preview_news(interaction, chosen, headline, url, confidence, published, note)
-
-    async def preview_news(self, interaction: discord.Interaction[Any], show: Show, headline: str, url: str,
-                           confidence: str, published: str | None, note: str | None, *,
-                           source_name: str | None = None, news_item: int | None = None) -> None:
-        """The preview of a news entry: `/edit news`, and `Add as news` on a queue item."""
-        headline = check_line(headline, "headline", limit=200)
-        fields = {"headline": headline, "url": url, "published": published, "note": note}
-        key = news_key(headline)
-        await self.preview(interaction, show, "news", key,
-                           self._fact(show, "news", key, fields, confidence, url, source_name),
-                           news_item=news_item)
+        await self.previews.news(interaction, chosen, headline, url, confidence, published, note)
 
     # -- /undo --
 
@@ -322,10 +257,11 @@ class Editors(CatalogueCog):
                                text=quote(change))
         show = self.store.view.show(target.show_id)
         assert show is not None
-        await self.preview(interaction, show, target.kind, target.key, target.before,
+        await self.previews.open(interaction, show, target.kind, target.key, target.before,
                            reason=UNDO_REASON.format(id=target.id), undo_of=target.id)
 
 
 async def setup(client: SeasonwatchBot) -> None:
+    services = client.services
     client.add_dynamic_items(DraftButton)
-    await client.add_cog(Editors(client.store, client.access))
+    await client.add_cog(Editors(services.store, services.access, services.previews))

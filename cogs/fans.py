@@ -238,4 +238,4 @@ class Fans(CatalogueCog):
 
 async def setup(client: SeasonwatchBot) -> None:
     client.add_dynamic_items(PageButton)
-    await client.add_cog(Fans(client.store))
+    await client.add_cog(Fans(client.services.store))

@@ -1,5 +1,5 @@
-"""News intake: /sources and /queue for editors, /tip for fans; the poller and the review posts
-run while this cog is loaded (the work itself lives in bot/news/)."""
+"""News intake: /sources and /queue for editors, /tip for fans (the work itself, the poller and
+the review posts, lives in bot/news/; bot/services.py runs them)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import SeasonwatchBot
+from bot.catalogue.previews import Previews
 from bot.catalogue.render import escape
 from bot.config import Settings
 from bot.core.errors import InvalidInput, UserError
@@ -25,13 +26,12 @@ from bot.interactions.buttons import admit
 from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.cooldown import fan_cooldown
 from bot.interactions.replies import error_message, send_ephemeral
-from bot.news.fetch import Fetcher, FetchFailed
+from bot.news.fetch import FetchFailed
 from bot.news.links import canonical
 from bot.news.match import keyword_list
 from bot.news.models import QueueItem, Source
 from bot.news.parse import Item, NotAFeed, parse_feed
 from bot.news.poller import Poller, explain
-from bot.news.review import ReviewSender
 from bot.news.store import Candidate
 from bot.news.views import (
     FORM,
@@ -57,31 +57,14 @@ class News(CatalogueCog):
         name="sources", description="News feeds the bot watches for the review queue (editors)"
     )
 
-    def __init__(self, store: Store, settings: Settings, poller: Poller, reviews: ReviewSender | None,
-                 editors: Any, *, running: bool) -> None:
+    def __init__(self, store: Store, settings: Settings, poller: Poller, previews: Previews) -> None:
         super().__init__(store)
         self.settings = settings
+        # Runs only in shard 0's process (bot/services.py); every process checks a feed with its
+        # fetcher and wakes it when a source is added.
         self.poller = poller
-        self.reviews = reviews
-        self.editors = editors  # the Editors cog: Add as news ends in its /edit news preview
-        # False for `seasonwatch sync` (nothing to poll or post) and in every shard process but
-        # shard 0's: one process polls each feed and posts the reviews.
-        self.running = running
+        self.previews = previews  # Add as news ends in the same preview as /edit news
         self.minutes = f"{settings.feed_poll_minutes:g}"  # 15, or 0.5 in the sandbox
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        # Started once connected, not at load: loading the cogs alone (a sync, the command
-        # tree's tests) must not start polling. Starting again after a reconnect does nothing.
-        if self.running:
-            self.poller.start()
-            if self.reviews is not None:
-                self.reviews.start()
-
-    async def cog_unload(self) -> None:
-        await self.poller.stop()
-        if self.reviews is not None:
-            await self.reviews.stop()
 
     def _optional_show(self, typed: str | None) -> Show | None:
         return self.show_for(typed) if typed else None
@@ -326,7 +309,7 @@ class News(CatalogueCog):
         show = self.store.view.show(item.show_id)
         if show is None:
             raise UserError(GONE)
-        await self.editors.preview_news(
+        await self.previews.news(
             interaction,
             show,
             headline,
@@ -393,22 +376,6 @@ class News(CatalogueCog):
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    settings = client.settings
-    if settings.feed_poll_minutes < 5:
-        log.info("FEED_POLL_MINUTES=%g: under 5 minutes is for tests and the sandbox; feeds' servers "
-                 "may block a bot that polls this often", settings.feed_poll_minutes)
+    services = client.services
     client.add_dynamic_items(QueueButton, QueuePageButton)
-    poller = Poller(
-        client.store,
-        Fetcher(allow_private=settings.feeds_allow_private),
-        interval=settings.feed_poll_minutes * 60,
-        review_channel=settings.review_channel_id,
-    )
-    reviews = (
-        ReviewSender(client.store, client, client.announcer.budget) if settings.review_channel_id else None
-    )
-    editors = client.get_cog("Editors")  # loaded first: see bot.app.EXTENSIONS
-    if editors is None:
-        raise RuntimeError("cogs.news needs cogs.editors loaded before it")
-    await client.add_cog(News(client.store, settings, poller, reviews, editors,
-                          running=not client.sync_only and client.holds_shard_zero))
+    await client.add_cog(News(services.store, services.settings, services.poller, services.previews))

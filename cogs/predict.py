@@ -322,4 +322,4 @@ class Predict(CatalogueCog):
 
 async def setup(client: SeasonwatchBot) -> None:
     client.add_dynamic_items(BoardButton)
-    await client.add_cog(Predict(client.store, client.access))
+    await client.add_cog(Predict(client.services.store, client.services.access))

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.alerts.notify import NotifyButton, notify_view
+from bot.alerts.notify import NotifyButton
 from bot.app import SeasonwatchBot
 from bot.catalogue.render import escape, heading
 from bot.core.diff import entry_label
@@ -210,6 +210,6 @@ def pause_text(reminder: Reminder, lang: str) -> str:
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    client.add_dynamic_items(NotifyButton, ListPageButton)
-    client.announcer.buttons = notify_view  # announcements with a mention role carry the button
-    await client.add_cog(Remind(client.store, client.announcer.budget))
+    services = client.services
+    client.add_dynamic_items(NotifyButton, ListPageButton)  # `Notify me`: see bot/services.py
+    await client.add_cog(Remind(services.store, services.budget))

@@ -83,4 +83,4 @@ class Shows(CatalogueCog):
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(Shows(client.store))
+    await client.add_cog(Shows(client.services.store))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import discord
 from discord.ext import commands
 
-from bot.app import SeasonTree
 from bot.core.errors import UserError
 from bot.i18n import N_
 from bot.interactions.access import Refused, check_editor
@@ -19,10 +18,18 @@ log = logging.getLogger(__name__)
 EXPIRED = N_("This expired; run the command again.")
 
 
+@runtime_checkable
+class Gate(Protocol):
+    """The bot's command tree (bot/app.py), named by what it does so this module does not
+    import the app built on it."""
+
+    async def admit(self, interaction: discord.Interaction[Any], /) -> bool: ...
+
+
 async def admit(interaction: discord.Interaction[Any]) -> bool:
     """The same shutdown gate and in-flight count as slash commands."""
     tree = interaction.client.tree
-    return await tree.admit(interaction) if isinstance(tree, SeasonTree) else True
+    return await tree.admit(interaction) if isinstance(tree, Gate) else True
 
 
 # The base is never registered, so its own template only has to match nothing.

@@ -13,7 +13,7 @@ import pytest
 
 @pytest.fixture
 def quick_db_watch(monkeypatch):
-    monkeypatch.setattr("bot.app.DB_WATCH_SECONDS", 0.2)
+    monkeypatch.setattr("bot.services.DB_WATCH_SECONDS", 0.2)
 
 
 def seasonwatch(*args, env):

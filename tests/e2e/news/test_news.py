@@ -263,7 +263,7 @@ async def test_a_restart_between_fetch_and_post_loses_and_duplicates_nothing(
         await poll(bot)
         [posted] = await settled(standin, review, 1)
         assert posted.nonce.startswith("swq")
-        await bot.get_cog("News").reviews.stop()  # the process dies before posting what comes next
+        await bot.services.reviews.stop()  # the process dies before posting what comes next
         feeds.serve(
             "/feed/", wordpress_feed([wordpress_item(6, "All of Us Are Dead cast photo"), AOUAD_NEWS])
         )

@@ -1,0 +1,123 @@
+"""The composition root: the database, the one send budget, every background task and what the
+cogs share are built here, once. The bot (bot/app.py) starts them all from `setup_hook` and stops
+them at `close`; each cog's `setup` passes its part to the cog's constructor."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+import discord
+
+from bot.alerts.announcements import render_announcement
+from bot.alerts.announcer import Announcer
+from bot.alerts.notify import notify_view
+from bot.alerts.premieres import EventSender
+from bot.catalogue.previews import Previews
+from bot.config import Settings
+from bot.interactions.access import Access, home_roles
+from bot.news.fetch import Fetcher
+from bot.news.poller import Poller
+from bot.news.review import ReviewSender
+from bot.outbox.budget import SendBudget
+from bot.reminders.sender import DMSender
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Other processes' commits reach the in-memory view within a second (a PostgreSQL NOTIFY is
+# only looked at here; SQLite's data_version is one cheap PRAGMA).
+DB_WATCH_SECONDS = 0.5
+
+
+class Task(Protocol):
+    """A background task: started once the bot is set up, stopped at close."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+async def open_store(settings: Settings) -> Store:
+    """The database, migrated, with the seed catalogue on first start."""
+    store = await Store.open(settings.database)
+    try:
+        await store.files.seed_if_empty()
+    except BaseException:
+        await store.close()
+        raise
+    return store
+
+
+def holds_shard_zero(settings: Settings) -> bool:
+    """Whether this process syncs the commands, sends direct messages (Discord routes DMs to
+    shard 0), keeps premiere events, polls the news feeds and posts their reviews: the one
+    holding shard 0, or the only process. The others would only race it for the same rows."""
+    return settings.shards is None or 0 in settings.shards.ids
+
+
+class Services:
+    """Everything the cogs and the background tasks share, for one client (the bot)."""
+
+    def __init__(self, settings: Settings, store: Store, client: discord.Client) -> None:
+        self.settings = settings
+        self.store = store
+        self.access = Access(settings, lambda guild_id, user_id: home_roles(client, guild_id, user_id))
+        self.announcer = Announcer(store, client, rate=settings.announce_share,
+                                   shards=settings.shards, lease=settings.delivery_lease)
+        # Announcements that ping a role carry `Notify me` (answered by cogs/remind.py).
+        self.announcer.buttons = notify_view
+        # One budget: reminder DMs, premiere events, review posts and `Notify me` role changes
+        # spend the announcer's, so together they stay within ANNOUNCE_RATE.
+        self.budget: SendBudget = self.announcer.budget
+        self.dm_sender = DMSender(store, client, self.budget)
+        self.event_sender = EventSender(store, client, self.budget, hour=settings.release_hour_utc)
+        self.poller = Poller(store, Fetcher(allow_private=settings.feeds_allow_private),
+                             interval=settings.feed_poll_minutes * 60,
+                             review_channel=settings.review_channel_id)
+        self.reviews = (ReviewSender(store, client, self.budget)
+                        if settings.review_channel_id else None)
+        self.previews = Previews(store, render_announcement)
+        self._watcher: asyncio.Task[None] | None = None
+
+    @property
+    def holds_shard_zero(self) -> bool:
+        return holds_shard_zero(self.settings)
+
+    def everywhere(self) -> list[Task]:
+        """What every process runs: each announces to the servers on its own shards."""
+        return [self.announcer]
+
+    def shard_zero_duties(self) -> list[Task]:
+        """What only the process holding shard 0 runs."""
+        duties: list[Task] = [self.dm_sender, self.event_sender, self.poller]
+        return duties + ([self.reviews] if self.reviews is not None else [])
+
+    def start(self) -> None:
+        """Start the background tasks: the senders wait for the client to be ready and resume
+        what a stopped process left; the database watch picks up other processes' commits."""
+        if self.settings.feed_poll_minutes < 5:
+            log.info("FEED_POLL_MINUTES=%g: under 5 minutes is for tests and the sandbox; feeds' "
+                     "servers may block a bot that polls this often", self.settings.feed_poll_minutes)
+        duties = self.everywhere() + (self.shard_zero_duties() if self.holds_shard_zero else [])
+        for task in duties:
+            task.start()
+        self._watcher = asyncio.create_task(self._follow_database(), name="seasonwatch-db-watch")
+
+    async def stop(self) -> None:
+        """Stop every task, started or not (the poller's connections close either way); unsent
+        rows stay in their outboxes for the next start."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+        for task in self.everywhere() + self.shard_zero_duties():
+            await task.stop()
+
+    async def _follow_database(self) -> None:
+        """Pick up what other processes (`seasonwatch import`) commit, every few seconds."""
+        while True:
+            await asyncio.sleep(DB_WATCH_SECONDS)
+            try:
+                await self.store.view.refresh_if_changed()
+            except Exception:
+                log.exception("checking the database for other writers failed")
