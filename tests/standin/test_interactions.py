@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from standin import CommandUsageError, NoReply, StandIn
+from tests.support.standin import Scene, api
 
-from .conftest import Scene, api
 from .testbot import MiniBot
 
 
