@@ -19,6 +19,7 @@ Waiting and acting (all raise `NoReply` after `timeout` with what the stand-in s
     reply = await standin.command(who, channel_or_None, "edit cast", timeout=5.0, person="X")
     choices = await standin.autocomplete(who, channel_or_None, "cast", "person", "park", **opts)
     reply = await standin.click(who, reply_or_message, "Next")
+    reply = await standin.forge_click(who, channel_or_None, message, custom_id)  # one they cannot see
     reply = await standin.submit_modal(who, reply_with_modal, {"custom_id or label": "value"})
     msgs = standin.messages(ch, include_interactions=False)
     msgs = await standin.wait_for_messages(ch, count=1, timeout=5.0, where=None)
@@ -267,6 +268,19 @@ class StandIn(WorldEvents):
             ix.MESSAGE_COMPONENT, user, member, guild, channel, data, source=msg
         )
         return await self._reply(state, timeout, f"click {label!r}")
+
+    async def forge_click(
+        self, who: Member | User, channel: Channel | None, source: Message, custom_id: str,
+        *, timeout: float = 5.0,
+    ) -> Reply:
+        """A button press carrying `custom_id` on `source`, sent by `who` even if they cannot see
+        that button (an ephemeral message someone else got). A modified client can do it, and
+        Discord lets it through. `click` refuses to, as the real Discord client would."""
+        user, member, guild, where = self._context(who, channel)
+        data = {"custom_id": custom_id, "component_type": 2}
+        state = await self._start(ix.MESSAGE_COMPONENT, user, member, guild, where, data,
+                                  source=source)
+        return await self._reply(state, timeout, f"forged click {custom_id}")
 
     async def submit_modal(
         self, who: Member | User, reply: Reply, values: dict[str, str], *, timeout: float = 5.0

@@ -132,7 +132,7 @@ class FeedServer:
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self.runner.addresses[0][1]
         # Also on 127.0.0.2, which the address tests' narrowed rule refuses: a redirect there that
         # slipped through would really be read, not just fail to connect.
         await web.TCPSite(self.runner, "127.0.0.2", self.port).start()

@@ -121,7 +121,7 @@ class Fetcher:
         if self._session is None or self._session.closed:
             guard: dict[str, Any] = (
                 {} if self.allow_private
-                else {"resolver": PublicResolver(self.blocked), "socket_factory": self._socket}
+                else {"resolver": PublicResolver(self.blocked), "socket_factory": self.open_socket}
             )
             connector = aiohttp.TCPConnector(limit=20, ttl_dns_cache=60, **guard)
             self._session = aiohttp.ClientSession(
@@ -178,9 +178,11 @@ class Fetcher:
         except ValueError:
             return  # aiohttp cannot read it either, and connects nowhere
         if host:
-            self._check_host(host)
+            self.check_host(host)
 
-    def _check_host(self, host: str) -> None:
+    def check_host(self, host: str) -> None:
+        """The first guard: a host written as a forbidden address is refused before any request.
+        Alone it refuses every way of writing one; `open_socket` is the second, also enough alone."""
         try:  # an address written out is connected to without DNS, so check it here
             literal = self.blocked(host)
         except ValueError:
@@ -188,8 +190,9 @@ class Fetcher:
         if literal:
             raise FetchFailed(N_("its address is private or local, which sources may not use"))
 
-    def _socket(self, addr_info: tuple[Any, ...]) -> socket.socket:
-        """Every socket the session opens: the address actually connected to has the last word."""
+    def open_socket(self, addr_info: tuple[Any, ...]) -> socket.socket:
+        """The second guard, for every socket the session opens: the address actually connected
+        to has the last word, whatever the URL or DNS said."""
         family, kind, proto, _, address = addr_info
         if self.blocked(address[0]):
             raise PrivateAddress(f"{address[0]} is a private or local address")

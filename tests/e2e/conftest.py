@@ -12,11 +12,14 @@ Fixtures:
   other_admin (Manage Server in Other), owner (an OWNER_IDS user, member of Home).
 - `bot_env`: the environment of `python -m bot run`; with `backend` "postgresql" (every test
   runs once per backend, unless marked `sqlite_only`) it adds DATABASE_URL, a fresh database
-  on the test server. `database_of(bot_env)` is what `Store.open` takes for it.
+  on the test server. `tests.support.databases.database_of(bot_env)` is what `Store.open`
+  takes for it.
 - `bot_settings`: `bot.config.Settings` pointing at the stand-in, database in tmp_path.
 - `bot`: the bot in-process (`async with bot.app.running(bot_settings)`), ready.
 - `bot_process`: a factory starting `python -m bot run` as a subprocess with env vars
-  (crash/restart tests): `proc = await bot_process(); await proc.kill(); await bot_process()`.
+  (crash/restart tests): `proc = await bot_process(); await proc.kill(); await bot_process()`;
+  each is a `tests.support.process.BotProcess`.
+Helpers tests import are in tests/support/, never here.
 """
 
 # ruff: noqa: ASYNC109 (`timeout=` is part of the fixture API)
@@ -24,11 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,11 @@ import pytest
 import pytest_asyncio
 
 from standin import StandIn
-from standin.interactions import APPLICATION_COMMAND
 from standin.mentions import mention_problems
 from standin.scene import Scene, build_scene
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.mentions import subscription_roles
+from tests.support.paths import REPO
+from tests.support.process import BotProcess
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,28 +82,9 @@ async def standin() -> AsyncIterator[StandIn]:
         pytest.fail("the bot did what Discord would refuse:\n" + "\n".join(problems), pytrace=False)
 
 
-def subscription_roles(s: StandIn) -> dict[int, set[int]]:
-    """Per channel, the roles admins asked `/alerts subscribe` to ping: all it may list."""
-    roles: dict[int, set[int]] = {}
-    for state in s.interactions.values():
-        data = state.payload.get("data") or {}
-        if state.type != APPLICATION_COMMAND or data.get("name") != "alerts":
-            continue
-        for sub in data.get("options") or []:
-            given = {o["name"]: o.get("value") for o in sub.get("options") or []}
-            if sub.get("name") == "subscribe" and given.get("mention_role"):
-                roles.setdefault(int(given["channel"]), set()).add(int(given["mention_role"]))
-    return roles
-
-
 @pytest.fixture
 def scene(standin: StandIn) -> Scene:
     return build_scene(standin)
-
-
-def database_of(env: dict[str, str]) -> str:
-    """The database a bot with this environment uses: DATABASE_URL if set, else the file."""
-    return env.get("DATABASE_URL") or env["DATABASE_PATH"]
 
 
 @pytest_asyncio.fixture
@@ -149,29 +131,6 @@ async def bot(
         await standin.wait_ready()
         print(f"start to ready: {time.perf_counter() - started:.2f}s")
         yield b
-
-
-@dataclass
-class BotProcess:
-    proc: asyncio.subprocess.Process
-    log_path: Path
-    identifies_before: int
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    async def kill(self) -> int:
-        """SIGKILL: a crash, no cleanup."""
-        if self.proc.returncode is None:
-            self.proc.kill()
-        return await self.proc.wait()
-
-    async def stop(self, timeout: float = 10.0) -> int:
-        """SIGTERM, then wait for a clean exit."""
-        if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return await asyncio.wait_for(self.proc.wait(), timeout)
 
 
 @pytest_asyncio.fixture

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.e2e.conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.postgresql_only
 CHANNELS = 20

@@ -7,14 +7,13 @@ import dataclasses
 import os
 import re
 import sys
-from pathlib import Path
 
 import discord
 import pytest
 
 from bot.app import EXTENSIONS, running, sync
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 GLOBAL = re.compile(r"^/applications/\d+/commands$")
 GUILD = re.compile(r"^/applications/\d+/guilds/(\d+)/commands$")
 

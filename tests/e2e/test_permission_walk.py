@@ -12,12 +12,12 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import discord
 import pytest
 from discord import AppCommandOptionType, app_commands
 
 from bot.interactions.access import EDITORS_ONLY, MANAGERS_IN_DMS, MANAGERS_ONLY, OWNERS_ONLY
 from standin import CommandUsageError
-from standin import interactions as ix
 
 pytestmark = pytest.mark.sqlite_only  # reads the SQLite file read-only
 
@@ -27,8 +27,9 @@ PUBLIC_COMMANDS = {
     "predict make", "predict list", "predict mine", "predict leaderboard", "tip",
     "remind me", "remind list", "remind stop",  # each acts on the caller's own reminders only
 }
-# Previous/Next on lists only read; Notify me changes only the clicker's own role.
-PUBLIC_BUTTONS = {"PageButton", "BoardButton", "NotifyButton"}
+# Previous/Next on lists only read (/remind list's: the clicker's own reminders); Notify me
+# changes only the clicker's own role.
+PUBLIC_BUTTONS = {"PageButton", "BoardButton", "ListPageButton", "NotifyButton"}
 REFUSALS = {EDITORS_ONLY, OWNERS_ONLY, MANAGERS_ONLY, MANAGERS_IN_DMS}
 
 
@@ -113,26 +114,23 @@ async def test_every_privileged_command_refuses_and_writes_nothing(standin, scen
     print(f"privileged commands: {len(commands)}, refused calls: {tried}")
 
 
-def registered_buttons(bot: Any) -> set[str]:
-    # discord.py keeps the templates given to add_dynamic_items here (no public accessor).
-    return {item.__name__ for item in bot._connection._view_store._dynamic_items.values()}
+@pytest.fixture(autouse=True)
+def registered_buttons(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The names of the button templates the bot registers as it starts (autouse: before `bot`)."""
+    names: set[str] = set()
+    register = discord.Client.add_dynamic_items
+
+    def recorded(client: discord.Client, *items: Any) -> None:
+        names.update(item.__name__ for item in items)
+        register(client, *items)
+
+    monkeypatch.setattr(discord.Client, "add_dynamic_items", recorded)
+    return names
 
 
-async def forged_click(standin: Any, who: Any, channel: Any, source: Any, custom_id: str) -> Any:
-    """A component interaction carrying `custom_id`, from someone who did not get the message.
-
-    Discord shows an ephemeral preview only to its editor; this is the same custom id sent
-    by anyone else (the driver's `click` refuses to, as Discord would)."""
-    user, member, guild, where = standin._context(who, channel)
-    data = {"custom_id": custom_id, "component_type": 2}
-    state = await standin._start(ix.MESSAGE_COMPONENT, user, member, guild, where, data,
-                                 source=source)
-    return await standin._reply(state, 5.0, f"forged click {custom_id}")
-
-
-async def test_every_privileged_button_refuses_and_the_draft_survives(standin, scene, bot):
-    buttons = registered_buttons(bot)
-    privileged = buttons - PUBLIC_BUTTONS
+async def test_every_privileged_button_refuses_and_the_draft_survives(standin, scene, bot,
+                                                                     registered_buttons):
+    privileged = registered_buttons - PUBLIC_BUTTONS
     assert privileged == {"DraftButton", "QueueButton", "QueuePageButton"}, \
         f"a new button? list how to press it here: {privileged}"
     preview = await standin.command(scene.editor, scene.home_general, "edit release",
@@ -142,7 +140,7 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
     for caller, (who, channel) in callers(scene).items():
         for custom_id in custom_ids:
             counts, messages = table_counts(bot.store.path), posted(standin)
-            reply = await forged_click(standin, who, channel, preview.message, custom_id)
+            reply = await standin.forge_click(who, channel, preview.message, custom_id)
             assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
             assert table_counts(bot.store.path) == counts and posted(standin) == messages
     published = await standin.click(scene.editor, preview, "Publish")
@@ -158,7 +156,7 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
     for caller, (who, channel) in callers(scene).items():
         for custom_id in custom_ids:
             counts, messages = table_counts(bot.store.path), posted(standin)
-            reply = await forged_click(standin, who, channel, queue.message, custom_id)
+            reply = await standin.forge_click(who, channel, queue.message, custom_id)
             assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
             assert table_counts(bot.store.path) == counts and posted(standin) == messages
     assert (await bot.store.news.queue_item(item.id)).pending

@@ -1,21 +1,18 @@
-"""Fixtures for the stand-in's own tests: a stand-in with a small world and a tiny bot."""
+"""Fixtures for the stand-in's own tests: a stand-in with a small world and a tiny bot.
+Their helpers (the world, raw requests, waiting) are in tests/support/standin.py."""
 
-# ruff: noqa: ASYNC109 (`timeout=` mirrors the driver API)
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
-import discord
 import pytest
 import pytest_asyncio
-import yarl
 
 from standin import StandIn
-from standin.world import Channel, Guild, Member, Role
+from tests.support.standin import Scene, point_discord_py_at
 
 from .testbot import MiniBot
 
@@ -27,16 +24,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if isinstance(item, pytest.Function) and asyncio.iscoroutinefunction(item.obj):
             item.add_marker(pytest.mark.asyncio)
-
-
-@dataclass
-class Scene:
-    guild: Guild
-    general: Channel
-    news: Channel
-    editors: Role
-    fan: Member
-    editor: Member
 
 
 @pytest_asyncio.fixture
@@ -51,23 +38,7 @@ async def standin() -> AsyncIterator[StandIn]:
 
 @pytest.fixture
 def scene(standin: StandIn) -> Scene:
-    g = standin.world.add_guild("Fans")
-    editors = g.add_role("Editors")
-    return Scene(
-        guild=g,
-        general=g.add_channel("general"),
-        news=g.add_channel("news", announcement=True),
-        editors=editors,
-        fan=g.add_member("fan"),
-        editor=g.add_member("editor", roles=[editors]),
-    )
-
-
-def point_discord_py_at(standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discord.http.Route, "BASE", standin.api_base)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(standin.gateway_url)
-    )
+    return Scene.build(standin)
 
 
 @pytest_asyncio.fixture
@@ -90,29 +61,3 @@ async def bot(
             await task
         except (asyncio.CancelledError, Exception):
             pass
-
-
-async def api(
-    standin: StandIn, method: str, path: str, json: object = None, *, token: bool = True
-) -> tuple[int, dict[str, str], object]:
-    """A raw request to the stand-in, as the bot would make it (tests of the stand-in itself)."""
-    import aiohttp
-
-    headers = {"Authorization": f"Bot {standin.token}"} if token else {}
-    async with aiohttp.ClientSession() as session:
-        async with session.request(
-            method, standin.api_base + path, json=json, headers=headers
-        ) as resp:
-            body = (
-                await resp.json() if resp.content_type == "application/json" else await resp.text()
-            )
-            return resp.status, dict(resp.headers), body
-
-
-async def eventually(predicate: Callable[[], bool], timeout: float = 3.0) -> None:
-    """Wait until `predicate()` holds (the bot processes gateway events asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)

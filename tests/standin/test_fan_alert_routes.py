@@ -8,8 +8,7 @@ from typing import Any
 from standin import StandIn
 from standin.rest_events import MAX_EVENTS
 from standin.world import CREATE_EVENTS, MANAGE_ROLES
-
-from .conftest import Scene, api
+from tests.support.standin import Scene, api
 
 NO_PINGS: dict[str, Any] = {"parse": []}
 EVENT = {"name": "Premiere", "entity_type": 3, "privacy_level": 2,

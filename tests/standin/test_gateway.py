@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from standin import StandIn
+from tests.support.standin import Scene, eventually
 
-from .conftest import Scene, eventually
 from .testbot import MiniBot
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from standin import CommandUsageError, NoReply, StandIn
+from tests.support.standin import Scene, api
 
-from .conftest import Scene, api
 from .testbot import MiniBot
 
 
@@ -96,6 +96,19 @@ async def test_button_click_updates_the_message(
     assert clicked.response_type == 7
     assert clicked.message_id == reply.message_id
     assert reply.content == "page 2"
+
+
+async def test_a_forged_click_reaches_the_bot_where_click_refuses(
+    standin: StandIn, bot: MiniBot, scene: Scene
+) -> None:
+    reply = await standin.command(scene.fan, scene.general, "secret_pager")
+    assert reply.ephemeral and reply.message is not None
+    with pytest.raises(CommandUsageError, match="only the user who got an ephemeral message"):
+        await standin.click(scene.editor, reply, "Next")
+    forged = await standin.forge_click(scene.editor, scene.general, reply.message, "pager:next")
+    got = standin.interactions[forged.interaction_id]
+    assert got.user is scene.editor.user and got.payload["data"]["custom_id"] == "pager:next"
+    assert forged.response_type == 7 and reply.content == "page 2"
 
 
 async def test_modal_submit(standin: StandIn, bot: MiniBot, scene: Scene) -> None:

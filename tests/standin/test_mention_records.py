@@ -5,8 +5,8 @@ from __future__ import annotations
 from standin import StandIn
 from standin.mentions import mention_problems
 from standin.records import MentionRecord
+from tests.support.standin import Scene, api
 
-from .conftest import Scene, api
 from .testbot import MiniBot
 
 

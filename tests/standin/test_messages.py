@@ -6,8 +6,8 @@ from typing import Any
 
 from standin import StandIn
 from standin.world import DEFAULT_BOT, MENTION_EVERYONE, SEND_MESSAGES, Overwrite
+from tests.support.standin import Scene, api
 
-from .conftest import Scene, api
 from .testbot import MiniBot
 
 NO_PINGS: dict[str, Any] = {"parse": []}

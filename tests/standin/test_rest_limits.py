@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from standin import StandIn
+from tests.support.standin import Scene, api
 
-from .conftest import Scene, api
 from .testbot import MiniBot
 
 NO_PINGS: dict[str, Any] = {"parse": []}

@@ -13,8 +13,7 @@ from discord import app_commands
 
 from standin import StandIn
 from standin.gateway import shard_of
-
-from .conftest import api, point_discord_py_at
+from tests.support.standin import api, point_discord_py_at
 
 
 class ShardClient(discord.AutoShardedClient):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from standin import StandIn
+from tests.support.standin import Scene
 
-from .conftest import Scene
 from .testbot import MiniBot
 
 

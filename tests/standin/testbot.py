@@ -102,6 +102,10 @@ class MiniBot(commands.Bot):
         async def pager(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("page 1", view=Pager())
 
+        @tree.command(description="Paged output only the caller sees")
+        async def secret_pager(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("page 1", view=Pager(), ephemeral=True)
+
         @tree.command(description="Deferred answer")
         async def slow(interaction: discord.Interaction) -> None:
             await interaction.response.defer(thinking=True)

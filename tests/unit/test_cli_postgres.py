@@ -14,7 +14,7 @@ from bot.news.parse import Item
 from bot.news.store import Candidate
 from bot.store import Store
 from tests.pg import with_password
-from tests.unit.conftest import ALICE, cast_fact
+from tests.support.catalogue import ALICE, cast_fact
 from tests.unit.test_cli import seasonwatch
 
 UNREACHABLE = "postgresql://seasonwatch:hunter2-secret@127.0.0.1:1/seasonwatch"

@@ -1,9 +1,8 @@
 """The README's two commands are what CI runs, and they work in a fresh shell."""
 
 import re
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 
 def code_block_after(heading: str) -> list[str]:

@@ -7,7 +7,7 @@ import time
 
 from bot.core.models import Editor, Fact
 from bot.store import Store
-from tests.e2e.conftest import database_of
+from tests.support.databases import database_of
 
 CHANNELS = 300
 RATE = 25

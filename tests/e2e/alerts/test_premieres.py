@@ -13,7 +13,7 @@ from bot.store import Store
 from standin.world import CREATE_EVENTS
 from tests.e2e.alerts.test_alerts import SHOW, write
 from tests.e2e.catalogue.test_editors import SOURCE, publish
-from tests.e2e.conftest import database_of
+from tests.support.databases import database_of
 from tests.unit.alerts.test_store_alerts import release_fact
 
 pytestmark = pytest.mark.sqlite_only  # the store's premiere tests cover both backends

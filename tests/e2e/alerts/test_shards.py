@@ -12,7 +12,7 @@ import pytest
 from bot.store import Store
 from standin.world import MANAGE_GUILD
 from tests.e2e.alerts.test_alerts_crash import delivered_as_shown
-from tests.e2e.conftest import database_of
+from tests.support.databases import database_of
 
 pytestmark = pytest.mark.postgresql_only
 

@@ -66,8 +66,8 @@ async def test_another_processs_commit_reaches_the_running_bot_within_a_second(
     # No quick_db_watch: the bot's own watch, as configured, must meet the second.
     from bot.core.models import Editor
     from bot.store import Store
-    from tests.e2e.conftest import database_of
-    from tests.unit.conftest import cast_fact
+    from tests.support.catalogue import cast_fact
+    from tests.support.databases import database_of
 
     show = bot.store.view.show_by_slug("all-of-us-are-dead")
     other = await Store.open(database_of(bot_env))  # what a second process would hold

@@ -6,7 +6,7 @@ from bot.core.errors import UserError
 from bot.store import Store
 from cogs.fans import EXPIRED, Fans
 from tests.e2e.catalogue.test_fans import big_catalogue
-from tests.e2e.conftest import database_of
+from tests.support.databases import database_of
 
 
 async def test_paging_buttons_keep_working_after_a_restart(standin, scene, bot_env, bot_process):

@@ -14,7 +14,6 @@ import pytest
 
 from bot.app import running
 from bot.store import Store
-from tests.e2e.conftest import database_of
 from tests.feeds import (
     AOUAD_NEWS,
     KOREAN_NEWS,
@@ -23,6 +22,7 @@ from tests.feeds import (
     wordpress_feed,
     wordpress_item,
 )
+from tests.support.databases import database_of
 
 OLD = wordpress_item(4, "All of Us Are Dead: old news")
 pytestmark = pytest.mark.sqlite_only  # the store's own tests cover PostgreSQL

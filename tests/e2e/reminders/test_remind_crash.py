@@ -9,7 +9,7 @@ import pytest
 from bot.core.models import Editor, Fact
 from bot.store import Store
 from tests.e2e.alerts.test_alerts_crash import busiest_second, shown
-from tests.e2e.conftest import database_of
+from tests.support.databases import database_of
 
 FANS = CHANNELS = 120
 RATE = 25

@@ -4,7 +4,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,7 @@ from bot.sandbox.commands import to_default
 from bot.sandbox.lines import Line, LineError, parse_line, split_options
 from bot.sandbox.render import readable, render
 from bot.sandbox.session import Sandbox
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.support.paths import REPO
 
 # -- reading lines --
 

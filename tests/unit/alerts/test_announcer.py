@@ -15,7 +15,7 @@ from bot.alerts.announcements import delivery_ids, render_announcement
 from bot.alerts.announcer import MAX_EMBED_CHARS, MAX_EMBEDS, Announcer
 from bot.core.models import Change, Editor, Fact
 from bot.outbox.dispatcher import GIVE_UP_AFTER
-from tests.unit.conftest import ALICE, cast_fact
+from tests.support.catalogue import ALICE, cast_fact
 
 GUILD = 1000
 BOT_ID = 999

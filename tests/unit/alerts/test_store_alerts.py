@@ -15,7 +15,8 @@ from bot.core.errors import InvalidInput
 from bot.core.models import Fact
 from bot.i18n import N_
 from bot.i18n.notices import Notice
-from tests.unit.conftest import ALICE, cast_fact
+from tests.support.catalogue import ALICE, cast_fact
+from tests.support.databases import target_of
 
 GUILD, OTHER_GUILD = 1000, 2000
 
@@ -98,7 +99,7 @@ class CommittedDeliveries(asyncio.Event):
 
 async def test_a_published_change_wakes_the_announcer_after_commit(store, show):
     await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
-    target = store.path or store.database.conn.url
+    target = target_of(store)
     store.alerts.deliveries_queued = event = CommittedDeliveries(target)
     await publish(store, show)
     assert event.is_set()

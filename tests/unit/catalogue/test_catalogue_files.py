@@ -9,7 +9,8 @@ import pytest
 
 from bot.core.errors import InvalidImport, StoreError
 from bot.store import Store
-from tests.unit.conftest import ALICE, cast_fact, target_of
+from tests.support.catalogue import ALICE, cast_fact
+from tests.support.databases import target_of
 
 # Makes the database refuse the import's second change, as a full disk would.
 REFUSE = {

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.errors import ConflictError, InvalidInput, UserError
 from bot.store import Store
-from tests.unit.conftest import ALICE, BOB, cast_fact
+from tests.support.catalogue import ALICE, BOB, cast_fact
 
 
 async def test_a_new_show_is_listed_and_found_by_slug(store, show):

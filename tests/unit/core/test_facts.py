@@ -26,7 +26,7 @@ from bot.core.facts import (
 )
 from bot.core.models import Fact
 from bot.store import EXPORT_FORMAT, parse_catalogue
-from tests.unit.conftest import ALICE
+from tests.support.catalogue import ALICE
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from bot.core.errors import StoreError, WriteFailed
 from bot.core.models import Editor
 from bot.db.faults import explain, written_whole
 from bot.store import Store
-from tests.unit.conftest import cast_fact
+from tests.support.catalogue import cast_fact
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's own faults (a full disk, a locked file) and its trace
 

@@ -15,7 +15,7 @@ from bot.db.postgres import numbered, shown
 from bot.predictions.rules import score
 from bot.store import Store
 from tests.pg import with_password
-from tests.unit.conftest import ALICE, BOB, cast_fact
+from tests.support.catalogue import ALICE, BOB, cast_fact
 
 pytestmark = pytest.mark.postgresql_only
 

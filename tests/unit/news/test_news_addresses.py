@@ -50,9 +50,9 @@ def unguarded_socket(self, addr_info):
 def guard(request, monkeypatch):
     """Each check on its own refuses every form: should one miss a form, the other still holds."""
     if request.param == "the url check alone":
-        monkeypatch.setattr(Fetcher, "_socket", unguarded_socket)
+        monkeypatch.setattr(Fetcher, "open_socket", unguarded_socket)
     elif request.param == "the connection check alone":
-        monkeypatch.setattr(Fetcher, "_check_host", lambda self, host: None)
+        monkeypatch.setattr(Fetcher, "check_host", lambda self, host: None)
     return request.param
 
 

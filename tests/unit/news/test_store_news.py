@@ -9,7 +9,7 @@ from bot.core.models import Editor, Fact
 from bot.i18n.notices import Notice
 from bot.news.parse import Item, canonical
 from bot.news.store import Candidate
-from tests.unit.conftest import ALICE
+from tests.support.catalogue import ALICE
 
 FAN = Editor(555, "fan")
 REVIEW = 4242

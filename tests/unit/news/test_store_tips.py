@@ -14,7 +14,7 @@ from bot.news.links import canonical
 from bot.news.parse import Item
 from bot.news.store import Candidate
 from bot.store import Store
-from tests.unit.conftest import target_of
+from tests.support.databases import target_of
 from tests.unit.news.test_store_news import FAN
 
 LIMIT = 3

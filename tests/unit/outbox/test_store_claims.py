@@ -8,7 +8,8 @@ import pytest
 
 from bot.outbox.shards import Shards
 from bot.store import Store
-from tests.unit.conftest import ALICE, cast_fact, target_of
+from tests.support.catalogue import ALICE, cast_fact
+from tests.support.databases import target_of
 
 SHARD0, SHARD1 = 10 << 22, 13 << 22  # guild ids on shard 0 and shard 1 of 2 (2 and 1 of 4)
 BOTH = Shards(2, (0, 1))

@@ -10,7 +10,7 @@ import pytest
 from bot.core.errors import InvalidInput, UserError
 from bot.predictions.rules import score
 from bot.store import Store, migrations
-from tests.unit.conftest import ALICE, BOB, cast_fact
+from tests.support.catalogue import ALICE, BOB, cast_fact
 
 GUILD, OTHER_GUILD = 1000, 2000
 TOMORROW = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=0).isoformat()
