@@ -4,17 +4,18 @@ import itertools
 import time
 
 from bot.news.fetch import Fetcher
-from bot.news.poller import FIRST_BACKOFF, MAX_BACKOFF, Poller, backoff
+from bot.news.poller import FIRST_BACKOFF, MAX_BACKOFF, Poller, source_backoff
 
 
 def test_backoff_doubles_from_five_minutes_to_six_hours_with_jitter():
-    assert [backoff(n, lambda: 0.5) for n in (1, 2, 3)] == [
+    assert [source_backoff(n, lambda: 0.5) for n in (1, 2, 3)] == [
         FIRST_BACKOFF,
         2 * FIRST_BACKOFF,
         4 * FIRST_BACKOFF,
     ]
-    assert backoff(30, lambda: 0.5) == MAX_BACKOFF
-    assert backoff(1, lambda: 0.0) == 0.9 * FIRST_BACKOFF and backoff(1, lambda: 1.0) == 1.1 * FIRST_BACKOFF
+    assert source_backoff(30, lambda: 0.5) == MAX_BACKOFF
+    assert source_backoff(1, lambda: 0.0) == 0.9 * FIRST_BACKOFF
+    assert source_backoff(1, lambda: 1.0) == 1.1 * FIRST_BACKOFF
 
 
 async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(store):
