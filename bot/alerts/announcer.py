@@ -4,7 +4,8 @@ The shape is a DB-driven dispatcher woken by an event: the store sets
 `Store.deliveries_queued` after committing a change that queued deliveries; the sender task
 reads what is due, groups it by channel, and hands each channel's batch to a short-lived
 worker (at most one per channel, a bounded number at once) that holds a place in the
-shared send budget (bot/outbox/budget.py) for every request it makes. Retries are scheduled in the database
+shared send budget (bot/outbox/budget.py) for every request it makes, through the one
+exactly-once send (bot/outbox/sender.py). Retries are scheduled in the database
 (`next_attempt_at`), so a restart resumes exactly where the last process stopped.
 """
 

@@ -4,7 +4,7 @@ The outbox is the `news_item` row itself (written with the item, in one transact
 announcer's deliveries, a post is claimed before its request and carries a nonce derived from
 the item, so Discord drops a repeat; a post left in flight by a crash, older than Discord's
 memory of nonces, is first looked for among the channel's recent messages by its footer. It
-shares the announcer's send budget (bot/outbox/budget.py), backoff and error handling.
+shares the announcer's send budget and runs the one exactly-once send (bot/outbox/sender.py).
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Sending reminder DMs: one task drains the DM outbox (`dm` rows) within the announcer's
 global send budget (bot/outbox/budget.py), exactly once per reminder and change.
 
-Like the announcer: a DM is claimed in the database before its request, sent with a nonce
-derived from its id (so a resend after a crash is the same message), looked for in the DM
-channel's recent history when its last attempt is older than Discord's nonce memory, and
-retried with backoff on 5xx and timeouts. A 50007 (the person does not accept DMs from the
-bot) pauses the reminder; `/remind`'s cog tells the person at their next command.
+Like the announcer, through the one exactly-once send (bot/outbox/sender.py): a DM is claimed
+in the database before its request, sent with a nonce derived from its id (so a resend after a
+crash is the same message), looked for in the DM channel's recent history when its last
+attempt is older than Discord's nonce memory, and retried with backoff on 5xx and timeouts. A
+50007 (the person does not accept DMs from the bot) pauses the reminder; `/remind`'s cog tells
+the person at their next command.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The poller's timing: backoff, and spreading overdue sources out after a restart."""
 
+import asyncio
 import itertools
 import time
 
@@ -77,3 +78,15 @@ async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(
     assert gaps == [5, 10, 20, 40]
     [source] = await store.sources()
     assert source.failures == 5 and source.next_poll_at == fetched_at[-1] + 80 * 60
+
+
+async def test_the_poller_runs_on_the_dispatcher_loop_with_no_client_to_wait_for(store):
+    poller = Poller(store, Fetcher(), interval=900, review_channel=None)
+    poller.start()
+    for _ in range(500):
+        if poller.cycles:
+            break
+        await asyncio.sleep(0.01)
+    assert poller.running and poller.cycles >= 1
+    await poller.stop()
+    assert not poller.running
