@@ -4,7 +4,8 @@ The shape is a DB-driven dispatcher woken by an event: the store sets
 `Store.deliveries_queued` after committing a change that queued deliveries; the sender task
 reads what is due, groups it by channel, and hands each channel's batch to a short-lived
 worker (at most one per channel, a bounded number at once) that holds a place in the
-shared send budget (bot/outbox/budget.py) for every request it makes. Retries are scheduled in the database
+shared send budget (bot/outbox/budget.py) for every request it makes, through the one
+exactly-once send (bot/outbox/sender.py). Retries are scheduled in the database
 (`next_attempt_at`), so a restart resumes exactly where the last process stopped.
 """
 
@@ -12,13 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import datetime as dt
 import functools
 import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import discord
@@ -28,18 +28,8 @@ from bot.core.models import Change, Delivery, Editor, Entry, PredictionEvent, Sh
 from bot.i18n import DEFAULT, N_, Msg, t
 from bot.i18n.notices import Notice
 from bot.outbox.budget import SendBudget
-from bot.outbox.dispatcher import (
-    FIRST_RETRY,
-    GIVE_UP_AFTER,
-    HISTORY_LIMIT,
-    LOOKUP_AFTER,
-    SEND_TIMEOUT,
-    TRANSIENT,
-    Dispatcher,
-    Workers,
-    backoff,
-    describe,
-)
+from bot.outbox.dispatcher import FIRST_RETRY, LOOKUP_AFTER, TRANSIENT, Workers, describe
+from bot.outbox.sender import ExactlyOnce, Recent, Tries, epoch
 from bot.outbox.shards import LEASE, Claims, Shards
 from bot.store import Store
 
@@ -79,7 +69,30 @@ class Outcome:
     detail: str = ""
 
 
-class Announcer(Dispatcher):
+@dataclass(repr=False)
+class Batch:
+    """One channel's deliveries for one message: as due, then claimed with their embeds."""
+
+    channel_id: int
+    rows: list[Delivery]
+    embeds: list[discord.Embed] = field(default_factory=list)
+    subs: dict[int, Subscription] = field(default_factory=dict)
+    channel: Any = None
+
+    def __repr__(self) -> str:
+        return f"batch for channel {self.channel_id}"
+
+    @property
+    def ids(self) -> list[int]:
+        return [d.id for d in self.rows]
+
+    def without(self, ids: set[int]) -> Batch:
+        """The batch less some deliveries."""
+        kept = [(d, e) for d, e in zip(self.rows, self.embeds, strict=True) if d.id not in ids]
+        return Batch(self.channel_id, [d for d, _ in kept], [e for _, e in kept], self.subs, self.channel)
+
+
+class Announcer(ExactlyOnce[Batch]):
     """The one sender of announcements. `start()` after the bot is set up, `stop()` at close."""
 
     task_name = "seasonwatch-announcer"
@@ -88,16 +101,13 @@ class Announcer(Dispatcher):
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
                  shards: Shards | None = None, lease: float = LEASE) -> None:
-        super().__init__(client, store.alerts.deliveries_queued)
+        super().__init__(client, store.alerts.deliveries_queued, SendBudget(rate), first_retry=first_retry,
+                         lookup_after=lookup_after, rand=rand)
         self.store = store
         self.claims = Claims(store, shards, lease)
-        self.budget = SendBudget(rate)
-        self.first_retry = first_retry
-        self.lookup_after = lookup_after
-        self._rand = rand
         self.workers = Workers(concurrency or max(4, int(rate * 2)), self.wake)
-        self._changes: collections.OrderedDict[int, Change] = collections.OrderedDict()
-        self._events: collections.OrderedDict[int, PredictionEvent] = collections.OrderedDict()
+        self._changes: Recent[int, Change] = Recent(CHANGE_CACHE)
+        self._events: Recent[int, PredictionEvent] = Recent(CHANGE_CACHE)
         self.outcomes: collections.deque[Outcome] = collections.deque(maxlen=1000)
         # Buttons for an announcement in this server pinging these roles, in this language
         # (`Notify me`): set by the cog that answers them.
@@ -135,25 +145,21 @@ class Announcer(Dispatcher):
         for channel_id, rows in groups.items():
             self.idle.clear()
             await self.workers.start(channel_id, f"announce-{channel_id}",
-                                     functools.partial(self._work, channel_id, rows))
+                                     functools.partial(self.deliver, Batch(channel_id, rows)))
         return len(groups)
 
-    async def _work(self, channel_id: int, rows: list[Delivery]) -> None:
-        try:
-            outcome = await self._deliver(channel_id, rows)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("announcer: batch for channel %d failed unexpectedly", channel_id)
-            ids = [d.id for d in rows]
-            await self.store.alerts.retry_later(ids, time.time() + self._delay(rows), f"internal error: {exc!r}")
-            outcome = Outcome(channel_id, tuple(ids), "retry", repr(exc))
-        if outcome is not None:
-            self.outcomes.append(outcome)
+    def _record(self, batch: Batch, result: str, detail: str = "") -> None:
+        self.outcomes.append(Outcome(batch.channel_id, tuple(batch.ids), result, detail))
 
-    # -- one channel's batch ------------------------------------------------------------------
+    # -- one channel's batch, as bot/outbox/sender.py runs it -------------------------------------
 
-    async def _deliver(self, channel_id: int, rows: list[Delivery]) -> Outcome | None:
+    def tries(self, job: Batch) -> Tries:
+        tried = [d.last_attempt_at for d in job.rows if d.last_attempt_at is not None]
+        return Tries(max(d.attempts for d in job.rows), min(tried, default=None),
+                     min((d.created_at for d in job.rows), key=epoch))
+
+    async def claim(self, job: Batch, now: float) -> Batch | None:
+        rows = job.rows
         retry = rows[0].batch is not None
         if rows[0].batch is not None:  # a retry: the same deliveries as before, the same nonce
             rows = [d for d in await self.store.alerts.batch_deliveries(rows[0].batch)
@@ -164,39 +170,23 @@ class Announcer(Dispatcher):
         rows = [d for d in rows if d.subscription_id in subs and subs[d.subscription_id].active]
         rendered = await self._render(rows, {d.id: subs[d.subscription_id].language for d in rows},
                                       fresh=not retry)
-        if not rendered:
-            return None
-        rows = [d for d, _ in rendered]
-        now = time.time()
-        claimed = set(await self.claims.claim([d.id for d in rows], now))
+        claimed = set(await self.claims.claim([d.id for d, _ in rendered], now))
         rendered = [(d, e) for d, e in rendered if d.id in claimed]
         if not rendered:
             return None
-        rows = [d for d, _ in rendered]
-        ids = [d.id for d in rows]
-        guild_id = subs[rows[0].subscription_id].guild_id
-        channel = self.client.get_channel(channel_id)
-        if channel is None:  # not in the cache: let Discord's answer decide
-            channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
-        missing = missing_permissions(channel)
+        batch = Batch(job.channel_id, [d for d, _ in rendered], [e for _, e in rendered], subs)
+        batch.channel = self.client.get_channel(job.channel_id)
+        if batch.channel is None:  # not in the cache: let Discord's answer decide
+            guild_id = subs[batch.rows[0].subscription_id].guild_id
+            batch.channel = self.client.get_partial_messageable(job.channel_id, guild_id=guild_id)
+        missing = missing_permissions(batch.channel)
         if missing:
             reason = Notice.of(N_("The bot lacks {missing} in {channel}. Grant it there, then run "
-                                  "/alerts subscribe again."), missing=missing, channel=f"<#{channel_id}>")
-            return await self._pause(channel_id, ids, reason)
-        if any(d.last_attempt_at is not None and now - d.last_attempt_at > self.lookup_after
-               for d in rows):
-            found = await self._find_sent(channel, ids)
-            if found:
-                for message_id in set(found.values()):
-                    await self.store.alerts.mark_delivered(
-                        [i for i, m in found.items() if m == message_id], message_id)
-                rendered = [(d, e) for d, e in rendered if d.id not in found]
-                if not rendered:
-                    return Outcome(channel_id, tuple(ids), "found")
-                rows = [d for d, _ in rendered]
-                ids = [d.id for d in rows]
-        return await self._send(channel, channel_id, rows, [e for _, e in rendered],
-                                [subs[d.subscription_id] for d in rows])
+                                  "/alerts subscribe again."), missing=missing,
+                               channel=f"<#{job.channel_id}>")
+            await self._pause(batch, reason)
+            return None
+        return batch
 
     async def _render(self, rows: Sequence[Delivery], languages: dict[int, str], *,
                       fresh: bool) -> list[tuple[Delivery, discord.Embed]]:
@@ -218,94 +208,53 @@ class Announcer(Dispatcher):
     async def _embed(self, delivery: Delivery, lang: str) -> discord.Embed | None:
         """The embed of one delivery: a change's announcement or a prediction event's."""
         if delivery.event_id is not None:
-            event = await self._event(delivery.event_id)
+            event = await self._events.get(delivery.event_id, self.store.predictions.prediction_event)
             show = self.store.view.show(event.prediction.show_id) if event else None
             return render_prediction_event(show, event, delivery.id, lang) if event and show else None
-        change = await self._change(delivery.change_id) if delivery.change_id is not None else None
+        change = (await self._changes.get(delivery.change_id, self.store.catalogue.change)
+                  if delivery.change_id is not None else None)
         show = self.store.view.show(change.show_id) if change else None
         return render_announcement(show, change, delivery.id, lang) if change and show else None
 
-    async def _event(self, event_id: int) -> PredictionEvent | None:
-        event = self._events.get(event_id)
-        if event is None:
-            event = await self.store.predictions.prediction_event(event_id)
-            if event is None:
-                return None
-            self._events[event_id] = event
-            if len(self._events) > CHANGE_CACHE:
-                self._events.popitem(last=False)
-        return event
-
-    async def _change(self, change_id: int) -> Change | None:
-        change = self._changes.get(change_id)
-        if change is None:
-            change = await self.store.catalogue.change(change_id)
-            if change is None:
-                return None
-            self._changes[change_id] = change
-            if len(self._changes) > CHANGE_CACHE:
-                self._changes.popitem(last=False)
-        return change
-
-    async def _find_sent(self, channel: Any, ids: Sequence[int]) -> dict[int, int]:
+    async def find_sent(self, job: Batch) -> Batch | None:
         """Deliveries already in the channel (an attempt that succeeded before a crash)."""
-        guild = getattr(channel, "guild", None)
-        me = getattr(guild, "me", None)
+        channel = job.channel
+        me = getattr(getattr(channel, "guild", None), "me", None)
         if me is not None and not channel.permissions_for(me).read_message_history:
             log.warning("cannot look for earlier sends in %s: no Read Message History", channel.id)
-            return {}
-        user = self.client.user
-        wanted, found = set(ids), dict[int, int]()
-        try:
-            async with self.budget.request():
-                messages = [m async for m in channel.history(limit=HISTORY_LIMIT)]
-        except discord.HTTPException as exc:
-            log.warning("looking for earlier sends in %s failed: %s", channel.id, exc)
-            return found
-        for message in messages:
-            if user is None or message.author.id != user.id:
-                continue
+            return job
+        wanted, found = set(job.ids), dict[int, int]()
+        for message in await self.own_messages(channel, f"earlier sends in {channel.id}"):
             for embed in message.embeds:
                 for delivery_id in delivery_ids(embed.footer.text):
                     if delivery_id in wanted:
                         found[delivery_id] = message.id
-        return found
+        for message_id in set(found.values()):
+            await self.store.alerts.mark_delivered([i for i, m in found.items() if m == message_id], message_id)
+        left = job.without(set(found))
+        if not left.rows:
+            self._record(job, "found")
+            return None
+        return left
 
-    async def _send(self, channel: Any, channel_id: int, rows: list[Delivery],
-                    embeds: list[discord.Embed], subs: list[Subscription]) -> Outcome:
-        ids = [d.id for d in rows]
+    async def send(self, job: Batch) -> None:
+        subs = [job.subs[d.subscription_id] for d in job.rows]
         roles = sorted({s.role_id for s in subs if s.role_id})
         content = " ".join(f"<@&{r}>" for r in roles) or None
         # parse: [] plus the subscription's own role: user text in the embeds can never ping.
         mentions = discord.AllowedMentions(everyone=False, users=False, replied_user=False,
                                            roles=[discord.Object(r) for r in roles] or False)
-        nonce = f"sw{min(ids)}x{len(ids)}"  # the same deliveries always get the same nonce
-        guild = getattr(channel, "guild", None)
+        nonce = f"sw{min(job.ids)}x{len(job.ids)}"  # the same deliveries always get the same nonce
+        guild = getattr(job.channel, "guild", None)
         view = self.buttons(guild, roles, subs[0].language) if self.buttons and roles else None
         extra = {"view": view} if view is not None else {}
-        try:
-            async with self.budget.request():
-                message = await asyncio.wait_for(
-                    channel.send(content=content, embeds=embeds, allowed_mentions=mentions,
-                                 nonce=nonce, **extra), SEND_TIMEOUT)
-        except discord.NotFound:  # Unknown Channel: deleted while no CHANNEL_DELETE reached us
-            return await self._drop(channel_id, ids)
-        except discord.Forbidden as exc:
-            return await self._pause(channel_id, ids, refusal(exc, channel_id))
-        except TRANSIENT as exc:
-            return await self._retry(channel_id, rows, describe(exc))
-        except discord.HTTPException as exc:
-            if exc.status == 429:  # discord.py gave up after its own retries: it will pass
-                return await self._retry(channel_id, rows, describe(exc))
-            # 400 and the like: resending will not help
-            log.error("announcement %s to %d refused: %s", ids, channel_id, exc)
-            await self.store.alerts.mark_failed(ids, f"Discord refused it: {describe(exc)}")
-            return Outcome(channel_id, tuple(ids), "failed", describe(exc))
-        await self.store.alerts.mark_delivered(ids, message.id)
+        message = await self.request(job.channel.send(content=content, embeds=job.embeds,
+                                                      allowed_mentions=mentions, nonce=nonce, **extra))
+        await self.store.alerts.mark_delivered(job.ids, message.id)
         publishing = list({s.id: s for s in subs if s.publish}.values())
         if publishing:  # one crosspost per message, whichever subscriptions asked for it
             await self._crosspost(message, publishing)
-        return Outcome(channel_id, tuple(ids), "delivered")
+        self._record(job, "delivered")
 
     async def _crosspost(self, message: Any, subs: Sequence[Subscription]) -> None:
         try:
@@ -324,30 +273,32 @@ class Announcer(Dispatcher):
             if sub.warning is not None:
                 await self.store.alerts.set_subscription_warning(sub.id, None)
 
-    async def _retry(self, channel_id: int, rows: list[Delivery], error: str) -> Outcome:
-        ids = [d.id for d in rows]
-        oldest = min(_epoch(d.created_at) for d in rows)
-        if time.time() - oldest > GIVE_UP_AFTER:
-            await self.store.alerts.mark_failed(ids, f"gave up after 24 hours; last error: {error}")
-            return Outcome(channel_id, tuple(ids), "failed", error)
-        await self.store.alerts.retry_later(ids, time.time() + self._delay(rows), error)
-        return Outcome(channel_id, tuple(ids), "retry", error)
+    async def refused(self, job: Batch, exc: discord.HTTPException) -> None:
+        if isinstance(exc, discord.NotFound):  # Unknown Channel: deleted while no CHANNEL_DELETE reached us
+            # As for CHANNEL_DELETE: a paused subscription of a gone channel could never be removed.
+            log.info("channel %d no longer exists: removing its subscriptions", job.channel_id)
+            await self.store.alerts.remove_channel(job.channel_id)
+            self._record(job, "removed", "Unknown Channel")
+        elif isinstance(exc, discord.Forbidden):
+            await self._pause(job, refusal(exc, job.channel_id))
+        else:  # 400 and the like: resending will not help
+            log.error("announcement %s to %d refused: %s", job.ids, job.channel_id, exc)
+            await self.store.alerts.mark_failed(job.ids, f"Discord refused it: {describe(exc)}")
+            self._record(job, "failed", describe(exc))
 
-    def _delay(self, rows: Sequence[Delivery]) -> float:
-        attempts = max(d.attempts for d in rows) + 1  # rows were read before this attempt
-        return backoff(attempts, self._rand, self.first_retry)
+    async def retry_at(self, job: Batch, at: float, error: str) -> None:
+        await self.store.alerts.retry_later(job.ids, at, error)
+        self._record(job, "retry", error)
 
-    async def _drop(self, channel_id: int, ids: list[int]) -> Outcome:
-        # As for CHANNEL_DELETE: a paused subscription of a gone channel could never be removed.
-        log.info("channel %d no longer exists: removing its subscriptions", channel_id)
-        await self.store.alerts.remove_channel(channel_id)
-        return Outcome(channel_id, tuple(ids), "removed", "Unknown Channel")
+    async def failed(self, job: Batch, error: str) -> None:
+        await self.store.alerts.mark_failed(job.ids, error)
+        self._record(job, "failed", error)
 
-    async def _pause(self, channel_id: int, ids: list[int], reason: Notice) -> Outcome:
-        log.info("pausing subscriptions of channel %d: %s", channel_id, reason)
-        await self.store.alerts.pause_channel(channel_id, reason)
-        await self.store.alerts.skip_deliveries(ids, reason.text())
-        return Outcome(channel_id, tuple(ids), "paused", reason.text())
+    async def _pause(self, job: Batch, reason: Notice) -> None:
+        log.info("pausing subscriptions of channel %d: %s", job.channel_id, reason)
+        await self.store.alerts.pause_channel(job.channel_id, reason)
+        await self.store.alerts.skip_deliveries(job.ids, reason.text())
+        self._record(job, "paused", reason.text())
 
     # -- /alerts test ------------------------------------------------------------------------
 
@@ -391,6 +342,3 @@ def refusal(exc: discord.HTTPException, channel_id: int) -> Notice:
     return Notice.of(N_("Discord refused the announcement in {channel}: {why}. Fix that, then run "
                         "/alerts subscribe again."), channel=where, why=describe(exc))
 
-
-def _epoch(iso: str) -> float:
-    return dt.datetime.fromisoformat(iso).timestamp()

@@ -10,10 +10,8 @@ stops the row and shows a warning in /alerts list instead of retrying in a loop.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-import random
 import re
 import time
 from typing import Any
@@ -26,7 +24,8 @@ from bot.core.models import ANSWER_FIELD, Entry, Premiere, Show
 from bot.i18n import DEFAULT, N_, t
 from bot.i18n.notices import Notice
 from bot.outbox.budget import SendBudget
-from bot.outbox.dispatcher import FIRST_RETRY, SEND_TIMEOUT, TRANSIENT, Dispatcher, backoff, describe
+from bot.outbox.dispatcher import FIRST_RETRY, describe
+from bot.outbox.sender import ExactlyOnce, Tries
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -77,18 +76,16 @@ def event_body(show: Show, entry: Entry, day: str, hour: int, premiere_id: int,
     }
 
 
-class EventSender(Dispatcher):
+class EventSender(ExactlyOnce[Premiere]):
     """The one keeper of premiere events. `start()` after set-up, `stop()` at close."""
 
     task_name = "seasonwatch-premieres"
 
     def __init__(self, store: Store, client: Any, budget: SendBudget, *, hour: int = 8,
                  first_retry: float = FIRST_RETRY) -> None:
-        super().__init__(client, store.premieres.queued)
+        super().__init__(client, store.premieres.queued, budget, first_retry=first_retry)
         self.store = store
-        self.budget = budget
         self.hour = hour
-        self.first_retry = first_retry
 
     async def resume(self) -> None:
         await self.store.premieres.resume_premieres_in_flight()
@@ -98,36 +95,36 @@ class EventSender(Dispatcher):
         if due:
             self.idle.clear()
             for premiere in due:  # few and rare: one at a time
-                await self._handle(premiere)
+                await self.deliver(premiere)
             return 0
         self.idle.set()
         next_at = await self.store.premieres.next_premiere_time()
         wait = POLL_SECONDS if next_at is None else min(POLL_SECONDS, next_at - time.time())
         return max(wait, 0.05)
 
-    async def _handle(self, premiere: Premiere) -> None:
-        if not await self.store.premieres.claim_premiere(premiere.id):
-            return
-        try:
-            await self._sync(premiere)
-        except discord.Forbidden as exc:
-            await self.store.premieres.block_premiere(premiere, NO_PERMISSION if exc.code == 50013 else
-                                            Notice.of(REFUSED, why=describe(exc)))
-        except TRANSIENT as exc:
-            await self._retry(premiere, describe(exc))
-        except discord.HTTPException as exc:
-            if exc.status == 429:
-                await self._retry(premiere, describe(exc))
-            else:  # 400s such as the 100-event limit: retrying will not help
-                await self.store.premieres.block_premiere(
-                    premiere, Notice.of(REFUSED_EVENT, why=describe(exc)), final="failed")
-        except Exception as exc:
-            log.exception("premiere events: row %d failed unexpectedly", premiere.id)
-            await self._retry(premiere, f"internal error: {exc!r}")
+    # -- one server's event, as bot/outbox/sender.py runs it -------------------------------------
 
-    async def _retry(self, premiere: Premiere, error: str) -> None:
-        delay = backoff(premiere.attempts + 1, random.random, self.first_retry)
-        await self.store.premieres.retry_premiere(premiere.id, time.time() + delay, error)
+    def tries(self, job: Premiere) -> Tries:
+        # Never stale: `_sync` looks for an earlier create each time it would create. Never
+        # given up on: the row follows the release for as long as the show runs.
+        return Tries(job.attempts, None, None)
+
+    async def claim(self, job: Premiere, now: float) -> Premiere | None:
+        return job if await self.store.premieres.claim_premiere(job.id) else None
+
+    async def send(self, job: Premiere) -> None:
+        await self._sync(job)
+
+    async def refused(self, job: Premiere, exc: discord.HTTPException) -> None:
+        if isinstance(exc, discord.Forbidden):
+            await self.store.premieres.block_premiere(job, NO_PERMISSION if exc.code == 50013 else
+                                            Notice.of(REFUSED, why=describe(exc)))
+        else:  # 400s such as the 100-event limit: retrying will not help
+            await self.store.premieres.block_premiere(job, Notice.of(REFUSED_EVENT, why=describe(exc)),
+                                            final="failed")
+
+    async def retry_at(self, job: Premiere, at: float, error: str) -> None:
+        await self.store.premieres.retry_premiere(job.id, at, error)
 
     async def _sync(self, premiere: Premiere) -> None:
         """Make Discord's event match the release: create, move, cancel or leave it."""
@@ -175,8 +172,7 @@ class EventSender(Dispatcher):
     async def _request(self, call: Any, *, missing_ok: bool = False) -> Any:
         """One request within the global budget; None for a 404 when that is fine."""
         try:
-            async with self.budget.request():
-                return await asyncio.wait_for(call, SEND_TIMEOUT)
+            return await self.request(call)
         except discord.NotFound:
             if missing_ok:
                 return None

@@ -215,21 +215,21 @@ class Alerts:
 
     async def next_delivery_time(self, *, shards: ShardFilter = None) -> float | None:
         """When the earliest pending delivery of an active subscription is due, if any."""
-        where, params = self._on_shards(shards)
-        sql = ("SELECT min(d.next_attempt_at) FROM delivery d JOIN subscription s "
-               f"ON s.id = d.subscription_id WHERE d.state = 'pending' AND s.state = 'active'{where}")
-        async with self._db.lock:
-            due = await self._db.value(sql, params)
-        return None if due is None else float(due)
+        return await self._earliest("next_attempt_at", "d.state = 'pending' AND s.state = 'active'", shards)
 
     async def next_lease_expiry(self, *, shards: ShardFilter = None) -> float | None:
         """When the earliest claim on a delivery in flight runs out, if any is in flight."""
+        return await self._earliest("lease_until", "d.state = 'sending'", shards)
+
+    async def _earliest(self, column: str, condition: str, shards: ShardFilter) -> float | None:
+        """The least `column` of the deliveries meeting `condition` (on delivery `d` and its
+        subscription `s`) of guilds on `shards`, if any."""
         where, params = self._on_shards(shards)
-        sql = ("SELECT min(d.lease_until) FROM delivery d JOIN subscription s "
-               f"ON s.id = d.subscription_id WHERE d.state = 'sending'{where}")
+        sql = (f"SELECT min(d.{column}) FROM delivery d JOIN subscription s "
+               f"ON s.id = d.subscription_id WHERE {condition}{where}")
         async with self._db.lock:
-            due = await self._db.value(sql, params)
-        return None if due is None else float(due)
+            earliest = await self._db.value(sql, params)
+        return None if earliest is None else float(earliest)
 
     async def batch_deliveries(self, batch: int) -> list[Delivery]:
         """The unsent deliveries of a batch (those once sent together as one message)."""

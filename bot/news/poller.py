@@ -4,7 +4,7 @@ failures backed off and, after a day of them, the source paused with the reason.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import logging
 import random
 import time
@@ -16,6 +16,7 @@ from bot.news.match import ShowNames, candidates, people_named, show_index
 from bot.news.models import Source
 from bot.news.parse import NotAFeed, parse_feed
 from bot.news.store import Candidate
+from bot.outbox.dispatcher import Dispatcher, backoff
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -27,13 +28,15 @@ CONCURRENCY = 10  # fetches at once
 IDLE_CHECK = 30.0  # seconds between looks when nothing is due soon
 
 
-def backoff(failures: int, rand: Callable[[], float] = random.random) -> float:
-    """Seconds before the next try after `failures` failures in a row (1 = the first)."""
-    return float(min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** min(failures - 1, 20)) * (0.9 + 0.2 * rand()))
+# After `failures` failures in a row (1 = the first): 5 minutes doubling to 6 hours, ±10%.
+source_backoff = functools.partial(backoff, first=FIRST_BACKOFF, cap=MAX_BACKOFF, jitter=(0.9, 0.2))
 
 
-class Poller:
+class Poller(Dispatcher):
     """The task that polls every source in turn. `clock` is Unix time (tests move it on)."""
+
+    task_name = "seasonwatch-poller"
+    retry_after_error = 5.0
 
     def __init__(
         self,
@@ -45,61 +48,36 @@ class Poller:
         clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
     ) -> None:
+        super().__init__(None, asyncio.Event())  # started once connected: nothing to wait for
         self.store = store
         self.fetcher = fetcher
         self.interval = interval  # seconds
         self.review_channel = review_channel
         self.clock = clock
         self._rand = rand
-        self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._parsing = asyncio.Semaphore(1)
-        self._runner: asyncio.Task[None] | None = None
         self.cycles = 0  # completed looks at the due sources (tests wait on it)
-
-    @property
-    def running(self) -> bool:
-        """Whether polling is started and has not ended."""
-        return self._runner is not None and not self._runner.done()
-
-    def start(self) -> None:
-        """Start polling in the background."""
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._run(), name="seasonwatch-poller")
 
     async def stop(self) -> None:
         """Stop polling and close the connections."""
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+        await super().stop()
         await self.fetcher.close()
-
-    def wake(self) -> None:
-        """Look at the due sources now (a source was added, or a test moved the clock)."""
-        self._wake.set()
 
     def next_time(self) -> float:
         """When a source just polled is next due: the interval, jittered by ±10%."""
         return self.clock() + self.interval * (0.9 + 0.2 * self._rand())
 
-    async def _run(self) -> None:
+    async def resume(self) -> None:
         try:
             await self._spread()
         except Exception:  # polling goes on; only the spreading is lost
             log.exception("poller: spreading the sources out failed")
-        while True:
-            self._wake.clear()
-            try:
-                await self.poll_due()
-                next_at = await self.store.news.next_poll_time()
-            except Exception:
-                log.exception("poller: reading the sources failed; trying again in 5 s")
-                next_at = self.clock() + 5
-            wait = IDLE_CHECK if next_at is None else min(IDLE_CHECK, max(0.0, next_at - self.clock()))
-            with contextlib.suppress(TimeoutError):  # not wait_for: see bot/alerts/announcer.py
-                async with asyncio.timeout(wait):
-                    await self._wake.wait()
+
+    async def look(self) -> float:
+        await self.poll_due()
+        next_at = await self.store.news.next_poll_time()
+        return IDLE_CHECK if next_at is None else min(IDLE_CHECK, max(0.0, next_at - self.clock()))
 
     async def _spread(self) -> None:
         """After a restart, overdue sources are spread over one interval, not fetched at once."""
@@ -166,7 +144,7 @@ class Poller:
         after = await self.store.news.source_failed(
             source.id,
             why(exc).dump(),  # worded in the reader's language by /sources list
-            next_poll_at=now + backoff(source.failures + 1, self._rand),
+            next_poll_at=now + source_backoff(source.failures + 1, self._rand),
             now=now,
             pause_after=PAUSE_AFTER,
         )

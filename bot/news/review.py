@@ -4,13 +4,11 @@ The outbox is the `news_item` row itself (written with the item, in one transact
 announcer's deliveries, a post is claimed before its request and carries a nonce derived from
 the item, so Discord drops a repeat; a post left in flight by a crash, older than Discord's
 memory of nonces, is first looked for among the channel's recent messages by its footer. It
-shares the announcer's send budget (bot/outbox/budget.py), backoff and error handling.
+shares the announcer's send budget and runs the one exactly-once send (bot/outbox/sender.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import logging
 import time
 from typing import Any
@@ -22,16 +20,8 @@ from bot.interactions.replies import NO_MENTIONS
 from bot.news.models import QueueItem
 from bot.news.views import FOOTER, item_embed, item_view
 from bot.outbox.budget import SendBudget
-from bot.outbox.dispatcher import (
-    GIVE_UP_AFTER,
-    HISTORY_LIMIT,
-    LOOKUP_AFTER,
-    SEND_TIMEOUT,
-    TRANSIENT,
-    Dispatcher,
-    backoff,
-    describe,
-)
+from bot.outbox.dispatcher import LOOKUP_AFTER, TRANSIENT, describe
+from bot.outbox.sender import ExactlyOnce, Tries
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,7 +30,7 @@ RETRY_EDITS = 5.0  # seconds before trying failed edits again
 EDIT_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT, discord.HTTPException)
 
 
-class ReviewSender(Dispatcher):
+class ReviewSender(ExactlyOnce[QueueItem]):
     """The task that drains the review posts' outbox. `wake()` after committing queue items."""
 
     task_name = "seasonwatch-review"
@@ -54,11 +44,9 @@ class ReviewSender(Dispatcher):
         lookup_after: float = LOOKUP_AFTER,
         first_retry: float = 2.0,
     ) -> None:
-        super().__init__(client, store.news.reviews_queued)
+        super().__init__(client, store.news.reviews_queued, budget, first_retry=first_retry,
+                         lookup_after=lookup_after)
         self.store = store
-        self.budget = budget
-        self.lookup_after = lookup_after
-        self.first_retry = first_retry
 
     def wake(self) -> None:
         """Look at the outbox now."""
@@ -82,7 +70,7 @@ class ReviewSender(Dispatcher):
     async def drain(self) -> bool:
         """Post what is due and edit what was settled; whether edits are left to retry."""
         for item in await self.store.reviews.due_reviews(time.time()):
-            await self._post(item)
+            await self.deliver(item)
         left = False
         for item in await self.store.reviews.unsynced_reviews():
             left |= not await self._edit(item)
@@ -97,66 +85,44 @@ class ReviewSender(Dispatcher):
         """The review channel's server's language (its preferred locale): the editors'."""
         return language(getattr(getattr(channel, "guild", None), "preferred_locale", None))
 
-    async def _post(self, item: QueueItem) -> None:
-        now = time.time()
-        stale = item.review_tried_at is not None and now - item.review_tried_at > self.lookup_after
-        if not await self.store.reviews.claim_review(item.id, now):
-            return
-        fresh = await self.store.news.queue_item(item.id)  # settled meanwhile? post it as it is now
-        assert fresh is not None
-        channel = self._channel(fresh)
-        found = await self._find(channel, fresh.id) if stale else None
-        if found is not None:
-            await self.store.reviews.review_done(fresh.id, message_id=found, state="posted")
-            return
-        lang = self._language(channel)
-        try:
-            async with self.budget.request():
-                message = await asyncio.wait_for(
-                    channel.send(
-                        embed=item_embed(fresh, self.store, lang),
-                        view=item_view(fresh, lang) or discord.utils.MISSING,
-                        nonce=f"swq{fresh.id}",
-                    ),
-                    SEND_TIMEOUT,
-                )
-        except TRANSIENT as exc:
-            await self._retry(fresh, describe(exc))
-            return
-        except discord.HTTPException as exc:
-            if exc.status == 429:
-                await self._retry(fresh, describe(exc))
-                return
-            log.error("review post of item %d refused: %s", fresh.id, describe(exc))
-            await self.store.reviews.review_done(fresh.id, message_id=None, state="failed", error=describe(exc))
-            return
-        await self.store.reviews.review_done(fresh.id, message_id=message.id, state="posted")
+    # -- one post, as bot/outbox/sender.py runs it ----------------------------------------------
 
-    async def _retry(self, item: QueueItem, error: str) -> None:
-        if time.time() - dt.datetime.fromisoformat(item.created_at).timestamp() > GIVE_UP_AFTER:
-            await self.store.reviews.review_done(
-                item.id, message_id=None, state="failed", error=f"gave up after 24 hours; last error: {error}"
-            )
-            return
-        at = time.time() + backoff(item.review_attempts + 1, first=self.first_retry)
-        await self.store.reviews.review_done(item.id, message_id=None, state="pending", error=error, next_at=at)
+    def tries(self, job: QueueItem) -> Tries:
+        return Tries(job.review_attempts, job.review_tried_at, job.created_at)
 
-    async def _find(self, channel: Any, item_id: int) -> int | None:
-        """The id of an earlier post of this item (a send that succeeded before a crash)."""
-        wanted = FOOTER.format(id=item_id)
-        me = self.client.user
-        try:
-            async with self.budget.request():
-                messages = [m async for m in channel.history(limit=HISTORY_LIMIT)]
-        except discord.HTTPException as exc:
-            log.warning("looking for earlier review posts failed: %s", exc)
+    async def claim(self, job: QueueItem, now: float) -> QueueItem | None:
+        if not await self.store.reviews.claim_review(job.id, now):
             return None
-        for message in messages:
-            if me is not None and message.author.id == me.id and any(
-                e.footer.text == wanted for e in message.embeds
-            ):
-                return int(message.id)
-        return None
+        fresh = await self.store.news.queue_item(job.id)  # settled meanwhile? post it as it is now
+        assert fresh is not None
+        return fresh
+
+    async def find_sent(self, job: QueueItem) -> QueueItem | None:
+        """None if an earlier post of this item reached the channel before a crash (now recorded)."""
+        wanted = FOOTER.format(id=job.id)
+        for message in await self.own_messages(self._channel(job), "earlier review posts"):
+            if any(e.footer.text == wanted for e in message.embeds):
+                await self.store.reviews.review_done(job.id, message_id=int(message.id), state="posted")
+                return None
+        return job
+
+    async def send(self, job: QueueItem) -> None:
+        channel = self._channel(job)
+        lang = self._language(channel)
+        message = await self.request(channel.send(embed=item_embed(job, self.store, lang),
+                                                  view=item_view(job, lang) or discord.utils.MISSING,
+                                                  nonce=f"swq{job.id}"))
+        await self.store.reviews.review_done(job.id, message_id=message.id, state="posted")
+
+    async def refused(self, job: QueueItem, exc: discord.HTTPException) -> None:
+        log.error("review post of item %d refused: %s", job.id, describe(exc))
+        await self.store.reviews.review_done(job.id, message_id=None, state="failed", error=describe(exc))
+
+    async def retry_at(self, job: QueueItem, at: float, error: str) -> None:
+        await self.store.reviews.review_done(job.id, message_id=None, state="pending", error=error, next_at=at)
+
+    async def failed(self, job: QueueItem, error: str) -> None:
+        await self.store.reviews.review_done(job.id, message_id=None, state="failed", error=error)
 
     async def _edit(self, item: QueueItem) -> bool:
         """Show a settled item's outcome on its post, without buttons; False to retry later."""

@@ -1,10 +1,11 @@
-"""What every background sender shares: a task that looks at its table in the database, acts on
+"""What every background task shares: a task that looks at its table in the database, acts on
 what is due, and sleeps until a commit wakes it or the next row falls due (a database-driven
 dispatcher: a restart loses nothing, since the rows are the work).
 
-The announcer, the reminder DMs, the premiere events and the review posts each subclass
-`Dispatcher` and say what one look does; the first two hand each channel's or person's rows to
-short-lived `Workers`. All four share the retry policy and the errors worth retrying here.
+The four senders (bot/outbox/sender.py: the announcer, the reminder DMs, the premiere events,
+the review posts) and the news poller each subclass `Dispatcher` and say what one look does;
+the announcer and the DMs hand each channel's or person's rows to short-lived `Workers`. All
+share the one `backoff`; the senders also the errors worth retrying here.
 """
 
 from __future__ import annotations
@@ -38,10 +39,13 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 
 
 def backoff(attempt: int, rand: Callable[[], float] = random.random,
-            first: float = FIRST_RETRY, cap: float = MAX_RETRY) -> float:
-    """Seconds to wait before retry number `attempt` (1 = first): doubling, capped, jittered."""
+            first: float = FIRST_RETRY, cap: float = MAX_RETRY,
+            jitter: tuple[float, float] = (0.5, 0.5)) -> float:
+    """Seconds to wait before retry number `attempt` (1 = first): doubling, capped, jittered to
+    between `low` and `low + spread` times that for `jitter = (low, spread)`."""
     ceiling = min(cap, first * 2 ** min(attempt - 1, 30))
-    return float(ceiling * (0.5 + 0.5 * rand()))
+    low, spread = jitter
+    return float(ceiling * (low + spread * rand()))
 
 
 def describe(exc: BaseException) -> str:
@@ -60,12 +64,13 @@ def describe(exc: BaseException) -> str:
 class Dispatcher:
     """One background task: `start()` once the bot is set up, `stop()` at close, `wake()` to
     look now. A subclass implements `look()` and, if it has work left from a stopped process,
-    `resume()`."""
+    `resume()`. With a client, the task first waits for it to be ready."""
 
     task_name = "seasonwatch-dispatcher"
+    retry_after_error: float | None = None  # None: RETRY_AFTER_ERROR
 
-    def __init__(self, client: Any, woken_by: asyncio.Event) -> None:
-        self.client = client
+    def __init__(self, client: Any | None, woken_by: asyncio.Event) -> None:
+        self.client: Any = client
         self._woken = woken_by  # the store sets it after committing rows for this sender
         self.idle = asyncio.Event()  # set whenever nothing is due and nothing is in flight
         self._runner: asyncio.Task[None] | None = None
@@ -105,16 +110,18 @@ class Dispatcher:
         raise NotImplementedError
 
     async def _run(self) -> None:
-        await self.client.wait_until_ready()
+        if self.client is not None:
+            await self.client.wait_until_ready()
         await self.resume()
         while not self._stopping:
             self._woken.clear()
             try:
                 wait = await self.look()
             except Exception:
+                pause = RETRY_AFTER_ERROR if self.retry_after_error is None else self.retry_after_error
                 log.exception("%s: reading the database failed; trying again in %g s",
-                              self.task_name, RETRY_AFTER_ERROR)
-                await asyncio.sleep(RETRY_AFTER_ERROR)
+                              self.task_name, pause)
+                await asyncio.sleep(pause)
                 continue
             if wait is not None and wait <= 0:
                 continue

@@ -1,20 +1,22 @@
 """The poller's timing: backoff, and spreading overdue sources out after a restart."""
 
+import asyncio
 import itertools
 import time
 
 from bot.news.fetch import Fetcher
-from bot.news.poller import FIRST_BACKOFF, MAX_BACKOFF, Poller, backoff
+from bot.news.poller import FIRST_BACKOFF, MAX_BACKOFF, Poller, source_backoff
 
 
 def test_backoff_doubles_from_five_minutes_to_six_hours_with_jitter():
-    assert [backoff(n, lambda: 0.5) for n in (1, 2, 3)] == [
+    assert [source_backoff(n, lambda: 0.5) for n in (1, 2, 3)] == [
         FIRST_BACKOFF,
         2 * FIRST_BACKOFF,
         4 * FIRST_BACKOFF,
     ]
-    assert backoff(30, lambda: 0.5) == MAX_BACKOFF
-    assert backoff(1, lambda: 0.0) == 0.9 * FIRST_BACKOFF and backoff(1, lambda: 1.0) == 1.1 * FIRST_BACKOFF
+    assert source_backoff(30, lambda: 0.5) == MAX_BACKOFF
+    assert source_backoff(1, lambda: 0.0) == 0.9 * FIRST_BACKOFF
+    assert source_backoff(1, lambda: 1.0) == 1.1 * FIRST_BACKOFF
 
 
 async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(store):
@@ -76,3 +78,15 @@ async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(
     assert gaps == [5, 10, 20, 40]
     [source] = await store.news.sources()
     assert source.failures == 5 and source.next_poll_at == fetched_at[-1] + 80 * 60
+
+
+async def test_the_poller_runs_on_the_dispatcher_loop_with_no_client_to_wait_for(store):
+    poller = Poller(store, Fetcher(), interval=900, review_channel=None)
+    poller.start()
+    for _ in range(500):
+        if poller.cycles:
+            break
+        await asyncio.sleep(0.01)
+    assert poller.running and poller.cycles >= 1
+    await poller.stop()
+    assert not poller.running
