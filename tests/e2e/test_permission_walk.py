@@ -27,8 +27,9 @@ PUBLIC_COMMANDS = {
     "predict make", "predict list", "predict mine", "predict leaderboard", "tip",
     "remind me", "remind list", "remind stop",  # each acts on the caller's own reminders only
 }
-# Previous/Next on lists only read; Notify me changes only the clicker's own role.
-PUBLIC_BUTTONS = {"PageButton", "BoardButton", "NotifyButton"}
+# Previous/Next on lists only read (/remind list's show the presser's own reminders); Notify me
+# changes only the clicker's own role.
+PUBLIC_BUTTONS = {"PageButton", "BoardButton", "ListPageButton", "NotifyButton"}
 REFUSALS = {EDITORS_ONLY, OWNERS_ONLY, MANAGERS_ONLY, MANAGERS_IN_DMS}
 
 
