@@ -41,8 +41,9 @@ from bot.core.models import (
 from bot.core.search import fold, resolve_person
 from bot.i18n import DEFAULT, N_, lang_of, t
 from bot.i18n.texts import UNDO_REASON
-from bot.interactions.access import Access, EditorsGroup, editors_only
+from bot.interactions.access import EDITORS, Access
 from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.replies import reply
 from bot.store import Store, now_iso
 
 log = logging.getLogger(__name__)
@@ -79,10 +80,11 @@ def _episodes_fact(old: Fact | None, given: dict[str, Any], basis: Basis) -> Fac
 
 
 class Editors(CatalogueCog):
-    """/edit and /undo: only editors get past the group's check and /undo's."""
+    """/edit and /undo: only editors get past the cog's check."""
 
+    rule = EDITORS
     # Discord cannot run /edit by itself, so its description names the subcommands (so does /about).
-    edit = EditorsGroup(name="edit", description="Post or correct what is known (editors): status, "
+    edit = app_commands.Group(name="edit", description="Post or correct what is known (editors): status, "
                                                  "release, cast, cast-remove, episodes, news")
 
     def __init__(self, store: Store, access: Access) -> None:
@@ -113,11 +115,9 @@ class Editors(CatalogueCog):
         for action in ("publish", "silent", "cancel"):
             view.add_item(DraftButton(token, action, lang))
         embed = render_announcement(show, change, lang=lang)
-        await interaction.response.send_message(
-            content=t(lang, "**Preview**: the announcement as it would be sent. Nothing is saved until you "
-                            "press Publish (this preview lasts 10 minutes)."),
-            embed=embed.set_footer(text=t(lang, "Preview · not published yet")), view=view, ephemeral=True,
-        )
+        await reply(interaction, t(lang, "**Preview**: the announcement as it would be sent. Nothing is "
+                                         "saved until you press Publish (this preview lasts 10 minutes)."),
+                    embed=embed.set_footer(text=t(lang, "Preview · not published yet")), view=view)
 
     async def settle(self, interaction: discord.Interaction[Any], token: str, action: str,
                      lang: str = DEFAULT) -> tuple[str, discord.Embed | None]:
@@ -163,7 +163,7 @@ class Editors(CatalogueCog):
     # -- /edit --
 
     async def _start(self, interaction: discord.Interaction[Any], show: str | None) -> Show:
-        return self.show_for(show)  # the group's check already let only editors in
+        return self.show_for(show)  # the cog's check already let only editors in
 
     def _fact(self, show: Show, kind: str, key: str, fields: dict[str, Any], confidence: str,
               source_url: str, source_name: str | None) -> Fact:
@@ -298,7 +298,7 @@ class Editors(CatalogueCog):
 
     async def change_autocomplete(self, interaction: discord.Interaction[Any],
                                   current: str) -> list[app_commands.Choice[str]]:
-        if not await self.access.is_editor(interaction):
+        if not await EDITORS.allows(interaction):
             return []
         wanted, lang = fold(current), lang_of(interaction)
         choices = []
@@ -314,7 +314,6 @@ class Editors(CatalogueCog):
     @app_commands.command(name="undo", description="Restore what a change replaced (editors)")
     @app_commands.describe(change="The change number, as #N in /history")
     @app_commands.autocomplete(change=change_autocomplete)
-    @editors_only()
     async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
         target = await self.store.change(parse_id(change, "change"))
         if target is None:
