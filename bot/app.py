@@ -22,7 +22,7 @@ from bot.alerts.premieres import EventSender
 from bot.config import ConfigError, Settings
 from bot.i18n import CatalogueTranslator, lang_of, t
 from bot.interactions.access import Access
-from bot.interactions.replies import NO_MENTIONS, error_message, send_ephemeral
+from bot.interactions.replies import NO_MENTIONS, reply, reply_error
 from bot.reminders.sender import DMSender
 from bot.services import Services, holds_shard_zero, open_store
 from bot.store import Store
@@ -50,8 +50,8 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
     async def admit(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
         """Refuse work while shutting down; otherwise count it as in flight until it ends."""
         if self.draining:
-            await send_ephemeral(interaction, t(lang_of(interaction),
-                                                "The bot is restarting; try again in a minute."))
+            await reply(interaction, t(lang_of(interaction), "The bot is restarting; try again in a minute."),
+                        best_effort=True)
             return False
         task = asyncio.current_task()
         if task is not None:
@@ -62,7 +62,7 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
     async def on_error(
         self, interaction: discord.Interaction[SeasonwatchBot], error: app_commands.AppCommandError
     ) -> None:
-        await send_ephemeral(interaction, error_message(error, interaction))
+        await reply_error(interaction, error)
 
 
 class SeasonwatchBot(commands.Bot):

@@ -16,8 +16,9 @@ from bot.catalogue.render import COLOUR, escape
 from bot.core.errors import InvalidInput, UserError
 from bot.core.models import MIN_CONFIDENCES, TOPICS, Subscription
 from bot.i18n import DEFAULT, N_, lang_of, language, t, term
-from bot.interactions.access import check_manager
+from bot.interactions.access import MANAGERS
 from bot.interactions.cogbase import CatalogueCog
+from bot.interactions.replies import reply, think
 from bot.outbox.dispatcher import describe
 from bot.store import Store
 
@@ -106,7 +107,11 @@ def list_footer(count: int, paused: int, lang: str = DEFAULT) -> str:
 
 
 class Alerts(CatalogueCog):
-    """/alerts subscribe|unsubscribe|list|test and the events that remove subscriptions."""
+    """/alerts subscribe|unsubscribe|list|test and the events that remove subscriptions. Every
+    command: Manage Server here, or an owner (the cog's check, on every call; Discord's
+    default_permissions only hides the commands)."""
+
+    rule = MANAGERS
 
     alerts = app_commands.Group(
         name="alerts",
@@ -119,19 +124,10 @@ class Alerts(CatalogueCog):
         super().__init__(store)
         self.announcer = announcer
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        """Every command of this cog: Manage Server here, or an owner (checked by the bot on
-        every call; Discord's default_permissions only hides the commands)."""
-        return check_manager(interaction)
-
     @staticmethod
     def _guild(interaction: discord.Interaction[Any]) -> discord.Guild:
-        assert interaction.guild is not None  # interaction_check refuses DMs
+        assert interaction.guild is not None  # the cog's rule refuses DMs
         return interaction.guild
-
-    @staticmethod
-    async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True)
 
     def _usable(self, guild: discord.Guild, channel: discord.TextChannel, lang: str) -> None:
         if channel.guild.id != guild.id:
@@ -223,7 +219,7 @@ class Alerts(CatalogueCog):
                 N_("Updated the subscription of {channel} to {what}."))
         line = subscription_line(sub, what, {}, lang)
         head = t(lang, done, channel=channel.mention, what=what)
-        await self._reply(interaction, "\n".join([head, line, *notes]))
+        await reply(interaction, "\n".join([head, line, *notes]))
 
     @subscribe.autocomplete("show")
     async def _subscribe_show(self, interaction: discord.Interaction[Any],
@@ -255,7 +251,7 @@ class Alerts(CatalogueCog):
             many = (N_("Removed 1 subscription from {channel}.") if removed == 1 else
                     N_("Removed {count:,} subscriptions from {channel}."))
             text = t(lang, many, count=removed, channel=channel.mention)
-        await self._reply(interaction, text)
+        await reply(interaction, text)
 
     @unsubscribe.autocomplete("show")
     async def _unsubscribe_show(self, interaction: discord.Interaction[Any],
@@ -269,8 +265,8 @@ class Alerts(CatalogueCog):
         guild, lang = self._guild(interaction), lang_of(interaction)
         subs = await self.store.alerts.subscriptions(guild.id)
         if not subs:
-            await self._reply(interaction, t(lang, "No channel of this server gets announcements yet; "
-                                                   "add one with /alerts subscribe."))
+            await reply(interaction, t(lang, "No channel of this server gets announcements yet; "
+                                             "add one with /alerts subscribe."))
             return
         counts = await self.store.alerts.delivery_counts(guild.id)
         lines: list[str] = []
@@ -288,7 +284,7 @@ class Alerts(CatalogueCog):
         title = t(lang, "Announcements in {guild}", guild=escape(guild.name))
         embed = discord.Embed(title=title[:256], colour=COLOUR, description="\n".join(lines))
         embed.set_footer(text=list_footer(len(subs), sum(not s.active for s in subs), lang))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed)
 
     # -- /alerts test ------------------------------------------------------------------------
 
@@ -305,7 +301,7 @@ class Alerts(CatalogueCog):
         entry = max(entries, key=lambda e: e.updated_at)
         show = self.store.view.show(entry.show_id)
         assert show is not None
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await think(interaction)
         lang = lang_of(interaction)
         try:
             message = await self.announcer.send_test(channel, show, entry, lang)
@@ -315,7 +311,7 @@ class Alerts(CatalogueCog):
         else:
             text = t(lang, "Sent a sample announcement to {channel}: {url}", channel=channel.mention,
                      url=message.jump_url)
-        await interaction.followup.send(text, ephemeral=True)
+        await reply(interaction, text)
 
     # -- events that remove subscriptions -----------------------------------------------------
     # Nobody could remove them later: /alerts unsubscribe only offers channels that exist, and

@@ -35,7 +35,7 @@ from bot.core.models import (
 from bot.core.search import fold, resolve_person
 from bot.i18n import DEFAULT, N_, lang_of, t
 from bot.i18n.texts import UNDO_REASON
-from bot.interactions.access import Access, EditorsGroup, editors_only
+from bot.interactions.access import EDITORS, Access
 from bot.interactions.cogbase import CatalogueCog
 from bot.store import Store
 
@@ -60,10 +60,11 @@ def _episodes_fact(old: Fact | None, given: dict[str, Any], basis: Basis) -> Fac
 
 
 class Editors(CatalogueCog):
-    """/edit and /undo: only editors get past the group's check and /undo's."""
+    """/edit and /undo: only editors get past the cog's check."""
 
+    rule = EDITORS
     # Discord cannot run /edit by itself, so its description names the subcommands (so does /about).
-    edit = EditorsGroup(name="edit", description="Post or correct what is known (editors): status, "
+    edit = app_commands.Group(name="edit", description="Post or correct what is known (editors): status, "
                                                  "release, cast, cast-remove, episodes, news")
 
     def __init__(self, store: Store, access: Access, previews: Previews) -> None:
@@ -117,7 +118,7 @@ class Editors(CatalogueCog):
     # -- /edit --
 
     async def _start(self, interaction: discord.Interaction[Any], show: str | None) -> Show:
-        return self.show_for(show)  # the group's check already let only editors in
+        return self.show_for(show)  # the cog's check already let only editors in
 
     @edit.command(name="status", description="Set what is known about one production stage")
     @app_commands.describe(stage="The production stage", confidence="How sure this is",
@@ -233,7 +234,7 @@ class Editors(CatalogueCog):
 
     async def change_autocomplete(self, interaction: discord.Interaction[Any],
                                   current: str) -> list[app_commands.Choice[str]]:
-        if not await self.access.is_editor(interaction):
+        if not await EDITORS.allows(interaction):
             return []
         wanted, lang = fold(current), lang_of(interaction)
         choices = []
@@ -249,7 +250,6 @@ class Editors(CatalogueCog):
     @app_commands.command(name="undo", description="Restore what a change replaced (editors)")
     @app_commands.describe(change="The change number, as #N in /history")
     @app_commands.autocomplete(change=change_autocomplete)
-    @editors_only()
     async def undo(self, interaction: discord.Interaction[SeasonwatchBot], change: str) -> None:
         target = await self.store.catalogue.change(parse_id(change, "change"))
         if target is None:

@@ -21,11 +21,10 @@ from bot.core.facts import check_line, check_text, check_url, fold, parse_date, 
 from bot.core.models import CONFIDENCES, Editor, Show
 from bot.i18n import N_, lang_of, language, t, term
 from bot.i18n.notices import Notice
-from bot.interactions.access import EditorsGroup, check_editor, editors_only
-from bot.interactions.buttons import admit
+from bot.interactions.access import EDITORS, EVERYONE, ruled
 from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.cooldown import fan_cooldown
-from bot.interactions.replies import error_message, send_ephemeral
+from bot.interactions.replies import reply, think
 from bot.news.fetch import FetchFailed
 from bot.news.links import canonical
 from bot.news.match import keyword_list
@@ -34,13 +33,12 @@ from bot.news.parse import Item, NotAFeed, parse_feed
 from bot.news.poller import Poller, explain
 from bot.news.store import Candidate
 from bot.news.views import (
-    FORM,
+    AddNewsForm,
     QueueButton,
     QueuePageButton,
     add_news_form,
     item_embed,
     item_view,
-    submitted_values,
 )
 from bot.store import Store
 
@@ -51,9 +49,10 @@ GONE = N_("That queue item no longer exists.")
 
 
 class News(CatalogueCog):
-    """Sources, the review queue and tips. Editors pass the group's and /queue's checks."""
+    """Sources, the review queue and tips: the cog's check lets only editors in, but for /tip."""
 
-    sources = EditorsGroup(
+    rule = EDITORS
+    sources = app_commands.Group(
         name="sources", description="News feeds the bot watches for the review queue (editors)"
     )
 
@@ -91,21 +90,21 @@ class News(CatalogueCog):
         words = keyword_list(
             check_text(keywords, "keywords", limit=200, required=False) if keywords else None
         )
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await think(interaction)
         try:
             got = await self.poller.fetcher.fetch(url)
             if got.body is None:
                 raise FetchFailed(N_("the server answered HTTP {status}"), status=304)
             feed = await asyncio.to_thread(parse_feed, got.body, got.headers, got.url)
         except (FetchFailed, NotAFeed) as exc:
-            await interaction.followup.send(
+            await reply(
+                interaction,
                 t(
                     lang,
                     "Not added: `{url}` is not a usable feed: {reason}. Nothing was saved.",
                     url=quote(url, 100),
                     reason=explain(exc, lang),
                 ),
-                ephemeral=True,
             )
             return
         source, new = await self.store.news.add_source(
@@ -131,15 +130,9 @@ class News(CatalogueCog):
                 "checked every {minutes} minutes."
             )
         )
-        await interaction.followup.send(
-            t(
-                lang,
-                done,
-                name=escape(source.name),
-                count=len(feed.items),
-                minutes=self.minutes,
-            ),
-            ephemeral=True,
+        await reply(
+            interaction,
+            t(lang, done, name=escape(source.name), count=len(feed.items), minutes=self.minutes),
         )
 
     @sources.command(name="list", description="Every watched feed and how its fetches go")
@@ -147,13 +140,11 @@ class News(CatalogueCog):
         lang = lang_of(interaction)
         found = await self.store.news.sources()
         if not found:
-            await interaction.response.send_message(
-                t(lang, "No feeds are watched yet. Add one with /sources add."), ephemeral=True
-            )
+            await reply(interaction, t(lang, "No feeds are watched yet. Add one with /sources add."))
             return
         lines = [self._source_line(s, lang) for s in found]
         embed = discord.Embed(title=t(lang, "News sources"), description="\n\n".join(lines)[:4096])
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed)
 
     def _source_line(self, source: Source, lang: str) -> str:
         show = self.store.view.show(source.show_id) if source.show_id else None
@@ -209,27 +200,19 @@ class News(CatalogueCog):
                 "source", "there is no source `{text}`; pick one from the list.", text=quote(source)
             )
         await self.store.news.remove_source(chosen.id)
-        await interaction.response.send_message(
-            t(
-                lang,
-                "Stopped watching **{name}**. Its queued items stay in /queue.",
-                name=escape(chosen.name),
-            ),
-            ephemeral=True,
-        )
+        stopped = t(lang, "Stopped watching **{name}**. Its queued items stay in /queue.",
+                    name=escape(chosen.name))
+        await reply(interaction, stopped)
 
     # -- /queue --
 
     @app_commands.command(name="queue", description="Pending news items to add or dismiss (editors)")
     @app_commands.describe(show="Only this show's items")
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
-    @editors_only()
     async def queue(self, interaction: discord.Interaction[SeasonwatchBot], show: str | None = None) -> None:
         chosen = self._optional_show(show)
         embed, view = await self._page(chosen.id if chosen else 0, 0, lang_of(interaction))
-        await interaction.response.send_message(
-            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
-        )
+        await reply(interaction, embed=embed, view=view)
 
     async def _page(
         self, show_id: int, offset: int, lang: str
@@ -267,32 +250,17 @@ class News(CatalogueCog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """The Add-as-news form submitted (opened in this run or before a restart)."""
-        data: Any = interaction.data or {}
-        match = FORM.fullmatch(str(data.get("custom_id", "")))
-        if interaction.type is not discord.InteractionType.modal_submit or match is None:
-            return
-        if not await admit(interaction):
-            return
-        try:
-            await check_editor(interaction)
-            values = submitted_values(data.get("components") or [])
-            item = await self._pending(int(match["item"]))
-            await self.add_submitted(interaction, item, values.get("headline", ""),
-                                     values.get("published", ""), values.get("confidence", ""),
-                                     values.get("note", ""))
-        except Exception as exc:  # never "interaction failed": say what happened
-            await send_ephemeral(interaction, error_message(exc, interaction))
+        await AddNewsForm.receive(interaction)
 
-    async def add_submitted(
-        self,
-        interaction: discord.Interaction[Any],
-        item: QueueItem,
-        headline: str,
-        published: str,
-        confidence: str,
-        note: str,
-    ) -> None:
-        """The modal's values checked, then the usual /edit news preview, tied to the item."""
+    async def add_submitted(self, interaction: discord.Interaction[Any], item_id: int,
+                            values: dict[str, str]) -> None:
+        """The form's values checked, then the usual /edit news preview, tied to the item."""
+        item = await self._pending(item_id)
+        await self._add(interaction, item, values.get("headline", ""), values.get("published", ""),
+                        values.get("confidence", ""), values.get("note", ""))
+
+    async def _add(self, interaction: discord.Interaction[Any], item: QueueItem, headline: str,
+                   published: str, confidence: str, note: str) -> None:
         lang = lang_of(interaction)
         wanted = {fold(c): c for c in CONFIDENCES} | {fold(term(lang, c)): c for c in CONFIDENCES}
         level = wanted.get(fold(confidence))
@@ -334,7 +302,8 @@ class News(CatalogueCog):
 
     # -- /tip --
 
-    @app_commands.command(name="tip", description="Send the editors a link worth a look")
+    @app_commands.command(name="tip", description="Send the editors a link worth a look",
+                          extras=ruled(EVERYONE))
     @app_commands.describe(
         url="The article's address (http/https)",
         note="What it says, in a line",
@@ -372,7 +341,7 @@ class News(CatalogueCog):
             if queued
             else N_("Already known: that link is in the timeline or the editors' queue. Thanks!")
         )
-        await interaction.response.send_message(t(lang, text), ephemeral=True)
+        await reply(interaction, t(lang, text))
 
 
 async def setup(client: SeasonwatchBot) -> None:

@@ -21,10 +21,11 @@ from bot.core.models import ANSWER_FIELD, Editor, Entry, Prediction, Show
 from bot.core.search import MAX_CHOICES, fold, resolve_entry
 from bot.i18n import DEFAULT, N_, lang_of, t
 from bot.i18n.texts import closing_text
-from bot.interactions.access import Access, editors_only
+from bot.interactions.access import EDITORS, Access, ruled
 from bot.interactions.buttons import CogButton
 from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.cooldown import fan_cooldown
+from bot.interactions.replies import reply, think
 from bot.predictions.rules import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes
 from bot.predictions.views import (
     BOARD_ROWS,
@@ -89,7 +90,8 @@ class BoardButton(CogButton, template=r"sw:lb:(?P<show>\d+):(?P<guild>\d+):(?P<p
 
 
 class Predict(CatalogueCog):
-    """/predict open|make|list|mine|leaderboard|resolve."""
+    """/predict open|make|list|mine|leaderboard|resolve: open and resolve are for editors
+    (their own rule), the rest for everyone."""
 
     predict = app_commands.Group(name="predict",
                                  description="Guess what the season will bring, scored once it is known")
@@ -155,7 +157,7 @@ class Predict(CatalogueCog):
 
     async def resolvable_autocomplete(self, interaction: discord.Interaction[Any],
                                       current: str) -> list[app_commands.Choice[str]]:
-        if not await self.access.is_editor(interaction):
+        if not await EDITORS.allows(interaction):  # /predict resolve's rule
             return []
         return await self._question_choices(interaction, current, ("open", "closed", "resolved"),
                                             labelled=True)
@@ -181,7 +183,7 @@ class Predict(CatalogueCog):
 
     # -- editors --------------------------------------------------------------------------------
 
-    @predict.command(name="open", description="Open a prediction question (editors)")
+    @predict.command(name="open", description="Open a prediction question (editors)", extras=ruled(EDITORS))
     @app_commands.describe(question="What fans guess at (up to 200 characters)",
                            kind="date (a release date), number (an episode count) or choice",
                            choices="For kind choice: 2 to 10 options, comma-separated",
@@ -190,7 +192,6 @@ class Predict(CatalogueCog):
                            show="Which show")
     @app_commands.choices(kind=[app_commands.Choice(name=k, value=k) for k in PREDICTION_KINDS])
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete, entry=CatalogueCog.entry_autocomplete)
-    @editors_only()
     async def predict_open(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
                            kind: str, choices: str | None = None, closes: str | None = None,
                            entry: str | None = None, show: str | None = None) -> None:
@@ -214,18 +215,18 @@ class Predict(CatalogueCog):
                        "channels subscribed to `predictions`.", id=prediction.id,
                  title=escape(show_title(chosen, lang)), question=escape(prediction.question),
                  closing=closing_text(prediction, lang), tie=tie)
-        await interaction.response.send_message(text, ephemeral=True)
+        await reply(interaction, text)
 
-    @predict.command(name="resolve", description="Give a question its answer and score every guess (editors)")
+    @predict.command(name="resolve", description="Give a question its answer and score every guess (editors)",
+                     extras=ruled(EDITORS))
     @app_commands.describe(question="The question (open, closed, or resolved to correct it)",
                            answer="The true answer, as the question's kind expects")
     @app_commands.autocomplete(question=resolvable_autocomplete, answer=answer_autocomplete)
-    @editors_only()
     async def predict_resolve(self, interaction: discord.Interaction[SeasonwatchBot], question: str,
                               answer: str) -> None:
         prediction = await self.question_for(question, ("open", "closed", "resolved"))
         parse_answer(prediction.kind, answer, prediction.choices)  # wrong answers: before deferring
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await think(interaction)
         editor = Editor(interaction.user.id, interaction.user.display_name)
         event = await self.store.predictions.resolve_prediction(prediction.id, answer, editor=editor)
         assert event.answer is not None
@@ -241,7 +242,7 @@ class Predict(CatalogueCog):
             said = answer_text(prediction.kind, guessed, lang)
             lines.append(t(lang, "{place}. {name}: {answer} ({points} points)", place=place,
                            name=escape(name), answer=said, points=points))
-        await interaction.followup.send("\n".join(lines), ephemeral=True)
+        await reply(interaction, "\n".join(lines))
 
     # -- everyone -------------------------------------------------------------------------------
 
@@ -256,8 +257,7 @@ class Predict(CatalogueCog):
         prediction, guess, old = await self.store.predictions.guess(
             target.id, user_id=interaction.user.id, user_name=interaction.user.display_name,
             guild_id=interaction.guild_id, answer=answer)
-        text = make_text(prediction, guess, old, lang_of(interaction))
-        await interaction.response.send_message(text, ephemeral=True)
+        await reply(interaction, make_text(prediction, guess, old, lang_of(interaction)))
 
     @predict.command(name="list", description="Open questions with the guesses so far, and the last results")
     @app_commands.describe(show="Which show")
@@ -271,14 +271,16 @@ class Predict(CatalogueCog):
         resolved = await self.store.predictions.last_resolved(chosen.id, LIST_RESOLVED)
         counts = await self.store.predictions.answer_counts([p.id for p in waiting[:LIST_OPEN]])
         embed = list_embed(chosen, waiting, counts, resolved, lang_of(interaction))
-        await interaction.response.send_message(embed=embed, ephemeral=not (waiting or resolved))
+        if waiting or resolved:
+            await interaction.response.send_message(embed=embed)
+        else:  # nothing to show the channel
+            await reply(interaction, embed=embed)
 
     @predict.command(name="mine", description="Your guesses and how they scored")
     @fan_cooldown()
     async def predict_mine(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         rows, total = await self.store.predictions.user_guesses(interaction.user.id, MINE_ROWS)
-        await interaction.response.send_message(embed=mine_embed(rows, total, lang_of(interaction)),
-                                                ephemeral=True)
+        await reply(interaction, embed=mine_embed(rows, total, lang_of(interaction)))
 
     @predict.command(name="leaderboard", description="Who guessed best, in this server or everywhere")
     @app_commands.describe(show="Which show", scope="server: guesses made here; everyone: all of them")

@@ -19,9 +19,10 @@ from bot.core.errors import InvalidInput
 from bot.core.models import Reminder
 from bot.core.search import MAX_CHOICES, resolve_entry
 from bot.i18n import DEFAULT, lang_of, t
+from bot.i18n.notices import Notice
 from bot.interactions.buttons import CogButton
 from bot.interactions.cogbase import CatalogueCog
-from bot.interactions.replies import send_ephemeral
+from bot.interactions.replies import reply
 from bot.outbox.budget import SendBudget
 from bot.reminders.store import DMS_CLOSED
 from bot.store import Store
@@ -104,17 +105,14 @@ class Remind(CatalogueCog):
                         "changes.", id=reminder.id, what=self.label(reminder, lang)) if new else
                 t(lang, "Reminder `#{id}` is on: you will get a direct message whenever **{what}** "
                         "changes.", id=reminder.id, what=self.label(reminder, lang)))
-        await send_ephemeral(interaction, said + "\n" + t(
+        await reply(interaction, said + "\n" + t(
             lang, "`/remind list` shows your reminders; `/remind stop` ends them. Keep direct "
                   "messages from this server's members open, or the bot cannot reach you."))
 
     @remind.command(name="list", description="Your reminders")
     async def remind_list(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         text, view = await self.list_page(interaction.user.id, 0, lang_of(interaction))
-        if view is None:
-            await send_ephemeral(interaction, text)
-        else:
-            await interaction.response.send_message(text, view=view, ephemeral=True)
+        await reply(interaction, text, view=view)
 
     async def list_page(self, user_id: int, number: int, lang: str) -> tuple[str, discord.ui.View | None]:
         """Page `number` (clamped) of a person's reminders, and its Previous/Next buttons."""
@@ -141,13 +139,13 @@ class Remind(CatalogueCog):
         user_id = interaction.user.id
         if reminder is None:
             count = await self.store.reminders.stop(user_id)
-            await send_ephemeral(interaction, t(lang, "Stopped all your reminders ({count}).", count=count)
-                                 if count else t(lang, "You have no reminders to stop."))
+            await reply(interaction, t(lang, "Stopped all your reminders ({count}).", count=count)
+                        if count else t(lang, "You have no reminders to stop."))
             return
         chosen = await self._own_reminder(user_id, reminder)
         await self.store.reminders.stop(user_id, chosen.id)
-        await send_ephemeral(interaction, t(lang, "Stopped reminder `#{id}` ({what}).", id=chosen.id,
-                                            what=self.label(chosen, lang)))
+        await reply(interaction, t(lang, "Stopped reminder `#{id}` ({what}).", id=chosen.id,
+                                   what=self.label(chosen, lang)))
 
     async def _own_reminder(self, user_id: int, typed: str) -> Reminder:
         text = typed.strip().lstrip("#")
@@ -178,7 +176,7 @@ class Remind(CatalogueCog):
         if paused:
             lines = [t(lang, "A reminder of yours is paused:")]
             lines += [f"`#{r.id}` {self.label(r, lang)}: {pause_text(r, lang)}" for r in paused]
-            await send_ephemeral(interaction, "\n".join(lines))
+            await reply(interaction, "\n".join(lines), best_effort=True)  # the command has answered
 
 
 def clip(text: str, limit: int) -> str:
@@ -201,12 +199,14 @@ def text_pages(lines: list[str], limit: int) -> list[list[str]]:
 
 
 def pause_text(reminder: Reminder, lang: str) -> str:
-    """Why a reminder is paused and how to resume it."""
+    """Why a reminder is paused and how to resume it. The reason is stored as a catalogue
+    message (a `Notice`), worded here for the reader; plain text reads as itself."""
     if reminder.paused_reason == DMS_CLOSED:
         return t(lang, "the bot cannot send you direct messages. Allow direct messages from this "
                        "server's members (Privacy Settings), then run `/remind me` for it again.")
+    reason = Notice.load(reminder.paused_reason).text(lang) if reminder.paused_reason else ""
     return t(lang, "paused ({reason}). Run `/remind me` for it again to resume it.",
-             reason=escape(reminder.paused_reason or "")[:200])
+             reason=escape(reason)[:200])
 
 
 async def setup(client: SeasonwatchBot) -> None:

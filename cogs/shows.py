@@ -12,9 +12,9 @@ from bot.app import SeasonwatchBot
 from bot.catalogue.render import escape
 from bot.core.facts import check_int, check_text
 from bot.i18n import lang_of, t
-from bot.interactions.access import OwnersGroup
+from bot.interactions.access import OWNERS
 from bot.interactions.cogbase import CatalogueCog
-from bot.interactions.replies import send_ephemeral
+from bot.interactions.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,10 @@ def _aliases(text: str | None) -> tuple[str, ...]:
 
 
 class Shows(CatalogueCog):
-    """/shows: the group's check lets only owners through, whatever the subcommand."""
+    """/shows: the cog's check lets only owners through, whatever the subcommand."""
 
-    shows = OwnersGroup(name="shows", description="Tracked shows (owners)")
+    rule = OWNERS
+    shows = app_commands.Group(name="shows", description="Tracked shows (owners)")
 
     @shows.command(name="add", description="Track a new show (owners)")
     @app_commands.describe(slug="Short id: lowercase letters, digits, hyphens", title="The show's title",
@@ -44,7 +45,7 @@ class Shows(CatalogueCog):
                                          network=network, aliases=_aliases(aliases))
         text = t(lang_of(interaction), "Now tracking **{title}** season {season} as `{slug}`.",
                  title=escape(show.title), season=show.season, slug=show.slug)
-        await send_ephemeral(interaction, text)
+        await reply(interaction, text)
 
     @shows.command(name="edit", description="Change a tracked show (owners)")
     @app_commands.describe(show="Which show", title="New title", season="The season to follow",
@@ -67,8 +68,8 @@ class Shows(CatalogueCog):
             aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
         )
         await self.store.shows.update_show(updated)
-        await send_ephemeral(interaction, t(lang_of(interaction), "Updated **{title}** (`{slug}`).",
-                                            title=escape(updated.title), slug=updated.slug))
+        await reply(interaction, t(lang_of(interaction), "Updated **{title}** (`{slug}`).",
+                                   title=escape(updated.title), slug=updated.slug))
 
     @shows.command(name="archive", description="Stop tracking a show; its history stays (owners)")
     @app_commands.describe(show="Which show")
@@ -79,7 +80,7 @@ class Shows(CatalogueCog):
         text = t(lang_of(interaction), "Archived **{title}**: it leaves autocomplete and announces nothing "
                                        "more; `{slug}` still reads it.", title=escape(chosen.title),
                  slug=chosen.slug)
-        await send_ephemeral(interaction, text)
+        await reply(interaction, text)
 
 
 async def setup(client: SeasonwatchBot) -> None:

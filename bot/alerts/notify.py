@@ -20,7 +20,7 @@ from bot.alerts.grants import grant_problem
 from bot.core.errors import UserError
 from bot.i18n import N_, lang_of, t
 from bot.interactions.buttons import CogButton
-from bot.interactions.replies import send_ephemeral
+from bot.interactions.replies import reply, think
 
 log = logging.getLogger(__name__)
 
@@ -67,21 +67,21 @@ class NotifyButton(CogButton, template=r"sw:notify:(?P<role>[0-9]{1,20})"):
             raise UserError(GONE)
         problem = grant_problem(role, lang)
         if problem is not None:
-            await send_ephemeral(interaction, t(lang, "I can't change your roles: {reason}. Ask the "
-                                                      "server's admins; nothing was changed.",
-                                                reason=problem))
+            await reply(interaction, t(lang, "I can't change your roles: {reason}. Ask the server's "
+                                             "admins; nothing was changed.", reason=problem),
+                        best_effort=True)
             return
         budget = getattr(cog, "budget", None)  # the bot's global budget, like every request
         # A big fan-out can hold every place in the budget for a second or two: answer Discord
         # now ("thinking") rather than risk its 3-second deadline while waiting for one.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await think(interaction)
         try:
             async with budget.request() if budget is not None else contextlib.nullcontext():
                 text = await _toggle(member, role, lang)
         except discord.Forbidden:  # the cache was behind: Discord said what the checks would have
             text = t(lang, "Discord refused to change your roles: the bot needs the Manage Roles "
                            "permission and a role above {role}. Nothing was changed.", role=role.mention)
-        await send_ephemeral(interaction, text)
+        await reply(interaction, text, best_effort=True)
 
 
 async def _toggle(member: discord.Member, role: discord.Role, lang: str) -> str:

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.core.models import Editor, Fact
 from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.interactions.access import EDITORS
 from bot.interactions.buttons import CogButton
 
 PREVIEW_SECONDS = 600.0
@@ -75,7 +76,7 @@ class DraftButton(CogButton, template=r"sw:d:(?P<token>[0-9a-f]+):(?P<action>pub
     """Publish, Publish silently, Cancel on a preview: for editors, like the command that made it."""
 
     cog_name = "Editors"
-    for_editors = True
+    rule = EDITORS  # the Editors cog's rule: checked before `settle` can take the draft
     expired = EXPIRED
 
     def __init__(self, token: str, action: str, lang: str = DEFAULT) -> None:

@@ -17,6 +17,7 @@ from bot.core.errors import UserError
 from bot.core.facts import check_fact, check_line, news_key
 from bot.core.models import Basis, Change, Editor, Fact, Show
 from bot.i18n import lang_of, t
+from bot.interactions.replies import reply
 from bot.store import Store, now_iso
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,9 @@ class Previews:
         for action in ("publish", "silent", "cancel"):
             view.add_item(DraftButton(token, action, lang))
         embed = self.render(show, change, lang=lang)
-        await interaction.response.send_message(
-            content=t(lang, "**Preview**: the announcement as it would be sent. Nothing is saved until you "
-                            "press Publish (this preview lasts 10 minutes)."),
-            embed=embed.set_footer(text=t(lang, "Preview · not published yet")), view=view, ephemeral=True,
-        )
+        await reply(interaction, t(lang, "**Preview**: the announcement as it would be sent. Nothing is "
+                                         "saved until you press Publish (this preview lasts 10 minutes)."),
+                    embed=embed.set_footer(text=t(lang, "Preview · not published yet")), view=view)
 
     async def news(self, interaction: discord.Interaction[Any], show: Show, headline: str, url: str,
                    confidence: str, published: str | None, note: str | None, *,

@@ -1,16 +1,18 @@
-"""Who may do what, checked by the bot on every call (Discord's default_permissions only hides)."""
+"""Who may do what, checked by the bot on every call (Discord's default_permissions only hides):
+the rules (`EDITORS`, `OWNERS`, `MANAGERS`), where they are declared, and the cog check that
+enforces them."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
-from bot.config import Settings
 from bot.core.errors import NotAllowed
 from bot.i18n import N_
 
@@ -26,8 +28,6 @@ MANAGERS_IN_DMS = N_("Announcements are set per server: run this in the server, 
 MANAGERS_ONLY = N_("You need the Manage Server permission in this server to set up alerts.")
 NO_ACCESS = N_("Permissions cannot be checked right now; try again in a minute. Nothing was changed.")
 
-T = TypeVar("T")
-
 # (guild id, user id) -> the user's role ids there, or None if they are not a member.
 RoleLookup = Callable[[int, int], Awaitable[list[int] | None]]
 
@@ -37,10 +37,21 @@ class Refused(app_commands.CheckFailure, NotAllowed):
     tree answers it (ephemerally) before the command body or any option conversion runs."""
 
 
+class AccessSettings(Protocol):
+    """Who the bot's owners and editors are (the bot's Settings has these)."""
+
+    @property
+    def owner_ids(self) -> frozenset[int]: ...
+    @property
+    def home_guild_id(self) -> int | None: ...
+    @property
+    def editor_role_ids(self) -> frozenset[int]: ...
+
+
 class Access:
     """Answers 'is this user an editor / an owner / a manager of this server?'."""
 
-    def __init__(self, settings: Settings, lookup: RoleLookup,
+    def __init__(self, settings: AccessSettings, lookup: RoleLookup,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self._lookup = lookup
@@ -104,45 +115,86 @@ def access_of(interaction: discord.Interaction[Any]) -> Access:
     return access
 
 
-async def check_editor(interaction: discord.Interaction[Any]) -> bool:
-    """The editors-only rule for commands, groups and buttons: True, or raises Refused."""
-    try:
-        await access_of(interaction).require_editor(interaction)
-    except discord.HTTPException:  # the home-server look-up failed: refuse, never guess
-        log.warning("could not look up the roles of user %d", interaction.user.id, exc_info=True)
-        raise Refused(NO_ACCESS) from None
-    return True
+class Rule:
+    """One permission rule, the same wherever it is declared: on a cog (`RuledCog.rule`), a
+    group or a command (`extras=ruled(...)`), a button or a form (`buttons.Guarded.rule`).
+
+    Calling it is the check: True, or Refused saying who may. A failed home-server look-up
+    refuses too, never guesses."""
+
+    def __init__(self, name: str, test: Callable[[discord.Interaction[Any]], Awaitable[None]]) -> None:
+        self.name = name
+        self._test = test
+
+    def __repr__(self) -> str:
+        return f"Rule({self.name})"
+
+    async def __call__(self, interaction: discord.Interaction[Any]) -> bool:
+        try:
+            await self._test(interaction)
+        except discord.HTTPException:  # the home-server look-up failed: refuse, never guess
+            log.warning("could not look up the roles of user %d", interaction.user.id, exc_info=True)
+            raise Refused(NO_ACCESS) from None
+        return True
+
+    async def allows(self, interaction: discord.Interaction[Any]) -> bool:
+        """Whether the caller passes, for what can only leave things out (autocomplete)."""
+        try:
+            return await self(interaction)
+        except Refused:
+            return False
 
 
-def check_owner(interaction: discord.Interaction[Any]) -> bool:
-    """The owners-only rule: True, or raises Refused."""
+async def _everyone(interaction: discord.Interaction[Any]) -> None:
+    return None
+
+
+async def _editors(interaction: discord.Interaction[Any]) -> None:
+    await access_of(interaction).require_editor(interaction)
+
+
+async def _owners(interaction: discord.Interaction[Any]) -> None:
     access_of(interaction).require_owner(interaction)
-    return True
 
 
-def check_manager(interaction: discord.Interaction[Any]) -> bool:
-    """Manage Server in the server called from (owners anywhere): True, or raises Refused."""
+async def _managers(interaction: discord.Interaction[Any]) -> None:
     access_of(interaction).require_manager(interaction)
-    return True
 
 
-def editors_only() -> Callable[[T], T]:
-    """Decorate a command so that only editors may run it (see `EditorsGroup` for groups)."""
-    return app_commands.check(check_editor)
+EVERYONE = Rule("everyone", _everyone)  # declared where a cog's rule must not apply
+EDITORS = Rule("editors", _editors)
+OWNERS = Rule("owners", _owners)
+MANAGERS = Rule("managers", _managers)  # Manage Server in the server called from; owners anywhere
+
+RULE = "rule"  # the key of a group's or command's rule in its `extras`
+AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu
 
 
-class EditorsGroup(app_commands.Group):
-    """A command group every subcommand of which is for editors only."""
+def ruled(rule: Rule) -> dict[str, Rule]:
+    """The `extras` of a group or command with its own rule: `@group.command(..., extras=ruled(EDITORS))`."""
+    return {RULE: rule}
+
+
+def rule_for(command: AnyCommand | None, default: Rule | None) -> Rule | None:
+    """The rule a command declares, else its group's (the nearest), else `default` (its cog's)."""
+    while command is not None:
+        rule = command.extras.get(RULE)
+        if isinstance(rule, Rule):
+            return rule
+        command = command.parent if not isinstance(command, app_commands.ContextMenu) else None
+    return default
+
+
+class RuledCog(commands.Cog):
+    """A cog whose commands are checked against a rule: the cog's own (`rule`), unless a group
+    or a command declares another. The check runs before any option is converted; Discord's
+    default_permissions only hides commands, this is what enforces."""
+
+    rule: ClassVar[Rule | None] = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await check_editor(interaction)
-
-
-class OwnersGroup(app_commands.Group):
-    """A command group every subcommand of which is for the bot's owners only."""
-
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return check_owner(interaction)
+        rule = rule_for(interaction.command, self.rule)
+        return True if rule is None else await rule(interaction)
 
 
 async def home_roles(client: discord.Client, guild_id: int, user_id: int) -> list[int] | None:

@@ -1,4 +1,5 @@
-"""What every catalogue cog shares: finding the show an option names, and autocomplete."""
+"""What every catalogue cog shares: its permission rule (`RuledCog`), finding the show an option
+names, and autocomplete."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any, TypeVar, cast
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.catalogue.render import entry_label, person_name, show_title
 from bot.core.errors import UserError
@@ -24,13 +24,14 @@ from bot.core.search import (
     show_names,
 )
 from bot.i18n import lang_of, t
+from bot.interactions.access import RuledCog
 from bot.store import Store
 
 T = TypeVar("T")
 MEMO_SIZE = 4096
 
 
-class CatalogueCog(commands.Cog):
+class CatalogueCog(RuledCog):
     """A cog reading the catalogue; its autocomplete callbacks are shared by subclasses."""
 
     def __init__(self, store: Store) -> None:

@@ -1,4 +1,5 @@
-"""Replying safely: no pings ever, ephemeral errors, and the error-to-message table."""
+"""Replying safely: the one ephemeral-reply helper (`reply`), no pings ever, and the one
+error-to-message table (`error_message`), used by the command tree, buttons and forms alike."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.utils import MISSING
 
 from bot.core.errors import InvalidInput, UserError
 from bot.i18n import N_, catalogue, lang_of, t
@@ -15,6 +17,7 @@ from bot.i18n import N_, catalogue, lang_of, t
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+MESSAGE_CHARS = 2000
 
 # Exception type -> what the user is told. The first matching type wins.
 _MESSAGES: tuple[tuple[type[BaseException], str], ...] = (
@@ -53,15 +56,39 @@ def error_message(error: BaseException, interaction: discord.Interaction[Any] | 
                    "It has been logged; quote that id if you report it.", error_id=error_id)
 
 
-async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
-    """Answer (or follow up) with an ephemeral message that pings nobody."""
-    message = message if len(message) <= 2000 else message[:1999] + "…"
+def clip(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """`text`, cut to Discord's limit with "…" if longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def reply(interaction: discord.Interaction[Any], content: str | None = None, *,
+                embed: discord.Embed | None = None, view: discord.ui.View | None = None,
+                best_effort: bool = False) -> None:
+    """The one way to answer only the person who asked: ephemeral, pinging nobody (the
+    client's allowed_mentions), as a follow-up once the interaction is answered or deferred.
+
+    `best_effort`: a reply nothing depends on (an error, a notice): if Discord refuses it,
+    log a warning rather than raise."""
+    text = clip(content) if content is not None else MISSING  # None would send `content: null`
+    shown = embed if embed is not None else MISSING
+    buttons = view if view is not None else MISSING
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
+            await interaction.followup.send(text, embed=shown, view=buttons, ephemeral=True)
         else:
-            await interaction.response.send_message(
-                message, ephemeral=True
-            )
+            await interaction.response.send_message(text, embed=shown, view=buttons, ephemeral=True)
     except discord.HTTPException:
-        log.warning("could not deliver an error reply", exc_info=True)
+        if not best_effort:
+            raise
+        log.warning("could not deliver a reply", exc_info=True)
+
+
+async def reply_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """Tell the person what went wrong (`error_message`), ephemerally; never raises."""
+    await reply(interaction, error_message(error, interaction), best_effort=True)
+
+
+async def think(interaction: discord.Interaction[Any]) -> None:
+    """Answer Discord now ("thinking…", seen only by the person) when the reply may take longer
+    than its 3 seconds; `reply` then completes it."""
+    await interaction.response.defer(ephemeral=True, thinking=True)

@@ -12,7 +12,8 @@ from discord.ext import commands
 
 from bot.catalogue.render import escape, heading, link
 from bot.i18n import DEFAULT, N_, t, term
-from bot.interactions.buttons import CogButton
+from bot.interactions.access import EDITORS
+from bot.interactions.buttons import CogButton, CogForm
 from bot.news.models import QueueItem
 from bot.store import Store
 
@@ -26,6 +27,9 @@ class QueueActions(Protocol):
     """What the buttons and the form need from the news cog (cogs/news.py)."""
 
     async def add_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
+    async def add_submitted(
+        self, interaction: discord.Interaction[Any], item_id: int, values: dict[str, str]
+    ) -> None: ...
     async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
     async def page_pressed(
         self, interaction: discord.Interaction[Any], show_id: int, offset: int
@@ -95,7 +99,7 @@ class QueueButton(CogButton, template=r"sw:q:(?P<item>[0-9]+):(?P<action>add|dis
     """Add as news / Dismiss: for editors only, on the review post and in /queue, across restarts."""
 
     cog_name = "News"
-    for_editors = True
+    rule = EDITORS  # /queue's rule
     expired = EXPIRED
 
     def __init__(self, item_id: int, action: str, lang: str = DEFAULT) -> None:
@@ -122,7 +126,7 @@ class QueuePageButton(CogButton, template=r"sw:qp:(?P<show>[0-9]+):(?P<offset>[0
     """/queue's Previous and Next: the show and position live in the custom id."""
 
     cog_name = "News"
-    for_editors = True
+    rule = EDITORS  # /queue's rule
     expired = EXPIRED
 
     def __init__(self, label: str, show_id: int, offset: int, *, disabled: bool = False) -> None:
@@ -148,15 +152,25 @@ class QueuePageButton(CogButton, template=r"sw:qp:(?P<show>[0-9]+):(?P<offset>[0
         await actions.page_pressed(interaction, self.show_id, self.offset)
 
 
-FORM = re.compile(r"sw:qm:(?P<item>[0-9]{1,20})")  # the Add-as-news form's custom id
+class AddNewsForm(CogForm):
+    """The Add-as-news form's submit: for editors, like the button that opened it."""
+
+    pattern = re.compile(r"sw:qm:(?P<item>[0-9]{1,20})")
+    cog_name = "News"
+    rule = EDITORS
+    expired = EXPIRED
+
+    @classmethod
+    async def submitted(cls, interaction: discord.Interaction[Any], cog: commands.Cog,
+                        match: re.Match[str], values: dict[str, str]) -> None:
+        await cast(QueueActions, cog).add_submitted(interaction, int(match["item"]), values)
 
 
 def add_news_form(item: QueueItem, lang: str) -> discord.ui.Modal:
     """Headline, published date, confidence and note, prefilled from the item.
 
-    Sent already stopped, so discord.py keeps no copy waiting for its submit: the news cog
-    takes every submit of this custom id (`submitted_values`), also one of a form opened
-    before the bot restarted."""
+    Sent already stopped, so discord.py keeps no copy waiting for its submit: `AddNewsForm`
+    takes every submit of this custom id, also one of a form opened before the bot restarted."""
     form = discord.ui.Modal(title=t(lang, "Add as news")[:45], custom_id=f"sw:qm:{item.id}")
     form.add_item(discord.ui.TextInput(
         label=t(lang, "Headline")[:45], custom_id="headline", default=item.headline[:200], max_length=200))
@@ -171,16 +185,3 @@ def add_news_form(item: QueueItem, lang: str) -> discord.ui.Modal:
         required=False, max_length=1000))
     form.stop()
     return form
-
-
-def submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:
-    """A submitted form's text inputs by custom id (in action rows or labels)."""
-    values: dict[str, str] = {}
-    for component in components:
-        if component.get("type") == 4:
-            values[str(component.get("custom_id"))] = str(component.get("value") or "")
-        inner = component.get("components") or []
-        if isinstance(component.get("component"), dict):
-            inner = [*inner, component["component"]]
-        values.update(submitted_values(inner))
-    return values

@@ -113,5 +113,17 @@ def test_only_the_sandbox_imports_the_stand_in() -> None:
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
+def test_interactions_import_neither_the_app_nor_its_configuration() -> None:
+    # Access gets who the owners and editors are through its constructor; buttons reach the
+    # tree's shutdown gate through a protocol (bot.interactions.buttons.Gate).
+    above = ("bot.app", "bot.config", "bot.cli", "bot.services", "cogs")
+    offenders = {
+        name: sorted(t for t in targets if t == "cogs" or t.startswith(above))
+        for name, targets in graph().items()
+        if name.startswith("bot.interactions")
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

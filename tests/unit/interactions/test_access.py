@@ -8,22 +8,25 @@ from unittest.mock import Mock
 
 import discord
 import pytest
+from discord import app_commands
 
 from bot.config import Settings
 from bot.interactions.access import (
+    EDITORS,
     EDITORS_ONLY,
+    EVERYONE,
+    MANAGERS,
     MANAGERS_IN_DMS,
     MANAGERS_ONLY,
     MEMBER_CACHE_SECONDS,
     NO_ACCESS,
+    OWNERS,
     OWNERS_ONLY,
     Access,
-    EditorsGroup,
-    OwnersGroup,
     Refused,
-    check_editor,
-    check_manager,
-    check_owner,
+    RuledCog,
+    rule_for,
+    ruled,
 )
 from bot.interactions.replies import error_message
 
@@ -63,7 +66,7 @@ def settings(**changes: Any) -> Settings:
 
 
 def interaction(user_id: int, guild_id: int | None, *, roles: tuple[int, ...] | None = None,
-                manage_guild: bool = False, access: Access | None = None) -> Any:
+                manage_guild: bool = False, access: Access | None = None, command: Any = None) -> Any:
     """An interaction as discord.py gives it: a Member (with roles) in a server, a User in DMs."""
     if roles is not None:
         user: Any = Mock(spec=discord.Member)
@@ -74,7 +77,7 @@ def interaction(user_id: int, guild_id: int | None, *, roles: tuple[int, ...] | 
     return SimpleNamespace(
         user=user, guild_id=guild_id, guild=SimpleNamespace(id=guild_id) if guild_id else None,
         permissions=discord.Permissions(manage_guild=manage_guild),
-        client=SimpleNamespace(access=access),
+        client=SimpleNamespace(access=access), command=command,
     )
 
 
@@ -167,37 +170,77 @@ def test_managers_need_manage_server_here_owners_do_not(access):
     assert str(in_dms.value) == MANAGERS_IN_DMS
 
 
-async def test_the_checks_read_the_clients_access_and_refuse_without_one(access):
-    assert await check_editor(interaction(EDITOR, None, access=access))
-    assert check_owner(interaction(OWNER, None, access=access))
-    assert check_manager(interaction(FAN, HOME, roles=(), manage_guild=True, access=access))
-    for check in (check_owner, check_manager):
+async def test_the_rules_read_the_clients_access_and_refuse_without_one(access):
+    assert await EDITORS(interaction(EDITOR, None, access=access))
+    assert await OWNERS(interaction(OWNER, None, access=access))
+    assert await MANAGERS(interaction(FAN, HOME, roles=(), manage_guild=True, access=access))
+    for rule in (OWNERS, MANAGERS, EDITORS):
         with pytest.raises(Refused, match="cannot be checked"):
-            check(interaction(OWNER, HOME, roles=(), manage_guild=True, access=None))
-    with pytest.raises(Refused, match="cannot be checked"):
-        await check_editor(interaction(OWNER, None, access=None))
+            await rule(interaction(OWNER, HOME, roles=(), manage_guild=True, access=None))
+    assert await EVERYONE(interaction(FAN, None, access=None))  # asks nobody
 
 
 async def test_a_failed_look_up_refuses_and_says_so(access, lookup):
     lookup.fail = True
     with pytest.raises(Refused) as refused:
-        await check_editor(interaction(EDITOR, None, access=access))
+        await EDITORS(interaction(EDITOR, None, access=access))
     assert str(refused.value) == NO_ACCESS
+    assert not await EDITORS.allows(interaction(EDITOR, None, access=access))  # autocomplete: nothing
+
+
+async def test_allows_answers_without_raising(access):
+    assert await EDITORS.allows(interaction(EDITOR, None, access=access))
+    assert not await EDITORS.allows(interaction(FAN, None, access=access))
+    assert await EVERYONE.allows(interaction(FAN, None, access=access))
 
 
 async def test_a_refusal_is_a_check_failure_told_as_its_own_message(access):
     # The tree answers CheckFailure itself; the text must be ours, not "You can't use this".
     with pytest.raises(discord.app_commands.CheckFailure) as refused:
-        check_owner(interaction(FAN, HOME, roles=(), access=access))
+        await OWNERS(interaction(FAN, HOME, roles=(), access=access))
     assert error_message(refused.value) == OWNERS_ONLY
 
 
-async def test_the_groups_apply_their_rule_to_every_subcommand(access):
-    editors = EditorsGroup(name="e", description="e")
-    owners = OwnersGroup(name="o", description="o")
-    assert await editors.interaction_check(interaction(EDITOR, None, access=access))
-    with pytest.raises(Refused):
-        await editors.interaction_check(interaction(FAN, None, access=access))
-    assert await owners.interaction_check(interaction(OWNER, None, access=access))
-    with pytest.raises(Refused):
-        await owners.interaction_check(interaction(EDITOR, None, access=access))
+class Ruled(RuledCog):
+    """Owners by default; a group of editors' commands; one command for everyone."""
+
+    rule = OWNERS
+    group = app_commands.Group(name="group", description="g", extras=ruled(EDITORS))
+
+    @group.command(name="inner", description="in the group")
+    async def inner(self, interaction: discord.Interaction[Any]) -> None: ...
+
+    @group.command(name="open", description="its own rule", extras=ruled(EVERYONE))
+    async def open(self, interaction: discord.Interaction[Any]) -> None: ...
+
+    @app_commands.command(name="plain", description="the cog's rule")
+    async def plain(self, interaction: discord.Interaction[Any]) -> None: ...
+
+
+def commands_of(cog: RuledCog) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for command in cog.walk_app_commands():
+        found[command.qualified_name] = command
+    return found
+
+
+def test_a_command_takes_its_own_rule_else_its_groups_else_the_cogs():
+    named = commands_of(Ruled())
+    assert rule_for(named["plain"], OWNERS) is OWNERS
+    assert rule_for(named["group inner"], OWNERS) is EDITORS
+    assert rule_for(named["group open"], OWNERS) is EVERYONE
+    assert rule_for(None, None) is None  # no command, no rule: nothing to enforce
+
+
+async def test_the_cogs_check_applies_the_nearest_rule_to_every_command(access):
+    cog = Ruled()
+    named = commands_of(cog)
+    assert await cog.interaction_check(interaction(OWNER, None, access=access, command=named["plain"]))
+    with pytest.raises(Refused) as refused:
+        await cog.interaction_check(interaction(EDITOR, None, access=access, command=named["plain"]))
+    assert str(refused.value) == OWNERS_ONLY
+    assert await cog.interaction_check(interaction(EDITOR, None, access=access, command=named["group inner"]))
+    with pytest.raises(Refused) as refused:
+        await cog.interaction_check(interaction(FAN, None, access=access, command=named["group inner"]))
+    assert str(refused.value) == EDITORS_ONLY
+    assert await cog.interaction_check(interaction(FAN, None, access=access, command=named["group open"]))
