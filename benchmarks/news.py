@@ -128,7 +128,8 @@ async def run(sources: int, items: int) -> int:
         try:
             await store.files.seed_if_empty()
             for s in range(sources):
-                await store.news.add_source(f"http://127.0.0.1:{feeds.port}/{s}.xml", f"Feed {s}", show_id=None,
+                await store.news.add_source(f"http://127.0.0.1:{feeds.port}/{s}.xml", f"Feed {s}",
+                                            show_id=None,
                                        keywords=(), added_by=1, seen=[], next_poll_at=time.time())
             poller = Poller(store, Fetcher(allow_private=True), interval=900, review_channel=1)
             before = rss_mib()

@@ -92,7 +92,8 @@ class Editors(CatalogueCog):
                     draft.news_item, draft.key, draft.fact, expected_version=draft.expected_version,
                     editor=draft.editor, silent=silent)
             elif draft.undo_of is not None:
-                change = await self.store.catalogue.undo(draft.undo_of, expected_version=draft.expected_version,
+                change = await self.store.catalogue.undo(draft.undo_of,
+                                                         expected_version=draft.expected_version,
                                                editor=draft.editor, reason=draft.reason, silent=silent)
             else:
                 change = await self.store.catalogue.write(show.id, draft.kind, draft.key, draft.fact,

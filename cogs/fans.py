@@ -104,7 +104,8 @@ class Fans(CatalogueCog):
     def _news_about(self, show: Show, person: str) -> list[Entry]:
         """The news items (newest first) whose headline or note names a person."""
         name = person.casefold()
-        news = self.memo(show.id, "news:None", lambda: news_list(self.store.view.entries(show.id, "news"), None))
+        news = self.memo(show.id, "news:None",
+                         lambda: news_list(self.store.view.entries(show.id, "news"), None))
         return [e for e in news
                 if name in f"{e.fact.fields['headline']} {e.fact.fields.get('note') or ''}".casefold()][:5]
 
@@ -136,8 +137,10 @@ class Fans(CatalogueCog):
         total = entry.version if entry else self.store.view.change_count(show.id)
         count = max(1, -(-total // HISTORY_PAGE))
         number = max(0, min(number, count - 1))
-        changes = await self.memo_async(show.id, f"history:{entry_id}:{number}", lambda: self.store.catalogue.changes(
-            show.id, entry_id=entry_id, offset=number * HISTORY_PAGE, limit=HISTORY_PAGE))
+        changes = await self.memo_async(
+            show.id, f"history:{entry_id}:{number}",
+            lambda: self.store.catalogue.changes(show.id, entry_id=entry_id, offset=number * HISTORY_PAGE,
+                                                 limit=HISTORY_PAGE))
         label = entry_label(entry.kind, entry.fact.fields, show, lang) if entry else None
         embed = history_embed(show, changes, number, count, label, lang)
         view = pager("hist", show, str(entry_id) if entry_id else "-", number, count, lang)
@@ -231,7 +234,8 @@ class Fans(CatalogueCog):
                       entry: str | None = None) -> None:
         chosen = self.show_for(show)
         lang = lang_of(interaction)
-        entry_id = resolve_entry(self.store.view.entries(chosen.id), chosen, entry, lang).id if entry else None
+        entries = self.store.view.entries(chosen.id)
+        entry_id = resolve_entry(entries, chosen, entry, lang).id if entry else None
         listing = await self.history_listing(chosen, entry_id, 0, lang)
         await self.reply_listing(interaction, listing)
 

@@ -165,7 +165,8 @@ class Predict(CatalogueCog):
     async def answer_autocomplete(self, interaction: discord.Interaction[Any],
                                   current: str) -> list[app_commands.Choice[str]]:
         typed = str(getattr(interaction.namespace, "question", "") or "").lstrip("#")
-        prediction = await self.store.predictions.prediction(int(typed)) if re.fullmatch(r"[0-9]{1,15}", typed) else None
+        numbered = re.fullmatch(r"[0-9]{1,15}", typed)
+        prediction = await self.store.predictions.prediction(int(typed)) if numbered else None
         if prediction is None:
             return []
         offered: list[str] = []
@@ -266,7 +267,8 @@ class Predict(CatalogueCog):
     async def predict_list(self, interaction: discord.Interaction[SeasonwatchBot],
                            show: str | None = None) -> None:
         chosen = self.show_for(show)
-        waiting = await self.store.predictions.predictions(show_id=chosen.id, states=("open", "closed"), limit=50)
+        waiting = await self.store.predictions.predictions(show_id=chosen.id, states=("open", "closed"),
+                                                           limit=50)
         waiting.sort(key=lambda p: (p.state != "open", -p.id))
         resolved = await self.store.predictions.last_resolved(chosen.id, LIST_RESOLVED)
         counts = await self.store.predictions.answer_counts([p.id for p in waiting[:LIST_OPEN]])

@@ -230,7 +230,8 @@ class Announcer(ExactlyOnce[Batch]):
                     if delivery_id in wanted:
                         found[delivery_id] = message.id
         for message_id in set(found.values()):
-            await self.store.alerts.mark_delivered([i for i, m in found.items() if m == message_id], message_id)
+            await self.store.alerts.mark_delivered([i for i, m in found.items() if m == message_id],
+                                                   message_id)
         left = job.without(set(found))
         if not left.rows:
             self._record(job, "found")

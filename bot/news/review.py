@@ -119,7 +119,8 @@ class ReviewSender(ExactlyOnce[QueueItem]):
         await self.store.reviews.review_done(job.id, message_id=None, state="failed", error=describe(exc))
 
     async def retry_at(self, job: QueueItem, at: float, error: str) -> None:
-        await self.store.reviews.review_done(job.id, message_id=None, state="pending", error=error, next_at=at)
+        await self.store.reviews.review_done(job.id, message_id=None, state="pending", error=error,
+                                             next_at=at)
 
     async def failed(self, job: QueueItem, error: str) -> None:
         await self.store.reviews.review_done(job.id, message_id=None, state="failed", error=error)

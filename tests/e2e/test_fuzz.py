@@ -250,7 +250,8 @@ async def fuzz(cast: str, standin: Any, scene: Scene, crowd: dict[str, list[Call
     logging.getLogger().addHandler(errors)
     fz = Fuzzer(standin, bot_settings.database_path, spy_on_refusals(monkeypatch), errors)
     for channel in (scene.home_announcements, scene.other_news):
-        await bot.store.alerts.subscribe(channel.guild.id, channel.id, show_id=None, created_by=scene.admin.id)
+        await bot.store.alerts.subscribe(channel.guild.id, channel.id, show_id=None,
+                                         created_by=scene.admin.id)
     callers = [crowd[label] for label in CASTS[cast]]
     commands = [c for c in registered(standin)
                 for _ in range(4 if c.path.startswith(FOCUS[cast]) else 1)]

@@ -45,7 +45,8 @@ async def fill(path):
         await store.reminders.add(7, show.id, "cast", "park ji-hu")
         await store.alerts.subscribe(2, 11, show_id=show.id, created_by=5, events=True)
         await store.premieres.queue(show.id, show.season)
-        await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+        await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                    editor=ALICE)
         question = await store.predictions.open_prediction(show.id, "How many?", "number", editor=ALICE)
         await store.predictions.guess(question.id, user_id=7, user_name="fan", guild_id=1, answer="12")
         await store.predictions.resolve_prediction(question.id, "10", editor=ALICE)
@@ -55,7 +56,8 @@ async def fill(path):
                                            keywords=("x",), added_by=5, seen=["guid-1"],
                                            next_poll_at=time.time())
         item = Item("guid-2", "Copied news", "https://feeds.example/2", "https://feeds.example/2", None, "")
-        await store.news.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id, ("Park Ji-hu",))],
+        await store.news.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id,
+                                                                                  ("Park Ji-hu",))],
                                    etag=None, last_modified=None, next_poll_at=time.time(), review_channel=9)
         return await copy.counts(store.database)
     finally:

@@ -330,7 +330,8 @@ async def test_names_are_stored_as_typed_and_rendered_escaped(standin, scene, bo
         source_url=SOURCE,
     )
     show = bot.store.view.show_by_slug(SHOW)
-    assert bot.store.view.entry(show.id, "cast", "@everyone _star_").fact.fields["person"] == "@everyone _Star_"
+    assert bot.store.view.entry(show.id, "cast",
+                                "@everyone _star_").fact.fields["person"] == "@everyone _Star_"
     listed = await standin.command(scene.fan, scene.home_general, "cast", filter="rumored")
     assert "@\u200beveryone \\_Star\\_" in listed.embeds[0]["description"]
     assert all(not (p.users or p.roles or p.everyone) for p in standin.pings)

@@ -301,7 +301,8 @@ async def test_about_states_the_scoring_rules(standin, scene, bot):
 
 async def test_a_long_leaderboard_pages_and_the_caller_sees_their_own_place(standin, scene, bot):
     prediction = await open_question(standin, scene, bot)
-    await bot.store.predictions.add_guesses(prediction.id, ((900 + i, f"guesser {i}", scene.home.id, str(10 + i % 9))
+    await bot.store.predictions.add_guesses(prediction.id, ((900 + i, f"guesser {i}", scene.home.id,
+                                                             str(10 + i % 9))
                                                 for i in range(30)))
     await make(standin, scene.fan, scene.home_general, prediction, "99")  # last, 0 points
     await resolve(standin, scene, prediction, "10")

@@ -58,7 +58,8 @@ async def test_updating_an_entry_keeps_the_previous_fact_in_the_change(store, sh
 
 
 async def test_removing_an_entry_hides_it_but_keeps_its_version_and_history(store, show):
-    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                        editor=ALICE)
     await store.catalogue.write(
         show.id, "cast", "park ji-hu", None, expected_version=1, editor=ALICE, reason="left the show"
     )
@@ -91,7 +92,8 @@ async def test_a_write_based_on_an_old_version_is_a_conflict_and_changes_nothing
 async def test_concurrent_writes_to_one_entry_let_exactly_one_win(store, show):
     async def attempt(name):
         fact = cast_fact(character=name)
-        return await store.catalogue.write(show.id, "cast", "park ji-hu", fact, expected_version=0, editor=ALICE)
+        return await store.catalogue.write(show.id, "cast", "park ji-hu", fact, expected_version=0,
+                                           editor=ALICE)
 
     results = await asyncio.gather(*(attempt(f"C{i}") for i in range(10)), return_exceptions=True)
     winners = [r for r in results if not isinstance(r, BaseException)]
@@ -110,7 +112,8 @@ async def test_an_invalid_fact_is_refused_before_anything_is_written(store, show
 
 
 async def test_undo_restores_the_replaced_fact_as_a_correction(store, show):
-    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                        editor=ALICE)
     second = await store.catalogue.write(
         show.id, "cast", "park ji-hu", cast_fact(character="Wrong"), expected_version=1, editor=BOB
     )
@@ -122,7 +125,8 @@ async def test_undo_restores_the_replaced_fact_as_a_correction(store, show):
 
 
 async def test_undoing_a_creation_removes_the_entry(store, show):
-    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    first = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                        editor=ALICE)
     await store.catalogue.undo(first.id, expected_version=1, editor=ALICE)
     assert store.view.entry(show.id, "cast", "park ji-hu") is None
 
@@ -165,7 +169,8 @@ async def test_another_processs_commit_is_picked_up_by_refresh(tmp_path):
     try:
         show = await running.shows.add_show("test-show", "Test Show", 2)
         assert await importer.view.refresh_if_changed()  # it sees the show the other one added
-        await importer.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=BOB)
+        await importer.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                       editor=BOB)
         assert running.view.entry(show.id, "cast", "park ji-hu") is None  # not seen yet
         assert await running.view.refresh_if_changed()
         assert running.view.entry(show.id, "cast", "park ji-hu").fact == cast_fact()
@@ -185,7 +190,8 @@ async def test_a_write_after_another_processs_commit_reports_the_real_current_va
             show.id, "cast", "park ji-hu", cast_fact(character="From import"), expected_version=0, editor=BOB
         )
         with pytest.raises(ConflictError) as caught:  # based on what `running` had: nothing
-            await running.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+            await running.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                          editor=ALICE)
         assert caught.value.current.fact.fields["character"] == "From import"
         change = await running.catalogue.write(
             show.id, "cast", "park ji-hu", cast_fact(), expected_version=1, editor=ALICE

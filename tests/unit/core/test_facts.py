@@ -284,7 +284,8 @@ async def test_a_store_question_is_one_line(store, show):
 
 
 async def test_two_adds_of_one_slug_at_once_give_one_show_and_one_refusal(store):
-    results = await asyncio.gather(store.shows.add_show("x", "X one", 1), store.shows.add_show("x", "X two", 1),
+    results = await asyncio.gather(store.shows.add_show("x", "X one", 1), store.shows.add_show("x", "X two",
+                                                                                               1),
                                    return_exceptions=True)
     assert sorted(type(r).__name__ for r in results) == ["InvalidInput", "Show"]
     assert [s.slug for s in store.view.shows()] == ["x"]
@@ -300,7 +301,8 @@ async def test_a_show_cannot_be_found_by_another_shows_name(store, show, names):
     with pytest.raises(InvalidInput, match="`test-show`"):
         await store.shows.update_show(replace(other, **names))
     with pytest.raises(InvalidInput, match="`test-show`"):
-        await store.shows.add_show("new", names.get("title", "New"), 1, original_title=names.get("original_title"),
+        await store.shows.add_show("new", names.get("title", "New"), 1,
+                                   original_title=names.get("original_title"),
                              aliases=names.get("aliases", ()))
     assert store.view.show_by_slug("other") == other and store.view.show_by_slug("new") is None
 

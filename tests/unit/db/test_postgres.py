@@ -83,7 +83,8 @@ async def test_a_reminder_paused_by_another_process_is_told_by_this_one(two):
         await asyncio.sleep(0.05)
         await running.view.refresh_if_changed()
     assert [r.id for r in await running.reminders.mark_told(77)] == [reminder.id]
-    assert not await shard_zero.reminders.is_untold(77) or await shard_zero.reminders.mark_told(77) == []  # told once
+    reminders = shard_zero.reminders
+    assert not await reminders.is_untold(77) or await reminders.mark_told(77) == []  # told once
 
 
 async def test_after_the_listening_connection_is_lost_the_view_reloads(two, url):
@@ -100,7 +101,8 @@ async def test_after_the_listening_connection_is_lost_the_view_reloads(two, url)
             break
         await asyncio.sleep(0.02)
     # Committed while nobody listened: its NOTIFY is lost, so only a reload can show it.
-    await importer.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    await importer.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                   editor=ALICE)
     assert await running.view.refresh_if_changed()
     assert running.view.entry(show.id, "cast", "park ji-hu") is not None
     await importer.shows.add_show("after", "After", 1)  # and it listens again
@@ -161,7 +163,8 @@ async def test_times_keep_their_precision(url):
     try:
         show = await store.shows.add_show("times", "Times", 1)
         await store.alerts.subscribe(1, 1, show_id=None, created_by=5)
-        await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+        await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                    editor=ALICE)
         [delivery] = await store.alerts.deliveries()
         await store.alerts.retry_later([delivery.id], 1_700_000_000.123456, "later")
         [delivery] = await store.alerts.deliveries()

@@ -53,7 +53,8 @@ async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(stor
 async def test_a_dead_feed_is_fetched_after_5_then_10_20_40_minutes_not_every_5(store, feeds):
     url = feeds.serve("/dead", b"", trouble="500")
     now = [1_700_000_000.0]
-    await store.news.add_source(url, "dead", show_id=None, keywords=(), added_by=1, seen=[], next_poll_at=now[0])
+    await store.news.add_source(url, "dead", show_id=None, keywords=(), added_by=1, seen=[],
+                                next_poll_at=now[0])
     poller = Poller(
         store,
         Fetcher(allow_private=True, timeout=1.0),

@@ -89,10 +89,12 @@ async def test_items_gone_from_their_feed_for_thirty_days_are_forgotten_not_thos
 
 async def test_a_tip_is_queued_unless_known_and_counted_for_the_limit(store, show):
     tip = item(9)
-    first = await store.tips.queue_tip(Candidate(tip, show.id, ()), tipper=FAN, note="look", review_channel=None)
+    first = await store.tips.queue_tip(Candidate(tip, show.id, ()), tipper=FAN, note="look",
+                                       review_channel=None)
     assert first.tipper_name == "fan" and first.review_state == "none"
     assert (
-        await store.tips.queue_tip(Candidate(tip, show.id, ()), tipper=FAN, note=None, review_channel=None) is None
+        await store.tips.queue_tip(Candidate(tip, show.id, ()), tipper=FAN, note=None,
+                                   review_channel=None) is None
     )
     assert await store.tips.queued_link(show.id, tip.link)
     assert await store.tips.tips_since(FAN.id, time.time() - 3600) == 1
@@ -171,7 +173,8 @@ async def test_failures_back_off_then_pause_after_a_day_and_adding_again_resumes
         source.id, "the server answered HTTP 500", next_poll_at=start + 300, now=start, pause_after=86400
     )
     assert after.active and after.failures == 1 and after.failing_since == pytest.approx(start)
-    assert await store.news.due_sources(start + 299) == [] and len(await store.news.due_sources(start + 300)) == 1
+    assert await store.news.due_sources(start + 299) == []
+    assert len(await store.news.due_sources(start + 300)) == 1
     later = start + 86401
     paused = await store.news.source_failed(
         source.id, "the server answered HTTP 500", next_poll_at=later + 600, now=later, pause_after=86400
@@ -196,7 +199,8 @@ async def test_a_success_ends_a_run_of_failures_so_one_blip_a_day_later_does_not
     source = await add_source(store)
     start = time.time()
     for success in ("fetched", "unchanged"):  # a 200 with items, or a 304
-        await store.news.source_failed(source.id, "HTTP 500", next_poll_at=start + 300, now=start, pause_after=day)
+        await store.news.source_failed(source.id, "HTTP 500", next_poll_at=start + 300, now=start,
+                                       pause_after=day)
         if success == "fetched":
             await fetched(store, source, [item(2)], show, now=start + 300)
         else:

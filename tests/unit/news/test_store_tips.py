@@ -28,7 +28,8 @@ def candidate(show, n, url=None):
 async def tip(store, show, n, url=None):
     """Queue a tip: "queued", "known" or "limited"."""
     try:
-        queued = await store.tips.queue_tip(candidate(show, n, url), tipper=FAN, note=None, review_channel=None,
+        queued = await store.tips.queue_tip(candidate(show, n, url), tipper=FAN, note=None,
+                                            review_channel=None,
                                        per_hour=LIMIT)
     except UserError as exc:
         if str(exc) != "You can send 3 tips an hour; try again later.":

@@ -17,7 +17,8 @@ TOMORROW = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=
 
 
 async def ask(store, show, kind="number", **options):
-    return await store.predictions.open_prediction(show.id, f"How many? ({kind})", kind, editor=ALICE, **options)
+    return await store.predictions.open_prediction(show.id, f"How many? ({kind})", kind, editor=ALICE,
+                                                   **options)
 
 
 async def guess(store, prediction, user_id, answer, guild_id=GUILD, name=None):
@@ -146,8 +147,9 @@ async def test_date_and_choice_questions_score_by_days_and_right_or_wrong(store,
     await guess(store, pick, 2, "YES")
     await store.predictions.resolve_prediction(when.id, "2025-03-04", editor=BOB)
     await store.predictions.resolve_prediction(pick.id, "Yes", editor=BOB)
-    assert [(g.user_id, g.points) for g in (await store.predictions.ranking(when.id, 5))[0]] == [(1, 90), (2, 38)]
-    assert [(g.user_id, g.points) for g in (await store.predictions.ranking(pick.id, 5))[0]] == [(2, 100), (1, 0)]
+    ranking = store.predictions.ranking
+    assert [(g.user_id, g.points) for g in (await ranking(when.id, 5))[0]] == [(1, 90), (2, 38)]
+    assert [(g.user_id, g.points) for g in (await ranking(pick.id, 5))[0]] == [(2, 100), (1, 0)]
 
 
 async def test_equal_points_go_to_the_earlier_guess(store, show):
@@ -168,7 +170,8 @@ async def test_a_resolved_question_can_be_corrected_and_is_rescored(store, show)
     await store.predictions.resolve_prediction(prediction.id, "8", editor=BOB)
     event = await store.predictions.resolve_prediction(prediction.id, "12", editor=BOB)
     assert event.correction and event.answer == "12"
-    assert [(g.user_id, g.points) for g in (await store.predictions.ranking(prediction.id, 5))[0]] == [(2, 100), (1, 60)]
+    ranked = (await store.predictions.ranking(prediction.id, 5))[0]
+    assert [(g.user_id, g.points) for g in ranked] == [(2, 100), (1, 60)]
     with pytest.raises(UserError, match="already resolved"):
         await store.predictions.resolve_prediction(prediction.id, "12", editor=BOB)
 
@@ -182,7 +185,8 @@ async def test_resolving_an_open_question_closes_it_to_guesses(store, show):
 
 async def test_ten_thousand_guesses_resolve_in_one_quick_transaction(store, show):
     prediction = await ask(store, show)
-    await store.predictions.add_guesses(prediction.id, ((i, f"fan{i}", GUILD, str(i % 40)) for i in range(10_000)))
+    await store.predictions.add_guesses(prediction.id, ((i, f"fan{i}", GUILD,
+                                                         str(i % 40)) for i in range(10_000)))
     started = time.perf_counter()
     event = await store.predictions.resolve_prediction(prediction.id, "20", editor=BOB)
     assert time.perf_counter() - started < 1.5
