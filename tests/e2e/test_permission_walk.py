@@ -28,7 +28,8 @@ PUBLIC_COMMANDS = {
     "remind me", "remind list", "remind stop",  # each acts on the caller's own reminders only
 }
 # Previous/Next on lists only read; Notify me changes only the clicker's own role.
-PUBLIC_BUTTONS = {"PageButton", "BoardButton", "NotifyButton", "ListPageButton"}  # ListPageButton: your own /remind list
+# ListPageButton pages your own /remind list, as PageButton pages /history
+PUBLIC_BUTTONS = {"PageButton", "BoardButton", "NotifyButton", "ListPageButton"}
 REFUSALS = {EDITORS_ONLY, OWNERS_ONLY, MANAGERS_ONLY, MANAGERS_IN_DMS}
 
 
