@@ -24,7 +24,8 @@ import discord
 
 from bot.alerts.announcements import render_announcement
 from bot.core.models import Change, DirectMessage, Reminder, Show
-from bot.i18n import t
+from bot.i18n import N_, t
+from bot.i18n.notices import Notice
 from bot.interactions.replies import NO_MENTIONS
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import FIRST_RETRY, LOOKUP_AFTER, Workers, describe
@@ -176,7 +177,8 @@ class DMSender(ExactlyOnce[Outgoing]):
         if isinstance(exc, discord.Forbidden):
             # 50007: DMs closed (privacy settings, or no server in common). Trying again would be
             # refused the same way: pause, and tell the person at their next command.
-            reason = DMS_CLOSED if exc.code == CANNOT_DM else f"Discord refused it: {describe(exc)}"
+            reason = (DMS_CLOSED if exc.code == CANNOT_DM  # worded by the cog for the person
+                      else Notice.of(N_("Discord refused it: {why}"), why=describe(exc)).dump())
             log.info("pausing reminder %d: %s", job.dm.reminder_id, reason)
             await self.store.reminders.pause(job.dm.reminder_id, reason)
         elif isinstance(exc, discord.NotFound):  # the user is gone

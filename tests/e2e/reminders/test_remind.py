@@ -127,6 +127,27 @@ async def test_a_fan_with_dms_closed_is_paused_and_told_once_at_the_next_command
     await dms(standin, fan.user, 1)
 
 
+async def test_a_dm_refused_for_another_reason_pauses_with_the_reason_in_the_readers_language(
+        standin, scene, bot):
+    fan = scene.fan
+    await standin.command(fan, scene.home_general, "remind me")
+    dm_channel = standin.world.dm_channel(fan.user)
+    standin.faults.add("POST", "/channels/{channel_id}/messages", channel_id=dm_channel.id,
+                       status=403, code=50001, count=1)
+    await write(bot, release_fact("2025-05"), kind="release", key="release")
+
+    async def paused():
+        return not (await bot.store.reminders.of_user(fan.user.id))[0].active
+
+    await until(paused)
+    listed = await standin.command(fan, scene.home_general, "remind list")
+    assert "⏸️" in listed.content and "Discord refused it: " in listed.content, listed.content
+    fan.user.locale = "ko"
+    listed = await standin.command(fan, scene.home_general, "remind list")
+    assert "Discord가 거부했습니다: " in listed.content, listed.content
+    assert "Discord refused it" not in listed.content
+
+
 async def test_a_long_reminder_list_pages_so_every_reminder_is_reachable(standin, scene, bot):
     fan = scene.fan
     show = bot.store.view.show_by_slug("all-of-us-are-dead")
