@@ -78,7 +78,7 @@ class Services:
                              review_channel=settings.review_channel_id)
         self.reviews = (ReviewSender(store, client, self.budget)
                         if settings.review_channel_id else None)
-        self.previews = Previews(store, render_announcement)
+        self.previews = Previews(store.view, render_announcement)
         self._watcher: asyncio.Task[None] | None = None
 
     @property

@@ -30,7 +30,7 @@ from types import TracebackType
 
 from bot.alerts.premieres_store import Premieres
 from bot.alerts.store import Alerts
-from bot.catalogue.files import EXPORT_FORMAT, IMPORTER, SEED_FILE, Files, ImportReport, parse_catalogue
+from bot.catalogue.files import Files
 from bot.catalogue.shows import Shows
 from bot.catalogue.store import Catalogue
 from bot.catalogue.view import View
@@ -41,7 +41,6 @@ from bot.db.connection import Database
 from bot.db.copy import copy_database
 from bot.db.migrate import Migration, Migrator, migrations
 from bot.db.postgres import Postgres
-from bot.db.rows import now_iso
 from bot.db.sqlite import SQLite
 from bot.news.reviews_store import Reviews
 from bot.news.store import News
@@ -49,9 +48,6 @@ from bot.news.tips_store import Tips
 from bot.predictions.rules import score
 from bot.predictions.store import Predictions
 from bot.reminders.store import Reminders
-
-__all__ = ["EXPORT_FORMAT", "IMPORTER", "SEED_FILE", "ImportReport", "Migration", "Store",
-           "migrations", "now_iso", "parse_catalogue"]
 
 log = logging.getLogger(__name__)
 

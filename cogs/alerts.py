@@ -14,13 +14,14 @@ from bot.alerts.grants import grant_problem
 from bot.app import SeasonwatchBot
 from bot.catalogue.render import COLOUR, escape
 from bot.core.errors import InvalidInput, UserError
+from bot.core.messages import N_
 from bot.core.models import MIN_CONFIDENCES, TOPICS, Subscription
-from bot.i18n import DEFAULT, N_, lang_of, language, t, term
+from bot.i18n import DEFAULT, lang_of, language, t, term
 from bot.interactions.access import MANAGERS
-from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.replies import reply, think
 from bot.outbox.dispatcher import describe
 from bot.store import Store
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 

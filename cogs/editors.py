@@ -10,10 +10,11 @@ from discord import app_commands
 
 from bot.alerts.announcements import render_announcement
 from bot.app import SeasonwatchBot
+from bot.catalogue.diff import change_diff, fact_text
 from bot.catalogue.drafts import EXPIRED, DraftButton
 from bot.catalogue.previews import Previews, carried, today
 from bot.catalogue.render import escape
-from bot.core.diff import change_diff, fact_text
+from bot.catalogue.search import fold, resolve_person
 from bot.core.errors import ConflictError, InvalidInput
 from bot.core.facts import (
     cast_key,
@@ -22,6 +23,7 @@ from bot.core.facts import (
     parse_id,
     quote,
 )
+from bot.core.messages import N_
 from bot.core.models import (
     BILLINGS,
     CAST_STATES,
@@ -32,12 +34,11 @@ from bot.core.models import (
     Fact,
     Show,
 )
-from bot.core.search import fold, resolve_person
-from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.texts import UNDO_REASON
 from bot.interactions.access import EDITORS, Access
-from bot.interactions.cogbase import CatalogueCog
 from bot.store import Store
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 

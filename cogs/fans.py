@@ -25,14 +25,15 @@ from bot.catalogue.render import (
     person_embed,
     status_embed,
 )
+from bot.catalogue.search import fold, resolve_entry, resolve_person
 from bot.core.errors import UserError
+from bot.core.messages import N_
 from bot.core.models import CONFIDENCES, Entry, Show
-from bot.core.search import fold, resolve_entry, resolve_person
-from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.texts import CAST_FILTER_HELP
 from bot.interactions.buttons import CogButton
-from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.cooldown import fan_cooldown
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 

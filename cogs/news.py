@@ -18,11 +18,11 @@ from bot.catalogue.render import escape
 from bot.config import Settings
 from bot.core.errors import InvalidInput, UserError
 from bot.core.facts import check_line, check_text, check_url, fold, parse_date, quote
+from bot.core.messages import N_
 from bot.core.models import CONFIDENCES, Editor, Show
-from bot.i18n import N_, lang_of, language, t, term
+from bot.i18n import lang_of, language, t, term
 from bot.i18n.notices import Notice
 from bot.interactions.access import EDITORS, EVERYONE, ruled
-from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.cooldown import fan_cooldown
 from bot.interactions.replies import reply, think
 from bot.news.fetch import FetchFailed
@@ -41,6 +41,7 @@ from bot.news.views import (
     item_view,
 )
 from bot.store import Store
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ class News(CatalogueCog):
             offset = 0
         if not items:
             return discord.Embed(description=t(lang, "The review queue is empty: nothing is waiting.")), None
-        embed = item_embed(items[0], self.store, lang)
+        embed = item_embed(items[0], self.store.view, lang)
         embed.set_author(name=t(lang, "Item {number} of {total}", number=offset + 1, total=total))
         return embed, item_view(items[0], lang, page=(show_id, offset, total))
 
@@ -296,7 +297,7 @@ class News(CatalogueCog):
         on_post = interaction.message is not None and interaction.message.id == item.review_message
         # The review channel reads in its server's language; /queue's page in the editor's own.
         lang = language(interaction.guild_locale) if on_post else lang_of(interaction)
-        await interaction.response.edit_message(embed=item_embed(item, self.store, lang), view=None)
+        await interaction.response.edit_message(embed=item_embed(item, self.store.view, lang), view=None)
         if on_post:
             await self.store.reviews.review_synced(item.id, item.state)
 

@@ -15,15 +15,15 @@ from discord.ext import commands
 from bot.alerts.announcements import answer_text
 from bot.app import SeasonwatchBot
 from bot.catalogue.render import entry_label, escape, show_title
+from bot.catalogue.search import MAX_CHOICES, fold, resolve_entry
 from bot.core.errors import InvalidInput, UserError
 from bot.core.facts import quote
+from bot.core.messages import N_
 from bot.core.models import ANSWER_FIELD, Editor, Entry, Prediction, Show
-from bot.core.search import MAX_CHOICES, fold, resolve_entry
-from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.texts import closing_text
 from bot.interactions.access import EDITORS, Access, ruled
 from bot.interactions.buttons import CogButton
-from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.cooldown import fan_cooldown
 from bot.interactions.replies import reply, think
 from bot.predictions.rules import PREDICTION_KINDS, parse_answer, parse_choices, parse_closes
@@ -39,6 +39,7 @@ from bot.predictions.views import (
     short,
 )
 from bot.store import Store
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 

@@ -13,19 +13,19 @@ from discord.ext import commands
 
 from bot.alerts.notify import NotifyButton
 from bot.app import SeasonwatchBot
+from bot.catalogue.diff import entry_label
 from bot.catalogue.render import escape, heading
-from bot.core.diff import entry_label
+from bot.catalogue.search import MAX_CHOICES, resolve_entry
 from bot.core.errors import InvalidInput
 from bot.core.models import Reminder
-from bot.core.search import MAX_CHOICES, resolve_entry
 from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.notices import Notice
 from bot.interactions.buttons import CogButton
-from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.replies import reply
 from bot.outbox.budget import SendBudget
 from bot.reminders.store import DMS_CLOSED
 from bot.store import Store
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 

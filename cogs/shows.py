@@ -13,8 +13,8 @@ from bot.catalogue.render import escape
 from bot.core.facts import check_int, check_text
 from bot.i18n import lang_of, t
 from bot.interactions.access import OWNERS
-from bot.interactions.cogbase import CatalogueCog
 from bot.interactions.replies import reply
+from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import re
 
 import discord
 
+from bot.catalogue.diff import change_diff, source_name
 from bot.catalogue.render import COLOUR, badge, escape, heading, link
-from bot.core.dates import window_text
-from bot.core.diff import change_diff, source_name
 from bot.core.models import Change, PredictionEvent, Show
 from bot.i18n import DEFAULT, t
+from bot.i18n.dates import window_text
 from bot.i18n.texts import UNDO_REASON, closing_text
 
 DESCRIPTION_CHARS = 3000  # leaves room for merging several announcements in 6,000 characters

@@ -24,16 +24,30 @@ from typing import Any, Protocol
 import discord
 
 from bot.alerts.announcements import delivery_ids, render_announcement, render_prediction_event
+from bot.alerts.claims import Claims
+from bot.alerts.store import Alerts
+from bot.catalogue.store import Catalogue
+from bot.catalogue.view import View
+from bot.core.messages import N_, Msg
 from bot.core.models import Change, Delivery, Editor, Entry, PredictionEvent, Show, Subscription
-from bot.i18n import DEFAULT, N_, Msg, t
+from bot.i18n import DEFAULT, t
 from bot.i18n.notices import Notice
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import FIRST_RETRY, LOOKUP_AFTER, TRANSIENT, Workers, describe
 from bot.outbox.sender import ExactlyOnce, Recent, Tries, epoch
-from bot.outbox.shards import LEASE, Claims, Shards
-from bot.store import Store
+from bot.outbox.shards import LEASE, Shards
+from bot.predictions.store import Predictions
 
 log = logging.getLogger(__name__)
+
+
+class Stores(Protocol):
+    """The stores the announcer reads and writes (the bot's `Store` has them all)."""
+
+    alerts: Alerts
+    catalogue: Catalogue
+    predictions: Predictions
+    view: View
 
 MAX_EMBEDS = 10  # per message
 MAX_EMBED_CHARS = 6000  # all embeds of a message together
@@ -97,14 +111,14 @@ class Announcer(ExactlyOnce[Batch]):
 
     task_name = "seasonwatch-announcer"
 
-    def __init__(self, store: Store, client: Client, *, rate: float,
+    def __init__(self, store: Stores, client: Client, *, rate: float,
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random,
                  shards: Shards | None = None, lease: float = LEASE) -> None:
         super().__init__(client, store.alerts.deliveries_queued, SendBudget(rate), first_retry=first_retry,
                          lookup_after=lookup_after, rand=rand)
         self.store = store
-        self.claims = Claims(store, shards, lease)
+        self.claims = Claims(store.alerts, shards, lease)
         self.workers = Workers(concurrency or max(4, int(rate * 2)), self.wake)
         self._changes: Recent[int, Change] = Recent(CHANGE_CACHE)
         self._events: Recent[int, PredictionEvent] = Recent(CHANGE_CACHE)

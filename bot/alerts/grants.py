@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.i18n import N_, Msg, t
+from bot.core.messages import N_, Msg
+from bot.i18n import t
 
 # Each permission bit by the name Discord's own settings show (permissions.mdx).
 PERMISSION_NAMES: dict[int, Msg] = {

@@ -18,7 +18,8 @@ from discord.ext import commands
 
 from bot.alerts.grants import grant_problem
 from bot.core.errors import UserError
-from bot.i18n import N_, lang_of, t
+from bot.core.messages import N_
+from bot.i18n import lang_of, t
 from bot.interactions.buttons import CogButton
 from bot.interactions.replies import reply, think
 

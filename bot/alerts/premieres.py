@@ -14,21 +14,32 @@ import datetime as dt
 import logging
 import re
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import discord
 
+from bot.alerts.premieres_store import Premieres
+from bot.alerts.store import Alerts
+from bot.catalogue.diff import source_name
 from bot.catalogue.render import show_title
-from bot.core.diff import source_name
+from bot.catalogue.view import View
+from bot.core.messages import N_
 from bot.core.models import ANSWER_FIELD, Entry, Premiere, Show
-from bot.i18n import DEFAULT, N_, t
+from bot.i18n import DEFAULT, t
 from bot.i18n.notices import Notice
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import FIRST_RETRY, describe
 from bot.outbox.sender import ExactlyOnce, Tries
-from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+
+class Stores(Protocol):
+    """The stores the event sender reads and writes (the bot's `Store` has them all)."""
+
+    alerts: Alerts
+    premieres: Premieres
+    view: View
 
 EXTERNAL = 3  # entity type: somewhere outside Discord
 GUILD_ONLY = 2  # privacy level
@@ -81,7 +92,7 @@ class EventSender(ExactlyOnce[Premiere]):
 
     task_name = "seasonwatch-premieres"
 
-    def __init__(self, store: Store, client: Any, budget: SendBudget, *, hour: int = 8,
+    def __init__(self, store: Stores, client: Any, budget: SendBudget, *, hour: int = 8,
                  first_retry: float = FIRST_RETRY) -> None:
         super().__init__(client, store.premieres.queued, budget, first_retry=first_retry)
         self.store = store

@@ -12,8 +12,9 @@ from typing import Any, Protocol, cast
 import discord
 from discord.ext import commands
 
+from bot.core.messages import N_
 from bot.core.models import Editor, Fact
-from bot.i18n import DEFAULT, N_, lang_of, t
+from bot.i18n import DEFAULT, lang_of, t
 from bot.interactions.access import EDITORS
 from bot.interactions.buttons import CogButton
 

@@ -13,12 +13,13 @@ from typing import Any
 import discord
 
 from bot.catalogue.drafts import Draft, DraftButton, Drafts
+from bot.catalogue.view import View
 from bot.core.errors import UserError
 from bot.core.facts import check_fact, check_line, news_key
 from bot.core.models import Basis, Change, Editor, Fact, Show
+from bot.db.rows import now_iso
 from bot.i18n import lang_of, t
 from bot.interactions.replies import reply
-from bot.store import Store, now_iso
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +44,15 @@ def carried(old: Basis | None, source_url: str, source_name: str | None,
 class Previews:
     """Open previews: each waits in `drafts` for its buttons (settled in the editors' cog)."""
 
-    def __init__(self, store: Store, render: Render) -> None:
-        self.store = store
+    def __init__(self, view: View, render: Render) -> None:
+        self.view = view
         self.render = render
         self.drafts = Drafts()
 
     def fact(self, show: Show, kind: str, key: str, fields: dict[str, Any], confidence: str,
              source_url: str, source_name: str | None) -> Fact:
         """The fact an edit proposes; the source's name and note carry over only from the same link."""
-        current = self.store.view.entry(show.id, kind, key)
+        current = self.view.entry(show.id, kind, key)
         old = current.fact.basis() if current else None
         source_name, note = carried(old, source_url, source_name, fields.get("note"))
         return Fact({**fields, "note": note}, confidence, source_name, source_url, today())
@@ -60,7 +61,7 @@ class Previews:
                    fact: Fact | None, *, reason: str | None = None, undo_of: int | None = None,
                    news_item: int | None = None) -> None:
         """Show the announcement this edit would send, with Publish / Publish silently / Cancel."""
-        current = self.store.view.entry(show.id, kind, key)
+        current = self.view.entry(show.id, kind, key)
         before = current.fact if current else None
         if fact is not None:
             fact = check_fact(kind, fact)
@@ -68,7 +69,7 @@ class Previews:
             raise UserError("That is what the entry already says; there is nothing to change.")
         lang = lang_of(interaction)
         editor = Editor(interaction.user.id, interaction.user.display_name)
-        version = self.store.view.entry_version(show.id, kind, key)
+        version = self.view.entry_version(show.id, kind, key)
         draft = Draft(show.id, kind, key, fact, version, editor, reason, undo_of, time.monotonic(), news_item)
         token = self.drafts.add(draft)
         change = Change(0, 0, show.id, kind, key, version + 1, before, fact, editor, now_iso(),

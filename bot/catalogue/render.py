@@ -11,13 +11,16 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.core.dates import date_text as date_text  # named here too: cogs read it from render
-from bot.core.dates import window_text
-from bot.core.diff import change_diff, source_name, stage_label
-from bot.core.diff import entry_label as entry_label  # named here too: cogs and search read it from render
-from bot.core.diff import person_name as person_name  # named here too: cogs read it from render
+from bot.catalogue.diff import change_diff, source_name, stage_label
+from bot.catalogue.diff import (
+    entry_label as entry_label,  # named here too: cogs and search read it from render
+)
+from bot.catalogue.diff import person_name as person_name  # named here too: cogs read it from render
+from bot.core.messages import N_
 from bot.core.models import STAGES, Basis, Change, Entry, Fact, Show
-from bot.i18n import DEFAULT, N_, t, term
+from bot.i18n import DEFAULT, t, term
+from bot.i18n.dates import date_text as date_text  # named here too: cogs read it from render
+from bot.i18n.dates import window_text
 
 T = TypeVar("T")
 

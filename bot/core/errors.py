@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import N_
+from bot.core.messages import N_
 
 if TYPE_CHECKING:
     from bot.core.models import Entry

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.core.errors import InvalidInput
+from bot.core.messages import N_
 from bot.core.models import (
     BILLINGS,
     CAST_STATES,
@@ -25,7 +26,6 @@ from bot.core.models import (
     Fact,
     sourced_apart,
 )
-from bot.i18n import N_
 
 WINDOW_FORMS = N_("YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, or two of these joined by `..`")
 # Every date anyone types (windows, published, guesses, closing times) lies in these years.
@@ -95,7 +95,7 @@ def window_start(window: str) -> dt.date:
 
 def render_window(window: str) -> str:
     """A window for people in English: `2025-03` reads `March 2025`, `2024-H2` reads `second
-    half of 2024` (other languages: `bot.core.dates`)."""
+    half of 2024` (other languages: `bot.i18n.dates`)."""
     return " – ".join(_render_part(p) for p in window.split(".."))
 
 

@@ -21,6 +21,7 @@ import discord
 from babel.messages.pofile import read_po
 from discord import app_commands
 
+from bot.core.messages import Msg
 from bot.i18n import particles
 
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -35,16 +36,6 @@ NAME_CONTEXTS = {
     app_commands.TranslationContextLocation.parameter_name: "option",
     app_commands.TranslationContextLocation.choice_name: "choice",
 }
-
-
-class Msg(str):
-    """A catalogue message used as a placeholder's value: `t()` translates it too, so an error
-    raised without knowing the reader's language can still carry a translatable fragment."""
-
-
-def N_(message: str) -> Msg:
-    """Mark a message for the catalogue where it is defined (tables), translated where shown."""
-    return Msg(message)
 
 
 def catalogue_path(lang: str) -> Path:

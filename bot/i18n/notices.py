@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import DEFAULT, Msg, t
+from bot.core.messages import Msg
+from bot.i18n import DEFAULT, t
 
 
 @dataclass(frozen=True)

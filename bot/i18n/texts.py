@@ -6,8 +6,9 @@ import datetime as dt
 
 import discord
 
+from bot.core.messages import N_
 from bot.core.models import Prediction
-from bot.i18n import DEFAULT, N_, t
+from bot.i18n import DEFAULT, t
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

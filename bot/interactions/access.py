@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import NotAllowed
-from bot.i18n import N_
+from bot.core.messages import N_
 
 log = logging.getLogger(__name__)
 

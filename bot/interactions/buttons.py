@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.core.errors import UserError
-from bot.i18n import N_
+from bot.core.messages import N_
 from bot.interactions.access import Refused, Rule
 from bot.interactions.replies import reply_error
 

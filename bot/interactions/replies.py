@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.utils import MISSING
 
 from bot.core.errors import InvalidInput, UserError
-from bot.i18n import N_, catalogue, lang_of, t
+from bot.core.messages import N_
+from bot.i18n import catalogue, lang_of, t
 
 log = logging.getLogger(__name__)
 

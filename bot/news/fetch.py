@@ -25,7 +25,7 @@ import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot import __version__
-from bot.i18n import N_, Msg
+from bot.core.messages import N_, Msg
 
 log = logging.getLogger(__name__)
 

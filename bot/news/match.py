@@ -7,9 +7,9 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.catalogue.search import person_names, show_names
 from bot.core.facts import fold
 from bot.core.models import Entry, Show
-from bot.core.search import person_names, show_names
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import feedparser
 
 from bot.core.errors import InvalidInput
 from bot.core.facts import check_url
-from bot.i18n import N_
+from bot.core.messages import N_
 
 log = logging.getLogger(__name__)
 

@@ -9,17 +9,25 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from typing import Protocol
 
+from bot.catalogue.view import View
 from bot.i18n.notices import Notice
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.match import ShowNames, candidates, people_named, show_index
 from bot.news.models import Source
 from bot.news.parse import NotAFeed, parse_feed
-from bot.news.store import Candidate
+from bot.news.store import Candidate, News
 from bot.outbox.dispatcher import Dispatcher, backoff
-from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+
+class Stores(Protocol):
+    """The stores the poller reads and writes (the bot's `Store` has them all)."""
+
+    news: News
+    view: View
 
 FIRST_BACKOFF = 300.0  # 5 minutes, doubling
 MAX_BACKOFF = 6 * 3600.0
@@ -40,7 +48,7 @@ class Poller(Dispatcher):
 
     def __init__(
         self,
-        store: Store,
+        store: Stores,
         fetcher: Fetcher,
         *,
         interval: float,

@@ -11,20 +11,30 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import discord
 
+from bot.catalogue.view import View
 from bot.i18n import language
 from bot.interactions.replies import NO_MENTIONS
 from bot.news.models import QueueItem
+from bot.news.reviews_store import Reviews
+from bot.news.store import News
 from bot.news.views import FOOTER, item_embed, item_view
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import LOOKUP_AFTER, TRANSIENT, describe
 from bot.outbox.sender import ExactlyOnce, Tries
-from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+
+class Stores(Protocol):
+    """The stores the review sender reads and writes (the bot's `Store` has them all)."""
+
+    news: News
+    reviews: Reviews
+    view: View
 
 RETRY_EDITS = 5.0  # seconds before trying failed edits again
 EDIT_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT, discord.HTTPException)
@@ -37,7 +47,7 @@ class ReviewSender(ExactlyOnce[QueueItem]):
 
     def __init__(
         self,
-        store: Store,
+        store: Stores,
         client: Any,
         budget: SendBudget,
         *,
@@ -109,7 +119,7 @@ class ReviewSender(ExactlyOnce[QueueItem]):
     async def send(self, job: QueueItem) -> None:
         channel = self._channel(job)
         lang = self._language(channel)
-        message = await self.request(channel.send(embed=item_embed(job, self.store, lang),
+        message = await self.request(channel.send(embed=item_embed(job, self.store.view, lang),
                                                   view=item_view(job, lang) or discord.utils.MISSING,
                                                   nonce=f"swq{job.id}"))
         await self.store.reviews.review_done(job.id, message_id=message.id, state="posted")
@@ -135,8 +145,8 @@ class ReviewSender(ExactlyOnce[QueueItem]):
         try:
             # A partial message's edit does not add the client's default: say it here.
             async with self.budget.request():
-                await message.edit(embed=item_embed(item, self.store, self._language(channel)), view=None,
-                                   allowed_mentions=NO_MENTIONS)
+                embed = item_embed(item, self.store.view, self._language(channel))
+                await message.edit(embed=embed, view=None, allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             pass  # deleted by someone: nothing left to show the outcome on
         except EDIT_ERRORS as exc:

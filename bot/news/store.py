@@ -18,10 +18,10 @@ from bot.alerts.store import Alerts
 from bot.catalogue.store import Catalogue
 from bot.catalogue.view import View
 from bot.core.errors import UserError
+from bot.core.messages import N_
 from bot.core.models import Change, Editor, Fact
 from bot.db.connection import Database, Row
 from bot.db.rows import json_text, now_iso
-from bot.i18n import N_
 from bot.i18n.notices import Notice
 from bot.news.links import canonical
 from bot.news.models import QueueItem, Source

@@ -14,9 +14,9 @@ import time
 from bot.catalogue.render import escape
 from bot.catalogue.view import View
 from bot.core.errors import InvalidInput, UserError
+from bot.core.messages import N_
 from bot.core.models import Editor
 from bot.db.connection import Database
-from bot.i18n import N_
 from bot.news.links import canonical
 from bot.news.models import QueueItem
 from bot.news.store import Candidate, News

@@ -11,11 +11,12 @@ import discord
 from discord.ext import commands
 
 from bot.catalogue.render import escape, heading, link
-from bot.i18n import DEFAULT, N_, t, term
+from bot.catalogue.view import View
+from bot.core.messages import N_
+from bot.i18n import DEFAULT, t, term
 from bot.interactions.access import EDITORS
 from bot.interactions.buttons import CogButton, CogForm
 from bot.news.models import QueueItem
-from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,9 @@ def outcome(item: QueueItem, lang: str) -> str | None:
     return None
 
 
-def item_embed(item: QueueItem, store: Store, lang: str = DEFAULT) -> discord.Embed:
+def item_embed(item: QueueItem, view: View, lang: str = DEFAULT) -> discord.Embed:
     """One queue item: headline, link, summary, show, origin, the cast it may concern, outcome."""
-    show = store.view.show(item.show_id)
+    show = view.show(item.show_id)
     lines = [f"**{link(item.headline, item.url)}**"]
     if item.summary:
         lines.append(escape(item.summary))

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.i18n import N_
+from bot.core.messages import N_
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from bot.core.errors import InvalidInput
 from bot.core.facts import check_name, check_year, fold, parse_date, quote, same_name
-from bot.i18n import DEFAULT, N_, t
+from bot.core.messages import N_
+from bot.i18n import DEFAULT, t
 
 PREDICTION_KINDS = ("date", "number", "choice")
 NUMBER_RANGE = (0, 1_000_000)

@@ -8,8 +8,9 @@ import discord
 
 from bot.alerts.announcements import answer_text
 from bot.catalogue.render import COLOUR, base_embed, escape, fit, heading, show_title
+from bot.core.messages import N_, Msg
 from bot.core.models import Guess, Prediction, Show, Standing
-from bot.i18n import DEFAULT, N_, Msg, t
+from bot.i18n import DEFAULT, t
 from bot.i18n.texts import closing_text
 from bot.predictions.rules import spread
 

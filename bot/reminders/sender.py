@@ -23,17 +23,27 @@ from typing import Any, Protocol
 import discord
 
 from bot.alerts.announcements import render_announcement
+from bot.catalogue.store import Catalogue
+from bot.catalogue.view import View
+from bot.core.messages import N_
 from bot.core.models import Change, DirectMessage, Reminder, Show
-from bot.i18n import N_, t
+from bot.i18n import t
 from bot.i18n.notices import Notice
 from bot.interactions.replies import NO_MENTIONS
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import FIRST_RETRY, LOOKUP_AFTER, Workers, describe
 from bot.outbox.sender import ExactlyOnce, Recent, Tries
-from bot.reminders.store import DMS_CLOSED
-from bot.store import Store
+from bot.reminders.store import DMS_CLOSED, Reminders
 
 log = logging.getLogger(__name__)
+
+
+class Stores(Protocol):
+    """The stores the DM sender reads and writes (the bot's `Store` has them all)."""
+
+    catalogue: Catalogue
+    reminders: Reminders
+    view: View
 
 CANNOT_DM = 50007  # "Cannot send messages to this user"
 DUE_BATCH = 500
@@ -84,7 +94,7 @@ class DMSender(ExactlyOnce[Outgoing]):
 
     task_name = "seasonwatch-dm-sender"
 
-    def __init__(self, store: Store, client: Client, budget: SendBudget, *,
+    def __init__(self, store: Stores, client: Client, budget: SendBudget, *,
                  concurrency: int = 16, first_retry: float = FIRST_RETRY,
                  lookup_after: float = LOOKUP_AFTER, rand: Callable[[], float] = random.random) -> None:
         super().__init__(client, store.reminders.dms_queued, budget, first_retry=first_retry,

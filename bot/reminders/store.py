@@ -14,10 +14,10 @@ from typing import Any
 from bot.catalogue.render import escape
 from bot.catalogue.view import View
 from bot.core.errors import InvalidInput, UserError
+from bot.core.messages import N_
 from bot.core.models import Change, DirectMessage, Reminder, Show
 from bot.db.connection import Database, Row
 from bot.db.rows import now_iso
-from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from bot.i18n import DEFAULT, N_, t
+from bot.core.messages import N_
+from bot.i18n import DEFAULT, t
 
 # Discord's option types for subcommands and groups (every other type is a value).
 _SUB_COMMAND, _SUB_COMMAND_GROUP = 1, 2

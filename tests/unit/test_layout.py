@@ -125,5 +125,45 @@ def test_interactions_import_neither_the_app_nor_its_configuration() -> None:
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
+# Lower layers never import higher ones; the features (one layer) may use each other.
+LAYERS = {
+    "bot": 0, "bot.logs": 0, "bot.core": 0, "bot.i18n": 1, "bot.db": 2, "bot.outbox": 3,
+    "bot.interactions": 4, "bot.catalogue": 5, "bot.alerts": 6, "bot.reminders": 6,
+    "bot.predictions": 6, "bot.news": 6, "bot.store": 7, "bot.services": 7, "bot.config": 7,
+    "bot.app": 8, "bot.sandbox": 9, "bot.cli": 10, "bot.__main__": 11,  # cli starts the sandbox
+}
+# A stored notice's type, named in a record: the record is the domain's, its wording is i18n's.
+TYPE_ONLY = {("bot.core.models", "bot.i18n.notices")}
+
+
+def layer(module: str) -> int | None:
+    parts = module.split(".")
+    for size in (2, 1):
+        found = LAYERS.get(".".join(parts[:size]))
+        if found is not None:
+            return found
+    return None
+
+
+def upward(edges: dict[str, set[str]]) -> set[tuple[str, str]]:
+    found = set()
+    for name, targets in edges.items():
+        here = layer(name)
+        for target in targets:
+            there = layer(target)
+            if here is not None and there is not None and there > here:
+                found.add((name, target))
+    return found
+
+
+def test_dependencies_point_one_way() -> None:
+    assert upward(graph()) - TYPE_ONLY == set()
+
+
+def test_the_layer_check_finds_an_import_that_points_up() -> None:
+    edges = {"bot.core.facts": {"bot.catalogue.store"}, "bot.alerts.store": {"bot.news.store"}}
+    assert upward(edges) == {("bot.core.facts", "bot.catalogue.store")}
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

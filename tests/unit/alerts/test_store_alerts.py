@@ -12,8 +12,8 @@ import asyncpg
 import pytest
 
 from bot.core.errors import InvalidInput
+from bot.core.messages import N_
 from bot.core.models import Fact
-from bot.i18n import N_
 from bot.i18n.notices import Notice
 from tests.support.catalogue import ALICE, cast_fact
 from tests.support.databases import target_of

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from bot.alerts.announcements import render_announcement
+from bot.catalogue.diff import change_diff
 from bot.catalogue.render import (
     EMBED_TOTAL,
     capped,
@@ -19,7 +20,6 @@ from bot.catalogue.render import (
     paginate,
     status_embed,
 )
-from bot.core.diff import change_diff
 from bot.core.models import Basis, Change, Editor, Entry, Fact, Show
 
 SHOW = Show(1, "s", "Show", None, None, 2, (), False)

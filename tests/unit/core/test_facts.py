@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.catalogue.files import EXPORT_FORMAT, parse_catalogue
 from bot.core.errors import InvalidImport, InvalidInput
 from bot.core.facts import (
     YEARS,
@@ -25,7 +26,6 @@ from bot.core.facts import (
     window_start,
 )
 from bot.core.models import Fact
-from bot.store import EXPORT_FORMAT, parse_catalogue
 from tests.support.catalogue import ALICE
 
 

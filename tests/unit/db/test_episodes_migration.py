@@ -7,7 +7,8 @@ import pytest
 
 from bot.core.errors import InvalidImport
 from bot.core.models import Basis, Editor
-from bot.store import Store, migrations
+from bot.db.migrate import migrations
+from bot.store import Store
 
 GUESS = {"confidence": "speculation", "source_name": "FanSided", "source_url": "https://fansided.com/",
          "as_of": "2024-01-31"}

@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 
 from bot.core.errors import StoreError
-from bot.store import Migration, Store, migrations
+from bot.db.migrate import Migration, migrations
+from bot.store import Store
 
 # A migration that fails half-way, in each backend's form (PostgreSQL's runner adds the
 # transaction; SQLite's scripts carry their own).

@@ -8,8 +8,9 @@ import time
 import pytest
 
 from bot.core.errors import InvalidInput, UserError
+from bot.db.migrate import migrations
 from bot.predictions.rules import score
-from bot.store import Store, migrations
+from bot.store import Store
 from tests.support.catalogue import ALICE, BOB, cast_fact
 
 GUILD, OTHER_GUILD = 1000, 2000

@@ -1,8 +1,8 @@
 """Why a reminder is paused, worded for its reader: a stored notice is a catalogue message
 translated when shown; a row from before notices reads as itself."""
 
+from bot.core.messages import N_
 from bot.core.models import Reminder
-from bot.i18n import N_
 from bot.i18n.notices import Notice
 from bot.reminders.store import DMS_CLOSED
 from cogs.remind import pause_text

@@ -13,7 +13,8 @@ import datetime as dt
 from babel.dates import format_date, format_skeleton, get_quarter_names
 
 from bot.core.facts import HALVES, WINDOW_RE, render_window
-from bot.i18n import DEFAULT, N_, t
+from bot.core.messages import N_
+from bot.i18n import DEFAULT, t
 
 RANGE = N_("{start} – {end}")
 

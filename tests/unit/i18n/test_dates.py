@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.dates import window_text
+from bot.i18n.dates import window_text
 
 
 @pytest.mark.parametrize(("window", "korean", "english"), [

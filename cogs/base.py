@@ -10,9 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.catalogue.render import entry_label, person_name, show_title
-from bot.core.errors import UserError
-from bot.core.models import Entry, Show
-from bot.core.search import (
+from bot.catalogue.search import (
     MAX_CHOICES,
     SearchIndex,
     entry_names,
@@ -23,6 +21,8 @@ from bot.core.search import (
     resolve_show,
     show_names,
 )
+from bot.core.errors import UserError
+from bot.core.models import Entry, Show
 from bot.i18n import lang_of, t
 from bot.interactions.access import RuledCog
 from bot.store import Store

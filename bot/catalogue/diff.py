@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.core.dates import window_text
+from bot.core.messages import N_
 from bot.core.models import KIND_FIELDS, Basis, Change, Fact, Show
-from bot.i18n import DEFAULT, N_, t, term
+from bot.i18n import DEFAULT, t, term
+from bot.i18n.dates import window_text
 
 VALUE_CHARS = 200  # one value in a change line
 STAGE_LABELS = {

@@ -13,8 +13,9 @@ from bot.catalogue.render import entry_label, escape
 from bot.core.errors import UnknownShow, UserError
 from bot.core.facts import fold as fold  # the one folded form, re-exported for the cogs
 from bot.core.facts import quote
+from bot.core.messages import N_
 from bot.core.models import Entry, Show
-from bot.i18n import DEFAULT, LANGUAGES, N_
+from bot.i18n import DEFAULT, LANGUAGES
 
 T = TypeVar("T")
 MAX_CHOICES = 25

@@ -2,10 +2,10 @@
 
 import pytest
 
+from bot.catalogue.search import closest, fold, prefold, rank, resolve_person, resolve_show
 from bot.core import facts
 from bot.core.errors import UnknownShow, UserError
 from bot.core.models import Entry, Fact, Show
-from bot.core.search import closest, fold, prefold, rank, resolve_person, resolve_show
 
 AOUAD = Show(
     1, "all-of-us-are-dead", "All of Us Are Dead", "지금 우리 학교는", "Netflix", 2, ("AOUAD",), False
