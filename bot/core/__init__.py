@@ -1,3 +1,3 @@
-"""The domain: the catalogue's records, validating facts, dates and windows, search, and one
-change as a structured difference. No Discord and no SQL here (it still words a few things through
-`bot.i18n`; that is the next step of the layout)."""
+"""The domain: the catalogue's records (`models`), validating what an entry may hold (`facts`),
+errors meant for the person who caused them (`errors`) and catalogue messages as values
+(`messages`). No Discord, no SQL and no wording: `bot.i18n` words what this marks."""
