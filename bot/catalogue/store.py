@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bot.catalogue.view import View
 from bot.core.errors import ConflictError, InvalidInput, UserError
-from bot.core.facts import check_fact, quote
+from bot.core.facts import quote
 from bot.core.models import Change, Editor, Fact, Show
 from bot.db.connection import Database
 from bot.db.rows import fact_text, now_iso, read_change, read_fact
@@ -86,8 +86,7 @@ class Catalogue:
                     expected_version: int, editor: Editor, reason: str | None = None,
                     silent: bool = False, correction_of: int | None = None) -> Change:
         """Write an entry's new fact (None removes it) as one change, if still at `expected_version`."""
-        if fact is not None:
-            fact = check_fact(kind, fact)
+        # `fact` was checked where it entered (the edit's preview, the import, the news form).
         async with self._db.lock:
             # Disk full or locked: rolled back, and told to the editor.
             async with self._db.transaction():

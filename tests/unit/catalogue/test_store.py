@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from bot.core.errors import ConflictError, InvalidInput, UserError
+from bot.core.facts import check_fact
 from bot.store import Store
 from tests.support.catalogue import ALICE, BOB, cast_fact
 
@@ -105,9 +106,10 @@ async def test_concurrent_writes_to_one_entry_let_exactly_one_win(store, show):
 
 
 async def test_an_invalid_fact_is_refused_before_anything_is_written(store, show):
+    # Checked once, where it enters: an edit's preview checks it before anything is written.
     bad = dataclasses.replace(cast_fact(), source_url="javascript:alert(1)")
     with pytest.raises(InvalidInput, match="source_url"):
-        await store.catalogue.write(show.id, "cast", "park ji-hu", bad, expected_version=0, editor=ALICE)
+        check_fact("cast", bad)
     assert await store.catalogue.count_changes(show.id) == 0
 
 
