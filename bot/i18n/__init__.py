@@ -7,7 +7,8 @@ Babel when first needed (no compile step a build could skip). Command, option an
 names are looked up under a context (`command`, `option`, `choice`) because the same English
 word can be a name in one place and a phrase elsewhere; descriptions and replies have none.
 A translation may follow a placeholder with a particle pair (`{name}을(를)`): `t()` keeps the
-form that fits the value filled in (`bot.i18n.particles`).
+form that fits the value filled in (`bot.i18n.particles`), and quotes a title that ends in a
+particle before another is glued to it.
 """
 
 from __future__ import annotations
@@ -85,15 +86,20 @@ def _has_particles(text: str) -> bool:
 
 def _fill(text: str, values: dict[str, Any]) -> str:
     """`text.format(**values)`, with each particle pair after a placeholder chosen by the value
-    it follows (`bot.i18n.particles`): only the catalogue's own particles, never the user's text."""
+    it follows (`bot.i18n.particles`): only the catalogue's own particles, never the user's text.
+    A title that ends in a particle is quoted before another is glued to it."""
+    parts = list(_FORMATTER.parse(text))
     out: list[str] = []
     previous: str | None = None
-    for literal, field, spec, conversion in _FORMATTER.parse(text):
+    for index, (literal, field, spec, conversion) in enumerate(parts):
         out.append(particles.after(previous, literal) if previous is not None else literal)
         previous = None
         if field is not None:
             value = _FORMATTER.convert_field(_FORMATTER.get_field(field, (), values)[0], conversion)
             previous = _FORMATTER.format_field(value, spec or "")
+            if field in particles.TITLE_FIELDS:
+                following = parts[index + 1][0] if index + 1 < len(parts) else ""
+                previous = particles.title(previous, following)
             out.append(previous)
     return "".join(out)
 

@@ -209,10 +209,15 @@ class Sandbox:
         from standin.commands import BOOLEAN, CHANNEL, INTEGER, MENTIONABLE, NUMBER, ROLE, USER
 
         kind, name = opt["type"], opt["name"]
-        for choice in opt.get("choices") or []:  # Discord users pick choices by their names
+        choices = opt.get("choices") or []
+        for choice in choices:  # Discord users pick choices by their names
             shown = sandbox_commands.names(choice) | {str(choice["value"])}
             if raw.casefold() in {n.casefold() for n in shown}:
                 return choice["value"]
+        if choices:  # a client offers only these, by the names it shows them with
+            offered = ", ".join(sandbox_commands.localized(c, self.lang) for c in choices)
+            raise LineError(f"option {sandbox_commands.localized(opt, self.lang)!r}: {raw!r} is "
+                            f"not one of its choices: {offered}")
         try:
             if kind == INTEGER:
                 return int(raw)

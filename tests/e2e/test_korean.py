@@ -207,6 +207,31 @@ async def test_a_korean_editor_gets_a_korean_preview_buttons_and_conflict(standi
     assert "지금 내용: 출연진: 박지후 (Park Ji-hu): A 역 (확정 · www.example.com)" in refused.content
 
 
+# -- particles after numbers and titles ------------------------------------------------------------
+
+async def test_a_reminder_number_takes_the_particle_it_is_read_with(standin, scene, bot, korean):
+    first = await standin.command(korean, scene.home_general, "remind me")
+    assert first.content.startswith("리마인더 `#1`을 설정했습니다: **지금 우리 학교는"), first.content
+    again = await standin.command(korean, scene.home_general, "remind me")
+    assert again.content.startswith("리마인더 `#1`이 켜져 있습니다"), again.content
+    entries = await standin.autocomplete(korean, scene.home_general, "remind me", "entry", "")
+    other = next(c["value"] for c in entries if "공개" not in c["name"])
+    second = await standin.command(korean, scene.home_general, "remind me", entry=other)
+    assert second.content.startswith("리마인더 `#2`를 설정했습니다"), second.content
+    stopped = await standin.command(korean, scene.home_general, "remind stop", reminder="1")
+    assert stopped.content.startswith("리마인더 `#1`을 중지했습니다"), stopped.content
+    assert [r.id for r in await bot.store.reminders.of_user(korean.user.id)] == [2]
+
+
+async def test_a_title_ending_in_a_particle_is_quoted_before_another(standin, scene, bot):
+    scene.editor.user.locale = "ko"
+    opened = await standin.command(scene.editor, scene.home_general, "predict open",
+                                   question="How many episodes?", kind="number")
+    scene.editor.user.locale = "en-US"
+    assert opened.content.startswith("‘지금 우리 학교는’에 질문 **#1**을 열었습니다"), opened.content
+    assert "학교는에" not in opened.content
+
+
 # -- the sandbox -----------------------------------------------------------------------------------
 
 async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene, bot):
@@ -237,6 +262,18 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
     await sandbox.handle("as editor")
     preview = await sandbox.handle("/편집 출연진 인물:Kim Newcomer 신뢰도:루머 출처_url:https://example.com/a")
     assert "Preview" in preview and "[Publish]" in preview  # the editor's client is still English
+
+
+async def test_the_sandbox_lists_the_choices_a_korean_client_shows(standin, scene, bot):
+    from bot.sandbox.session import Sandbox
+
+    sandbox = Sandbox(standin, scene)
+    await sandbox.handle("locale ko")
+    refused = await sandbox.handle("/소식 신뢰도:xyz")
+    assert refused == "error: option '신뢰도': 'xyz' is not one of its choices: 확정, 보도, 루머, 추측, 부인"
+    await sandbox.handle("locale en")
+    refused = await sandbox.handle("/news confidence:xyz")
+    assert refused.endswith("choices: confirmed, reported, rumored, speculation, denied"), refused
 
 
 # -- predictions -----------------------------------------------------------------------------------
