@@ -16,7 +16,8 @@ What it does (the real bot in-process against the loopback stand-in, as `benchma
    `--sustain-in-flight` unanswered at once, so that latency is the bot's, not a queue's.
    The stand-in forgets what it recorded about finished interactions as it goes, so RSS
    growth is the bot's own.
-4. Prints the burst's wall time, rate and latency; then p50/p99 and process CPU per call of
+4. Prints the burst's wall time (met or missed: the goal is `--fans` / `--rate`, within 10%),
+   rate and latency; then p50/p99 and process CPU per call of
    each command with their ratios to the no-op's (CPU is the bot's and the stand-in's
    together: the difference to the no-op is the bot's own work); and RSS after the first
    `--fans` interactions and after `--total` (the goal: within 10 MiB).
@@ -169,9 +170,10 @@ async def measure(standin: StandIn, channel: Channel, fans: list[Member],
     burst_cpu = (cpu_seconds() - cpu0) / len(fans)
     forget(standin, channel)
     every = [x for samples in burst_tally.samples.values() for x in samples]
+    goal = len(fans) / options.rate
     print(f"burst: {len(fans):,} distinct fans at up to {options.rate:.0f}/s, at most "
           f"{options.in_flight} unanswered at once: {wall:.1f}s ({len(fans) / wall:.0f}/s; goal "
-          f"{len(fans) / options.rate:.1f}s); {burst_tally.answered:,} answered, "
+          f"{goal:.1f}s: {'met' if wall <= goal * 1.1 else 'missed'}); {burst_tally.answered:,} answered, "
           f"{burst_tally.unanswered} unanswered, {len(burst_tally.wrong)} wrong; latency p50 "
           f"{statistics.median(every) * 1000:.0f} ms, p99 {percentile(every, 99) * 1000:.0f} ms; "
           f"CPU {burst_cpu * 1000:.2f} ms per interaction")

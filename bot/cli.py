@@ -1,4 +1,5 @@
-"""The `seasonwatch` command line: run, start, db upgrade, import, export, backup, sandbox."""
+"""The `seasonwatch` command line: run, start, sync, db upgrade, db copy, import, export, backup,
+sandbox."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.errors import InvalidImport, StoreError
 from bot.db import postgres
@@ -22,31 +24,44 @@ from bot.db import url as dburl
 from bot.db.faults import check_backup_target, explain, written_whole
 from bot.i18n.texts import plural
 from bot.logs import setup_logging
-from bot.store import Store
+from bot.store import COPY_TARGET, Store
 
 log = logging.getLogger(__name__)
 
 
+# Each command's line in `seasonwatch --help`, and the description its own --help opens with.
+COMMANDS = {
+    "run": "run the bot on Discord (needs DISCORD_TOKEN); stops cleanly on SIGINT/SIGTERM",
+    "start": "run the bot if DISCORD_TOKEN is set, else the sandbox",
+    "sync": "sync the slash commands to Discord now, changed or not (run syncs them when they "
+            "change)",
+    "db": "database maintenance: `db upgrade` applies pending schema migrations; `db copy URL` "
+          "copies everything into an empty PostgreSQL database",
+    "import": "merge a catalogue JSON file (all or nothing)",
+    "export": "write the catalogue as JSON (stdout by default)",
+    "backup": "copy the SQLite database consistently, even while the bot runs",
+    "sandbox": "try the bot without Discord, against a local stand-in for it",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="seasonwatch", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (needs DISCORD_TOKEN)")
-    sub.add_parser("start", help="run the bot if DISCORD_TOKEN is set, else the sandbox")
-    sub.add_parser("sync", help="sync the slash commands to Discord now (run does it when they change)")
-    db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade", "copy"],
-                    help="upgrade: apply pending migrations; copy URL: copy everything into an "
-                         "empty PostgreSQL database")
-    db.add_argument("url", nargs="?", help="copy: the target, postgresql://user:password@host/db")
-    imp = sub.add_parser("import", help="merge a catalogue JSON file (all or nothing)")
-    imp.add_argument("file", type=Path)
-    exp = sub.add_parser("export", help="write the catalogue as JSON (stdout by default)")
-    exp.add_argument("file", type=Path, nargs="?")
-    backup = sub.add_parser("backup", help="copy the database consistently, even while running")
-    backup.add_argument("path", type=Path)
-    sandbox = sub.add_parser("sandbox", help="try the bot against a local stand-in for Discord")
-    sandbox.add_argument("--db", type=Path, help="database file (default: a temporary one)")
-    sandbox.add_argument("--script", type=Path, help="run the lines of FILE and print the transcript")
+    parser = argparse.ArgumentParser(
+        prog="seasonwatch", description="seasonwatch, a Discord bot for TV-show fan communities.",
+        epilog="`seasonwatch COMMAND --help` says more about one command.")
+    parser.add_argument("--version", action="version", version=f"seasonwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add = {name: sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+           for name, text in COMMANDS.items()}
+    add["db"].add_argument("action", choices=["upgrade", "copy"],
+                           help="upgrade: apply pending migrations; copy URL: copy everything "
+                                "into an empty PostgreSQL database")
+    add["db"].add_argument("url", nargs="?", help="copy: the target, postgresql://user:password@host/db")
+    add["import"].add_argument("file", type=Path)
+    add["export"].add_argument("file", type=Path, nargs="?")
+    add["backup"].add_argument("path", type=Path)
+    add["sandbox"].add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    add["sandbox"].add_argument("--script", type=Path,
+                                help="run the lines of FILE and print the transcript")
     return parser
 
 
@@ -75,7 +90,7 @@ async def _db_copy(settings: Settings, url: str | None) -> int:
               file=sys.stderr)
         return 2
     if problem := dburl.unreadable(url):
-        print(f"error: the target {postgres.shown(url)} cannot be read: {problem}", file=sys.stderr)
+        print(f"error: {postgres.named(url, COPY_TARGET)} cannot be read: {problem}", file=sys.stderr)
         return 2
     store = await Store.open(settings.database, upgrade=False)
     try:

@@ -50,6 +50,8 @@ from bot.predictions.store import Predictions
 from bot.reminders.store import Reminders
 
 log = logging.getLogger(__name__)
+# How `seasonwatch db copy URL` names its target in messages: the argument the user gave.
+COPY_TARGET = "db copy target"
 
 # The migration scripts for a backend ("sqlite", "postgresql"): the packaged ones unless given.
 MigrationSource = Callable[[str], list[Migration]]
@@ -81,20 +83,21 @@ class Store:
 
     @classmethod
     async def open(cls, target: Path | str, *, upgrade: bool = True,
-                   migrations: MigrationSource = migrations) -> Store:
+                   migrations: MigrationSource = migrations, setting: str = "DATABASE_URL") -> Store:
         """Open (creating if needed) the database, migrate it and load the catalogue.
 
-        `target` is a SQLite file, or a `postgresql://` URL (DATABASE_URL). What cannot be opened
-        or read is a StoreError naming DATABASE_PATH or DATABASE_URL and what to do. `migrations`
+        `target` is a SQLite file, or a `postgresql://` URL given in `setting` (DATABASE_URL, or
+        a command's argument such as `db copy`'s target). What cannot be opened or read is a
+        StoreError naming DATABASE_PATH or the URL's setting, and what to do. `migrations`
         gives the scripts for a backend (by default the packaged ones)."""
         if postgres.is_url(target):
             url = str(target)
             try:
                 conn = await Postgres().connect(url)
-                database = Database(conn, Postgres(), f"DATABASE_URL={postgres.shown(url)}", None)
+                database = Database(conn, Postgres(), postgres.named(url, setting), None, setting)
                 return await cls._open(database, upgrade, migrations)
             except (*Postgres.Error, ValueError) as exc:  # ValueError: a URL asyncpg cannot read
-                raise StoreError(postgres.explain(url, exc)) from exc
+                raise StoreError(postgres.explain(url, exc, setting)) from exc
         path = Path(target)
         try:
             dialect = SQLite({"prediction_score": score})  # PostgreSQL's is in its migration
@@ -138,9 +141,13 @@ class Store:
     async def copy_to(self, url: str) -> dict[str, int]:
         """Copy everything, ids included, into the empty PostgreSQL database at `url`, in one
         transaction; the rows per table, verified on both sides. Refuses a non-empty target."""
-        target = await Store.open(url)
+        target = await Store.open(url, setting=COPY_TARGET)
         try:
             return await copy_database(self.database, target.database)
+        except Postgres.Error as exc:
+            if self.database.dialect.name == "postgresql":
+                raise  # both are PostgreSQL: which one failed, only the driver can say
+            raise StoreError(postgres.explain(url, exc, COPY_TARGET)) from exc
         finally:
             await target.close()
 

@@ -66,13 +66,16 @@ class Database:
     """The store's one connection, the lock that serialises its use, and its dialect.
 
     `name` says which database it is in messages (never with a password); `path` is the SQLite
-    file, None for PostgreSQL."""
+    file, None for PostgreSQL; `setting` is where the user named it (DATABASE_PATH, DATABASE_URL,
+    a command's argument), for messages that tell them to name another."""
 
-    def __init__(self, conn: Connection, dialect: Dialect, name: str, path: Path | None) -> None:
+    def __init__(self, conn: Connection, dialect: Dialect, name: str, path: Path | None,
+                 setting: str | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
         self.name = name
         self.path = path
+        self.setting = setting or ("DATABASE_PATH" if path else "DATABASE_URL")
         self.lock = asyncio.Lock()
 
     async def close(self) -> None:

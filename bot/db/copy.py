@@ -33,8 +33,8 @@ async def copy_database(source: Database, target: Database) -> dict[str, int]:
         already = {t: n for t, n in (await counts(target)).items() if n}
         if already:
             held = ", ".join(f"{n} {t}" for t, n in already.items())
-            raise StoreError(f"db copy: {target.name} is not empty ({held}); copy only into an "
-                             "empty database")
+            raise StoreError(f"{target.name} is not empty ({held}); copy only into an empty "
+                             "database")
         # The source's write transaction: nobody writes there while we read, so the tables agree.
         async with source.transaction(tell_user=False), target.transaction(tell_user=False):
             copied = {table: await _copy_table(source, target, table) for table in TABLES}

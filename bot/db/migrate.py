@@ -54,10 +54,9 @@ class Migrator:
         """Raise StoreError if the database was migrated by a newer seasonwatch."""
         current, latest = await self._db.schema_version(), len(self.known)
         if current > latest:
-            setting = "DATABASE_PATH" if self._db.path else "DATABASE_URL"
             raise StoreError(
                 f"{self._db.name} is at schema version {current}, newer than this seasonwatch "
-                f"(knows up to {latest}); upgrade seasonwatch or use another {setting}"
+                f"(knows up to {latest}); upgrade seasonwatch or use another {self._db.setting}"
             )
 
     def is_current(self, version: int) -> bool:

@@ -49,17 +49,24 @@ def shown(url: str) -> str:
     return dburl.shown(url)
 
 
-def explain(url: str, error: BaseException) -> str:
-    """Why the database at `url` cannot be used, on one line naming DATABASE_URL (no secret).
+def named(url: str, setting: str = "DATABASE_URL") -> str:
+    """How messages name the database at `url`: as the user gave it, in the environment
+    variable `setting` (`DATABASE_URL=postgresql://…`) or as the command-line argument
+    `setting` (`the db copy target postgresql://…`)."""
+    return f"{setting}={shown(url)}" if setting.isupper() else f"the {setting} {shown(url)}"
 
-    A URL that cannot be read is said so in our words: the parser's would quote the password."""
+
+def explain(url: str, error: BaseException, setting: str = "DATABASE_URL") -> str:
+    """Why the database at `url` cannot be used, on one line naming it as `named` does (no
+    secret). A URL that cannot be read is said so in our words: the parser's would quote the
+    password."""
     problem = dburl.unreadable(url)
     if problem is None:
         text = " ".join(str(error).split()) or type(error).__name__
         text = dburl.redact(text, (*dburl.secrets(url), *dburl.env_secrets(os.environ)))
         problem = (f"cannot use it ({text}); check the host, port, database name, user and "
                    "password, and that PostgreSQL is running")
-    return f"DATABASE_URL={shown(url)}: {problem}"
+    return f"{named(url, setting)}: {problem}"
 
 
 @functools.lru_cache(maxsize=1024)

@@ -25,7 +25,7 @@ Subcommands are words: /edit cast person:X confidence:rumored source_url:https:/
 Other lines:
   as fan | as editor | as admin | as owner | as other-admin   act as someone else
   channel #announcements | channel #general | channel dm      where you type
-  locale ko | locale en        your Discord client's language (replies follow it)
+  locale ko | locale en        everyone's Discord client language (replies follow it)
   click Next                   click a button (on the latest message that has it)
   submit name:value ...        fill in and send the form the bot just opened
   commands                     what the bot registered, with its options and Korean names

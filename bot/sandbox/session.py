@@ -74,7 +74,7 @@ class Sandbox:
 
     @property
     def lang(self) -> str:
-        """The language of the current person's Discord client (`locale ko`)."""
+        """The language of the current person's Discord client (everyone's, after `locale ko`)."""
         return language(self.people[self.who].locale)
 
     def _scopes(self) -> list[list[dict[str, Any]]]:
@@ -170,12 +170,14 @@ class Sandbox:
         return self.show_reply(reply)
 
     def _locale(self, code: str) -> str:
-        """Switch the current person's client language: interactions carry it as their locale."""
+        """Switch the language of every person's client, as the one typing switches person with
+        `as` and expects to stay in that language: interactions carry it as their locale."""
         wanted = code.strip().lower()
         if wanted not in LOCALES:
             raise LineError(f"no locale {code!r} (try: {', '.join(LOCALES)})")
-        self.people[self.who].locale = LOCALES[wanted]
-        return f"({self.who}'s Discord now speaks {LOCALES[wanted]})"
+        for person in self.people.values():
+            person.locale = LOCALES[wanted]
+        return f"(everyone's Discord now speaks {LOCALES[wanted]})"
 
     def _switch(self, where: str) -> str:
         name = where.strip().lstrip("#").lower()

@@ -238,7 +238,7 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
     from bot.sandbox.session import Sandbox
 
     sandbox = Sandbox(standin, scene)
-    assert "(fan's Discord now speaks ko)" in await sandbox.handle("locale ko")
+    assert "(everyone's Discord now speaks ko)" in await sandbox.handle("locale ko")
     korean = await sandbox.handle("/status")
     assert "진행 상황" in korean
     # the Discord client renders the timestamp in its own language; the sandbox stands in for it
@@ -261,7 +261,7 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
     assert "TikTok" in denied and "시즌 2: 소식 (부인)" in denied
     await sandbox.handle("as editor")
     preview = await sandbox.handle("/편집 출연진 인물:Kim Newcomer 신뢰도:루머 출처_url:https://example.com/a")
-    assert "Preview" in preview and "[Publish]" in preview  # the editor's client is still English
+    assert "[게시]" in preview and "[Publish]" not in preview  # the locale is everyone's
 
 
 async def test_the_sandbox_lists_the_choices_a_korean_client_shows(standin, scene, bot):

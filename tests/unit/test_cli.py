@@ -78,6 +78,24 @@ def test_a_database_from_a_newer_seasonwatch_is_refused(tmp_path):
     assert "newer than this seasonwatch" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "export", "import", "backup", "db", "sandbox"])
+@pytest.mark.parametrize("command", ["run", "start", "sync", "export", "import", "backup", "db", "sandbox"])
 def test_every_command_has_help(command, tmp_path):
     assert seasonwatch(command, "--help", tmp_path=tmp_path).returncode == 0
+
+
+def test_help_lists_every_command_each_with_a_description(tmp_path):
+    result = seasonwatch("--help", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for command in ("run", "start", "sync", "sandbox", "import", "export", "backup"):
+        assert f"\n    {command} " in result.stdout, command
+    assert "`db upgrade`" in result.stdout and "`db copy URL`" in result.stdout
+    for command in ("run", "start", "sync"):
+        own = seasonwatch(command, "--help", tmp_path=tmp_path).stdout
+        assert own.split("\n\n")[1].strip(), f"`seasonwatch {command} --help` has no description"
+
+
+def test_version_prints_the_package_version(tmp_path):
+    from bot import __version__
+
+    result = seasonwatch("--version", tmp_path=tmp_path)
+    assert (result.returncode, result.stdout) == (0, f"seasonwatch {__version__}\n")

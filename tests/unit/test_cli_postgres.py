@@ -18,6 +18,7 @@ from tests.support.catalogue import ALICE, cast_fact
 from tests.unit.test_cli import seasonwatch
 
 UNREACHABLE = "postgresql://seasonwatch:hunter2-secret@127.0.0.1:1/seasonwatch"
+LEAKY_TARGET = "postgresql://sw:hunter2-secret#frag@127.0.0.1:1/db"  # unreadable: # in the password
 
 
 @pytest.mark.parametrize("command", [["export"], ["run"], ["db", "upgrade"]])
@@ -95,6 +96,20 @@ async def test_db_copy_copies_everything_with_its_ids_and_refuses_a_second_time(
     again = seasonwatch("db", "copy", url, tmp_path=tmp_path)
     assert again.returncode == 1
     assert "is not empty" in again.stderr and "pw-not-shown" not in again.stderr
+    assert again.stderr.startswith("error: the db copy target postgresql://")
+    assert "DATABASE_URL" not in again.stderr
+
+
+@pytest.mark.parametrize(("target", "named"), [
+    (UNREACHABLE, "the db copy target postgresql://seasonwatch:***@127.0.0.1:1/seasonwatch: cannot use it ("),
+    (LEAKY_TARGET, "the db copy target postgresql://sw:***@127.0.0.1:1/db cannot be read: "),
+])
+def test_db_copy_names_its_target_as_given_not_as_database_url(target, named, tmp_path):
+    assert seasonwatch("db", "upgrade", tmp_path=tmp_path).returncode == 0  # a source to copy
+    result = seasonwatch("db", "copy", target, tmp_path=tmp_path)
+    assert result.returncode in (1, 2), result.stderr
+    assert result.stderr.startswith(f"error: {named}"), result.stderr
+    assert "DATABASE_URL" not in result.stderr and "hunter2-secret" not in result.stderr
 
 
 def test_db_copy_needs_a_postgresql_url(tmp_path):

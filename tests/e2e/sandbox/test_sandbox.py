@@ -172,6 +172,22 @@ async def test_choices_by_name_paging_and_identities(standin, scene, bot):
     assert standin.interactions[max(standin.interactions)].user is scene.editor.user
 
 
+async def test_locale_is_everyone_s_so_the_editor_publishes_with_the_korean_button(standin, scene, bot):
+    sandbox = Sandbox(standin, scene)
+    assert "(everyone's Discord now speaks ko)" in await sandbox.handle("locale ko")
+    await sandbox.handle("as editor")
+    preview = await sandbox.handle(
+        "/edit cast person:Roh Yoon-seo confidence:reported source_url:https://www.starnewskorea.com/")
+    assert "[게시]" in preview and "[Publish]" not in preview, preview
+    published = await sandbox.handle("click 게시")
+    assert "error" not in published and "구독 채널에 알렸습니다" in published, published
+    show = bot.store.view.show_by_slug("all-of-us-are-dead")
+    assert bot.store.view.entry(show.id, "cast", "roh yoon-seo").fact.confidence == "reported"
+    await sandbox.handle("as admin")
+    assert "진행 상황" in await sandbox.handle("/status")
+    assert standin.interactions[max(standin.interactions)].payload["locale"] == "ko"
+
+
 # -- the command as a person runs it --
 
 
