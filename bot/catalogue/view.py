@@ -11,7 +11,7 @@ import itertools
 import logging
 from collections.abc import Callable, Collection
 
-from bot.core.facts import same_name
+from bot.core.facts import person_names, same_name
 from bot.core.models import KINDS, Change, Entry, Fact, Show
 from bot.db.connection import Database
 from bot.db.rows import read_fact, read_show
@@ -151,9 +151,15 @@ class View:
         return self._entries.get(show_id, {}).get((kind, key))
 
     def person_key(self, show_id: int, person: str) -> str | None:
-        """The key of the show's cast entry for this person (names compared folded), if any."""
+        """The key of the show's cast entry for this person, if any (see `person_entry`)."""
+        entry = self.person_entry(show_id, person)
+        return entry.key if entry else None
+
+    def person_entry(self, show_id: int, person: str) -> Entry | None:
+        """The show's cast entry for this person, by either of the names search finds them by
+        (romanised or Hangul), compared folded: `노윤서` is Roh Yoon-seo, not someone new."""
         cast = self.entries(show_id, "cast")
-        return next((e.key for e in cast if same_name(str(e.fact.fields["person"]), person)), None)
+        return next((e for e in cast if any(same_name(n, person) for n in person_names(e))), None)
 
     def entry_version(self, show_id: int, kind: str, key: str) -> int:
         """The current version of an entry: 0 if it never existed (removed ones keep theirs)."""

@@ -202,3 +202,14 @@ async def test_a_write_after_another_processs_commit_reports_the_real_current_va
     finally:
         await running.close()
         await importer.close()
+
+
+async def test_a_person_is_found_by_their_hangul_name_and_not_listed_twice(store, show):
+    fact = cast_fact()
+    fact = dataclasses.replace(fact, fields={**fact.fields, "native_name": "박지후"})
+    await store.catalogue.write(show.id, "cast", "park ji-hu", fact, expected_version=0, editor=ALICE)
+    assert store.view.person_key(show.id, "박 지후") == "park ji-hu"
+    with pytest.raises(InvalidInput, match="already listed"):
+        await store.catalogue.write(show.id, "cast", "박지후", cast_fact(person="박지후"),
+                                    expected_version=0, editor=ALICE)
+    assert len(store.view.entries(show.id, "cast")) == 1
