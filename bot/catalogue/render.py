@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.catalogue.diff import change_diff, source_name, stage_label
+from bot.catalogue.diff import change_diff, main_text, source_name, stage_label
 from bot.catalogue.diff import (
     entry_label as entry_label,  # named here too: cogs and search read it from render
 )
@@ -330,11 +330,12 @@ def news_date(entry: Entry) -> str:
 
 
 def news_line(entry: Entry, *, with_link: bool = True, lang: str = DEFAULT) -> str:
-    """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`."""
+    """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`; `undated · …` when the
+    source gave no day (the as-of day only files it: it is not when the news came out)."""
     fields = entry.fact.fields
     headline = link(fields["headline"], fields["url"]) if with_link else escape(fields["headline"])
     sourced = source(entry.fact, with_link=with_link, lang=lang)
-    return f"{date_text(news_date(entry), lang)} · {headline} · {sourced}"
+    return f"{main_text('news', fields, lang)} · {headline} · {sourced}"
 
 
 def news_list(entries: Iterable[Entry], confidence: str | None) -> list[Entry]:

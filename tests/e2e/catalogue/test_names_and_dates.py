@@ -31,3 +31,28 @@ async def test_edit_cast_by_a_hangul_name_updates_that_person(standin, scene, bo
     card = await standin.command(scene.fan, scene.home_general, "cast", person="노윤서")
     fields = {f["name"]: f["value"] for f in card.embeds[0]["fields"]}
     assert fields["Confidence and source"].startswith("📰 reported · [www.example.com]"), fields
+
+
+# -- item 2: a news item the source gave no day for is undated everywhere ------------------------
+
+TEEN_VOGUE = "Park Ji-hu tells Teen Vogue that season 2 has not started filming"
+
+
+async def test_news_and_history_both_call_an_item_without_a_day_undated(standin, scene, bot):
+    news = await standin.command(scene.fan, scene.home_general, "news")
+    [line] = [x for x in news.embeds[0]["description"].splitlines() if TEEN_VOGUE in x]
+    assert line.startswith(f"undated · [{TEEN_VOGUE}]"), line
+    assert "2023" not in line  # its as-of day (31 March 2023) files it, nothing more
+    dated = [x for x in news.embeds[0]["description"].splitlines() if "BH Entertainment" in x]
+    assert dated[0].startswith("17 January 2024 · ")
+
+    choices = await standin.autocomplete(scene.fan, scene.home_general, "history", "entry", "Teen Vogue")
+    history = await standin.command(scene.fan, scene.home_general, "history", entry=choices[0]["value"])
+    assert f"News: {TEEN_VOGUE}: undated (reported · Teen Vogue)" in history.embeds[0]["description"]
+
+
+async def test_a_korean_reader_sees_an_undated_item_as_undated_too(standin, scene, bot):
+    scene.fan.user.locale = "ko"
+    news = await standin.command(scene.fan, scene.home_general, "news")
+    [line] = [x for x in news.embeds[0]["description"].splitlines() if TEEN_VOGUE in x]
+    assert line.startswith("날짜 없음 · "), line
