@@ -192,8 +192,9 @@ def _status_value(fact: Fact, what: str | None, lang: str) -> str:
 
 
 def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
-                 last_change: str | None, lang: str = DEFAULT) -> discord.Embed:
-    """The /status card: the production path, the release window, the last change."""
+                 latest: str | None, lang: str = DEFAULT) -> discord.Embed:
+    """The /status card: the production path, the release window, and the date of the latest
+    fact (`latest`, an as-of date)."""
     by_stage = {e.key: e for e in statuses}
     now = current_stage(statuses)
     embed = base_embed(t(lang, "{heading}: where it stands", heading=heading(show, lang)), show, lang)
@@ -205,8 +206,8 @@ def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
         lines.append(t(lang, "Nothing is known about this season yet."))
     else:
         lines.append(t(lang, "**Now:** nothing confirmed or reported yet."))
-    if last_change:
-        lines.append(t(lang, "Last change {when}", when=timestamp(last_change)))
+    if latest:
+        lines.append(t(lang, "Last change {when}", when=date_text(latest, lang)))
     embed.description = "\n".join(lines)
     for stage in STAGES:
         entry = by_stage.get(stage)

@@ -3,6 +3,7 @@
 Through the stand-in as an editor and a fan: /edit cast, /cast, /news, /history and /status.
 """
 
+from bot.i18n.dates import date_text
 from tests.e2e.catalogue.test_editors import publish
 
 SHOW = "all-of-us-are-dead"
@@ -56,3 +57,23 @@ async def test_a_korean_reader_sees_an_undated_item_as_undated_too(standin, scen
     news = await standin.command(scene.fan, scene.home_general, "news")
     [line] = [x for x in news.embeds[0]["description"].splitlines() if TEEN_VOGUE in x]
     assert line.startswith("날짜 없음 · "), line
+
+
+# -- item 4: /status dates the latest fact, not the moment the bundled data was loaded ----------
+
+async def test_status_on_a_fresh_database_gives_the_latest_facts_own_date(standin, scene, bot):
+    status = await standin.command(scene.fan, scene.home_general, "status")
+    description = status.embeds[0]["description"]
+    assert "Last change 31 January 2024" in description and "<t:" not in description, description
+    scene.fan.user.locale = "ko"
+    korean = await standin.command(scene.fan, scene.home_general, "status")
+    assert "마지막 변경 2024년 1월 31일" in korean.embeds[0]["description"]
+
+
+async def test_status_after_a_published_edit_gives_that_facts_date(standin, scene, bot):
+    await publish(standin, scene.editor, scene.home_general, "edit release", when="2025-Q3",
+                  confidence="reported", source_url=SOURCE)
+    release = bot.store.view.entry(bot.store.view.show_by_slug(SHOW).id, "release", "release")
+    status = await standin.command(scene.fan, scene.home_general, "status")
+    day = date_text(release.fact.as_of)
+    assert f"Last change {day}" in status.embeds[0]["description"]

@@ -3,7 +3,11 @@
 
 import pytest
 
-from tests.e2e.news.test_news import bot_env, review, settled  # noqa: F401 (fixtures)
+from tests.e2e.news import test_news
+from tests.e2e.news.test_news import settled
+
+# The news tests' review channel and the settings that post there, as fixtures here too.
+review, bot_env = test_news.review, test_news.bot_env
 
 pytestmark = pytest.mark.sqlite_only  # the store's own tests cover PostgreSQL
 
@@ -22,7 +26,8 @@ async def test_a_tips_review_post_is_headed_by_its_link_and_keeps_the_note_as_th
     assert fields["Note"] == NOTE and fields["From"] == "tip from fan", fields
 
     modal = await standin.click(scene.editor, post, "Add as news")
-    defaults = {i["custom_id"]: i.get("value") for row in modal.modal["components"] for i in row["components"]}
+    rows = modal.modal["components"]
+    defaults = {i["custom_id"]: i.get("value") for row in rows for i in row["components"]}
     assert defaults["headline"] == "fans.example/2025/story" and defaults["note"] == NOTE, defaults
     [item], _ = await bot.store.news.pending_items(None)
     assert (item.headline, item.summary, item.note) == ("fans.example/2025/story", "", NOTE)
