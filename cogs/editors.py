@@ -22,6 +22,7 @@ from bot.core.facts import (
     check_text,
     parse_id,
     quote,
+    same_name,
 )
 from bot.core.messages import N_
 from bot.core.models import (
@@ -173,10 +174,13 @@ class Editors(CatalogueCog):
                         show: str | None = None, native_name: str | None = None) -> None:
         chosen = await self._start(interaction, show)
         person = check_name(person, "person")
-        # The same person typed another way (accents, case, width) edits their entry.
-        key = self.store.view.person_key(chosen.id, person) or cast_key(person)
-        current = self.store.view.entry(chosen.id, "cast", key)
+        # The same person typed another way (accents, case, width, or their Hangul name) edits
+        # their entry; a Hangul name keeps the romanised one listed.
+        current = self.store.view.person_entry(chosen.id, person)
+        key = current.key if current else cast_key(person)
         old: dict[str, Any] = dict(current.fact.fields) if current else {}
+        if current and not same_name(str(old["person"]), person):
+            person = str(old["person"])
         given = {"native_name": native_name, "character": character, "billing": billing, "state": state}
         fields = {"person": person, **{k: v if v is not None else old.get(k) for k, v in given.items()},
                   "note": note}

@@ -176,7 +176,7 @@ class Fans(CatalogueCog):
         chosen = self.show_for(show)
         statuses = self.store.view.entries(chosen.id, "status")
         release = self.store.view.entry(chosen.id, "release", "release")
-        embed = status_embed(chosen, statuses, release, self.store.view.last_change(chosen.id),
+        embed = status_embed(chosen, statuses, release, self.store.view.latest_as_of(chosen.id),
                              lang_of(interaction))
         await self.reply(interaction, embed)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import urllib.parse
 from typing import Any
 
 import discord
@@ -26,7 +25,7 @@ from bot.interactions.access import EDITORS, EVERYONE, ruled
 from bot.interactions.cooldown import fan_cooldown
 from bot.interactions.replies import reply, think
 from bot.news.fetch import FetchFailed
-from bot.news.links import canonical
+from bot.news.links import canonical, link_headline
 from bot.news.match import keyword_list
 from bot.news.models import QueueItem, Source
 from bot.news.parse import Item, NotAFeed, parse_feed
@@ -325,9 +324,8 @@ class News(CatalogueCog):
         chosen = self.show_for(show)
         link = canonical(url)
         user = interaction.user
-        parts = urllib.parse.urlsplit(url)
-        headline = remark or f"{parts.netloc}{parts.path}"[:200]
-        item = Item(link, headline, url, link, None, remark or "")
+        # The fan's note is theirs, not the article's headline or summary: it stays the note.
+        item = Item(link, link_headline(link), url, link, None, "")
         # Known link, archived show, the hourly limit and the insert: one transaction, so
         # concurrent tips cannot all pass the limit and a database gone is a WriteFailed.
         queued = await self.store.tips.queue_tip(

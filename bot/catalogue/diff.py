@@ -156,6 +156,14 @@ def value_text(name: str, value: Any, lang: str = DEFAULT) -> str:
     return _clip(str(value))
 
 
+def main_text(kind: str, fields: Mapping[str, Any], lang: str = DEFAULT) -> str:
+    """The value an entry is about as read, or what stands in for it when unknown: a news item
+    without a published day is `undated` wherever it is shown, never dated by its as-of day."""
+    main = _MAIN_FIELD.get(kind, "")
+    value = fields.get(main)
+    return value_text(main, value, lang) if value not in (None, "") else t(lang, _UNKNOWN.get(kind, "—"))
+
+
 def _sourced(value: str, basis: Basis | Fact, lang: str) -> Side:
     return Side(value, basis.confidence, source_name(basis), basis.source_url, lang)
 
@@ -172,9 +180,7 @@ def _sides(kind: str, fact: Fact, label: str, lang: str) -> dict[str, Side]:
                     sides[t(lang, _NOTE, row=row)] = Side(_clip(basis.note), lang=lang)
         return sides
     main = _MAIN_FIELD.get(kind, "")
-    value = fact.fields.get(main)
-    shown = value_text(main, value, lang) if value not in (None, "") else t(lang, _UNKNOWN.get(kind, "—"))
-    sides[label] = _sourced(shown, fact, lang)
+    sides[label] = _sourced(main_text(kind, fact.fields, lang), fact, lang)
     for name in KIND_FIELDS.get(kind, ()):
         if name not in (main, _NAMING_FIELD.get(kind), "url") and fact.fields.get(name) not in (None, ""):
             row_label = t(lang, _FIELD_LABELS[name]) if name in _FIELD_LABELS else name.capitalize()

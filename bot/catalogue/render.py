@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.catalogue.diff import change_diff, source_name, stage_label
+from bot.catalogue.diff import change_diff, main_text, source_name, stage_label
 from bot.catalogue.diff import (
     entry_label as entry_label,  # named here too: cogs and search read it from render
 )
@@ -192,8 +192,9 @@ def _status_value(fact: Fact, what: str | None, lang: str) -> str:
 
 
 def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
-                 last_change: str | None, lang: str = DEFAULT) -> discord.Embed:
-    """The /status card: the production path, the release window, the last change."""
+                 latest: str | None, lang: str = DEFAULT) -> discord.Embed:
+    """The /status card: the production path, the release window, and the date of the latest
+    fact (`latest`, an as-of date)."""
     by_stage = {e.key: e for e in statuses}
     now = current_stage(statuses)
     embed = base_embed(t(lang, "{heading}: where it stands", heading=heading(show, lang)), show, lang)
@@ -205,8 +206,8 @@ def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
         lines.append(t(lang, "Nothing is known about this season yet."))
     else:
         lines.append(t(lang, "**Now:** nothing confirmed or reported yet."))
-    if last_change:
-        lines.append(t(lang, "Last change {when}", when=timestamp(last_change)))
+    if latest:
+        lines.append(t(lang, "Last change {when}", when=date_text(latest, lang)))
     embed.description = "\n".join(lines)
     for stage in STAGES:
         entry = by_stage.get(stage)
@@ -330,11 +331,12 @@ def news_date(entry: Entry) -> str:
 
 
 def news_line(entry: Entry, *, with_link: bool = True, lang: str = DEFAULT) -> str:
-    """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`."""
+    """`17 January 2024 · [headline](url) · 📰 reported · [source](…)`; `undated · …` when the
+    source gave no day (the as-of day only files it: it is not when the news came out)."""
     fields = entry.fact.fields
     headline = link(fields["headline"], fields["url"]) if with_link else escape(fields["headline"])
     sourced = source(entry.fact, with_link=with_link, lang=lang)
-    return f"{date_text(news_date(entry), lang)} · {headline} · {sourced}"
+    return f"{main_text('news', fields, lang)} · {headline} · {sourced}"
 
 
 def news_list(entries: Iterable[Entry], confidence: str | None) -> list[Entry]:

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from bot.catalogue.render import entry_label, escape
 from bot.core.errors import UnknownShow, UserError
 from bot.core.facts import fold as fold  # the one folded form, re-exported for the cogs
+from bot.core.facts import person_names as person_names  # named here too: search finds by them
 from bot.core.facts import quote
 from bot.core.messages import N_
 from bot.core.models import Entry, Show
@@ -130,12 +131,6 @@ def resolve_show(shows: Sequence[Show], typed: str | None, every: Sequence[Show]
     if exact or len(found) == 1:
         return (exact or found)[0]
     raise _suggest("show", typed, (s.title for s in shows))
-
-
-def person_names(entry: Entry) -> tuple[str, ...]:
-    """Every name a cast entry is found by: the romanised name and, if known, the Hangul one."""
-    native = entry.fact.fields.get("native_name")
-    return (str(entry.fact.fields["person"]), *((str(native),) if native else ()))
 
 
 def resolve_person(cast: SearchIndex[Entry], typed: str) -> Entry:

@@ -11,7 +11,7 @@ import itertools
 import logging
 from collections.abc import Callable, Collection
 
-from bot.core.facts import same_name
+from bot.core.facts import person_names, same_name
 from bot.core.models import KINDS, Change, Entry, Fact, Show
 from bot.db.connection import Database
 from bot.db.rows import read_fact, read_show
@@ -32,11 +32,10 @@ class View:
         self._versions: dict[tuple[int, str, str], int] = {}
         self._by_id: dict[int, Entry] = {}
         # Per show: a revision bumped by every write (callers key their caches on it), the
-        # number of changes, the time of the latest one, and sorted entry lists built on demand.
+        # number of changes, and sorted entry lists built on demand.
         self._revision: dict[int, int] = {}
         self._revisions = itertools.count(1)  # never reset, so a reload cannot repeat a revision
         self._change_counts: dict[int, int] = {}
-        self._last_change: dict[int, str] = {}
         self._sorted: dict[tuple[int, str | None], tuple[Entry, ...]] = {}
 
     # -- filling and following the database --------------------------------------------------
@@ -44,7 +43,7 @@ class View:
     async def load(self) -> None:
         """Read the whole catalogue again (the caller holds the lock, or nothing else runs)."""
         for cache in (self._shows, self._entries, self._versions, self._by_id, self._revision,
-                      self._change_counts, self._last_change, self._sorted):
+                      self._change_counts, self._sorted):
             cache.clear()
         for row in await self._db.fetchall("SELECT * FROM show"):
             show = read_show(row)
@@ -53,11 +52,10 @@ class View:
         for row in await self._db.fetchall("SELECT * FROM entry"):
             self._remember(row["id"], row["show_id"], row["kind"], row["key"], row["version"],
                            read_fact(row["data"]), row["updated_at"])
-        sql = ("SELECT e.show_id, COUNT(*), MAX(c.created_at) FROM change c "
+        sql = ("SELECT e.show_id, COUNT(*) FROM change c "
                "JOIN entry e ON e.id = c.entry_id GROUP BY e.show_id")
-        for show_id, count, latest in await self._db.fetchall(sql):
+        for show_id, count in await self._db.fetchall(sql):
             self._change_counts[show_id] = count
-            self._last_change[show_id] = latest
 
     async def follow_other_writers(self) -> bool:
         """Reload if another process committed since we last looked (the caller holds the lock)."""
@@ -85,7 +83,6 @@ class View:
         self._remember(change.entry_id, change.show_id, change.kind, change.key, change.version,
                        change.after, change.created_at)
         self._change_counts[change.show_id] = self._change_counts.get(change.show_id, 0) + 1
-        self._last_change[change.show_id] = change.created_at
 
     def _remember(self, entry_id: int, show_id: int, kind: str, key: str, version: int,
                   fact: Fact | None, updated_at: str) -> None:
@@ -142,18 +139,28 @@ class View:
         """How many changes the show has had."""
         return self._change_counts.get(show_id, 0)
 
-    def last_change(self, show_id: int) -> str | None:
-        """When the show last changed (ISO time), if ever."""
-        return self._last_change.get(show_id)
+    def latest_as_of(self, show_id: int) -> str | None:
+        """The newest as-of date among the show's live facts and their values' own sources: when
+        what is known was last true, not when it was written (a fresh database loads the bundled
+        catalogue in one go, today)."""
+        facts = [e.fact for e in self.entries(show_id)]
+        dates = [f.as_of for f in facts] + [b.as_of for f in facts for b in f.bases.values()]
+        return max(dates, default=None)
 
     def entry(self, show_id: int, kind: str, key: str) -> Entry | None:
         """One live entry, or None if it does not exist or was removed."""
         return self._entries.get(show_id, {}).get((kind, key))
 
     def person_key(self, show_id: int, person: str) -> str | None:
-        """The key of the show's cast entry for this person (names compared folded), if any."""
+        """The key of the show's cast entry for this person, if any (see `person_entry`)."""
+        entry = self.person_entry(show_id, person)
+        return entry.key if entry else None
+
+    def person_entry(self, show_id: int, person: str) -> Entry | None:
+        """The show's cast entry for this person, by either of the names search finds them by
+        (romanised or Hangul), compared folded: `노윤서` is Roh Yoon-seo, not someone new."""
         cast = self.entries(show_id, "cast")
-        return next((e.key for e in cast if same_name(str(e.fact.fields["person"]), person)), None)
+        return next((e for e in cast if any(same_name(n, person) for n in person_names(e))), None)
 
     def entry_version(self, show_id: int, kind: str, key: str) -> int:
         """The current version of an entry: 0 if it never existed (removed ones keep theirs)."""

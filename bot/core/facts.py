@@ -23,6 +23,7 @@ from bot.core.models import (
     RATINGS,
     STAGES,
     Basis,
+    Entry,
     Fact,
     sourced_apart,
 )
@@ -250,6 +251,12 @@ def cast_key(person: str) -> str:
 def same_name(a: str, b: str) -> bool:
     """Whether two names mean the same entry: they fold alike."""
     return fold(a) == fold(b)
+
+
+def person_names(entry: Entry) -> tuple[str, ...]:
+    """Every name a cast entry is found by: the romanised name and, if known, the Hangul one."""
+    native = entry.fact.fields.get("native_name")
+    return (str(entry.fact.fields["person"]), *((str(native),) if native else ()))
 
 
 def news_key(headline: str) -> str:

@@ -33,6 +33,13 @@ def canonical(url: str) -> str:
     return urllib.parse.urlunsplit((scheme, netloc, parts.path or "/", urllib.parse.urlencode(query), ""))
 
 
+def link_headline(link: str, limit: int = 200) -> str:
+    """What a link without a title of its own is headed by: its host and path
+    (`fans.example/leak`), from the canonical form, so no tracking parameters or default port."""
+    parts = urllib.parse.urlsplit(canonical(link))
+    return f"{parts.netloc}{parts.path.rstrip('/')}"[:limit]
+
+
 def _host(parts: urllib.parse.SplitResult, scheme: str) -> str:
     """The host (and a port that is not the scheme's default), lower-cased, without user info."""
     try:

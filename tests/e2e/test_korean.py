@@ -241,11 +241,15 @@ async def test_the_sandbox_switches_locale_and_lists_korean_names(standin, scene
     assert "(everyone's Discord now speaks ko)" in await sandbox.handle("locale ko")
     korean = await sandbox.handle("/status")
     assert "진행 상황" in korean
-    # the Discord client renders the timestamp in its own language; the sandbox stands in for it
-    assert re.search(r"마지막 변경 \d+\S* 전 \(\d{4}년 \d+월 \d+일 ", korean), korean
+    assert "마지막 변경 2024년 1월 31일" in korean, korean  # the latest fact's own date (issue #23)
+    # the Discord client renders a timestamp in its own language; the sandbox stands in for it
+    history = await sandbox.handle("/history")
+    assert re.search(r"\d+\S* 전 \(\d{4}년 \d+월 \d+일 ", history), history
     await sandbox.handle("locale en")
     english = await sandbox.handle("/status")
-    assert "where it stands" in english and ("ago (" in english or "just now (" in english)
+    assert "where it stands" in english and "Last change 31 January 2024" in english
+    history = await sandbox.handle("/history")
+    assert "ago (" in history or "just now (" in history
     assert "error: no locale 'fr'" in await sandbox.handle("locale fr")
     listed = await sandbox.handle("commands")
     assert "ko: /상태)" in listed and "ko: /편집 출연진-삭제)" in listed

@@ -15,6 +15,7 @@ from bot.catalogue.render import (
     history_embed,
     history_line,
     link,
+    news_line,
     news_list,
     news_page,
     paginate,
@@ -119,6 +120,14 @@ def test_news_is_newest_first():
     ]
     embed, _ = news_page(SHOW, news_list(items, None), None, 0)
     assert [line.split("[")[1][:2] for line in embed.description.splitlines()] == ["H2", "H1", "H0"]
+
+
+def test_a_news_item_without_a_published_day_reads_undated_as_in_its_history():
+    fields = {"headline": "H", "url": "https://a.example/", "published": None, "note": None}
+    item = entry(1, "news", "h", fields)
+    assert news_line(item).startswith("undated · [H]")
+    assert news_line(item, lang="ko").startswith("날짜 없음 · [H]")
+    assert "News: H: undated (rumored · Outlet)" in history_line(change("news", None, item.fact), SHOW)
 
 
 def change(kind, before, after, correction_of=None, key=None):

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.errors import ConflictError, InvalidInput, UserError
 from bot.core.facts import check_fact
+from bot.core.models import Basis, Fact
 from bot.store import Store
 from tests.support.catalogue import ALICE, BOB, cast_fact
 
@@ -202,3 +203,25 @@ async def test_a_write_after_another_processs_commit_reports_the_real_current_va
     finally:
         await running.close()
         await importer.close()
+
+
+async def test_a_person_is_found_by_their_hangul_name_and_not_listed_twice(store, show):
+    fact = cast_fact()
+    fact = dataclasses.replace(fact, fields={**fact.fields, "native_name": "박지후"})
+    await store.catalogue.write(show.id, "cast", "park ji-hu", fact, expected_version=0, editor=ALICE)
+    assert store.view.person_key(show.id, "박 지후") == "park ji-hu"
+    with pytest.raises(InvalidInput, match="already listed"):
+        await store.catalogue.write(show.id, "cast", "박지후", cast_fact(person="박지후"),
+                                    expected_version=0, editor=ALICE)
+    assert len(store.view.entries(show.id, "cast")) == 1
+
+
+async def test_the_latest_as_of_date_is_the_newest_facts_or_values_own(store, show):
+    assert store.view.latest_as_of(show.id) is None
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    assert store.view.latest_as_of(show.id) == "2024-01-17"
+    runtime = Basis("confirmed", "Netflix", "https://www.netflix.com/", "2024-03-02")
+    episodes = Fact({"count": 8, "runtime": 50, "rating": None, "note": None}, "reported", None,
+                    "https://a.example/", "2024-02-01", {"runtime": runtime})
+    await store.catalogue.write(show.id, "episodes", "episodes", episodes, expected_version=0, editor=ALICE)
+    assert store.view.latest_as_of(show.id) == "2024-03-02"

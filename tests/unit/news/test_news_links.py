@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.news.links import canonical
+from bot.news.links import canonical, link_headline
 
 ARTICLE = "https://fans.example/story?id=7"
 
@@ -38,3 +38,12 @@ def test_hosts_of_every_kind_keep_their_form():
     assert canonical("http://[2001:db8::1]:8080/a") == "https://[2001:db8::1]:8080/a"
     assert canonical("https://example.com") == "https://example.com/"
     assert canonical("https://example.com:notaport/a") == "https://example.com:notaport/a"
+
+
+@pytest.mark.parametrize(("link", "headline"), [
+    ("https://Fans.Example./2025/story/?utm_source=x", "fans.example/2025/story"),
+    ("http://fans.example:80/", "fans.example"),
+    ("https://fans.example:8443/a", "fans.example:8443/a"),
+])
+def test_a_link_without_a_title_is_headed_by_its_host_and_path(link, headline):
+    assert link_headline(link) == headline
