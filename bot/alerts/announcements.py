@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import discord
 
@@ -13,9 +12,9 @@ from bot.core.models import Change, PredictionEvent, Show
 from bot.i18n import DEFAULT, t
 from bot.i18n.dates import window_text
 from bot.i18n.texts import UNDO_REASON, closing_text
+from bot.outbox.markers import marked_ids, marked_url
 
 DESCRIPTION_CHARS = 3000  # leaves room for merging several announcements in 6,000 characters
-_DELIVERY = re.compile(r"\bdelivery (\d+)\b")
 
 
 def change_lines(show: Show, change: Change, lang: str = DEFAULT) -> list[str]:
@@ -23,16 +22,15 @@ def change_lines(show: Show, change: Change, lang: str = DEFAULT) -> list[str]:
     return [escape(line) for line in change_diff(change, show, lang).lines()]
 
 
-def delivery_footer(delivery_id: int | None, change: Change, lang: str = DEFAULT) -> str:
-    """The footer text; the delivery id in it is how a resend finds an earlier message, so
-    `delivery N` is a marker, the same in every language."""
-    text = t(lang, "seasonwatch · change #{id}", id=change.id)
-    return text if delivery_id is None else f"{text} · delivery {delivery_id}"
+def delivery_ids(embed: discord.Embed) -> list[int]:
+    """The deliveries an announcement read back from Discord was sent for."""
+    return marked_ids(embed, "delivery")
 
 
-def delivery_ids(footer: str | None) -> list[int]:
-    """The delivery ids an announcement's footer carries."""
-    return [int(m) for m in _DELIVERY.findall(footer or "")]
+def mark(embed: discord.Embed, delivery_id: int | None, link: str) -> None:
+    """Link the title to `link`, marked with the delivery (how a resend finds the message)."""
+    if delivery_id is not None:
+        embed.url = marked_url(link, "delivery", delivery_id)
 
 
 def render_announcement(show: Show, change: Change, delivery_id: int | None = None,
@@ -59,7 +57,8 @@ def render_announcement(show: Show, change: Change, delivery_id: int | None = No
     if change.reason:
         embed.add_field(name=t(lang, "Why"), value=reason_text(change, lang)[:1024], inline=False)
     embed.timestamp = created
-    embed.set_footer(text=delivery_footer(delivery_id, change, lang))
+    embed.set_footer(text=t(lang, "seasonwatch · change #{id}", id=change.id))
+    mark(embed, delivery_id, fact.source_url)  # a fan who clicks the title reaches the source
     return embed
 
 
@@ -73,12 +72,6 @@ def reason_text(change: Change, lang: str = DEFAULT) -> str:
 
 
 # -- predictions -----------------------------------------------------------------------------
-
-
-def prediction_footer(delivery_id: int | None, event: PredictionEvent, lang: str = DEFAULT) -> str:
-    """The footer of a prediction announcement; carries the delivery id like a change's."""
-    text = t(lang, "seasonwatch · question #{id}", id=event.prediction.id)
-    return text if delivery_id is None else f"{text} · delivery {delivery_id}"
 
 
 def answer_text(kind: str, answer: str, lang: str = DEFAULT) -> str:
@@ -119,8 +112,10 @@ def _resolved_lines(event: PredictionEvent, lang: str) -> list[str]:
 
 
 def render_prediction_event(show: Show, event: PredictionEvent, delivery_id: int | None = None,
-                            lang: str = DEFAULT) -> discord.Embed:
-    """A question opened (question, kind, choices, closing) or resolved (answer and top 3)."""
+                            lang: str = DEFAULT, link: str = "https://discord.com/channels/@me"
+                            ) -> discord.Embed:
+    """A question opened (question, kind, choices, closing) or resolved (answer and top 3);
+    its title links to `link` (the channel it is posted in) when sent as a delivery."""
     question = event.prediction
     if event.kind == "opened":
         title = t(lang, "{heading} · New prediction #{id}", heading=heading(show, lang), id=question.id)
@@ -134,5 +129,6 @@ def render_prediction_event(show: Show, event: PredictionEvent, delivery_id: int
                           description="\n".join(lines)[:DESCRIPTION_CHARS])
     created = dt.datetime.fromisoformat(event.created_at)
     embed.timestamp = created
-    embed.set_footer(text=prediction_footer(delivery_id, event, lang))
+    embed.set_footer(text=t(lang, "seasonwatch · question #{id}", id=question.id))
+    mark(embed, delivery_id, link)
     return embed

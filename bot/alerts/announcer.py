@@ -182,8 +182,7 @@ class Announcer(ExactlyOnce[Batch]):
             rows = [d for d in rows if d.batch is None]
         subs = await self.store.alerts.subscriptions_by_id(d.subscription_id for d in rows)
         rows = [d for d in rows if d.subscription_id in subs and subs[d.subscription_id].active]
-        rendered = await self._render(rows, {d.id: subs[d.subscription_id].language for d in rows},
-                                      fresh=not retry)
+        rendered = await self._render(rows, subs, fresh=not retry)
         claimed = set(await self.claims.claim([d.id for d, _ in rendered], now))
         rendered = [(d, e) for d, e in rendered if d.id in claimed]
         if not rendered:
@@ -202,14 +201,14 @@ class Announcer(ExactlyOnce[Batch]):
             return None
         return batch
 
-    async def _render(self, rows: Sequence[Delivery], languages: dict[int, str], *,
+    async def _render(self, rows: Sequence[Delivery], subs: dict[int, Subscription], *,
                       fresh: bool) -> list[tuple[Delivery, discord.Embed]]:
         """Embeds for a batch, each in its subscription's language; a new batch takes as many
         as fit in one message."""
         out: list[tuple[Delivery, discord.Embed]] = []
         size = 0
         for delivery in rows:
-            embed = await self._embed(delivery, languages[delivery.id])
+            embed = await self._embed(delivery, subs[delivery.subscription_id])
             if embed is None:
                 await self.store.alerts.mark_failed([delivery.id], "the change or its show is gone")
                 continue
@@ -219,12 +218,14 @@ class Announcer(ExactlyOnce[Batch]):
             size += len(embed)
         return out
 
-    async def _embed(self, delivery: Delivery, lang: str) -> discord.Embed | None:
+    async def _embed(self, delivery: Delivery, sub: Subscription) -> discord.Embed | None:
         """The embed of one delivery: a change's announcement or a prediction event's."""
+        lang = sub.language
         if delivery.event_id is not None:
             event = await self._events.get(delivery.event_id, self.store.predictions.prediction_event)
             show = self.store.view.show(event.prediction.show_id) if event else None
-            return render_prediction_event(show, event, delivery.id, lang) if event and show else None
+            link = f"https://discord.com/channels/{sub.guild_id}/{delivery.channel_id}"
+            return render_prediction_event(show, event, delivery.id, lang, link) if event and show else None
         change = (await self._changes.get(delivery.change_id, self.store.catalogue.change)
                   if delivery.change_id is not None else None)
         show = self.store.view.show(change.show_id) if change else None
@@ -240,7 +241,7 @@ class Announcer(ExactlyOnce[Batch]):
         wanted, found = set(job.ids), dict[int, int]()
         for message in await self.own_messages(channel, f"earlier sends in {channel.id}"):
             for embed in message.embeds:
-                for delivery_id in delivery_ids(embed.footer.text):
+                for delivery_id in delivery_ids(embed):
                     if delivery_id in wanted:
                         found[delivery_id] = message.id
         for message_id in set(found.values()):

@@ -32,6 +32,7 @@ from bot.i18n.notices import Notice
 from bot.interactions.replies import NO_MENTIONS
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import FIRST_RETRY, LOOKUP_AFTER, Workers, describe
+from bot.outbox.markers import marked_ids, marked_url
 from bot.outbox.sender import ExactlyOnce, Recent, Tries
 from bot.reminders.store import DMS_CLOSED, Reminders
 
@@ -49,7 +50,6 @@ CANNOT_DM = 50007  # "Cannot send messages to this user"
 DUE_BATCH = 500
 CHANNEL_CACHE = 4096  # user id -> DM channel id: opening a DM channel is a request too
 POLL_SECONDS = 2.0  # also look at the outbox this often: another process may have queued DMs
-_MARKER = "dm {id}"  # in the footer: how a resend finds an earlier message, in every language
 
 
 class Client(Protocol):
@@ -73,8 +73,10 @@ def render_dm(show: Show, change: Change, reminder: Reminder, dm_id: int | None 
     announcement, in the language the person set the reminder in."""
     lang = reminder.language
     embed = render_announcement(show, change, None, lang)
-    footer = t(lang, "seasonwatch · reminder #{id}", id=reminder.id)
-    embed.set_footer(text=footer if dm_id is None else f"{footer} · {_MARKER.format(id=dm_id)}")
+    embed.set_footer(text=t(lang, "seasonwatch · reminder #{id}", id=reminder.id))
+    fact = change.after or change.before
+    if dm_id is not None and fact is not None:  # how a resend finds the DM: bot/outbox/markers.py
+        embed.url = marked_url(fact.source_url, "dm", dm_id)
     content = t(lang, "Something you asked to hear about changed (reminder #{id}). "
                       "Stop it with `/remind stop`.", id=reminder.id)
     return content, embed
@@ -157,10 +159,9 @@ class DMSender(ExactlyOnce[Outgoing]):
 
     async def find_sent(self, job: Outgoing) -> Outgoing | None:
         """None if an earlier attempt reached the person before a crash (now recorded)."""
-        marker = _MARKER.format(id=job.dm.id)
         channel = await self._channel(job.dm.user_id)
         for message in await self.own_messages(channel, f"an earlier reminder DM {job.dm.id}"):
-            if any((e.footer.text or "").endswith(marker) for e in message.embeds):
+            if any(job.dm.id in marked_ids(e, "dm") for e in message.embeds):
                 await self.store.reminders.dm_delivered(job.dm.id, int(message.id))
                 return None
         return job

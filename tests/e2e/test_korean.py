@@ -144,7 +144,8 @@ async def test_one_change_goes_out_once_per_subscription_each_in_its_language(st
     new = "신규: 출연진: Kim Newcomer: Transfer student 역 (루머 · Soompi)"
     assert new in korean.embeds[0]["description"]
     fields = {f["name"]: f["value"] for f in korean.embeds[0]["fields"]}
-    assert fields["신뢰도"] == "💬 루머" and "delivery " in korean.embeds[0]["footer"]["text"]
+    assert fields["신뢰도"] == "💬 루머" and "#sw-delivery-" in korean.embeds[0]["url"]
+    assert "delivery" not in korean.embeds[0]["footer"]["text"]
 
 
 async def test_a_korean_server_subscribes_in_korean_by_default(standin, scene, bot):

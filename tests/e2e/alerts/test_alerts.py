@@ -65,7 +65,9 @@ async def test_a_published_change_arrives_once_with_the_right_embed(standin, sce
     assert fields["Confidence"] == "💬 rumored"
     assert "[Soompi](<https://www.soompi.com/a>)" in fields["Source"]
     [delivery] = await bot.store.alerts.deliveries(change_id=change.id)
-    assert f"delivery {delivery.id}" in embed["footer"]["text"]
+    # The marker a resend looks for is in the title's link, which leads to the source.
+    assert embed["url"] == f"https://www.soompi.com/a#sw-delivery-{delivery.id}"
+    assert embed["footer"]["text"] == f"seasonwatch · change #{change.id}"
     assert delivery.state == "delivered" and delivery.message_id == message.id
     assert message.nonce == f"sw{delivery.id}x1"
     assert message.allowed_mentions == {"parse": []}

@@ -64,7 +64,8 @@ async def test_a_fan_gets_exactly_one_dm_per_published_change_and_none_for_silen
     assert "[Netflix](<https://about.netflix.com/en/news/aouad2>)" in str(embed["fields"])
     [sent] = await bot.store.reminders.dms(user_id=scene.fan.user.id)
     assert sent.state == "delivered" and sent.message_id == dm.id
-    assert f"dm {sent.id}" in embed["footer"]["text"] and dm.nonce == f"swdm{sent.id}"
+    assert embed["url"] == f"https://about.netflix.com/en/news/aouad2#sw-dm-{sent.id}"
+    assert embed["footer"]["text"] == "seasonwatch · reminder #1" and dm.nonce == f"swdm{sent.id}"
     assert dm.allowed_mentions == {"parse": []}
     await publish_release(standin, scene, "2025-03-21", label="Publish silently")
     await dms(standin, scene.fan.user, 1)  # still one

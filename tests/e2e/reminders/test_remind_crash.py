@@ -84,9 +84,19 @@ async def test_dms_and_announcements_killed_midway_each_arrive_exactly_once(
     await second.stop()
 
 
+def as_posted(dm_id, by):
+    """The DM's embed as the attempt posted it: marked in the link, or (by a version before the
+    marker moved there) in the footer."""
+    if by == "older version":
+        return {"title": "Release", "footer": {"text": f"seasonwatch · reminder #1 · dm {dm_id}"}}
+    return {"title": "Release", "url": f"https://about.netflix.com/x#sw-dm-{dm_id}",
+            "footer": {"text": "seasonwatch · reminder #1"}}
+
+
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize("by", ["this version", "older version"])
 async def test_a_dm_sent_long_before_a_crash_is_found_in_the_dm_channel_not_sent_again(
-        standin, scene, bot_env, bot_process):
+        standin, scene, bot_env, bot_process, by):
     """An attempt older than Discord's nonce memory: the bot looks in the DM channel first."""
     fan = scene.fan.user
     path = database_of(bot_env)
@@ -100,7 +110,7 @@ async def test_a_dm_sent_long_before_a_crash_is_found_in_the_dm_channel_not_sent
     channel = standin.world.dm_channel(fan)
     earlier = standin.create_message(channel, {  # what that attempt posted before the crash
         "content": "reminder", "allowed_mentions": {"parse": []},
-        "embeds": [{"title": "Release", "footer": {"text": f"seasonwatch · reminder #1 · dm {dm.id}"}}]})
+        "embeds": [as_posted(dm.id, by)]})
     proc = await bot_process()
     store = await Store.open(path)
     try:

@@ -159,8 +159,8 @@ async def test_a_published_change_is_sent_once_with_a_nonce_and_no_pings(store, 
     assert call["nonce"] == f"sw{delivery.id}x1" and call["content"] is None
     assert call["allowed_mentions"].to_dict() == {"parse": []}
     [embed] = message.embeds
-    assert delivery_ids(embed.footer.text) == [delivery.id]
-    assert "Park Ji-Hu" in embed.title and f"change #{change.id}" in embed.footer.text
+    assert delivery_ids(embed) == [delivery.id] and embed.url.endswith(f"#sw-delivery-{delivery.id}")
+    assert "Park Ji-Hu" in embed.title and embed.footer.text == f"seasonwatch · change #{change.id}"
 
 
 async def test_only_the_subscription_role_is_mentioned(store, show, channel, announcer):
@@ -191,8 +191,8 @@ async def test_pending_announcements_of_one_channel_merge_into_messages_within_l
     assert other.sent == []
     for message in channel.sent:
         assert sum(len(e) for e in message.embeds) <= MAX_EMBED_CHARS
-    footers = [i for m in channel.sent for e in m.embeds for i in delivery_ids(e.footer.text)]
-    assert footers == sorted(d.id for d in await store.alerts.deliveries())  # each once, in order
+    marked = [i for m in channel.sent for e in m.embeds for i in delivery_ids(e)]
+    assert marked == sorted(d.id for d in await store.alerts.deliveries())  # each once, in order
     assert set(await states(store)) == {"delivered"}
 
 
@@ -379,6 +379,35 @@ async def test_a_delivery_in_flight_long_ago_is_looked_for_before_it_is_resent(s
     assert delivery.state == "delivered" and delivery.message_id == earlier.id
 
 
+async def test_an_earlier_copy_marked_in_the_footer_by_an_older_version_counts_as_sent(
+        store, show, channel):
+    await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
+    await publish(store, show)
+    [due] = await store.alerts.due_deliveries(time.time())
+    await store.alerts.start_attempt([due.id], time.time() - 600)
+    change = await store.catalogue.change(due.change_id)
+    # Posted before an upgrade: the marker was footer text then, and the title had no link.
+    old = render_announcement(show, change)
+    old.set_footer(text=f"seasonwatch · change #{change.id} · delivery {due.id}")
+    earlier = await channel.send(embeds=[old], nonce="lost")
+    announcer = Announcer(store, FakeClient(channel), rate=1000)
+    announcer.start()
+    try:
+        await settle(announcer)
+    finally:
+        await announcer.stop()
+    assert channel.sent == [earlier] and channel.history_calls == 1
+    [delivery] = await store.alerts.deliveries()
+    assert delivery.state == "delivered" and delivery.message_id == earlier.id
+
+
+def test_a_korean_footer_of_an_older_version_still_names_its_deliveries():
+    old = discord.Embed(url=None).set_footer(text="seasonwatch · 변경 #3 · delivery 12 · delivery 13")
+    assert delivery_ids(old) == [12, 13]
+    assert delivery_ids(discord.Embed(url="https://a.example/x#sw-delivery-7")) == [7]
+    assert delivery_ids(discord.Embed(url="https://a.example/x#sw-delivery-7-b")) == []
+
+
 async def test_a_message_by_someone_else_with_the_same_footer_does_not_count_as_sent(
         store, show, channel):
     await store.alerts.subscribe(GUILD, 1, show_id=None, created_by=5)
@@ -444,7 +473,8 @@ def test_the_announcement_shows_each_field_from_old_to_new_and_marks_corrections
     assert fields["Confidence"] == "✅ confirmed"
     assert "[Netflix](<https://about.netflix.com/>)" in fields["Source"]
     assert fields["When"].startswith("<t:")
-    assert delivery_ids(embed.footer.text) == [42] and "#7" in embed.footer.text
+    assert delivery_ids(embed) == [42] and embed.url == "https://about.netflix.com/#sw-delivery-42"
+    assert embed.footer.text == "seasonwatch · change #7"  # no delivery number for fans to read
 
 
 def test_the_reason_undo_records_is_worded_for_each_reader_and_an_editor_s_stays_as_typed(show):

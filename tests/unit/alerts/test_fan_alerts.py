@@ -33,9 +33,11 @@ def test_the_dm_names_its_reminder_how_to_stop_it_and_carries_its_id():
     content, embed = render_dm(SHOW, change, reminder(), 33)
     assert "reminder #4" in content and "/remind stop" in content
     assert "→ 14 March 2025 (confirmed · Netflix)" in embed.description
-    assert embed.footer.text.endswith("· dm 33")
+    assert embed.footer.text == "seasonwatch · reminder #4"  # no DM number for the fan to read
+    assert embed.url == "https://about.netflix.com/x#sw-dm-33"
     korean, embed = render_dm(SHOW, change, reminder("ko"), 33)
-    assert "리마인더 #4" in korean and embed.footer.text.endswith("· dm 33")
+    assert "리마인더 #4" in korean and "dm" not in embed.footer.text
+    assert embed.url == "https://about.netflix.com/x#sw-dm-33"
 
 
 @pytest.mark.parametrize(("when", "confidence", "day"), [

@@ -151,7 +151,8 @@ def test_a_release_change_reads_the_same_in_history_and_the_announcement():
     history, announced = both(c)
     assert line in history and announced == line
     embed = render_announcement(SHOW, c, delivery_id=3)
-    assert embed.footer.text == "seasonwatch · change #7 · delivery 3"
+    assert embed.footer.text == "seasonwatch · change #7"
+    assert embed.url == "https://www.netflix.com/x#sw-delivery-3"  # the title leads to the source
     assert embed.timestamp == dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 

@@ -313,6 +313,7 @@ async def test_upgrading_from_version_2_keeps_every_delivery_and_its_indexes(tmp
 # -- the announcer ---------------------------------------------------------------------------
 
 async def test_the_announcer_sends_a_prediction_event_and_a_change_together(store, show):
+    from bot.alerts.announcements import delivery_ids
     from bot.alerts.announcer import Announcer
     from tests.unit.alerts.test_announcer import FakeChannel, FakeClient, settle
 
@@ -333,5 +334,7 @@ async def test_the_announcer_sends_a_prediction_event_and_a_change_together(stor
     assert "Cast: Park Ji-hu" in change.title
     deliveries = await store.alerts.deliveries()
     assert [d.state for d in deliveries] == ["delivered", "delivered"]
-    assert [f"delivery {d.id}" in e.footer.text for d, e in zip(deliveries, message.embeds, strict=True)] \
-        == [True, True]
+    assert [delivery_ids(e) for e in message.embeds] == [[d.id] for d in deliveries]
+    assert opened.url == f"https://discord.com/channels/{GUILD}/{channel.id}#sw-delivery-{deliveries[0].id}"
+    assert [e.footer.text for e in message.embeds] == [f"seasonwatch · question #{prediction.id}",
+                                                       f"seasonwatch · change #{deliveries[1].change_id}"]
