@@ -89,7 +89,8 @@ def render(
         if (e.get("author") or {}).get("name"):
             out.append("  | " + text(e["author"]["name"]))
         if e.get("title"):
-            url = f" <{e['url']}>" if e.get("url") else ""
+            # The recovery marker (`#sw-…`) is not for readers: Discord shows no link text either.
+            url = f" <{e['url'].split('#sw-')[0]}>" if e.get("url") else ""
             out.append(f"  | {text(e['title'])}{url}")
             out.append("  | " + "-" * min(len(text(e["title"])), 60))
         if e.get("description"):

@@ -151,6 +151,12 @@ def test_a_message_renders_content_embed_fields_footer_and_buttons():
     ]
 
 
+def test_an_announcements_link_is_shown_without_its_recovery_marker():
+    embed = {"title": "Release", "url": "https://www.soompi.com/a#sw-delivery-5"}
+    text = render("seasonwatch:", None, [embed], [], now=NOW)
+    assert text.splitlines()[1] == "  | Release <https://www.soompi.com/a>"
+
+
 # -- in-process, against the stand-in (whose fixture fails the test on any violation) --
 
 
