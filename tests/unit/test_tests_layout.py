@@ -20,8 +20,6 @@ TESTS = REPO / "tests"
 STILL_REACHED = {
     # tests/unit/db/test_postgres.py cuts the listening connection to show the view reloads.
     "_listener": 1,
-    # The news poller's spreading after a restart; the poller moves onto the outbox's dispatcher.
-    "_spread": 1,
 }
 # Public despite the underscore: namedtuple's API.
 PUBLIC = {"_replace", "_asdict", "_fields", "_make"}

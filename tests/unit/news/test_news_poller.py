@@ -41,7 +41,7 @@ async def test_overdue_sources_are_spread_over_one_interval_after_a_restart(stor
         next_poll_at=now + 5000,
     )
     poller = Poller(store, Fetcher(), interval=900, review_channel=None, clock=lambda: now)
-    await poller._spread()
+    await poller.resume()  # what a restart does first
     times = {s.id: s.next_poll_at for s in await store.news.sources()}
     overdue = [at for sid, at in times.items() if sid != later[0].id]
     assert all(now <= at < now + 900 for at in overdue)
