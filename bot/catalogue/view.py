@@ -37,13 +37,14 @@ class View:
         self._revisions = itertools.count(1)  # never reset, so a reload cannot repeat a revision
         self._change_counts: dict[int, int] = {}
         self._sorted: dict[tuple[int, str | None], tuple[Entry, ...]] = {}
+        self._latest: dict[int, str | None] = {}  # the newest as-of date, built on demand
 
     # -- filling and following the database --------------------------------------------------
 
     async def load(self) -> None:
         """Read the whole catalogue again (the caller holds the lock, or nothing else runs)."""
         for cache in (self._shows, self._entries, self._versions, self._by_id, self._revision,
-                      self._change_counts, self._sorted):
+                      self._change_counts, self._sorted, self._latest):
             cache.clear()
         for row in await self._db.fetchall("SELECT * FROM show"):
             show = read_show(row)
@@ -97,6 +98,7 @@ class View:
         self._revision[show_id] = next(self._revisions)
         for cached in [k for k in self._sorted if k[0] == show_id]:
             del self._sorted[cached]
+        self._latest.pop(show_id, None)
 
     # -- reading (no awaits) ---------------------------------------------------------------------
 
@@ -143,9 +145,11 @@ class View:
         """The newest as-of date among the show's live facts and their values' own sources: when
         what is known was last true, not when it was written (a fresh database loads the bundled
         catalogue in one go, today)."""
-        facts = [e.fact for e in self.entries(show_id)]
-        dates = [f.as_of for f in facts] + [b.as_of for f in facts for b in f.bases.values()]
-        return max(dates, default=None)
+        if show_id not in self._latest:  # every fact of a big show: once per write, not per /status
+            facts = [e.fact for e in self.entries(show_id)]
+            dates = [f.as_of for f in facts] + [b.as_of for f in facts for b in f.bases.values()]
+            self._latest[show_id] = max(dates, default=None)
+        return self._latest[show_id]
 
     def entry(self, show_id: int, kind: str, key: str) -> Entry | None:
         """One live entry, or None if it does not exist or was removed."""
