@@ -52,8 +52,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import interactions as ix
 from .commands import CommandUsageError, build_options, find_command
+from .interactions import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    AUTOCOMPLETE_RESULT,
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE_MESSAGE,
+    MESSAGE_COMPONENT,
+    MODAL,
+    MODAL_SUBMIT,
+    UPDATE_MESSAGE,
+    InteractionState,
+)
 from .replies import NoReply, Reply, buttons_in, fill_modal_input, usable_in_dms
 from .world import DM, Channel, Guild, Member, Message, User
 from .world_events import WorldEvents
@@ -171,11 +183,11 @@ class StandIn(WorldEvents):
         data: dict[str, Any],
         *,
         source: Message | None = None,
-    ) -> ix.InteractionState:
+    ) -> InteractionState:
         payload = self._payload(itype, user, member, guild, channel, data)
         if source is not None:
             payload["message"] = source.payload()
-        state = ix.InteractionState(
+        state = InteractionState(
             int(payload["id"]),
             payload["token"],
             itype,
@@ -210,7 +222,7 @@ class StandIn(WorldEvents):
             data["resolved"] = resolved.payload()
         if top.get("guild_id"):
             data["guild_id"] = top["guild_id"]
-        state = await self._start(ix.APPLICATION_COMMAND, user, member, guild, channel, data)
+        state = await self._start(APPLICATION_COMMAND, user, member, guild, channel, data)
         return await self._reply(state, timeout, f"/{path}")
 
     async def autocomplete(
@@ -236,7 +248,7 @@ class StandIn(WorldEvents):
             data["resolved"] = resolved.payload()  # options already filled in are resolved too
         if top.get("guild_id"):
             data["guild_id"] = top["guild_id"]
-        state = await self._start(ix.AUTOCOMPLETE, user, member, guild, channel, data)
+        state = await self._start(AUTOCOMPLETE, user, member, guild, channel, data)
         await self._reply(state, timeout, f"autocomplete /{path} {option}")
         return state.autocomplete_choices or []
 
@@ -265,7 +277,7 @@ class StandIn(WorldEvents):
             raise CommandUsageError(f"button {label!r} is a link button")
         data = {"custom_id": button["custom_id"], "component_type": 2}
         state = await self._start(
-            ix.MESSAGE_COMPONENT, user, member, guild, channel, data, source=msg
+            MESSAGE_COMPONENT, user, member, guild, channel, data, source=msg
         )
         return await self._reply(state, timeout, f"click {label!r}")
 
@@ -278,7 +290,7 @@ class StandIn(WorldEvents):
         Discord lets it through. `click` refuses to, as the real Discord client would."""
         user, member, guild, where = self._context(who, channel)
         data = {"custom_id": custom_id, "component_type": 2}
-        state = await self._start(ix.MESSAGE_COMPONENT, user, member, guild, where, data,
+        state = await self._start(MESSAGE_COMPONENT, user, member, guild, where, data,
                                   source=source)
         return await self._reply(state, timeout, f"forged click {custom_id}")
 
@@ -302,11 +314,11 @@ class StandIn(WorldEvents):
             raise CommandUsageError(f"modal has no inputs {sorted(unknown)}")
         data = {"custom_id": modal["custom_id"], "components": components}
         state = await self._start(
-            ix.MODAL_SUBMIT, user, member, guild, channel, data, source=previous.source
+            MODAL_SUBMIT, user, member, guild, channel, data, source=previous.source
         )
         return await self._reply(state, timeout, f"submit modal {modal.get('title')!r}")
 
-    async def _reply(self, state: ix.InteractionState, timeout: float, what: str) -> Reply:
+    async def _reply(self, state: InteractionState, timeout: float, what: str) -> Reply:
         deadline = time.monotonic() + timeout
         while True:
             state.changed.clear()
@@ -323,7 +335,7 @@ class StandIn(WorldEvents):
                 pass
         message = state.original
         if (
-            state.response_type == ix.DEFERRED_UPDATE_MESSAGE
+            state.response_type == DEFERRED_UPDATE_MESSAGE
             and state.followups
             and not state.original_edited
         ):
@@ -333,17 +345,17 @@ class StandIn(WorldEvents):
         )
 
     @staticmethod
-    def _answered(state: ix.InteractionState) -> bool:
+    def _answered(state: InteractionState) -> bool:
         kind = state.response_type
-        if kind in (ix.CHANNEL_MESSAGE, ix.UPDATE_MESSAGE, ix.AUTOCOMPLETE_RESULT, ix.MODAL):
+        if kind in (CHANNEL_MESSAGE, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT, MODAL):
             return True
-        if kind == ix.DEFERRED_CHANNEL_MESSAGE:
+        if kind == DEFERRED_CHANNEL_MESSAGE:
             return state.original is not None and not state.original.flags & 128
-        if kind == ix.DEFERRED_UPDATE_MESSAGE:
+        if kind == DEFERRED_UPDATE_MESSAGE:
             return state.original_edited or bool(state.followups)
         return False
 
-    def _explain(self, state: ix.InteractionState, what: str, why: str) -> str:
+    def _explain(self, state: InteractionState, what: str, why: str) -> str:
         related = [
             (r.method, r.path, r.status, r.response if r.status >= 400 else None)
             for r in self.requests

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import limits, rest_events, rest_members, schema
+from .limits import check_message, is_empty
 from .names import command_problems
 from .ratelimit import Bucket
 from .records import RateLimitRecord, RequestRecord
+from .rest_events import install as install_event_routes
 from .rest_interactions import InteractionRoutes
+from .rest_members import install as install_member_routes
 from .rest_messages import MessageRoutes
 from .rest_types import MISSING_ACCESS, MISSING_PERMISSIONS, ApiError, Call, Handler, json_response, unknown
+from .schema import add_error, body_required, has_method, match_route, validate_body
 from .world import (
     DM,
     EMBED_LINKS,
@@ -65,11 +68,11 @@ class Rest:
         r("POST", "/users/@me/channels", self.open_dm)
         self.interactions = InteractionRoutes(self)
         self.messages = MessageRoutes(self)
-        rest_members.install(self)
-        rest_events.install(self)
+        install_member_routes(self)
+        install_event_routes(self)
 
     def route(self, method: str, template: str, handler: Handler) -> None:
-        assert schema.has_method(template, method), (method, template)
+        assert has_method(template, method), (method, template)
         self.handlers[(method, template)] = handler
 
     # -- pipeline -------------------------------------------------------------------
@@ -117,8 +120,8 @@ class Rest:
         if not request.path.startswith("/api/v10/"):
             server.violation("unknown_route", method, path, "not under /api/v10")
             raise ApiError(404, 0, "404: Not Found")
-        match = schema.match_route(path)
-        if match is None or not schema.has_method(match.template, method):
+        match = match_route(path)
+        if match is None or not has_method(match.template, method):
             server.violation("unknown_route", method, path, "not a Discord API route")
             raise ApiError(
                 404 if match is None else 405,
@@ -148,10 +151,10 @@ class Rest:
         if body is not None and isinstance(body, dict) and "__invalid_json__" in body:
             server.violation("invalid_json", method, path, body["__invalid_json__"])
             raise ApiError(400, 50109, "The request body contains invalid JSON.")
-        if body is None and schema.body_required(match.template, method):
+        if body is None and body_required(match.template, method):
             body = {}
         if body is not None and server.validate_schema:
-            errors = schema.validate_body(match.template, method, body)
+            errors = validate_body(match.template, method, body)
             if errors:
                 server.violation("invalid_body", method, path, errors)
                 raise ApiError(400, 50035, "Invalid Form Body", errors)
@@ -246,11 +249,11 @@ class Rest:
         return guild
 
     def check_content(self, call: Call, body: dict[str, Any], *, creating: bool) -> None:
-        errors = limits.check_message(body)
+        errors = check_message(body)
         if errors:
             self.server.violation("content_limits", call.method, call.path, errors)
             raise ApiError(400, 50035, "Invalid Form Body", errors)
-        if creating and limits.is_empty(body):
+        if creating and is_empty(body):
             self.server.violation("empty_message", call.method, call.path, body)
             raise ApiError(400, 50006, "Cannot send an empty message")
 
@@ -322,7 +325,7 @@ class Rest:
             # Discord's 50035 names no culprit; the stand-in lists them, so the test says which.
             errors: dict[str, Any] = {}
             for i, problem in enumerate(problems):
-                schema.add_error(errors, ["commands", i], "APPLICATION_COMMAND_INVALID", problem)
+                add_error(errors, ["commands", i], "APPLICATION_COMMAND_INVALID", problem)
             raise ApiError(400, 50035, "Invalid Form Body", errors)
         stored = []
         previous = {c["name"]: c for c in self.server.commands.get(scope, [])}

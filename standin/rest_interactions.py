@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import interactions as ix
+from .interactions import (
+    ALLOWED_CALLBACKS,
+    AUTOCOMPLETE_RESULT,
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE_MESSAGE,
+    MODAL,
+    UPDATE_MESSAGE,
+    InteractionState,
+)
 from .rest_types import ApiError, Call, unknown
 
 if TYPE_CHECKING:
@@ -31,9 +40,9 @@ class InteractionRoutes:
 
     def _interaction(
         self, call: Call, *, id_key: str, token_key: str, window: float
-    ) -> ix.InteractionState:
+    ) -> InteractionState:
         token = call.params[token_key]
-        state: ix.InteractionState | None = self.server.interactions_by_token.get(token)
+        state: InteractionState | None = self.server.interactions_by_token.get(token)
         if id_key == "webhook_id":
             if int(call.params["webhook_id"]) != self.server.world.application_id:
                 raise unknown("Webhook", 10015)
@@ -59,7 +68,7 @@ class InteractionRoutes:
         return state
 
     def _refused(
-        self, state: ix.InteractionState, call: Call, error: ApiError, kind: str | None = None
+        self, state: InteractionState, call: Call, error: ApiError, kind: str | None = None
     ) -> None:
         state.errors.append((error.status, error.body()))
         if kind:
@@ -83,7 +92,7 @@ class InteractionRoutes:
             )
         kind = call.body.get("type")
         data = call.body.get("data") or {}
-        if kind not in ix.ALLOWED_CALLBACKS[state.type]:
+        if kind not in ALLOWED_CALLBACKS[state.type]:
             self._refused(
                 state,
                 call,
@@ -97,27 +106,27 @@ class InteractionRoutes:
             )
         resource: dict[str, Any] | None = None
         try:
-            if kind == ix.CHANNEL_MESSAGE:
+            if kind == CHANNEL_MESSAGE:
                 self.rest.check_content(call, data, creating=True)
                 msg = server.create_message(state.channel, data, interaction=state)
                 state.original = msg
                 resource = {"type": kind, "message": msg.payload()}
-            elif kind == ix.DEFERRED_CHANNEL_MESSAGE:
+            elif kind == DEFERRED_CHANNEL_MESSAGE:
                 flags = (data.get("flags") or 0) & 64
                 msg = server.create_message(
                     state.channel, {"flags": flags | 128}, interaction=state, record=False
                 )
                 state.original = msg
                 resource = {"type": kind, "message": msg.payload()}
-            elif kind == ix.DEFERRED_UPDATE_MESSAGE:
+            elif kind == DEFERRED_UPDATE_MESSAGE:
                 state.original = state.source
-            elif kind == ix.UPDATE_MESSAGE:
+            elif kind == UPDATE_MESSAGE:
                 self.rest.check_content(call, data, creating=False)
                 assert state.source is not None
                 state.original = state.source
                 server.update_message(state.source, data)
                 resource = {"type": kind, "message": state.source.payload()}
-            elif kind == ix.AUTOCOMPLETE_RESULT:
+            elif kind == AUTOCOMPLETE_RESULT:
                 choices = data.get("choices") or []
                 if len(choices) > 25:
                     raise ApiError(
@@ -138,7 +147,7 @@ class InteractionRoutes:
                         },
                     )
                 state.autocomplete_choices = choices
-            elif kind == ix.MODAL:
+            elif kind == MODAL:
                 state.modal = data
         except ApiError as exc:
             if exc.code == 50035:
@@ -150,13 +159,13 @@ class InteractionRoutes:
         state.notify()
         shown = (
             state.original
-            if kind in (ix.CHANNEL_MESSAGE, ix.DEFERRED_CHANNEL_MESSAGE, ix.UPDATE_MESSAGE)
+            if kind in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, UPDATE_MESSAGE)
             else None
         )
         info: dict[str, Any] = {
             "id": str(state.id),
             "type": state.type,
-            "response_message_loading": kind == ix.DEFERRED_CHANNEL_MESSAGE,
+            "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
             "response_message_ephemeral": bool(shown and shown.ephemeral),
         }
         if shown is not None:
@@ -166,7 +175,7 @@ class InteractionRoutes:
             out["resource"] = resource
         return out
 
-    def _webhook_target(self, call: Call, state: ix.InteractionState) -> Message:
+    def _webhook_target(self, call: Call, state: InteractionState) -> Message:
         if "message_id" not in call.params:
             if state.original is None:
                 self._refused(state, call, unknown("Message", 10008))
@@ -179,7 +188,7 @@ class InteractionRoutes:
         self._refused(state, call, unknown("Message", 10008))
         raise AssertionError("unreachable")
 
-    def _webhook_state(self, call: Call) -> ix.InteractionState:
+    def _webhook_state(self, call: Call) -> InteractionState:
         return self._interaction(
             call, id_key="webhook_id", token_key="webhook_token", window=self.server.followup_window
         )

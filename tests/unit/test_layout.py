@@ -47,9 +47,8 @@ def imports(path: Path, known: dict[str, Path]) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             module = absolute(node, path)
-            names = [f"{module}.{alias.name}" for alias in node.names]
-            if not all(name in known for name in names):  # names from the module, not submodules
-                names.append(module)
+            # `from package import submodule` runs the package's __init__ first: both count.
+            names = [module, *(f"{module}.{alias.name}" for alias in node.names)]
         else:
             continue
         for name in names:
