@@ -37,7 +37,7 @@ from bot.core.models import (
 )
 from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.texts import UNDO_REASON
-from bot.interactions.access import EDITORS, Access
+from bot.interactions.access import EDITORS
 from bot.store import Store
 from cogs.base import CatalogueCog
 
@@ -69,9 +69,8 @@ class Editors(CatalogueCog):
     edit = app_commands.Group(name="edit", description="Post or correct what is known (editors): status, "
                                                  "release, cast, cast-remove, episodes, news")
 
-    def __init__(self, store: Store, access: Access, previews: Previews) -> None:
+    def __init__(self, store: Store, previews: Previews) -> None:
         super().__init__(store)
-        self.access = access
         self.previews = previews  # shared with the news queue's Add as news
 
     # -- publish --
@@ -270,4 +269,4 @@ class Editors(CatalogueCog):
 async def setup(client: SeasonwatchBot) -> None:
     services = client.services
     client.add_dynamic_items(DraftButton)
-    await client.add_cog(Editors(services.store, services.access, services.previews))
+    await client.add_cog(Editors(services.store, services.previews))

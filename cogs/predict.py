@@ -22,7 +22,7 @@ from bot.core.messages import N_
 from bot.core.models import ANSWER_FIELD, Editor, Entry, Prediction, Show
 from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.texts import closing_text
-from bot.interactions.access import EDITORS, Access, ruled
+from bot.interactions.access import EDITORS, ruled
 from bot.interactions.buttons import CogButton
 from bot.interactions.cooldown import fan_cooldown
 from bot.interactions.replies import reply, think
@@ -38,7 +38,6 @@ from bot.predictions.views import (
     mine_embed,
     short,
 )
-from bot.store import Store
 from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
@@ -96,10 +95,6 @@ class Predict(CatalogueCog):
 
     predict = app_commands.Group(name="predict",
                                  description="Guess what the season will bring, scored once it is known")
-
-    def __init__(self, store: Store, access: Access) -> None:
-        super().__init__(store)
-        self.access = access
 
     # -- finding questions ----------------------------------------------------------------------
 
@@ -327,4 +322,4 @@ class Predict(CatalogueCog):
 
 async def setup(client: SeasonwatchBot) -> None:
     client.add_dynamic_items(BoardButton)
-    await client.add_cog(Predict(client.services.store, client.services.access))
+    await client.add_cog(Predict(client.services.store))
