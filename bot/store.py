@@ -13,6 +13,7 @@
 - `news`        news sources and the review queue
 - `tips`        fans' tips to that queue, and their hourly limit
 - `reviews`     the outbox of the review queue's posts
+- `proposals`   listed facts that differ from the catalogue, queued for review
 - `reminders`   fans' own reminders and the outbox of their DMs
 - `premieres`   the scheduled event per server and season, kept in step with the release
 - `migrate`     the numbered schema scripts
@@ -42,6 +43,7 @@ from bot.db.copy import copy_database
 from bot.db.migrate import Migration, Migrator, migrations
 from bot.db.postgres import Postgres
 from bot.db.sqlite import SQLite
+from bot.news.proposals_store import Proposals
 from bot.news.reviews_store import Reviews
 from bot.news.store import News
 from bot.news.tips_store import Tips
@@ -77,6 +79,7 @@ class Store:
         self.news = News(database, self.view, self.catalogue, self.alerts)
         self.tips = Tips(database, self.view, self.news)
         self.reviews = Reviews(database)
+        self.proposals = Proposals(database, self.news)
         self.view.on_others_commit = self._others_committed
 
     # -- opening, closing, migrating ---------------------------------------------------------------

@@ -91,7 +91,7 @@ class Editors(CatalogueCog):
             if draft.news_item is not None and draft.fact is not None:
                 change, _ = await self.store.news.publish_item(
                     draft.news_item, draft.key, draft.fact, expected_version=draft.expected_version,
-                    editor=draft.editor, silent=silent)
+                    editor=draft.editor, silent=silent, kind=draft.kind)
             elif draft.undo_of is not None:
                 change = await self.store.catalogue.undo(draft.undo_of,
                                                          expected_version=draft.expected_version,

@@ -4,6 +4,7 @@ the review posts, lives in bot/news/; bot/services.py runs them)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import Any
 
@@ -30,12 +31,15 @@ from bot.news.match import keyword_list
 from bot.news.models import QueueItem, Source
 from bot.news.parse import Item, NotAFeed, parse_feed
 from bot.news.poller import Poller, explain
+from bot.news.proposals import accepted_fact, proposal_text
 from bot.news.store import Candidate
 from bot.news.views import (
     AddNewsForm,
+    ConfidenceButton,
     QueueButton,
     QueuePageButton,
     add_news_form,
+    confidence_view,
     item_embed,
     item_view,
 )
@@ -289,6 +293,31 @@ class News(CatalogueCog):
             news_item=item.id,
         )
 
+    async def accept_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None:
+        """Accept on a proposal: which confidence to publish it with (the listing's, highlighted)."""
+        item = await self._pending(item_id)
+        lang = lang_of(interaction)
+        assert item.proposal is not None
+        current = self.store.view.entry(item.show_id, item.proposal.kind, item.proposal.key)
+        text = proposal_text(item.proposal, self.store.view.show(item.show_id),
+                             current.fact if current else None, lang)
+        await reply(interaction, t(lang, "{proposal}\nPublish it with which confidence? The preview "
+                                         "comes next; nothing is written before Publish.",
+                                   proposal=escape(text)), view=confidence_view(item, lang))
+
+    async def confidence_chosen(self, interaction: discord.Interaction[Any], item_id: int,
+                                confidence: str) -> None:
+        """The usual /edit preview of the proposed fact at that confidence, tied to the item."""
+        item = await self._pending(item_id)
+        proposal = item.proposal
+        show = self.store.view.show(item.show_id)
+        if proposal is None or show is None or confidence not in CONFIDENCES:
+            raise UserError(GONE)
+        current = self.store.view.entry(show.id, proposal.kind, proposal.key)
+        fact = accepted_fact(proposal, current.fact if current else None, confidence,
+                             dt.datetime.now(dt.UTC).date())
+        await self.previews.open(interaction, show, proposal.kind, proposal.key, fact, news_item=item.id)
+
     async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None:
         """Dismiss: settled, and the message pressed shows who dismissed it."""
         user = interaction.user
@@ -345,5 +374,5 @@ class News(CatalogueCog):
 
 async def setup(client: SeasonwatchBot) -> None:
     services = client.services
-    client.add_dynamic_items(QueueButton, QueuePageButton)
+    client.add_dynamic_items(QueueButton, QueuePageButton, ConfidenceButton)
     await client.add_cog(News(services.store, services.settings, services.poller, services.previews))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,35 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """A fact as a listings database states it, proposed for one entry of a show: only the
+    fields the listing states (never None), how sure it is and where it is listed."""
+
+    kind: str
+    key: str
+    fields: Mapping[str, Any]
+    confidence: str
+    source_name: str
+    source_url: str
+
+    def value(self) -> str:
+        """The listed value, compared with what was listed and dismissed before: the fields only,
+        since a listing's confidence and page do not make a new value."""
+        return json.dumps(dict(self.fields), sort_keys=True, ensure_ascii=False)
+
+    def dump(self) -> str:
+        return json.dumps({"kind": self.kind, "key": self.key, "fields": dict(self.fields),
+                           "confidence": self.confidence, "source_name": self.source_name,
+                           "source_url": self.source_url}, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, text: str) -> Proposal:
+        data = json.loads(text)
+        return cls(data["kind"], data["key"], dict(data["fields"]), data["confidence"],
+                   data["source_name"], data["source_url"])
+
+
+@dataclass(frozen=True)
 class QueueItem:
     """A candidate news entry waiting for an editor (or settled by one)."""
 
@@ -61,6 +93,7 @@ class QueueItem:
     review_message: int | None
     review_attempts: int
     review_tried_at: float | None
+    proposal: Proposal | None = field(default=None)  # a listed fact, not a news item
 
     @property
     def pending(self) -> bool:

@@ -146,7 +146,9 @@ class ReviewSender(ExactlyOnce[QueueItem]):
             # A partial message's edit does not add the client's default: say it here.
             async with self.budget.request():
                 embed = item_embed(item, self.store.view, self._language(channel))
-                await message.edit(embed=embed, view=None, allowed_mentions=NO_MENTIONS)
+                # A proposal replaced by a newer value is still pending: its buttons stay.
+                await message.edit(embed=embed, view=item_view(item, self._language(channel)),
+                                   allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             pass  # deleted by someone: nothing left to show the outcome on
         except EDIT_ERRORS as exc:

@@ -24,7 +24,7 @@ from bot.db.connection import Database, Row
 from bot.db.rows import json_text, now_iso
 from bot.i18n.notices import Notice
 from bot.news.links import canonical
-from bot.news.models import QueueItem, Source
+from bot.news.models import Proposal, QueueItem, Source
 from bot.news.parse import Item
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ def read_item(row: Row) -> QueueItem:
         row["review_message"],
         row["review_attempts"],
         row["review_tried_at"],
+        Proposal.load(row["proposal"]) if row["proposal"] else None,
     )
 
 
@@ -392,21 +393,37 @@ class News:
     async def dismiss_item(self, item_id: int, editor: Editor) -> QueueItem:
         """Dismiss a pending item; UserError if it was settled already."""
         async with self._db.lock, self._db.transaction():
-            await self._settled(item_id, editor, "dismissed", None)
+            before = await self._settled(item_id, editor, "dismissed", None)
+            if before.proposal is not None:
+                await self._remember_dismissed(before.show_id, before.proposal)
             item = await self._settled_item(item_id)
         self.reviews_queued.set()
         return item
 
+    async def _remember_dismissed(self, show_id: int, proposal: Proposal) -> None:
+        """A dismissed proposal's value is not proposed again while the listing still says it
+        (inside the dismissal's transaction)."""
+        await self._db.execute(
+            "UPDATE proposal_memory SET dismissed = 1 WHERE show_id = ? AND kind = ? AND key = ? "
+            "AND listed = ?",
+            (show_id, proposal.kind, proposal.key, proposal.value()),
+        )
+
     async def publish_item(
-        self, item_id: int, key: str, fact: Fact, *, expected_version: int, editor: Editor, silent: bool
+        self, item_id: int, key: str, fact: Fact, *, expected_version: int, editor: Editor, silent: bool,
+        kind: str = "news",
     ) -> tuple[Change, QueueItem]:
-        """Write a pending item's news entry (announced unless silent) and mark it added, at once."""
+        """Write a pending item's entry (a news item's news entry, a proposal's fact; announced
+        unless silent) and mark it added, at once."""
         async with self._db.lock:
             async with self._db.transaction():
                 item = await self._settled(item_id, editor, "added", None)
+                wanted = (item.proposal.kind, item.proposal.key) if item.proposal else ("news", None)
+                if kind != wanted[0] or wanted[1] not in (None, key):
+                    raise UserError("That queue item no longer exists.")  # never another entry
                 await self._view.follow_other_writers()
                 change = await self._catalogue.write_in_transaction(
-                    item.show_id, "news", key, fact, expected_version, editor, None, silent, None
+                    item.show_id, kind, key, fact, expected_version, editor, None, silent, None
                 )
                 await self._db.execute(
                     "UPDATE news_item SET change_id = ? WHERE id = ?", (change.id, item_id)

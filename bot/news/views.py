@@ -1,5 +1,6 @@
 """What editors see of a queue item: its embed (in the review channel and in /queue), the
-persistent Add as news / Dismiss buttons, /queue's paging and the Add-as-news modal."""
+persistent Add as news / Dismiss buttons (Accept / Dismiss on a proposal, and the confidence
+buttons Accept offers), /queue's paging and the Add-as-news modal."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from discord.ext import commands
 from bot.catalogue.render import escape, heading, link
 from bot.catalogue.view import View
 from bot.core.messages import N_
+from bot.core.models import CONFIDENCES
 from bot.i18n import DEFAULT, t, term
 from bot.interactions.access import EDITORS
 from bot.interactions.buttons import CogButton, CogForm
 from bot.news.models import QueueItem
+from bot.news.proposals import proposal_text
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,10 @@ class QueueActions(Protocol):
         self, interaction: discord.Interaction[Any], item_id: int, values: dict[str, str]
     ) -> None: ...
     async def dismiss_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
+    async def accept_pressed(self, interaction: discord.Interaction[Any], item_id: int) -> None: ...
+    async def confidence_chosen(
+        self, interaction: discord.Interaction[Any], item_id: int, confidence: str
+    ) -> None: ...
     async def page_pressed(
         self, interaction: discord.Interaction[Any], show_id: int, offset: int
     ) -> None: ...
@@ -47,6 +54,8 @@ def origin(item: QueueItem, lang: str) -> str:
 def outcome(item: QueueItem, lang: str) -> str | None:
     """How a settled item was settled and by whom; None while pending."""
     who = escape(item.settled_by_name or "?")
+    if item.state == "added" and item.proposal is not None:
+        return t(lang, "✅ Accepted by {name} (change #{id}).", name=who, id=item.change_id or "?")
     if item.state == "added":
         return t(lang, "✅ Added as news by {name} (change #{id}).", name=who, id=item.change_id or "?")
     if item.state == "dismissed":
@@ -54,8 +63,29 @@ def outcome(item: QueueItem, lang: str) -> str | None:
     return None
 
 
+def proposal_embed(item: QueueItem, view: View, lang: str = DEFAULT) -> discord.Embed:
+    """A proposal: what the listing says against what the catalogue says, where, the outcome."""
+    proposal = item.proposal
+    assert proposal is not None
+    show = view.show(item.show_id)
+    current = view.entry(item.show_id, proposal.kind, proposal.key)
+    lines = [escape(proposal_text(proposal, show, current.fact if current else None, lang))]
+    done = outcome(item, lang)
+    if done:
+        lines.append(done)
+    embed = discord.Embed(
+        title=t(lang, "Listing proposal · {show}", show=heading(show, lang) if show else "?")[:256],
+        description="\n\n".join(lines)[:4096],
+    )
+    embed.add_field(name=t(lang, "From"), value=link(proposal.source_name, proposal.source_url)[:1024])
+    embed.set_footer(text=FOOTER.format(id=item.id))
+    return embed
+
+
 def item_embed(item: QueueItem, view: View, lang: str = DEFAULT) -> discord.Embed:
     """One queue item: headline, link, summary, show, origin, the cast it may concern, outcome."""
+    if item.proposal is not None:
+        return proposal_embed(item, view, lang)
     show = view.show(item.show_id)
     lines = [f"**{link(item.headline, item.url)}**"]
     if item.summary:
@@ -87,7 +117,7 @@ def item_view(
     total) adds /queue's Previous and Next."""
     view = discord.ui.View(timeout=None)
     if item.pending:
-        view.add_item(QueueButton(item.id, "add", lang))
+        view.add_item(QueueButton(item.id, "accept" if item.proposal else "add", lang))
         view.add_item(QueueButton(item.id, "dismiss", lang))
     if page is not None and page[2] > 1:
         show_id, offset, total = page
@@ -96,16 +126,20 @@ def item_view(
     return view if view.children else None
 
 
-class QueueButton(CogButton, template=r"sw:q:(?P<item>[0-9]+):(?P<action>add|dismiss)"):
-    """Add as news / Dismiss: for editors only, on the review post and in /queue, across restarts."""
+_LABELS = {"add": N_("Add as news"), "accept": N_("Accept"), "dismiss": N_("Dismiss")}
+
+
+class QueueButton(CogButton, template=r"sw:q:(?P<item>[0-9]+):(?P<action>add|accept|dismiss)"):
+    """Add as news (Accept, on a proposal) / Dismiss: for editors only, on the review post and in
+    /queue, across restarts."""
 
     cog_name = "News"
     rule = EDITORS  # /queue's rule
     expired = EXPIRED
 
     def __init__(self, item_id: int, action: str, lang: str = DEFAULT) -> None:
-        label = t(lang, "Add as news") if action == "add" else t(lang, "Dismiss")
-        style = discord.ButtonStyle.success if action == "add" else discord.ButtonStyle.secondary
+        label = t(lang, _LABELS[action])
+        style = discord.ButtonStyle.secondary if action == "dismiss" else discord.ButtonStyle.success
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"sw:q:{item_id}:{action}"))
         self.item_id, self.action = item_id, action
 
@@ -119,8 +153,42 @@ class QueueButton(CogButton, template=r"sw:q:(?P<item>[0-9]+):(?P<action>add|dis
         actions = cast(QueueActions, cog)
         if self.action == "add":
             await actions.add_pressed(interaction, self.item_id)
+        elif self.action == "accept":
+            await actions.accept_pressed(interaction, self.item_id)
         else:
             await actions.dismiss_pressed(interaction, self.item_id)
+
+
+def confidence_view(item: QueueItem, lang: str = DEFAULT) -> discord.ui.View:
+    """Accept's question: one button per confidence, the listing's own highlighted."""
+    view = discord.ui.View(timeout=None)
+    listed = item.proposal.confidence if item.proposal else None
+    for level in CONFIDENCES:
+        view.add_item(ConfidenceButton(item.id, level, lang, listed=level == listed))
+    return view
+
+
+class ConfidenceButton(CogButton, template=r"sw:qc:(?P<item>[0-9]+):(?P<level>[a-z]+)"):
+    """A confidence for an accepted proposal: opens the /edit preview with it (editors only)."""
+
+    cog_name = "News"
+    rule = EDITORS
+    expired = EXPIRED
+
+    def __init__(self, item_id: int, level: str, lang: str = DEFAULT, *, listed: bool = False) -> None:
+        style = discord.ButtonStyle.primary if listed else discord.ButtonStyle.secondary
+        super().__init__(discord.ui.Button(label=term(lang, level), style=style,
+                                           custom_id=f"sw:qc:{item_id}:{level}"))
+        self.item_id, self.level = item_id, level
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ConfidenceButton:
+        return cls(int(match["item"]), match["level"])
+
+    async def pressed(self, interaction: discord.Interaction[Any], cog: commands.Cog) -> None:
+        await cast(QueueActions, cog).confidence_chosen(interaction, self.item_id, self.level)
 
 
 class QueuePageButton(CogButton, template=r"sw:qp:(?P<show>[0-9]+):(?P<offset>[0-9]+)"):
