@@ -15,6 +15,7 @@
 - `reviews`     the outbox of the review queue's posts
 - `reminders`   fans' own reminders and the outbox of their DMs
 - `premieres`   the scheduled event per server and season, kept in step with the release
+- `listings`    shows linked to a listings database (TVmaze) and how checking them goes
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -42,6 +43,7 @@ from bot.db.copy import copy_database
 from bot.db.migrate import Migration, Migrator, migrations
 from bot.db.postgres import Postgres
 from bot.db.sqlite import SQLite
+from bot.listings.store import Listings
 from bot.news.reviews_store import Reviews
 from bot.news.store import News
 from bot.news.tips_store import Tips
@@ -77,6 +79,7 @@ class Store:
         self.news = News(database, self.view, self.catalogue, self.alerts)
         self.tips = Tips(database, self.view, self.news)
         self.reviews = Reviews(database)
+        self.listings = Listings(database)
         self.view.on_others_commit = self._others_committed
 
     # -- opening, closing, migrating ---------------------------------------------------------------
