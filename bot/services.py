@@ -17,6 +17,8 @@ from bot.alerts.premieres import EventSender
 from bot.catalogue.previews import Previews
 from bot.config import Settings
 from bot.interactions.access import Access, home_roles
+from bot.listings.flow import ImportFlow
+from bot.listings.imports import Importer
 from bot.listings.tvmaze import TVmaze
 from bot.news.fetch import Fetcher
 from bot.news.poller import Poller
@@ -82,6 +84,10 @@ class Services:
         self.previews = Previews(store.view, render_announcement)
         # One TVmaze client for the import and the watch: their requests share its pace.
         self.tvmaze = TVmaze(settings.tvmaze_api_base, allow_private=settings.feeds_allow_private)
+        # `/shows import`; the watch adds its "check this show now" to `importer.on_linked`.
+        self.importer = Importer(store.database, store.view, store.shows, store.catalogue, store.listings,
+                                 self.tvmaze, poll_seconds=settings.listings_poll_hours * 3600)
+        self.imports = ImportFlow(self.importer)
         self._watcher: asyncio.Task[None] | None = None
 
     @property

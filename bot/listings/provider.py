@@ -109,8 +109,8 @@ class Provider(Protocol):
         ...
 
     async def listing(self, external_id: str, season: int | None = None) -> Listing:
-        """The show with its seasons, cast and aliases; with `season`, that season's runtime
-        read from its episodes."""
+        """The show with its seasons, cast and aliases, and the runtime of `season` (None: the
+        latest listed) read from its episodes."""
         ...
 
     async def updated_since_day(self) -> set[str]:

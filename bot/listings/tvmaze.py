@@ -92,13 +92,15 @@ class TVmaze:
                 for hit in found[:MAX_RESULTS]]
 
     async def listing(self, external_id: str, season: int | None = None) -> Listing:
-        """The show, its seasons and cast, its aliases; with `season`, that season's runtime."""
+        """The show, its seasons and cast, its aliases, and the runtime of `season` (else of the
+        latest season) read from its episodes."""
         path = f"/shows/{_show_id(external_id)}"
         show = _obj(await self.get_json(path, gone=True, **{"embed[]": ["seasons", "cast"]}), "show")
         akas = _list(await self.get_json(f"{path}/akas", gone=True), "akas")
         embedded = _obj(show.get("_embedded"), "show._embedded")
         seasons = [_season(_obj(s, "season")) for s in _list(embedded.get("seasons"), "seasons")]
-        chosen = next((s for s in seasons if s.number == season), None)
+        number = season if season is not None else max((s.number for s in seasons), default=None)
+        chosen = next((s for s in seasons if s.number == number), None)
         if chosen is not None:
             episodes = _list(await self.get_json(f"/seasons/{chosen.id}/episodes"), "episodes")
             runtime = _usual_runtime(episodes)
