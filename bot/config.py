@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg"
+DEFAULT_TVMAZE_BASE = "https://api.tvmaze.com"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -47,6 +48,8 @@ class Settings:
     feed_poll_minutes: float = 15.0
     feeds_allow_private: bool = False
     release_hour_utc: int = 8  # the hour premiere events start on the release day
+    tvmaze_api_base: str = DEFAULT_TVMAZE_BASE
+    listings_poll_hours: float = 6.0  # between checks of TVmaze for linked shows
     driver_secrets: tuple[str, ...] = field(default=(), repr=False)  # PGPASSWORD, read by asyncpg
 
     @property
@@ -78,7 +81,8 @@ class Settings:
             f"announce_rate={self.announce_rate}, shards={self.shards}, "
             f"delivery_lease={self.delivery_lease}, log_level={self.log_level!r}, "
             f"review_channel_id={self.review_channel_id}, feed_poll_minutes={self.feed_poll_minutes}, "
-            f"feeds_allow_private={self.feeds_allow_private}, release_hour_utc={self.release_hour_utc})"
+            f"feeds_allow_private={self.feeds_allow_private}, release_hour_utc={self.release_hour_utc}, "
+            f"tvmaze_api_base={self.tvmaze_api_base!r}, listings_poll_hours={self.listings_poll_hours})"
         )
 
     __str__ = __repr__
@@ -213,6 +217,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         feed_poll_minutes=_number(env, "FEED_POLL_MINUTES", 15.0, "minutes", 0.1, 1440),
         feeds_allow_private=_flag(env, "FEEDS_ALLOW_PRIVATE"),
         release_hour_utc=_hour(env, "RELEASE_HOUR_UTC"),
+        tvmaze_api_base=_url(env, "TVMAZE_API_BASE", DEFAULT_TVMAZE_BASE, ("http://", "https://")),
+        listings_poll_hours=_number(env, "LISTINGS_POLL_HOURS", 6.0, "hours", 0, 720, above=True),
         driver_secrets=dburl.env_secrets(env),
     )
 

@@ -17,6 +17,9 @@ from bot.alerts.premieres import EventSender
 from bot.catalogue.previews import Previews
 from bot.config import Settings
 from bot.interactions.access import Access, home_roles
+from bot.listings.flow import ImportFlow
+from bot.listings.imports import Importer
+from bot.listings.tvmaze import TVmaze
 from bot.news.fetch import Fetcher
 from bot.news.poller import Poller
 from bot.news.review import ReviewSender
@@ -79,6 +82,12 @@ class Services:
         self.reviews = (ReviewSender(store, client, self.budget)
                         if settings.review_channel_id else None)
         self.previews = Previews(store.view, render_announcement)
+        # One TVmaze client for the import and the watch: their requests share its pace.
+        self.tvmaze = TVmaze(settings.tvmaze_api_base, allow_private=settings.feeds_allow_private)
+        # `/shows import`; the watch adds its "check this show now" to `importer.on_linked`.
+        self.importer = Importer(store.database, store.view, store.shows, store.catalogue, store.listings,
+                                 self.tvmaze, poll_seconds=settings.listings_poll_hours * 3600)
+        self.imports = ImportFlow(self.importer)
         self._watcher: asyncio.Task[None] | None = None
 
     @property
@@ -100,6 +109,9 @@ class Services:
         if self.settings.feed_poll_minutes < 5:
             log.info("FEED_POLL_MINUTES=%g: under 5 minutes is for tests and the sandbox; feeds' "
                      "servers may block a bot that polls this often", self.settings.feed_poll_minutes)
+        if self.settings.listings_poll_hours < 1:
+            log.info("LISTINGS_POLL_HOURS=%g: under an hour is for tests and the sandbox; TVmaze "
+                     "asks for restraint", self.settings.listings_poll_hours)
         duties = self.everywhere() + (self.shard_zero_duties() if self.holds_shard_zero else [])
         for task in duties:
             task.start()
@@ -112,6 +124,7 @@ class Services:
             self._watcher.cancel()
         for task in self.everywhere() + self.shard_zero_duties():
             await task.stop()
+        await self.tvmaze.close()
 
     async def _follow_database(self) -> None:
         """Pick up what other processes (`seasonwatch import`) commit, every few seconds."""

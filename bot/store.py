@@ -16,6 +16,7 @@
 - `proposals`   listed facts that differ from the catalogue, queued for review
 - `reminders`   fans' own reminders and the outbox of their DMs
 - `premieres`   the scheduled event per server and season, kept in step with the release
+- `listings`    shows linked to a listings database (TVmaze) and how checking them goes
 - `migrate`     the numbered schema scripts
 - `sqlite`, `postgres`  what each backend does its own way (its dialect)
 - `copy`        copying every table into an empty PostgreSQL database
@@ -43,6 +44,7 @@ from bot.db.copy import copy_database
 from bot.db.migrate import Migration, Migrator, migrations
 from bot.db.postgres import Postgres
 from bot.db.sqlite import SQLite
+from bot.listings.store import Listings
 from bot.news.proposals_store import Proposals
 from bot.news.reviews_store import Reviews
 from bot.news.store import News
@@ -80,6 +82,7 @@ class Store:
         self.tips = Tips(database, self.view, self.news)
         self.reviews = Reviews(database)
         self.proposals = Proposals(database, self.news)
+        self.listings = Listings(database)
         self.view.on_others_commit = self._others_committed
 
     # -- opening, closing, migrating ---------------------------------------------------------------

@@ -1,19 +1,25 @@
-"""/shows add|edit|archive: which shows the bot tracks, for the bot's owners only."""
+"""/shows add|edit|archive|import: which shows the bot tracks, for the bot's owners only. The
+import's logic and components are bot/listings/ (flow, views, imports)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.app import SeasonwatchBot
 from bot.catalogue.render import escape
+from bot.catalogue.shows import check_names_free, check_show
 from bot.core.facts import check_int, check_text
 from bot.i18n import lang_of, t
 from bot.interactions.access import OWNERS
-from bot.interactions.replies import reply
+from bot.interactions.replies import reply, think
+from bot.listings.flow import ImportFlow
+from bot.listings.views import FactSelect, PickButton, PlanButton
+from bot.store import Store
 from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,10 @@ class Shows(CatalogueCog):
     rule = OWNERS
     shows = app_commands.Group(name="shows", description="Tracked shows (owners)")
 
+    def __init__(self, store: Store, imports: ImportFlow) -> None:
+        super().__init__(store)
+        self.imports = imports
+
     @shows.command(name="add", description="Track a new show (owners)")
     @app_commands.describe(slug="Short id: lowercase letters, digits, hyphens", title="The show's title",
                            season="The season to follow", original_title="Title in its own language",
@@ -50,13 +60,16 @@ class Shows(CatalogueCog):
     @shows.command(name="edit", description="Change a tracked show (owners)")
     @app_commands.describe(show="Which show", title="New title", season="The season to follow",
                            original_title="Title in its own language", network="Where it airs",
-                           aliases="Other names, comma-separated (replaces the list)")
+                           aliases="Other names, comma-separated (replaces the list)",
+                           tvmaze="Link to this TVmaze show id (0 unlinks)")
     @app_commands.autocomplete(show=CatalogueCog.show_autocomplete)
     async def shows_edit(self, interaction: discord.Interaction[SeasonwatchBot], show: str,
                          title: str | None = None, season: int | None = None,
                          original_title: str | None = None, network: str | None = None,
-                         aliases: str | None = None) -> None:
+                         aliases: str | None = None, tvmaze: int | None = None) -> None:
         chosen = self.show_for(show)
+        if tvmaze is not None:
+            await think(interaction)  # TVmaze may take a few seconds at its pace
         if season is not None:
             check_int(season, "season", 1, 100)
         updated = replace(
@@ -67,9 +80,34 @@ class Shows(CatalogueCog):
             network=_optional(network, "network", 100) or chosen.network,
             aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
         )
+        linked = ""
+        if tvmaze is not None:  # the rest checked first: a refused edit links nothing either
+            check_names_free(check_show(updated), self.store.view.all_shows())
+            linked = " " + await self.imports.edit_link(interaction, updated, tvmaze)
         await self.store.shows.update_show(updated)
-        await reply(interaction, t(lang_of(interaction), "Updated **{title}** (`{slug}`).",
-                                   title=escape(updated.title), slug=updated.slug))
+        text = t(lang_of(interaction), "Updated **{title}** (`{slug}`).", title=escape(updated.title),
+                 slug=updated.slug)
+        await reply(interaction, text + linked)
+
+    @shows.command(name="import", description="Import a show's season from TVmaze (owners)")
+    @app_commands.describe(query="The show's title, to search TVmaze for",
+                           season="Which season (default: the latest TVmaze lists)")
+    async def shows_import(self, interaction: discord.Interaction[SeasonwatchBot], query: str,
+                           season: int | None = None) -> None:
+        await self.imports.start(interaction, query, season)
+
+    # -- the import's components (bot/listings/views.py) -------------------------------------------
+
+    async def pick_pressed(self, interaction: discord.Interaction[Any], external_id: str,
+                           season: int | None) -> None:
+        await self.imports.pick(interaction, external_id, season)
+
+    async def facts_chosen(self, interaction: discord.Interaction[Any], token: str,
+                           values: list[str]) -> None:
+        await self.imports.choose(interaction, token, values)
+
+    async def plan_pressed(self, interaction: discord.Interaction[Any], token: str, action: str) -> None:
+        await self.imports.settle(interaction, token, action)
 
     @shows.command(name="archive", description="Stop tracking a show; its history stays (owners)")
     @app_commands.describe(show="Which show")
@@ -84,4 +122,5 @@ class Shows(CatalogueCog):
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(Shows(client.services.store))
+    await client.add_cog(Shows(client.services.store, client.services.imports))
+    client.add_dynamic_items(PickButton, PlanButton, FactSelect)

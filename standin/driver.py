@@ -19,6 +19,7 @@ Waiting and acting (all raise `NoReply` after `timeout` with what the stand-in s
     reply = await standin.command(who, channel_or_None, "edit cast", timeout=5.0, person="X")
     choices = await standin.autocomplete(who, channel_or_None, "cast", "person", "park", **opts)
     reply = await standin.click(who, reply_or_message, "Next")
+    reply = await standin.select(who, reply_or_message, ["value", ...])  # its one select menu
     reply = await standin.forge_click(who, channel_or_None, message, custom_id)  # one they cannot see
     reply = await standin.submit_modal(who, reply_with_modal, {"custom_id or label": "value"})
     msgs = standin.messages(ch, include_interactions=False)
@@ -66,7 +67,7 @@ from .interactions import (
     UPDATE_MESSAGE,
     InteractionState,
 )
-from .replies import NoReply, Reply, buttons_in, fill_modal_input, usable_in_dms
+from .replies import NoReply, Reply, buttons_in, fill_modal_input, selects_in, usable_in_dms
 from .world import DM, Channel, Guild, Member, Message, User
 from .world_events import WorldEvents
 
@@ -256,15 +257,7 @@ class StandIn(WorldEvents):
         self, who: Member | User, target: Reply | Message, label: str, *, timeout: float = 5.0
     ) -> Reply:
         """Click the button labelled `label` on a reply or channel message (as it is now)."""
-        msg = target.message if isinstance(target, Reply) else target
-        if msg is None or msg.deleted:
-            raise CommandUsageError("that message is gone")
-        channel = self.world.channels[msg.channel_id]
-        user, member, guild, channel = self._context(who, None if channel.type == DM else channel)
-        if msg.ephemeral:
-            owner = self.interactions.get(msg.interaction_id or 0)
-            if owner is None or owner.user is not user:
-                raise CommandUsageError("only the user who got an ephemeral message can see it")
+        msg, (user, member, guild, channel) = self._seen_by(who, target)
         buttons = [b for b in buttons_in(msg.components) if b.get("label") == label]
         if not buttons:
             raise CommandUsageError(
@@ -280,6 +273,37 @@ class StandIn(WorldEvents):
             MESSAGE_COMPONENT, user, member, guild, channel, data, source=msg
         )
         return await self._reply(state, timeout, f"click {label!r}")
+
+    async def select(
+        self, who: Member | User, target: Reply | Message, values: list[str], *, timeout: float = 5.0
+    ) -> Reply:
+        """Choose `values` (option values) in the select menu of a reply or channel message."""
+        msg, (user, member, guild, channel) = self._seen_by(who, target)
+        menus = selects_in(msg.components)
+        if len(menus) != 1:
+            raise CommandUsageError(f"expected one select menu, found {len(menus)}")
+        menu = menus[0]
+        offered = [o.get("value") for o in menu.get("options") or []]
+        if not set(values) <= set(offered):
+            raise CommandUsageError(f"{values} are not all among the options {offered}")
+        if not menu.get("min_values", 1) <= len(values) <= menu.get("max_values", 1):
+            raise CommandUsageError(f"{len(values)} values is outside the menu's min and max")
+        data = {"custom_id": menu["custom_id"], "component_type": menu["type"], "values": values}
+        state = await self._start(MESSAGE_COMPONENT, user, member, guild, channel, data, source=msg)
+        return await self._reply(state, timeout, f"select {values}")
+
+    def _seen_by(self, who: Member | User, target: Reply | Message) -> tuple[Message, Any]:
+        """The message as it is now, and `who`'s context there; an ephemeral one only for its user."""
+        msg = target.message if isinstance(target, Reply) else target
+        if msg is None or msg.deleted:
+            raise CommandUsageError("that message is gone")
+        channel = self.world.channels[msg.channel_id]
+        context = self._context(who, None if channel.type == DM else channel)
+        if msg.ephemeral:
+            owner = self.interactions.get(msg.interaction_id or 0)
+            if owner is None or owner.user is not context[0]:
+                raise CommandUsageError("only the user who got an ephemeral message can see it")
+        return msg, context
 
     async def forge_click(
         self, who: Member | User, channel: Channel | None, source: Message, custom_id: str,

@@ -78,6 +78,16 @@ def buttons_in(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+def selects_in(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The select menus (string, user, role, mentionable, channel) among components."""
+    found = []
+    for c in components:
+        if c.get("type") in (3, 5, 6, 7, 8):
+            found.append(c)
+        found += selects_in(c.get("components") or [])
+    return found
+
+
 def usable_in_dms(command: dict[str, Any]) -> bool:
     contexts = command.get("contexts")
     if contexts is not None:

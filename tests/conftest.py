@@ -1,4 +1,5 @@
-"""Fixtures every test directory shares: the database backends, and a local feed server.
+"""Fixtures every test directory shares: the database backends, a local feed server, and the
+TVmaze stand-in (`tvmaze`: standin/tvmaze.py, its data and faults changeable by the test).
 
 A test (or fixture) that asks for `backend` runs once per backend, "sqlite" and "postgresql";
 `sqlite_only` keeps one to SQLite (it reads the SQLite file itself, or is too slow for twice),
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from standin.tvmaze import TVmazeStandIn
 from tests.feeds import FeedServer
 from tests.pg import Server
 
@@ -60,6 +62,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 async def feeds() -> AsyncIterator[FeedServer]:
     """A local feed server (tests/feeds.py) serving what each test gives it."""
     server = FeedServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest_asyncio.fixture
+async def tvmaze() -> AsyncIterator[TVmazeStandIn]:
+    """The TVmaze stand-in on 127.0.0.1, serving its demo shows; `tvmaze.base` is its URL."""
+    server = TVmazeStandIn()
     await server.start()
     yield server
     await server.stop()

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 # Parents before children, so every foreign key finds its row already copied.
 TABLES = ("show", "entry", "change", "subscription", "prediction", "guess", "prediction_event",
           "delivery", "setting", "news_source", "news_seen", "news_item", "reminder", "dm",
-          "premiere", "proposal_memory")
+          "premiere", "listing_link", "proposal_memory")
 _WITH_IDS = frozenset(TABLES) - {"setting", "news_seen", "proposal_memory"}
 # An identity column given explicit ids does not move on by itself: start after the largest.
 _RESET_IDS = "SELECT setval(pg_get_serial_sequence('{0}', 'id'), max(id)) FROM {0}"

@@ -18,6 +18,12 @@ def test_defaults_match_the_design():
     assert settings.owner_ids == frozenset()
     assert settings.review_channel_id is None and settings.feed_poll_minutes == 15
     assert settings.feeds_allow_private is False
+    assert settings.tvmaze_api_base == "https://api.tvmaze.com" and settings.listings_poll_hours == 6
+
+
+def test_listings_settings_are_read():
+    settings = settings_from({"TVMAZE_API_BASE": "http://127.0.0.1:9/", "LISTINGS_POLL_HOURS": "0.25"})
+    assert settings.tvmaze_api_base == "http://127.0.0.1:9" and settings.listings_poll_hours == 0.25
 
 
 def test_news_intake_settings_are_read():
@@ -56,6 +62,10 @@ def test_id_lists_are_parsed():
         ("RELEASE_HOUR_UTC", "8.5"),
         ("DELIVERY_LEASE", "0.5"),
         ("DELIVERY_LEASE", "soon"),
+        ("TVMAZE_API_BASE", "api.tvmaze.com"),
+        ("LISTINGS_POLL_HOURS", "0"),
+        ("LISTINGS_POLL_HOURS", "-1"),
+        ("LISTINGS_POLL_HOURS", "daily"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):
