@@ -20,6 +20,7 @@ from bot.interactions.access import Access, home_roles
 from bot.listings.flow import ImportFlow
 from bot.listings.imports import Importer
 from bot.listings.tvmaze import TVmaze
+from bot.listings.watch import Watcher
 from bot.news.fetch import Fetcher
 from bot.news.poller import Poller
 from bot.news.review import ReviewSender
@@ -55,8 +56,9 @@ async def open_store(settings: Settings) -> Store:
 
 def holds_shard_zero(settings: Settings) -> bool:
     """Whether this process syncs the commands, sends direct messages (Discord routes DMs to
-    shard 0), keeps premiere events, polls the news feeds and posts their reviews: the one
-    holding shard 0, or the only process. The others would only race it for the same rows."""
+    shard 0), keeps premiere events, polls the news feeds, watches the listings and posts the
+    reviews: the one holding shard 0, or the only process. The others would only race it for
+    the same rows."""
     return settings.shards is None or 0 in settings.shards.ids
 
 
@@ -88,6 +90,11 @@ class Services:
         self.importer = Importer(store.database, store.view, store.shows, store.catalogue, store.listings,
                                  self.tvmaze, poll_seconds=settings.listings_poll_hours * 3600)
         self.imports = ImportFlow(self.importer)
+        # The watch: linked shows checked every LISTINGS_POLL_HOURS, differences proposed in the
+        # review queue; a show linked by /shows import is checked at once.
+        self.watcher = Watcher(store, self.tvmaze, interval=settings.listings_poll_hours * 3600,
+                               review_channel=settings.review_channel_id)
+        self.importer.on_linked.append(self.watcher.linked)
         self._watcher: asyncio.Task[None] | None = None
 
     @property
@@ -100,7 +107,7 @@ class Services:
 
     def shard_zero_duties(self) -> list[Task]:
         """What only the process holding shard 0 runs."""
-        duties: list[Task] = [self.dm_sender, self.event_sender, self.poller]
+        duties: list[Task] = [self.dm_sender, self.event_sender, self.poller, self.watcher]
         return duties + ([self.reviews] if self.reviews is not None else [])
 
     def start(self) -> None:

@@ -25,6 +25,8 @@ from bot.i18n.notices import Notice
 from bot.interactions.access import EDITORS, EVERYONE, ruled
 from bot.interactions.cooldown import fan_cooldown
 from bot.interactions.replies import reply, think
+from bot.listings.store import Link
+from bot.listings.watch import provider_name
 from bot.news.fetch import FetchFailed
 from bot.news.links import canonical, link_headline
 from bot.news.match import keyword_list
@@ -143,12 +145,33 @@ class News(CatalogueCog):
     async def sources_list(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         lang = lang_of(interaction)
         found = await self.store.news.sources()
-        if not found:
+        async with self.store.database.lock:
+            links = await self.store.listings.links()
+        if not found and not links:
             await reply(interaction, t(lang, "No feeds are watched yet. Add one with /sources add."))
             return
         lines = [self._source_line(s, lang) for s in found]
+        if links:  # a linked show is a source too: its listing is watched
+            lines.append(t(lang, "**Linked listings**"))
+            lines += [self._link_line(link, lang) for link in links]
         embed = discord.Embed(title=t(lang, "News sources"), description="\n\n".join(lines)[:4096])
         await reply(interaction, embed=embed)
+
+    def _link_line(self, link: Link, lang: str) -> str:
+        """A linked show: its listing, and how checking it goes (failing: since when and why)."""
+        show = self.store.view.show(link.show_id)
+        title = escape(show.title) if show else "?"
+        parts = [f"**{title}** · {provider_name(link.provider)} <{link.page_url.replace('>', '%3E')}>"]
+        if link.failures:
+            parts.append(t(lang, "⚠️ failing since <t:{since}:R> ({count} tries): {reason}; next try "
+                                 "<t:{next}:R>", since=int(link.failing_since or 0), count=link.failures,
+                           reason=escape(Notice.load(link.last_error or "?").text(lang)),
+                           next=int(link.next_check_at)))
+        elif link.last_ok_at:
+            parts.append(t(lang, "✅ last checked <t:{when}:R>", when=int(link.last_ok_at)))
+        else:
+            parts.append(t(lang, "⏳ not checked yet"))
+        return "\n".join(parts)
 
     def _source_line(self, source: Source, lang: str) -> str:
         show = self.store.view.show(source.show_id) if source.show_id else None

@@ -40,15 +40,26 @@ class Proposals:
 
     async def record(self, show_id: int, listed: Sequence[Listed], *, headline: str,
                      review_channel: int | None) -> list[QueueItem]:
-        """Record one check of a show: the proposals queued or replaced (their review posts, due
-        or to be edited, are in the same transaction). `headline` names them in the table (the
-        queue words them in each reader's language)."""
+        """Record one check of a show in a transaction of its own; see `record_in_transaction`."""
         async with self._db.lock, self._db.transaction():
-            changed = [await self._one(show_id, fact, headline, review_channel) for fact in listed]
-        queued = [item for item in changed if item is not None]
+            queued = await self.record_in_transaction(show_id, listed, headline=headline,
+                                                      review_channel=review_channel)
+        self.committed(queued)
+        return queued
+
+    async def record_in_transaction(self, show_id: int, listed: Sequence[Listed], *, headline: str,
+                                    review_channel: int | None) -> list[QueueItem]:
+        """Record one check of a show (inside the caller's transaction): the proposals queued or
+        replaced, whose review posts (due, or to be edited) commit with them. `headline` names
+        them in the table; the queue words them in each reader's language. Call `committed`
+        after the commit."""
+        changed = [await self._one(show_id, fact, headline, review_channel) for fact in listed]
+        return [item for item in changed if item is not None]
+
+    def committed(self, queued: Sequence[QueueItem]) -> None:
+        """After the commit of `record_in_transaction`: wake the review poster."""
         if queued:
             self._news.reviews_queued.set()
-        return queued
 
     async def _one(self, show_id: int, fact: Listed, headline: str,
                    review_channel: int | None) -> QueueItem | None:
