@@ -106,7 +106,9 @@ class Watcher(Dispatcher):
             changed = set()
         async with self.store.database.lock:
             links = await self.store.listings.links(self.key)
-        wanted = [link for link in links if link.external_id in changed or link.next_check_at <= now]
+        # A failing show waits out its backoff even when listed as changed.
+        wanted = [link for link in links if link.next_check_at <= now
+                  or (link.external_id in changed and not link.failures)]
         for link in wanted:
             await self.check(link)
         self.cycles += 1

@@ -4,6 +4,7 @@ and what is not fetched. The watch's interval is a day here, so it never runs by
 `watch_cycle` runs one real cycle now."""
 
 import asyncio
+import time
 
 import pytest
 
@@ -23,6 +24,12 @@ def review(scene):
 def bot_env(bot_env, tvmaze, review):
     return {**bot_env, "TVMAZE_API_BASE": tvmaze.base, "FEEDS_ALLOW_PRIVATE": "1",
             "REVIEW_CHANNEL_ID": str(review.id), "LISTINGS_POLL_HOURS": "24"}
+
+
+def shift(watcher, seconds):
+    """Move the watch's clock on by `seconds` (as the poller's tests move the poller's)."""
+    moved = watcher.clock() - time.time() + seconds
+    watcher.clock = lambda: time.time() + moved
 
 
 def buttons(message):
@@ -115,3 +122,71 @@ async def test_dismiss_is_remembered_and_a_newer_value_replaces_a_pending_propos
     [newest], _ = await bot.store.news.pending_items(None)
     assert newest.proposal.fields == {"when": day(180)} and newest.review_message == posts[1].id
 
+
+
+async def test_a_failing_listing_backs_off_and_shows_its_reason_in_sources_list(
+        standin, scene, bot, tvmaze):
+    await import_show(standin, scene, "sweet home", "1. Sweet Home (2020)")
+    listed = await standin.command(scene.editor, scene.home_general, "sources list")
+    text = listed.embeds[0]["description"]
+    assert "**Linked listings**" in text
+    assert "**Sweet Home** · TVmaze <https://www.tvmaze.com/shows/1002" in text
+    assert "not checked yet" in text
+
+    tvmaze.fault("404", path=f"/shows/{SWEET_HOME}", times=2)  # the show gone from TVmaze
+    tvmaze.mark_updated(SWEET_HOME)
+    watcher = bot.services.watcher
+    show = bot.store.view.show_by_slug("sweet-home")
+
+    async def link_now():
+        async with bot.store.database.lock:
+            return await bot.store.listings.link_of(show.id, "tvmaze")
+
+    await watch_cycle(watcher)
+    first = await link_now()
+    assert first.failures == 1 and 4.5 * 60 <= first.next_check_at - watcher.clock() <= 5.5 * 60
+    fetched = tvmaze.fetched(f"/shows/{SWEET_HOME}")
+    await watch_cycle(watcher)  # listed as changed, but backing off: not fetched
+    assert tvmaze.fetched(f"/shows/{SWEET_HOME}") == fetched and (await link_now()).failures == 1
+    shift(watcher, 6 * 60)
+    await watch_cycle(watcher)
+    link = await link_now()
+    # Backed off, doubling: the second wait is about twice the first (5 then 10 minutes, ±10%).
+    assert link.failures == 2 and link.last_error, link
+    assert 9 * 60 <= link.next_check_at - watcher.clock() <= 11 * 60, link
+    listed = await standin.command(scene.editor, scene.home_general, "sources list")
+    text = listed.embeds[0]["description"]
+    assert "⚠️ failing since" in text and "(2 tries)" in text, text
+    reason = text.split("(2 tries): ")[1].split("; next try")[0]
+    assert "TVmaze" in reason, reason
+    scene.editor.user.locale = "ko"
+    try:
+        listed = await standin.command(scene.editor, scene.home_general, "sources list")
+        korean = listed.embeds[0]["description"]
+        assert "**연결된 편성 정보**" in korean and "부터 실패 중 (2회 시도)" in korean, korean
+        assert reason not in korean  # the reason, too, in the reader's language
+    finally:
+        scene.editor.user.locale = "en-US"
+
+    shift(watcher, 20 * 60)
+    await watch_cycle(watcher)  # the backoff over and the fault used up: it works again
+    link = await link_now()
+    assert link.failures == 0 and link.last_ok_at
+    listed = await standin.command(scene.editor, scene.home_general, "sources list")
+    assert "✅ last checked" in listed.embeds[0]["description"]
+
+
+async def test_a_korean_editor_reads_a_proposal_in_korean(standin, scene, bot, tvmaze):
+    await import_show(standin, scene, "sweet home", "1. Sweet Home (2020)")
+    tvmaze.set_premiere(SWEET_HOME, 3, day(120))
+    await watch_cycle(bot.services.watcher)
+    scene.editor.user.locale = "ko"
+    try:
+        queue = await standin.command(scene.editor, scene.home_general, "queue")
+        assert [b["label"] for b in queue.buttons] == ["받아들이기", "버리기"]
+        assert queue.embeds[0]["title"].startswith("편성 정보 제안 · ")
+        assert queue.embeds[0]["description"].startswith("TVmaze에 새로 올라온 정보: ")
+        asked = await standin.click(scene.editor, queue, "받아들이기")
+        assert "어떤 신뢰도로 게시할까요?" in asked.content and "보도" in [b["label"] for b in asked.buttons]
+    finally:
+        scene.editor.user.locale = "en-US"
