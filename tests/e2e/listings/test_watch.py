@@ -190,3 +190,19 @@ async def test_a_korean_editor_reads_a_proposal_in_korean(standin, scene, bot, t
         assert "어떤 신뢰도로 게시할까요?" in asked.content and "보도" in [b["label"] for b in asked.buttons]
     finally:
         scene.editor.user.locale = "en-US"
+
+
+async def test_linking_a_tracked_show_proposes_its_differences_at_once(standin, scene, bot, tvmaze, review):
+    """The shipped show, linked with /shows edit: what TVmaze lists that the catalogue does not say
+    is proposed now, not at the next cycle."""
+    fetched = tvmaze.fetched("/shows/1001")
+    done = await standin.command(scene.owner, scene.home_general, "shows edit",
+                                 show="all-of-us-are-dead", tvmaze=1001, timeout=15)
+    assert done.ephemeral, done.content
+    assert tvmaze.fetched("/shows/1001") > fetched
+    items, total = await bot.store.news.pending_items(None, limit=25)
+    show = bot.store.view.show_by_slug("all-of-us-are-dead")
+    assert total >= 1 and all(i.show_id == show.id and i.proposal for i in items)
+    kinds = {(i.proposal.kind, i.proposal.key) for i in items}
+    assert ("cast", "lomon") in kinds, kinds  # in TVmaze's cast, not in the catalogue's
+    await settled(standin, review, total)
