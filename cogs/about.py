@@ -10,12 +10,15 @@ from discord.ext import commands
 
 import bot
 from bot.app import SeasonwatchBot
-from bot.catalogue.render import BADGES, COLOUR, badge, heading
+from bot.catalogue.render import BADGES, COLOUR, badge, heading, link
 from bot.core.models import Show
 from bot.i18n import DEFAULT, catalogue, lang_of, t
 from bot.i18n.texts import CAST_FILTER_HELP
 from bot.predictions.rules import scoring_rules
 from bot.store import Store
+
+TVMAZE = "https://www.tvmaze.com"
+CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,9 @@ def about_embed(shows: list[Show], version: str, lang: str = DEFAULT) -> discord
     embed.add_field(name=t(lang, "Where facts come from"), inline=False, value=t(
         lang, "Trusted editors post each fact with its source link; `/history` shows every "
               "change, who made it and what it replaced."))
+    embed.add_field(name=t(lang, "Listings"), inline=False, value=t(
+        lang, "Show, season and cast listings come from {tvmaze} under {licence}; each imported fact "
+              "links its TVmaze page.", tvmaze=link("TVmaze", TVMAZE), licence=link("CC BY-SA", CC_BY_SA)))
     embed.add_field(name=t(lang, "Predictions"), inline=False,
                     value=t(lang, "`/predict`: guess, then get scored. {rules}", rules=scoring_rules(lang)))
     embed.add_field(name=t(lang, "Tracked"), value=tracked[:1024], inline=False)

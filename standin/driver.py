@@ -307,13 +307,16 @@ class StandIn(WorldEvents):
 
     async def forge_click(
         self, who: Member | User, channel: Channel | None, source: Message, custom_id: str,
-        *, timeout: float = 5.0,
+        *, timeout: float = 5.0, values: list[str] | None = None,
     ) -> Reply:
         """A button press carrying `custom_id` on `source`, sent by `who` even if they cannot see
         that button (an ephemeral message someone else got). A modified client can do it, and
-        Discord lets it through. `click` refuses to, as the real Discord client would."""
+        Discord lets it through. `click` refuses to, as the real Discord client would. With
+        `values`, a choice in the (string) select menu of that custom id instead."""
         user, member, guild, where = self._context(who, channel)
-        data = {"custom_id": custom_id, "component_type": 2}
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2}
+        if values is not None:
+            data.update(component_type=3, values=values)
         state = await self._start(MESSAGE_COMPONENT, user, member, guild, where, data,
                                   source=source)
         return await self._reply(state, timeout, f"forged click {custom_id}")

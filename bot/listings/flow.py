@@ -85,5 +85,6 @@ class ImportFlow:
             return t(lang, "It was not linked to TVmaze.")
         listing = await self.importer.provider.listing(str(tvmaze))
         await self.importer.link(show, listing)
+        page = "<" + listing.page_url + ">"  # no preview card
         return t(lang, "Linked to TVmaze's {title} ({page}); its differences from TVmaze become "
-                       "proposals in /queue.", title=escape(listing.title), page=f"<{listing.page_url}>")
+                       "proposals in /queue.", title=escape(listing.title), page=page)

@@ -34,11 +34,14 @@ Other lines:
 News intake: a demo feed is watched from the start; a new item arrives about 6 s in, is posted
 in #review and waits in /queue (as editor: click Add as news, submit, click Publish).
 Blank lines and lines starting with # are skipped.""")
+LISTINGS_HELP = N_("""\
+Listings: a demo TVmaze runs locally. As owner: /shows import query:sweet home, click a match,
+then click Import (or Cancel); /status show:sweet-home shows what was imported.""")
 
 
 def help_text(lang: str = DEFAULT) -> str:
     """The sandbox's help for a person whose client speaks `lang`."""
-    return t(lang, HELP)
+    return t(lang, HELP) + "\n" + t(lang, LISTINGS_HELP)
 
 
 def names(item: dict[str, Any]) -> set[str]:

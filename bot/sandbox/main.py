@@ -67,6 +67,7 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
     from bot.news.demo import DemoFeed
     from standin import StandIn
     from standin.scene import build_scene
+    from standin.tvmaze import TVmazeStandIn
     from standin.world import CREATE_EVENTS
 
     stack = contextlib.AsyncExitStack()
@@ -79,6 +80,9 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
         demo = DemoFeed()
         await demo.start()
         stack.push_async_callback(demo.stop)
+        listings = TVmazeStandIn()  # `/shows import query:sweet home` works offline
+        await listings.start()
+        stack.push_async_callback(listings.stop)
         if scene.home.bot_role is not None:  # so that /alerts subscribe events:true works
             scene.home.bot_role.permissions |= CREATE_EVENTS
         sandboxed = dataclasses.replace(
@@ -95,6 +99,7 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
             review_channel_id=review.id,  # the demo feed's items are posted in #review
             feed_poll_minutes=0.1,
             feeds_allow_private=True,
+            tvmaze_api_base=listings.base,
         )
         await stack.enter_async_context(running(sandboxed))
         await standin.wait_ready(timeout=10.0)

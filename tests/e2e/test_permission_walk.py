@@ -131,7 +131,7 @@ def registered_buttons(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 async def test_every_privileged_button_refuses_and_the_draft_survives(standin, scene, bot,
                                                                      registered_buttons):
     privileged = registered_buttons - PUBLIC_BUTTONS
-    assert privileged == {"DraftButton", "QueueButton", "QueuePageButton"}, \
+    assert privileged == {"DraftButton", "QueueButton", "QueuePageButton", *IMPORT_BUTTONS}, \
         f"a new button? list how to press it here: {privileged}"
     preview = await standin.command(scene.editor, scene.home_general, "edit release",
                                     when="2026-H1", confidence="rumored", source_url=SOURCE)
@@ -160,6 +160,36 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
             assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
             assert table_counts(bot.store.path) == counts and posted(standin) == messages
     assert (await bot.store.news.queue_item(item.id)).pending
+
+
+IMPORT_BUTTONS = {"PickButton", "PlanButton", "FactSelect"}  # pressed in the test below
+
+
+@pytest.fixture
+def bot_env(bot_env: dict[str, str], tvmaze: Any) -> dict[str, str]:
+    return {**bot_env, "TVMAZE_API_BASE": tvmaze.base, "FEEDS_ALLOW_PRIVATE": "1"}
+
+
+async def test_every_import_button_and_menu_refuses_anyone_but_an_owner(standin, scene, bot, tvmaze):
+    picked = await standin.command(scene.owner, scene.home_general, "shows import", query="kingdom")
+    preview = await standin.click(scene.owner, picked, "1. Kingdom (2019)", timeout=15)
+    matches = await standin.command(scene.owner, scene.home_general, "shows import", query="kingdom")
+    pressed: list[tuple[Any, str, list[str] | None]] = [
+        (matches.message, c["custom_id"], None) for row in matches.components for c in row["components"]]
+    for row in preview.components:
+        for c in row["components"]:
+            pressed.append((preview.message, c["custom_id"], ["0"] if c["type"] == 3 else None))
+    assert len(pressed) == 4  # the match; the fact menu, Import, Cancel
+    fetched = len(tvmaze.requests)
+    for caller, (who, channel) in callers(scene).items():
+        for message, custom_id, values in pressed:
+            counts, messages = table_counts(bot.store.path), posted(standin)
+            reply = await standin.forge_click(who, channel, message, custom_id, values=values)
+            assert reply.ephemeral and reply.content == OWNERS_ONLY, (caller, custom_id, reply.content)
+            assert table_counts(bot.store.path) == counts and posted(standin) == messages
+    assert len(tvmaze.requests) == fetched
+    done = await standin.click(scene.owner, preview, "Import")
+    assert "Imported **Kingdom**" in done.content  # the plan survived every refusal
 
 
 # Autocompletes listing what only editors act on: every change (/undo), every question with its

@@ -43,7 +43,8 @@ async def test_import_pick_deselect_two_and_import_silently(bot, standin, scene,
     assert "Imported **Sweet Home** season 3 as `sweet-home`: 6 facts" in done.content
 
     show = bot.store.view.show_by_slug("sweet-home")
-    assert (show.title, show.original_title, show.network, show.season) == ("Sweet Home", "스위트홈", "Netflix", 3)
+    assert (show.title, show.original_title, show.network) == ("Sweet Home", "스위트홈", "Netflix")
+    assert show.season == 3
     cast = await standin.command(scene.fan, scene.home_general, "cast", show="sweet-home")
     listed = cast.embeds[0]["description"]
     assert "Song Kang" in listed and "Lee Jin-wook" in listed
@@ -68,3 +69,105 @@ async def test_import_pick_deselect_two_and_import_silently(bot, standin, scene,
     assert "Already tracked as `sweet-home`" in second.embeds[0]["description"]
     assert second.components == []
     assert len([s for s in bot.store.view.shows() if s.title == "Sweet Home"]) == 1
+
+
+async def test_a_show_tracked_by_name_is_linked_when_the_owner_confirms(bot, standin, scene, tvmaze):
+    seeded = bot.store.view.show_by_slug("all-of-us-are-dead")
+    linked = []
+    bot.get_cog("Shows").imports.importer.on_linked.append(_record(linked))
+    matches = await search(standin, scene.owner, scene.home_general, "all of us are dead", season=2)
+    preview = await standin.click(scene.owner, matches, "1. All of Us Are Dead (2022)", timeout=15)
+    assert "A tracked show, `all-of-us-are-dead`, has this name" in preview.embeds[0]["description"]
+    done = await standin.click(scene.owner, preview, "Link to all-of-us-are-dead")
+    assert "Linked **All of Us Are Dead** (`all-of-us-are-dead`) to TVmaze" in done.content
+    assert [x.show_id for x in linked] == [seeded.id]
+    assert len(bot.store.view.shows()) == 1  # linked, not duplicated
+    link = await bot.get_cog("Shows").imports.importer.link_of(seeded)
+    assert link.external_id == "1001" and link.next_check_at == 0  # the watch checks it at once
+
+
+def _record(found):
+    async def linked(link):
+        found.append(link)
+    return linked
+
+
+async def test_edit_links_and_unlinks_a_tvmaze_id(bot, standin, scene, tvmaze):
+    importer = bot.get_cog("Shows").imports.importer
+    seeded = bot.store.view.show_by_slug("all-of-us-are-dead")
+    reply = await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                                  tvmaze=1001, timeout=15)
+    assert "Linked to TVmaze's All of Us Are Dead (<https://www.tvmaze.com/shows/1001/" in reply.content
+    assert (await importer.link_of(seeded)).external_id == "1001"
+    reply = await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                                  tvmaze=0, timeout=15)
+    assert "Unlinked from TVmaze." in reply.content
+    assert await importer.link_of(seeded) is None
+    reply = await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                                  tvmaze=424242, timeout=15)
+    assert reply.ephemeral and "TVmaze no longer lists this show (HTTP 404)" in reply.content
+    assert await importer.link_of(seeded) is None
+
+
+@pytest.mark.parametrize("who", ["fan", "editor"])
+async def test_only_owners_may_import(bot, standin, scene, tvmaze, who):
+    reply = await standin.command(getattr(scene, who), scene.home_general, "shows import", query="kingdom")
+    assert reply.ephemeral and "Only the bot's owners can do this" in reply.content
+    assert tvmaze.requests == []
+
+
+async def test_a_match_button_refuses_a_non_owner(bot, standin, scene, tvmaze):
+    matches = await search(standin, scene.owner, scene.home_general, "kingdom")
+    custom_id = next(c["custom_id"] for row in matches.components for c in row["components"])
+    reply = await standin.forge_click(scene.editor, scene.home_general, matches.message, custom_id)
+    assert "Only the bot's owners can do this" in reply.content
+    assert tvmaze.fetched("/shows/1004") == 0
+
+
+async def test_bad_input_is_explained_and_nothing_is_written(bot, standin, scene, tvmaze):
+    shows = len(bot.store.view.shows())
+    none = await search(standin, scene.owner, scene.home_general, "no such show anywhere")
+    assert "TVmaze lists no show like `no such show anywhere`" in none.content
+    matches = await search(standin, scene.owner, scene.home_general, "kingdom", season=7)
+    reply = await standin.click(scene.owner, matches, "1. Kingdom (2019)", timeout=15)
+    text = reply.followups[-1].content if reply.followups else reply.content
+    assert "TVmaze lists no season 7 of Kingdom; it lists 1, 2" in text
+    tvmaze.fault("500", path="/search")
+    failing = await search(standin, scene.owner, scene.home_general, "kingdom")
+    assert "TVmaze answered HTTP 500" in failing.content
+    assert len(bot.store.view.shows()) == shows
+
+
+async def test_after_a_restart_matches_still_work_and_a_preview_says_it_expired(
+        standin, scene, tvmaze, bot_process):
+    first = await bot_process()
+    matches = await search(standin, scene.owner, scene.home_general, "kingdom")
+    preview = await standin.click(scene.owner, matches, "1. Kingdom (2019)", timeout=15)
+    untouched = await search(standin, scene.owner, scene.home_general, "kingdom")
+    await first.kill()
+
+    await bot_process()
+    expired = await standin.click(scene.owner, preview, "Import")
+    text = expired.followups[-1].content if expired.followups else expired.content
+    assert "This import expired" in text
+    again = await standin.click(scene.owner, untouched, "1. Kingdom (2019)", timeout=15)
+    assert again.embeds[0]["title"] == "Import from TVmaze: Kingdom"
+    done = await standin.click(scene.owner, again, "Import")
+    assert "Imported **Kingdom** season 2 as `kingdom`" in done.content
+
+
+async def test_korean_owner_gets_korean_matches_and_preview(bot, standin, scene, tvmaze):
+    scene.owner.user.locale = "ko"
+    matches = await search(standin, scene.owner, scene.home_general, "kingdom")
+    assert "`kingdom`와(과) 비슷한 TVmaze 작품입니다" in matches.content
+    preview = await standin.click(scene.owner, matches, "1. Kingdom (2019)", timeout=15)
+    embed = preview.embeds[0]
+    assert embed["title"] == "TVmaze에서 가져오기: Kingdom" and "원제: 킹덤" in embed["description"]
+    labels = [c.get("label") for row in preview.components for c in row["components"]]
+    assert "가져오기" in labels and "취소" in labels
+
+
+async def test_about_credits_tvmaze(bot, standin, scene):
+    reply = await standin.command(scene.fan, scene.home_general, "about")
+    listings = next(f["value"] for f in reply.embeds[0]["fields"] if f["name"] == "Listings")
+    assert "[TVmaze](<https://www.tvmaze.com>)" in listings and "CC BY-SA" in listings
