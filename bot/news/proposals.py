@@ -57,6 +57,12 @@ def proposal_text(proposal: Proposal, show: Show | None, current: Fact | None,
              value=listed_text(proposal, show, lang), current=current_text(proposal, current, lang))
 
 
+def settled_text(proposal: Proposal, show: Show | None, lang: str = DEFAULT) -> str:
+    """A settled proposal: what was listed (what the catalogue says now is no longer the point)."""
+    return t(lang, "{source} listed: {value}", source=proposal.source_name,
+             value=listed_text(proposal, show, lang))
+
+
 def accepted_fact(proposal: Proposal, current: Fact | None, confidence: str, day: dt.date) -> Fact:
     """The fact accepting a proposal writes: the listed values, at `confidence`, sourced to the
     listing; what the listing does not state keeps the catalogue's value (and, for episodes,

@@ -19,7 +19,7 @@ from bot.i18n import DEFAULT, t, term
 from bot.interactions.access import EDITORS
 from bot.interactions.buttons import CogButton, CogForm
 from bot.news.models import QueueItem
-from bot.news.proposals import proposal_text
+from bot.news.proposals import proposal_text, settled_text
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,9 @@ def proposal_embed(item: QueueItem, view: View, lang: str = DEFAULT) -> discord.
     assert proposal is not None
     show = view.show(item.show_id)
     current = view.entry(item.show_id, proposal.kind, proposal.key)
-    lines = [escape(proposal_text(proposal, show, current.fact if current else None, lang))]
+    said = (proposal_text(proposal, show, current.fact if current else None, lang) if item.pending
+            else settled_text(proposal, show, lang))
+    lines = [escape(said)]
     done = outcome(item, lang)
     if done:
         lines.append(done)

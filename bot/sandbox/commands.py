@@ -39,9 +39,14 @@ Listings: a demo TVmaze runs locally. As owner: /shows import query:sweet home, 
 then click Import (or Cancel); /status show:sweet-home shows what was imported.""")
 
 
+WATCH_HELP = N_("""\
+A few seconds after an import the demo listing's premiere moves: wait 12, then as editor /queue
+shows the proposal (click Accept, a confidence, then Publish).""")
+
+
 def help_text(lang: str = DEFAULT) -> str:
     """The sandbox's help for a person whose client speaks `lang`."""
-    return t(lang, HELP) + "\n" + t(lang, LISTINGS_HELP)
+    return t(lang, HELP) + "\n" + t(lang, LISTINGS_HELP) + "\n" + t(lang, WATCH_HELP)
 
 
 def names(item: dict[str, Any]) -> set[str]:

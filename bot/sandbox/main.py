@@ -65,6 +65,8 @@ class _Loop:
 async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib.AsyncExitStack]:
     from bot.app import running
     from bot.news.demo import DemoFeed
+    from bot.sandbox.listings import POLL_HOURS as LISTINGS_POLL_HOURS
+    from bot.sandbox.listings import DemoListingChange
     from standin import StandIn
     from standin.scene import build_scene
     from standin.tvmaze import TVmazeStandIn
@@ -100,8 +102,12 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
             feed_poll_minutes=0.1,
             feeds_allow_private=True,
             tvmaze_api_base=listings.base,
+            listings_poll_hours=LISTINGS_POLL_HOURS,  # the watch asks what changed every few seconds
         )
-        await stack.enter_async_context(running(sandboxed))
+        bot = await stack.enter_async_context(running(sandboxed))
+        change = DemoListingChange(bot.store, listings)  # an imported show's listing then changes
+        change.start()
+        stack.push_async_callback(change.stop)
         await standin.wait_ready(timeout=10.0)
         # Watched from the start (as an editor would add it), so its new item arrives by itself.
         await standin.command(scene.editor, scene.home_general, "sources add", url=demo.url, timeout=TIMEOUT)
