@@ -37,6 +37,10 @@ class Source:
         return self.state == "active"
 
 
+def _same(have: Any, want: Any) -> bool:
+    return str(have).casefold() == str(want).casefold() if isinstance(want, str) else have == want
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A fact as a listings database states it, proposed for one entry of a show: only the
@@ -53,6 +57,11 @@ class Proposal:
         """The listed value, compared with what was listed and dismissed before: the fields only,
         since a listing's confidence and page do not make a new value."""
         return json.dumps(dict(self.fields), sort_keys=True, ensure_ascii=False)
+
+    def stated_by(self, fact: Any) -> bool:
+        """Whether a fact (an accepted proposal's preview) says every value proposed: a preview
+        of an older value no longer settles a proposal its listing has replaced since."""
+        return all(_same(fact.fields.get(name), value) for name, value in self.fields.items())
 
     def dump(self) -> str:
         return json.dumps({"kind": self.kind, "key": self.key, "fields": dict(self.fields),

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # not coming back, and the table would otherwise keep every item a feed ever showed.
 FORGET_SEEN_AFTER = 30 * 86400.0
 ALREADY_SETTLED = "This item was already settled ({state})."
+PROPOSAL_MOVED = N_("The listing changed since this preview, and the proposal with it; nothing was "
+                    "written. Press Accept on it again to publish what is listed now.")
 # What one feed may put in front of the editors: at most this many new items a fetch, and no
 # more while this many of its items wait. The rest are recorded as seen, never queued later, so
 # a feed that floods (or rotates its links every poll) costs a few review posts, not hours of them.
@@ -421,6 +423,8 @@ class News:
                 wanted = (item.proposal.kind, item.proposal.key) if item.proposal else ("news", None)
                 if kind != wanted[0] or wanted[1] not in (None, key):
                     raise UserError("That queue item no longer exists.")  # never another entry
+                if item.proposal and not item.proposal.stated_by(fact):
+                    raise UserError(PROPOSAL_MOVED)
                 await self._view.follow_other_writers()
                 change = await self._catalogue.write_in_transaction(
                     item.show_id, kind, key, fact, expected_version, editor, None, silent, None

@@ -85,3 +85,18 @@ async def test_a_proposal_publishes_only_its_own_entry(store, show):
         await store.news.publish_item(item.id, "release", fact, expected_version=0, editor=ALICE,
                                       silent=True, kind="news")
     assert (await store.news.queue_item(item.id)).pending
+
+
+async def test_a_preview_of_a_value_since_replaced_does_not_settle_the_proposal(store, show):
+    [item] = await check(store, show, release("2027-03-14"))
+    old = accepted_fact(item.proposal, None, "reported", dt.date(2026, 12, 6))
+    await check(store, show, release("2027-04-01"))  # the listing moved while the preview was open
+    with pytest.raises(UserError, match="The listing changed since this preview"):
+        await store.news.publish_item(item.id, "release", old, expected_version=0, editor=ALICE,
+                                      silent=True, kind="release")
+    fresh = await store.news.queue_item(item.id)
+    assert fresh.pending and store.view.entry(show.id, "release", "release") is None
+    new = accepted_fact(fresh.proposal, None, "reported", dt.date(2026, 12, 6))
+    _, settled = await store.news.publish_item(item.id, "release", new, expected_version=0, editor=ALICE,
+                                               silent=True, kind="release")
+    assert settled.state == "added"
