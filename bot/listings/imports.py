@@ -30,8 +30,6 @@ from bot.listings.store import Link, Listings
 
 log = logging.getLogger(__name__)
 
-PROVIDER = "tvmaze"  # the provider's key in listing_link
-EDITOR = Editor(0, "TVmaze")  # who the imported changes are by
 MAX_FACTS = 25  # a select menu's limit
 PLAN_SECONDS = 900.0
 EXPIRED = N_("This import expired (imports wait 15 minutes, and not across a restart of the bot). "
@@ -76,6 +74,8 @@ class Importer:
         self._db, self._view, self._shows, self._catalogue = db, view, shows, catalogue
         self._listings = listings
         self.provider = provider
+        self.key = provider.name.lower()  # the provider's key in listing_link: "tvmaze"
+        self.editor = Editor(0, provider.name)  # who the imported changes are by: "TVmaze"
         self._poll_seconds = poll_seconds
         self._today = today
         self._pending: dict[str, Pending] = {}
@@ -99,7 +99,7 @@ class Importer:
             raise UserError(NO_SEASON, season=number, title=listing.title, seasons=listed)
         facts = tuple(map_season(listing, number, self._today())[:MAX_FACTS])
         async with self._db.lock:
-            link = await self._listings.linked_to(PROVIDER, listing.external_id)
+            link = await self._listings.linked_to(self.key, listing.external_id)
         tracked = self._view.show(link.show_id) if link else None
         show = show_for(listing, number)
         return Plan(listing, number, show, facts, tracked, None if tracked else self._similar(show))
@@ -159,7 +159,7 @@ class Importer:
                     self._view.put_show(show)  # the write path's listeners read it from the view
                     for fact in facts:
                         written.append(await self._catalogue.write_in_transaction(
-                            show.id, fact.kind, fact.key, fact.fact, 0, EDITOR, reason, True, None))
+                            show.id, fact.kind, fact.key, fact.fact, 0, self.editor, reason, True, None))
                     link = await self._link(show, plan.listing, time.time() + self._poll_seconds)
             except BaseException:
                 await self._view.load()  # the show was put in the view as it went
@@ -182,21 +182,21 @@ class Importer:
     async def unlink(self, show: Show) -> bool:
         """Unlink a show from TVmaze; whether it was linked."""
         async with self._db.lock, self._db.transaction():
-            return await self._listings.unlink(show.id, PROVIDER)
+            return await self._listings.unlink(show.id, self.key)
 
     async def link_of(self, show: Show) -> Link | None:
         """The show's TVmaze link, if any."""
         async with self._db.lock:
-            return await self._listings.link_of(show.id, PROVIDER)
+            return await self._listings.link_of(show.id, self.key)
 
     async def _refuse_linked(self, listing: Listing, allowed: int | None = None) -> None:
-        link = await self._listings.linked_to(PROVIDER, listing.external_id)
+        link = await self._listings.linked_to(self.key, listing.external_id)
         holder = self._view.show(link.show_id) if link else None
         if link is not None and link.show_id != allowed:
             raise UserError(TAKEN, title=holder.title if holder else "?", slug=holder.slug if holder else "?")
 
     async def _link(self, show: Show, listing: Listing, next_check_at: float) -> Link:
-        return await self._listings.link(show.id, PROVIDER, listing.external_id, listing.page_url,
+        return await self._listings.link(show.id, self.key, listing.external_id, listing.page_url,
                                          next_check_at)
 
     def _free(self, show: Show) -> Show:

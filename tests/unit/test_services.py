@@ -51,3 +51,14 @@ async def test_every_sender_spends_one_budget_and_announcements_carry_notify_me(
     assert all(sender.budget is services.budget for sender in senders)
     assert services.announcer.buttons is notify_view
     await services.stop()  # never started: stopping closes the poller's connections all the same
+
+
+async def test_one_tvmaze_client_paces_every_caller_and_a_fast_poll_is_logged(store, caplog):
+    env = {"DISCORD_TOKEN": "x", "TVMAZE_API_BASE": "http://127.0.0.1:9", "LISTINGS_POLL_HOURS": "0.5"}
+    services = Services(settings_from(env), store, Client())  # type: ignore[arg-type]
+    assert services.importer.provider is services.tvmaze  # the watch is handed the same one
+    assert services.tvmaze.base == "http://127.0.0.1:9"
+    with caplog.at_level("INFO", logger="bot.services"):
+        services.start()
+        await services.stop()
+    assert "LISTINGS_POLL_HOURS=0.5: under an hour is for tests and the sandbox" in caplog.text
