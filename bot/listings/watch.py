@@ -98,14 +98,17 @@ class Watcher(Dispatcher):
     async def cycle(self, now: float) -> int:
         """Ask what changed in the last day and check the linked shows among them, and those due
         (weekly, a backoff ended, just linked); how many shows were fetched."""
+        async with self.store.database.lock:
+            links = await self.store.listings.links(self.key)
+        if not links:  # nothing linked: TVmaze is not asked anything
+            self.cycles += 1
+            return 0
         try:
             changed = await self.provider.updated_since_day()
         except ListingError as exc:
             # Without the list, only the shows due anyway are checked; the next cycle asks again.
             log.warning("listings: asking %s what changed failed: %s", self.provider.name, exc)
             changed = set()
-        async with self.store.database.lock:
-            links = await self.store.listings.links(self.key)
         # A failing show waits out its backoff even when listed as changed.
         wanted = [link for link in links if link.next_check_at <= now
                   or (link.external_id in changed and not link.failures)]

@@ -83,7 +83,7 @@ async def test_a_show_tracked_by_name_is_linked_when_the_owner_confirms(bot, sta
     assert [x.show_id for x in linked] == [seeded.id]
     assert len(bot.store.view.shows()) == 1  # linked, not duplicated
     link = await bot.get_cog("Shows").imports.importer.link_of(seeded)
-    assert link.external_id == "1001" and link.next_check_at == 0  # the watch checks it at once
+    assert link.external_id == "1001" and link.last_ok_at is not None  # the watch checked it at once
 
 
 def _record(found):
