@@ -16,7 +16,10 @@ import discord
 import pytest
 from discord import AppCommandOptionType, app_commands
 
+from bot.core.models import CONFIDENCES
 from bot.interactions.access import EDITORS_ONLY, MANAGERS_IN_DMS, MANAGERS_ONLY, OWNERS_ONLY
+from bot.news.models import Proposal
+from bot.news.proposals_store import Listed
 from standin import CommandUsageError
 
 pytestmark = pytest.mark.sqlite_only  # reads the SQLite file read-only
@@ -131,7 +134,8 @@ def registered_buttons(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 async def test_every_privileged_button_refuses_and_the_draft_survives(standin, scene, bot,
                                                                      registered_buttons):
     privileged = registered_buttons - PUBLIC_BUTTONS
-    assert privileged == {"DraftButton", "QueueButton", "QueuePageButton", *IMPORT_BUTTONS}, \
+    assert privileged == {"DraftButton", "QueueButton", "QueuePageButton", *IMPORT_BUTTONS,
+                          *PROPOSAL_BUTTONS}, \
         f"a new button? list how to press it here: {privileged}"
     preview = await standin.command(scene.editor, scene.home_general, "edit release",
                                     when="2026-H1", confidence="rumored", source_url=SOURCE)
@@ -163,6 +167,28 @@ async def test_every_privileged_button_refuses_and_the_draft_survives(standin, s
 
 
 IMPORT_BUTTONS = {"PickButton", "PlanButton", "FactSelect"}  # pressed in the test below
+PROPOSAL_BUTTONS = {"ConfidenceButton"}  # pressed in the test after it
+
+
+async def test_a_proposal_s_accept_dismiss_and_confidence_buttons_refuse_all_but_editors(standin, scene, bot):
+    show = bot.store.view.show_by_slug("all-of-us-are-dead")
+    listed = Proposal("release", "release", {"when": "2027-03-14"}, "reported", "TVmaze",
+                      "https://www.tvmaze.com/shows/1001/all-of-us-are-dead")
+    [item] = await bot.store.proposals.record(show.id, [Listed(listed, True)], headline="TVmaze",
+                                              review_channel=None)
+    queue = await standin.command(scene.editor, scene.home_general, "queue")
+    assert [b["label"] for b in queue.buttons] == ["Accept", "Dismiss"]
+    asked = await standin.click(scene.editor, queue, "Accept")  # which confidence: one button each
+    pressed = [(queue.message, b["custom_id"]) for b in queue.buttons]
+    pressed += [(asked.message, b["custom_id"]) for b in asked.buttons]
+    assert len(pressed) == 2 + len(CONFIDENCES)
+    for caller, (who, channel) in callers(scene).items():
+        for message, custom_id in pressed:
+            counts, messages = table_counts(bot.store.path), posted(standin)
+            reply = await standin.forge_click(who, channel, message, custom_id)
+            assert reply.ephemeral and reply.content == EDITORS_ONLY, (caller, custom_id, reply.content)
+            assert table_counts(bot.store.path) == counts and posted(standin) == messages
+    assert (await bot.store.news.queue_item(item.id)).pending
 
 
 @pytest.fixture
