@@ -10,7 +10,9 @@ import time
 import pytest
 
 from bot.db import copy
+from bot.news.models import Proposal
 from bot.news.parse import Item
+from bot.news.proposals_store import Listed
 from bot.news.store import Candidate
 from bot.store import Store
 from tests.pg import with_password
@@ -60,6 +62,11 @@ async def fill(path):
         await store.news.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id,
                                                                                   ("Park Ji-hu",))],
                                    etag=None, last_modified=None, next_poll_at=time.time(), review_channel=9)
+        page = "https://www.tvmaze.com/shows/1/copied"
+        async with store.database.lock, store.database.transaction():
+            await store.listings.link(show.id, "tvmaze", "1", page, next_check_at=0.0)
+        listed = Proposal("release", "release", {"when": "2027-03-14"}, "reported", "TVmaze", page)
+        await store.proposals.record(show.id, [Listed(listed, True)], headline="TVmaze", review_channel=9)
         return await copy.counts(store.database)
     finally:
         await store.close()
@@ -81,7 +88,8 @@ async def test_db_copy_copies_everything_with_its_ids_and_refuses_a_second_time(
     try:
         assert new.files.export() == old.files.export()
         for table in copy.TABLES:
-            order = {"setting": "key", "news_seen": "source_id, item_key"}.get(table, "id")
+            order = {"setting": "key", "news_seen": "source_id, item_key",
+                     "proposal_memory": "show_id, kind, key"}.get(table, "id")
             rows = [tuple(r) for r in await old.database.fetchall(f"SELECT * FROM {table} ORDER BY {order}")]
             assert [tuple(r) for r in await new.database.fetchall(
                 f"SELECT * FROM {table} ORDER BY {order}")] == rows, table
