@@ -60,6 +60,8 @@ async def fill(path):
         await store.news.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id,
                                                                                   ("Park Ji-hu",))],
                                    etag=None, last_modified=None, next_poll_at=time.time(), review_channel=9)
+        async with store.database.lock, store.database.transaction():
+            await store.listings.link(show.id, "tvmaze", "1002", "https://www.tvmaze.com/shows/1002/x", 0.0)
         return await copy.counts(store.database)
     finally:
         await store.close()
