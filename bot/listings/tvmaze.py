@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import time
 import urllib.parse
 from collections import Counter
@@ -42,6 +43,7 @@ MAX_RESULTS = 5
 # languages spoken in essentially one country whose aliases matter here.
 LANGUAGE_COUNTRIES = {"Korean": "KR", "Japanese": "JP", "Thai": "TH", "Turkish": "TR"}
 
+_PAGE = re.compile(r"https?://[^\s<>()\[\]\"'`\\]{1,400}")
 SHAPE = N_("TVmaze's answer was not in the expected shape ({problem})")
 SLOW_DOWN = N_("TVmaze kept asking the bot to slow down (HTTP 429); try again in a few minutes")
 NO_ANSWER = N_("TVmaze did not answer within {seconds:.0f} s")
@@ -276,7 +278,7 @@ def _show_id(external_id: str) -> int:
 
 def _page(show: dict[str, Any]) -> str:
     url = _text(show.get("url"), "show.url")
-    if not url.startswith(("https://", "http://")):
+    if not _PAGE.fullmatch(url):  # shown as a link: nothing that could end it or start another
         raise ListingError(SHAPE, problem="show.url is not a web address")
     return url
 

@@ -36,7 +36,8 @@ in #review and waits in /queue (as editor: click Add as news, submit, click Publ
 Blank lines and lines starting with # are skipped.""")
 LISTINGS_HELP = N_("""\
 Listings: a demo TVmaze runs locally. As owner: /shows import query:sweet home, click a match,
-then click Import (or Cancel); /status show:sweet-home shows what was imported.""")
+choose 1 2 3 (the facts to keep, by their number in the menu), then click Import (or Cancel);
+/status show:sweet-home shows what was imported.""")
 
 
 WATCH_HELP = N_("""\

@@ -17,8 +17,8 @@ class LineError(ValueError):
 
 @dataclass(frozen=True)
 class Line:
-    """One parsed line: `verb` is command, as, click, channel, locale, submit, commands, wait, help
-    or quit."""
+    """One parsed line: `verb` is command, as, click, choose, channel, locale, submit, commands,
+    wait, help or quit."""
 
     verb: str
     arg: str = ""  # the command path ("edit cast"), a person, a label or a channel
@@ -87,6 +87,10 @@ def parse_line(text: str, option_names: Callable[[str], Collection[str] | None] 
         if not rest:
             raise LineError(f"{verb} what? (e.g. {_EXAMPLES[verb]})")
         return Line(verb, rest)
+    if verb == "choose":
+        if not re.fullmatch(r"none|[0-9]{1,2}(?:[ ,]+[0-9]{1,2})*", rest):
+            raise LineError("choose which? the numbers of a menu's options, e.g. choose 1 2 5 (or none)")
+        return Line("choose", rest)
     if verb == "submit":
         _, options = split_options(rest)
         if not options:

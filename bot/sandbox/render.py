@@ -58,7 +58,10 @@ def _components(components: list[dict[str, Any]]) -> Iterator[str]:
             extra = f" <{c['url']}>" if c.get("url") else " (disabled)" if c.get("disabled") else ""
             yield f"[{label}{extra}]"
         elif kind in (3, 5, 6, 7, 8):
-            yield f"[{c.get('placeholder') or 'choose'} ▾]"
+            # A string menu's options, numbered as `choose` takes them; ✓ marks a chosen one.
+            shown = "; ".join(f"{n}. {'✓' if o.get('default') else ''}{o.get('label')}"
+                              for n, o in enumerate(c.get("options") or [], 1))
+            yield f"[{c.get('placeholder') or 'choose'} ▾{': ' + shown if shown else ''}]"
         yield from _components(c.get("components") or [])
         if isinstance(c.get("accessory"), dict):
             yield from _components([c["accessory"]])
@@ -119,6 +122,15 @@ def event_line(kind: str, event: dict[str, Any] | None) -> str:
 
 def has_button(msg: Message, label: str) -> bool:
     return not msg.deleted and any(b.get("label") == label for b in buttons(msg.components))
+
+
+def menu_options(msg: Message) -> list[dict[str, Any]] | None:
+    """The options of a message's string select menu, or None if it has none."""
+    if msg.deleted:
+        return None
+    rows = [c for row in msg.components for c in [row, *(row.get("components") or [])]]
+    menus = [c for c in rows if c.get("type") == 3]
+    return list(menus[0].get("options") or []) if menus else None
 
 
 def buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.i18n import language
 from bot.sandbox import commands as sandbox_commands
 from bot.sandbox.lines import LOCALES, Line, LineError, parse_line, split_options
-from bot.sandbox.render import event_line, has_button, render, text_inputs
+from bot.sandbox.render import event_line, has_button, menu_options, render, text_inputs
 
 if TYPE_CHECKING:
     from standin import Reply, StandIn
@@ -124,7 +125,7 @@ class Sandbox:
             out.append(f"error: the bot did not answer: {str(exc).split('; ')[0]}")
             self.failed.append(text.strip())
         else:
-            if line.verb in ("command", "click", "submit"):
+            if line.verb in ("command", "click", "choose", "submit"):
                 await self.settle()
         out += self.collect()
         return "\n".join(out)
@@ -159,6 +160,8 @@ class Sandbox:
             if target is None:
                 raise LineError(f"no button {line.arg!r} on any message shown so far")
             reply = await self.standin.click(who, target, line.arg, timeout=TIMEOUT)
+        elif line.verb == "choose":
+            reply = await self._choose(who, line.arg)
         else:  # submit
             if self.last is None or self.last.modal is None:
                 raise LineError("there is no open form to submit")
@@ -168,6 +171,18 @@ class Sandbox:
             reply = await self.standin.submit_modal(who, self.last, values or line.options, timeout=TIMEOUT)
         self.last = reply
         return self.show_reply(reply)
+
+    async def _choose(self, who: Any, numbers: str) -> Reply:
+        """Choose options (by number, as shown) in the menu of the latest message that has one."""
+        target = next((m for m in reversed(self.shown) if menu_options(m)), None)
+        if target is None:
+            raise LineError("no menu on any message shown so far")
+        options = menu_options(target) or []
+        picked = [] if numbers == "none" else [int(n) for n in re.split(r"[ ,]+", numbers)]
+        if any(not 1 <= n <= len(options) for n in picked):
+            raise LineError(f"the menu has options 1 to {len(options)}")
+        values = [str(options[n - 1]["value"]) for n in dict.fromkeys(picked)]
+        return await self.standin.select(who, target, values, timeout=TIMEOUT)
 
     def _locale(self, code: str) -> str:
         """Switch the language of every person's client, as the one typing switches person with

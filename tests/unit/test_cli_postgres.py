@@ -62,9 +62,9 @@ async def fill(path):
         await store.news.source_fetched(source, keys=["guid-2"], found=[Candidate(item, show.id,
                                                                                   ("Park Ji-hu",))],
                                    etag=None, last_modified=None, next_poll_at=time.time(), review_channel=9)
-        page = "https://www.tvmaze.com/shows/1/copied"
+        page = "https://www.tvmaze.com/shows/1002/x"
         async with store.database.lock, store.database.transaction():
-            await store.listings.link(show.id, "tvmaze", "1", page, next_check_at=0.0)
+            await store.listings.link(show.id, "tvmaze", "1002", page, 0.0)
         listed = Proposal("release", "release", {"when": "2027-03-14"}, "reported", "TVmaze", page)
         await store.proposals.record(show.id, [Listed(listed, True)], headline="TVmaze", review_channel=9)
         return await copy.counts(store.database)

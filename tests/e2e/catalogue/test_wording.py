@@ -17,7 +17,7 @@ async def test_about_says_what_changing_a_guess_does_and_who_does_what(standin, 
     edit = bot.tree.get_command("edit")
     names = [c.name for c in edit.commands]
     assert f"`/edit {'|'.join(names)}`" in fields["Who does what"]
-    assert "`/shows add|edit|archive`" in fields["Who does what"]
+    assert "`/shows add|edit|import|archive`" in fields["Who does what"]
     assert "`/sources add|list|remove` and settle `/queue`; anyone can `/tip`" in fields["Who does what"]
     # Discord cannot run /edit by itself: its description is where its subcommands are named.
     assert all(name in edit.description for name in names)

@@ -55,7 +55,7 @@ async def test_import_pick_deselect_two_and_import_silently(bot, standin, scene,
     assert "TVmaze" in text and "reported" in text and "tvmaze.com/shows/1002" in text
     episodes = await standin.command(scene.fan, scene.home_general, "episodes", show="sweet-home")
     fields = str(episodes.embeds[0])
-    assert "8" in fields and "TVmaze" in fields
+    assert "8" in fields and "50 minutes" in fields and "reported" in fields and "TVmaze" in fields
     changes = await bot.store.catalogue.changes(show.id)
     assert len(changes) == 6 and all(c.silent and c.editor.name == "TVmaze" for c in changes)
     link = await bot.get_cog("Shows").imports.importer.link_of(show)

@@ -125,3 +125,11 @@ async def test_at_most_two_requests_a_second_whoever_asks(tvmaze):
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 0.45, gaps
     assert starts[-1] - starts[0] >= 2.9
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://x.example/a>[b](https://evil.example)",
+                                 "https://x.example/a) [b](c"])
+async def test_a_page_address_that_could_break_out_of_a_link_is_refused(client, tvmaze, url):
+    tvmaze.shows[1004].show["url"] = url
+    with pytest.raises(ListingError, match=r"show\.url is not a web address"):
+        await client.search("kingdom")
