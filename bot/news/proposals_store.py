@@ -78,14 +78,28 @@ class Proposals:
                 (*where, value))
         elif row["dismissed"]:
             return None
-        if not fact.differs:
-            return None
         pending = await self._db.fetchone(
             "SELECT * FROM news_item WHERE show_id = ? AND fact_kind = ? AND fact_key = ? "
             "AND state = 'pending'", where)
+        if not fact.differs:
+            # The listing now says what the catalogue says: a proposal of another value is stale.
+            return await self._withdraw(read_item(pending), value) if pending is not None else None
         if pending is not None:
             return await self._replace(read_item(pending), proposal, headline)
         return await self._insert(show_id, proposal, headline, review_channel)
+
+    async def _withdraw(self, item: QueueItem, value: str) -> QueueItem | None:
+        """Settle a pending proposal its listing no longer states, as dismissed by the listing
+        (id 0), and have its post edited to say so."""
+        assert item.proposal is not None
+        if item.proposal.value() == value:
+            return None  # still listed (the catalogue caught up): the editors settle it
+        row = await self._db.fetchone(
+            "UPDATE news_item SET state = 'dismissed', settled_by = 0, settled_by_name = ?, "
+            "settled_at = ?, review_synced = CASE WHEN review_state IN ('posted', 'sending') "
+            "THEN 0 ELSE 1 END WHERE id = ? AND state = 'pending' RETURNING *",
+            (item.proposal.source_name, now_iso(), item.id))
+        return read_item(row) if row else None
 
     async def _replace(self, item: QueueItem, proposal: Proposal, headline: str) -> QueueItem | None:
         """A newer value for an entry with a proposal waiting: the same item says it now, and a

@@ -54,6 +54,9 @@ def origin(item: QueueItem, lang: str) -> str:
 def outcome(item: QueueItem, lang: str) -> str | None:
     """How a settled item was settled and by whom; None while pending."""
     who = escape(item.settled_by_name or "?")
+    if item.state == "dismissed" and item.proposal is not None and item.settled_by == 0:
+        source = escape(item.proposal.source_name)
+        return t(lang, "↩️ Withdrawn: {source} no longer lists this.", source=source)
     if item.state == "added" and item.proposal is not None:
         return t(lang, "✅ Accepted by {name} (change #{id}).", name=who, id=item.change_id or "?")
     if item.state == "added":

@@ -206,3 +206,15 @@ async def test_linking_a_tracked_show_proposes_its_differences_at_once(standin, 
     kinds = {(i.proposal.kind, i.proposal.key) for i in items}
     assert ("cast", "lomon") in kinds, kinds  # in TVmaze's cast, not in the catalogue's
     await settled(standin, review, total)
+
+
+async def test_a_proposal_the_listing_takes_back_is_withdrawn(standin, scene, bot, tvmaze, review):
+    await import_show(standin, scene, "sweet home", "1. Sweet Home (2020)")
+    tvmaze.set_premiere(SWEET_HOME, 3, day(120))
+    await watch_cycle(bot.services.watcher)
+    [post] = await settled(standin, review, 1)
+    tvmaze.set_premiere(SWEET_HOME, 3, day(100))  # back to the imported date: nothing differs
+    await watch_cycle(bot.services.watcher)
+    await wait_edited(post, "Withdrawn: TVmaze no longer lists this.")
+    assert await bot.store.news.pending_items(None) == ([], 0)
+    await settled(standin, review, 1)

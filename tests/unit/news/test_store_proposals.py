@@ -57,7 +57,7 @@ async def test_entries_are_proposed_apart_and_an_equal_value_is_not_proposed(sto
     count = Proposal("episodes", "episodes", {"count": 8}, "reported", "TVmaze", PAGE)
     queued = await check(store, show, release("2027-03-14"), count)
     assert [i.proposal.kind for i in queued] == ["release", "episodes"]
-    assert await store.proposals.record(show.id, [Listed(release("2027-01-01"), False)],
+    assert await store.proposals.record(show.id, [Listed(release("2027-03-14"), False)],
                                         headline="TVmaze", review_channel=None) == []
     assert len(await store.proposals.pending(show.id)) == 2
 
@@ -100,3 +100,19 @@ async def test_a_preview_of_a_value_since_replaced_does_not_settle_the_proposal(
     _, settled = await store.news.publish_item(item.id, "release", new, expected_version=0, editor=ALICE,
                                                silent=True, kind="release")
     assert settled.state == "added"
+
+
+async def test_a_pending_proposal_the_listing_no_longer_states_is_withdrawn(store, show):
+    [item] = await check(store, show, release("2027-03-14"))
+    await store.reviews.claim_review(item.id, 0.0)
+    await store.reviews.review_done(item.id, message_id=99, state="posted")
+    # The listing moves to what the catalogue already says: the waiting proposal is stale.
+    [withdrawn] = await check(store, show, release("2027-05-01"), differs=False)
+    assert withdrawn.id == item.id and withdrawn.state == "dismissed" and withdrawn.settled_by == 0
+    assert withdrawn.settled_by_name == "TVmaze"
+    assert [i.id for i in await store.reviews.unsynced_reviews()] == [item.id]  # its post is edited
+    assert await store.news.pending_items(None) == ([], 0)
+    # A proposal whose value the catalogue caught up with stays for the editors to settle.
+    [other] = await check(store, show, release("2027-06-01"))
+    assert await check(store, show, release("2027-06-01"), differs=False) == []
+    assert (await store.news.queue_item(other.id)).pending
