@@ -34,5 +34,6 @@ async def test_only_shard_zero_s_process_sends_dms_keeps_events_and_polls_feeds(
             assert bot.event_sender.running is duty
             assert bot.get_cog("News").poller is bot.services.poller
             assert bot.services.poller.running is duty
+            assert bot.services.watcher.running is duty  # the listings watch
             assert bot.services.reviews is not None and bot.services.reviews.running is duty
             assert bot.announcer.running  # every process announces to its own shards
