@@ -56,6 +56,7 @@ class Pages:
         self.public_url = public_url
         self._env = _environment()
         self._css = resources.files("bot.web").joinpath("static/style.css").read_bytes()
+        self._icon = resources.files("bot.web").joinpath("static/icon.svg").read_bytes()
         self._css_tag = hashlib.sha256(self._css).hexdigest()[:16]
         self._published: dict[int, Published] = {}
         self._built: OrderedDict[tuple[str, int, str, str], bytes] = OrderedDict()
@@ -75,6 +76,8 @@ class Pages:
             web.get("/s/{slug}", self.season),
             web.get("/s/{slug}/changes.atom", self.feed),
             web.get("/static/style.css", self.stylesheet),
+            web.get("/static/icon.svg", self.icon),
+            web.get("/favicon.ico", self.icon),  # asked for by browsers whatever the page says
         ]
 
     # -- handlers ------------------------------------------------------------------------------
@@ -131,6 +134,11 @@ class Pages:
             return web.Response(body=self._css, content_type="text/css", charset="utf-8")
 
         response = cached(request, f'"{self._css_tag}"', None, build)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    async def icon(self, request: web.Request) -> web.Response:
+        response = web.Response(body=self._icon, content_type="image/svg+xml")
         response.headers["Cache-Control"] = "public, max-age=86400"
         return response
 
