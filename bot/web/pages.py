@@ -12,6 +12,7 @@ import hashlib
 import logging
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import quote
@@ -30,6 +31,8 @@ from bot.web.words import ERROR_TITLES, ERRORS, SWITCH, labels
 log = logging.getLogger(__name__)
 
 HTML = "text/html"
+# A season's page address by slug and language; None when PUBLIC_URL is not set.
+PageUrl = Callable[[str, str], str | None]
 CACHED_PAGES = 256  # built pages kept (each is one show's page in one language)
 
 def _environment() -> jinja2.Environment:

@@ -14,8 +14,10 @@ from tests.support.web import free_port
 
 @pytest_asyncio.fixture
 async def bot_env(bot_env: dict[str, str]) -> dict[str, str]:
-    """The bot's environment with WEB_PORT set (PUBLIC_URL is its default address)."""
-    return {**bot_env, "WEB_PORT": str(free_port())}
+    """The bot's environment with WEB_PORT set, and PUBLIC_URL its own address (so Discord
+    messages link the pages)."""
+    port = free_port()
+    return {**bot_env, "WEB_PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}"}
 
 
 @pytest.fixture(scope="session")
