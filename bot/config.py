@@ -58,6 +58,14 @@ class Settings:
         return self.database_url or self.database_path
 
     @property
+    def web_address(self) -> str | None:
+        """Where the web server answers: PUBLIC_URL, else http://WEB_HOST:WEB_PORT; None without one."""
+        if self.web_port is None:
+            return None
+        host = f"[{self.web_host}]" if ":" in self.web_host else self.web_host
+        return self.public_url or f"http://{host}:{self.web_port}"
+
+    @property
     def announce_share(self) -> float:
         """This process's share of ANNOUNCE_RATE: the whole of it, or its shards' part."""
         return self.shards.share(self.announce_rate) if self.shards else self.announce_rate
