@@ -49,6 +49,7 @@ from benchmarks.commands import (  # noqa: E402
     Members,
     answered_publicly,
     build_in_child,
+    forget,
     noop_answered,
     noop_command,
     percentile,
@@ -139,8 +140,8 @@ async def static_server(body: bytes) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}/"
 
 
-async def command_rounds(todo: list[Call], members: Members, rng: random.Random,
-                         until: float | None, count: int) -> None:
+async def command_rounds(standin: StandIn, channel: Channel, todo: list[Call], members: Members,
+                         rng: random.Random, until: float | None, count: int) -> None:
     """Time each call in shuffled rounds: `count` rounds, or until `until` passes."""
     order = list(todo)
     done = 0
@@ -148,6 +149,7 @@ async def command_rounds(todo: list[Call], members: Members, rng: random.Random,
         rng.shuffle(order)
         for call in order:
             call.samples.append(await timed(call, members.take(call.cooldown)))
+        forget(standin, channel)  # the stand-in's records are not the bot's memory
         done += 1
 
 
@@ -211,21 +213,21 @@ async def run(options: argparse.Namespace) -> int:
                 runner, static_url = await static_server(body)
                 try:
                     idle = calls(standin, channel)
-                    await command_rounds(idle, members, rng, None, options.warmup)  # warm-up
+                    await command_rounds(standin, channel, idle, members, rng, None, options.warmup)
                     for call in idle:
                         call.samples.clear()
-                    await command_rounds(idle, members, rng, None, options.rounds)
+                    await command_rounds(standin, channel, idle, members, rng, None, options.rounds)
                     static = await load_in_child(static_url, options.seconds, options.concurrency)
                     busy = calls(standin, channel)
                     until = time.perf_counter() + options.seconds
                     season, _ = await asyncio.gather(
                         load_in_child(page_url, options.seconds, options.concurrency),
-                        command_rounds(busy, members, rng, until + 0.5, 0))
+                        command_rounds(standin, channel, busy, members, rng, until + 0.5, 0))
                     steady = calls(standin, channel)
                     until = time.perf_counter() + options.seconds
                     paced, _ = await asyncio.gather(
                         load_in_child(page_url, options.seconds, options.concurrency, options.rate),
-                        command_rounds(steady, members, rng, until + 0.5, 0))
+                        command_rounds(standin, channel, steady, members, rng, until + 0.5, 0))
                 finally:
                     await runner.cleanup()
                 rss = rss_mib()
