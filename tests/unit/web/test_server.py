@@ -22,7 +22,7 @@ async def hello(request: web.Request) -> web.Response:
 
 
 async def test_extra_routes_are_served_behind_the_same_guard(caplog):
-    app = build_app([web.get("/broken", broken)], [web.get("/healthz", hello)])
+    app = build_app([web.get("/broken", broken)], [web.get("/healthz", hello), web.post("/submit", hello)])
     async with TestClient(TestServer(app)) as client:
         extra = await client.get("/healthz")
         assert extra.status == 200 and await extra.text() == "hello"
@@ -35,6 +35,9 @@ async def test_extra_routes_are_served_behind_the_same_guard(caplog):
         assert failed.headers["X-Content-Type-Options"] == "nosniff"
         posted = await client.post("/healthz", data=b"x")
         assert posted.status == 405 and posted.headers["Allow"] == "GET, HEAD"
+        # Only reading, whatever a route says: a POST route someone adds is refused too.
+        submitted = await client.post("/submit", data=b"x")
+        assert submitted.status == 405 and "hello" not in await submitted.text()
         missing = await client.get("/nothing")
         assert missing.status == 404 and "404 Page not found" in await missing.text()
         assert missing.headers["Content-Security-Policy"].startswith("default-src 'none'")
