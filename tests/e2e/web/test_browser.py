@@ -100,3 +100,33 @@ async def test_a_reader_sees_the_season_in_a_browser_and_user_text_never_runs(st
     assert seen["ko_now"].startswith("현재: ")
     assert "박지후 (Park Ji-hu)" in seen["ko_park"] and "📰 보도" in seen["ko_park"]
     assert shot.stat().st_size > 10_000
+
+
+def look(chromium, url: str, scheme: str) -> dict:
+    """The page on a phone-sized screen in a light or dark system theme."""
+    context = chromium.new_context(color_scheme=scheme, viewport={"width": 360, "height": 740},
+                                   is_mobile=True, locale="ko-KR")
+    page = context.new_page()
+    try:
+        page.goto(url)
+        return page.evaluate("""() => ({
+            background: getComputedStyle(document.body).backgroundColor,
+            text: getComputedStyle(document.body).color,
+            wider: document.documentElement.scrollWidth > window.innerWidth,
+            lang: document.documentElement.lang,
+            headings: [...document.querySelectorAll('h1, h2')].map(h => h.tagName + ' ' + h.textContent),
+        })""")
+    finally:
+        context.close()
+
+
+async def test_the_page_follows_the_system_theme_and_fits_a_phone(bot, browser):
+    url = f"{await web_address(bot)}/s/{SHOW}"
+    light = await browser.run(lambda chromium: look(chromium, url, "light"))
+    dark = await browser.run(lambda chromium: look(chromium, url, "dark"))
+    assert light["background"] == "rgb(255, 255, 255)" and light["text"] == "rgb(27, 27, 31)"
+    assert dark["background"] == "rgb(21, 21, 26)" and dark["text"] == "rgb(236, 236, 241)"
+    assert not light["wider"] and not dark["wider"]  # nothing scrolls sideways on a phone
+    assert light["lang"] == "ko"  # a Korean phone gets the Korean page
+    assert light["headings"] == ["H1 지금 우리 학교는 시즌 2", "H2 제작 과정", "H2 공개", "H2 출연진",
+                                 "H2 회차", "H2 소식", "H2 최근 변경"]
