@@ -26,6 +26,10 @@ LABELS: dict[str, Msg] = {
     "no_release": N_("No date or window known yet."),
     "no_episodes": N_("Nothing is known about the episodes yet."),
     "current": N_("current stage"),
+    # Said to screen readers, where the timeline's dots cannot be seen.
+    "reached": N_("stage reached"),
+    "rumored": N_("stage rumored, not confirmed"),
+    "ahead": N_("stage not reached yet"),
     "feed": N_("Atom feed of the changes"),
     "home": N_("All shows"),
     "legend": N_("Every fact shows how sure it is, where it comes from and when it was last checked."),
