@@ -60,7 +60,7 @@ async def test_pages_and_bad_requests_answer_with_their_status_and_the_security_
     assert head.body == b"" and head.headers["ETag"] == page.headers["ETag"]
 
 
-async def test_a_request_aiohttp_cannot_read_gets_400_without_a_traceback(bot):
+async def test_a_request_aiohttp_cannot_read_gets_400_without_a_traceback(bot, caplog):
     base = await web_address(bot)
     host, port = base.removeprefix("http://").rsplit(":", 1)
     reader, writer = await asyncio.open_connection(host, int(port))
@@ -70,6 +70,10 @@ async def test_a_request_aiohttp_cannot_read_gets_400_without_a_traceback(bot):
     writer.close()
     assert raw.split("\r\n")[0].endswith(" 400 Bad Request"), raw[:200]
     assert "Traceback" not in raw
+    # The bot's log has one line, not a traceback per scanner's probe.
+    [logged] = [r for r in caplog.records if r.name.startswith(("bot.web", "aiohttp"))]
+    assert logged.levelname == "INFO" and logged.exc_info is None
+    assert "refused an unreadable request (400)" in logged.getMessage()
 
 
 async def test_korean_by_query_or_accept_language_with_a_switch_to_the_other(bot):
