@@ -13,8 +13,27 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 log = logging.getLogger(__name__)
+# What aiohttp itself says about a connection (a request it could not parse, say).
+requests_log = logging.getLogger(f"{__name__}.requests")
+
+
+class OneLine(logging.Filter):
+    """A request aiohttp cannot parse (a scanner, a broken client) is answered 400 by aiohttp
+    and logged with its traceback; one line at INFO says all there is to say."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args = "refused an unreadable request (%s): %s", (error.code, error.message)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+requests_log.addFilter(OneLine())
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -115,7 +134,8 @@ class WebServer:
     async def serve(self) -> None:
         """Bind and start answering; a port already taken is logged, not fatal to the bot."""
         # Request lines up to 16 KiB reach the guard, which answers a long path with 414.
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, max_line_size=16384)
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, max_line_size=16384,
+                               logger=requests_log)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         try:

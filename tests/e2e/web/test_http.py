@@ -72,7 +72,7 @@ async def test_a_request_aiohttp_cannot_read_gets_400_without_a_traceback(bot, c
     assert "Traceback" not in raw
     # The bot's log has one line, not a traceback per scanner's probe.
     [logged] = [r for r in caplog.records if r.name.startswith(("bot.web", "aiohttp"))]
-    assert logged.levelname == "INFO" and logged.exc_info is None
+    assert logged.levelname == "INFO" and logged.exc_info is None, logged.getMessage()
     assert "refused an unreadable request (400)" in logged.getMessage()
 
 
