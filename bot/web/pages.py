@@ -127,7 +127,11 @@ class Pages:
         page_url = f"{base}/s/{quote(show.slug, safe='')}"
 
         def build() -> web.Response:
-            body = feed.atom(show, published.changes, page_url, f"{page_url}/changes.atom", lang)
+            key = (etag, show.id, lang, f"{published.revision}:{base}")
+            body = self._built.get(key)
+            if body is None:  # feed readers poll: built once per write, like the page
+                body = feed.atom(show, published.changes, page_url, f"{page_url}/changes.atom", lang)
+                self._keep(key, body)
             return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
 
         return cached(request, etag, published.last_modified, build)

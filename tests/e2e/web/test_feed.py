@@ -58,6 +58,12 @@ async def test_published_edits_appear_in_the_feed_and_silent_ones_do_not(standin
     korean = feedparser.parse((await fetch(f"{base}/s/{SHOW}/changes.atom?lang=ko")).body)
     assert korean.feed.title == "지금 우리 학교는 시즌 2: 기록" and len(korean.entries) == 2
 
+    await publish(standin, scene, "edit news", headline="Trailer out", url="https://www.example.com/t",
+                  confidence="confirmed")
+    again = feedparser.parse((await fetch(f"{base}/s/{SHOW}/changes.atom")).body)
+    titles = [entry.title.split(" · ", 1)[1] for entry in again.entries]
+    assert titles == ["News: Trailer out", "News: Filming wraps & <script>x</script>", "Release"]
+
 
 async def test_an_unknown_show_has_no_feed(bot):
     base = await web_address(bot)
