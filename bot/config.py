@@ -50,12 +50,23 @@ class Settings:
     release_hour_utc: int = 8  # the hour premiere events start on the release day
     tvmaze_api_base: str = DEFAULT_TVMAZE_BASE
     listings_poll_hours: float = 6.0  # between checks of TVmaze for linked shows
+    web_port: int | None = None  # None: no web server
+    web_host: str = "127.0.0.1"
+    public_url: str | None = None  # where Discord messages link the pages; None: they do not
     driver_secrets: tuple[str, ...] = field(default=(), repr=False)  # PGPASSWORD, read by asyncpg
 
     @property
     def database(self) -> Path | str:
         """What `Store.open` opens: DATABASE_URL if set, else the SQLite file."""
         return self.database_url or self.database_path
+
+    @property
+    def web_address(self) -> str | None:
+        """Where the web server answers: PUBLIC_URL, else http://WEB_HOST:WEB_PORT; None without one."""
+        if self.web_port is None:
+            return None
+        host = f"[{self.web_host}]" if ":" in self.web_host else self.web_host
+        return self.public_url or f"http://{host}:{self.web_port}"
 
     @property
     def announce_share(self) -> float:
@@ -82,7 +93,8 @@ class Settings:
             f"delivery_lease={self.delivery_lease}, log_level={self.log_level!r}, "
             f"review_channel_id={self.review_channel_id}, feed_poll_minutes={self.feed_poll_minutes}, "
             f"feeds_allow_private={self.feeds_allow_private}, release_hour_utc={self.release_hour_utc}, "
-            f"tvmaze_api_base={self.tvmaze_api_base!r}, listings_poll_hours={self.listings_poll_hours})"
+            f"tvmaze_api_base={self.tvmaze_api_base!r}, listings_poll_hours={self.listings_poll_hours}, "
+            f"web_port={self.web_port}, web_host={self.web_host!r}, public_url={self.public_url!r})"
         )
 
     __str__ = __repr__
@@ -188,6 +200,29 @@ def _shards(env: Mapping[str, str]) -> Shards | None:
     return Shards(count, tuple(sorted(ids)))
 
 
+def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:
+    """WEB_PORT, WEB_HOST and PUBLIC_URL. No port, no server. PUBLIC_URL unset: the pages link
+    to themselves by the address they were asked at, and Discord messages do not link them
+    (http://127.0.0.1:… would lead a fan nowhere)."""
+    raw = env.get("WEB_PORT", "").strip()
+    host = env.get("WEB_HOST", "").strip() or "127.0.0.1"
+    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]{1,253}", host):
+        raise ConfigError(f"WEB_HOST must be a host name or address such as 127.0.0.1, got {host!r}")
+    public = env.get("PUBLIC_URL", "").strip()
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= 65535):
+        raise ConfigError(f"WEB_PORT must be a port number from 1 to 65535, got {raw!r}")
+    if public and not raw:
+        raise ConfigError("PUBLIC_URL needs WEB_PORT: without the web server there is no page to link to")
+    if not public:
+        return (int(raw) if raw else None), host, None
+    url = _url(env, "PUBLIC_URL", "", ("http://", "https://"))
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigError(f"PUBLIC_URL must be an http(s) address with a host and no user, ?query or "
+                          f"#fragment, such as https://seasons.example.org, got {url!r}")
+    return int(raw), host, url
+
+
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -198,6 +233,7 @@ def _log_level(env: Mapping[str, str]) -> str:
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Build validated settings from a mapping of environment variables."""
     database = env.get("DATABASE_PATH", "").strip() or "seasonwatch.db"
+    web_port, web_host, public_url = _web(env)
     return Settings(
         token=env.get("DISCORD_TOKEN", "").strip() or None,
         database_path=Path(database),
@@ -220,6 +256,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         tvmaze_api_base=_url(env, "TVMAZE_API_BASE", DEFAULT_TVMAZE_BASE, ("http://", "https://")),
         listings_poll_hours=_number(env, "LISTINGS_POLL_HOURS", 6.0, "hours", 0, 720, above=True),
         driver_secrets=dburl.env_secrets(env),
+        web_port=web_port, web_host=web_host, public_url=public_url,
     )
 
 

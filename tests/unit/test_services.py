@@ -4,6 +4,7 @@ shard-0 duties started only in the process holding shard 0 (all stopped together
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
@@ -62,3 +63,20 @@ async def test_one_tvmaze_client_paces_every_caller_and_a_fast_poll_is_logged(st
         services.start()
         await services.stop()
     assert "LISTINGS_POLL_HOURS=0.5: under an hour is for tests and the sandbox" in caplog.text
+
+
+async def test_the_web_server_runs_only_with_a_port_and_stops_with_the_rest(store):
+    assert services_for(store, None).web is None  # no WEB_PORT: no server
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"DISCORD_TOKEN": "x", "WEB_PORT": str(port)}
+    services = Services(settings_from(env), store, Client())  # type: ignore[arg-type]
+    assert services.web is not None and services.web in services.everywhere()
+    services.start()
+    try:
+        await asyncio.wait_for(services.web.started.wait(), 5)
+        assert services.web.address == f"http://127.0.0.1:{port}"
+    finally:
+        await services.stop()
+    assert not services.web.running

@@ -145,6 +145,20 @@ async def test_history_pages_newest_first_by_offset(store, show):
     assert [c.version for c in older] == [3, 2]
 
 
+async def test_published_changes_leave_out_silent_ones_newest_first(store, show):
+    other = await store.shows.add_show("other-show", "Other Show", 1)
+    loud = await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0,
+                                       editor=ALICE)
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(character="Quiet"),
+                                expected_version=1, editor=ALICE, silent=True)
+    louder = await store.catalogue.write(show.id, "cast", "lee", cast_fact(person="Lee"), expected_version=0,
+                                         editor=BOB)
+    await store.catalogue.write(other.id, "cast", "kim", cast_fact(person="Kim"), expected_version=0,
+                                editor=BOB)
+    assert [c.id for c in await store.catalogue.published_changes(show.id)] == [louder.id, loud.id]
+    assert [c.id for c in await store.catalogue.published_changes(show.id, limit=1)] == [louder.id]
+
+
 async def test_a_reopened_store_sees_what_was_committed(tmp_path):
     path = tmp_path / "db.sqlite"
     store = await Store.open(path)
