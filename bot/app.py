@@ -22,7 +22,8 @@ from bot.alerts.premieres import EventSender
 from bot.config import ConfigError, Settings
 from bot.i18n import CatalogueTranslator, lang_of, t
 from bot.interactions.access import Access
-from bot.interactions.replies import NO_MENTIONS, reply, reply_error
+from bot.interactions.replies import NO_MENTIONS, outcome_of, reply, reply_error
+from bot.metrics import count_interaction, http_trace
 from bot.reminders.sender import DMSender
 from bot.services import Services, holds_shard_zero, open_store
 from bot.store import Store
@@ -50,6 +51,8 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
     async def admit(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
         """Refuse work while shutting down; otherwise count it as in flight until it ends."""
         if self.draining:
+            if interaction.command is not None:  # buttons and forms pass this gate too
+                count_interaction(command_name(interaction), "refused")
             await reply(interaction, t(lang_of(interaction), "The bot is restarting; try again in a minute."),
                         best_effort=True)
             return False
@@ -62,7 +65,13 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
     async def on_error(
         self, interaction: discord.Interaction[SeasonwatchBot], error: app_commands.AppCommandError
     ) -> None:
+        count_interaction(command_name(interaction), outcome_of(error))
         await reply_error(interaction, error)
+
+
+def command_name(interaction: discord.Interaction[Any]) -> str:
+    """The command an interaction ran, as counted: `edit cast`."""
+    return interaction.command.qualified_name if interaction.command is not None else "?"
 
 
 class SeasonwatchBot(commands.Bot):
@@ -86,6 +95,7 @@ class SeasonwatchBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             guild_ready_timeout=0.5,
+            http_trace=http_trace(),  # 429s and reply latency (bot/metrics.py)
             **self.shard_options(settings),
         )
         self.settings = settings
@@ -160,6 +170,12 @@ class SeasonwatchBot(commands.Bot):
     async def close(self) -> None:
         await self.services.stop()
         await super().close()
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[SeasonwatchBot],
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        count_interaction(command.qualified_name, "ok")
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))

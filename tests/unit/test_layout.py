@@ -126,9 +126,9 @@ def test_interactions_import_neither_the_app_nor_its_configuration() -> None:
 
 # Lower layers never import higher ones; the features (one layer) may use each other.
 LAYERS = {
-    "bot": 0, "bot.logs": 0, "bot.core": 0, "bot.i18n": 1, "bot.db": 2, "bot.outbox": 3,
+    "bot": 0, "bot.logs": 0, "bot.metrics": 0, "bot.core": 0, "bot.i18n": 1, "bot.db": 2, "bot.outbox": 3,
     "bot.interactions": 4, "bot.catalogue": 5, "bot.alerts": 6, "bot.reminders": 6,
-    "bot.predictions": 6, "bot.news": 6, "bot.store": 7, "bot.services": 7, "bot.config": 7,
+    "bot.predictions": 6, "bot.news": 6, "bot.web": 6, "bot.store": 7, "bot.services": 7, "bot.config": 7,
     "bot.app": 8, "bot.sandbox": 9, "bot.cli": 10, "bot.__main__": 11,  # cli starts the sandbox
 }
 # A stored notice's type, named in a record: the record is the domain's, its wording is i18n's.
