@@ -47,6 +47,9 @@ class Settings:
     feed_poll_minutes: float = 15.0
     feeds_allow_private: bool = False
     release_hour_utc: int = 8  # the hour premiere events start on the release day
+    web_port: int | None = None  # None: no web server
+    web_host: str = "127.0.0.1"
+    public_url: str | None = None  # the address pages are linked by; None: no web server
     driver_secrets: tuple[str, ...] = field(default=(), repr=False)  # PGPASSWORD, read by asyncpg
 
     @property
@@ -78,7 +81,8 @@ class Settings:
             f"announce_rate={self.announce_rate}, shards={self.shards}, "
             f"delivery_lease={self.delivery_lease}, log_level={self.log_level!r}, "
             f"review_channel_id={self.review_channel_id}, feed_poll_minutes={self.feed_poll_minutes}, "
-            f"feeds_allow_private={self.feeds_allow_private}, release_hour_utc={self.release_hour_utc})"
+            f"feeds_allow_private={self.feeds_allow_private}, release_hour_utc={self.release_hour_utc}, "
+            f"web_port={self.web_port}, web_host={self.web_host!r}, public_url={self.public_url!r})"
         )
 
     __str__ = __repr__
@@ -184,6 +188,29 @@ def _shards(env: Mapping[str, str]) -> Shards | None:
     return Shards(count, tuple(sorted(ids)))
 
 
+def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:
+    """WEB_PORT, WEB_HOST and PUBLIC_URL: no port, no server (and no page to link to)."""
+    raw = env.get("WEB_PORT", "").strip()
+    host = env.get("WEB_HOST", "").strip() or "127.0.0.1"
+    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]{1,253}", host):
+        raise ConfigError(f"WEB_HOST must be a host name or address such as 127.0.0.1, got {host!r}")
+    public = env.get("PUBLIC_URL", "").strip()
+    if not raw:
+        if public:
+            raise ConfigError("PUBLIC_URL needs WEB_PORT: without a web server there is no page to link to")
+        return None, host, None
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ConfigError(f"WEB_PORT must be a port number from 1 to 65535, got {raw!r}")
+    port = int(raw)
+    shown_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    default = f"http://{shown_host}:{port}"
+    url = _url(env, "PUBLIC_URL", default, ("http://", "https://"))
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL must be an http(s) address without ?query or #fragment, got {url!r}")
+    return port, host, url
+
+
 def _log_level(env: Mapping[str, str]) -> str:
     value = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
     if value not in LOG_LEVELS:
@@ -194,6 +221,7 @@ def _log_level(env: Mapping[str, str]) -> str:
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Build validated settings from a mapping of environment variables."""
     database = env.get("DATABASE_PATH", "").strip() or "seasonwatch.db"
+    web_port, web_host, public_url = _web(env)
     return Settings(
         token=env.get("DISCORD_TOKEN", "").strip() or None,
         database_path=Path(database),
@@ -214,6 +242,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         feeds_allow_private=_flag(env, "FEEDS_ALLOW_PRIVATE"),
         release_hour_utc=_hour(env, "RELEASE_HOUR_UTC"),
         driver_secrets=dburl.env_secrets(env),
+        web_port=web_port, web_host=web_host, public_url=public_url,
     )
 
 

@@ -9,6 +9,7 @@ import logging
 from typing import Protocol
 
 import discord
+from aiohttp import web
 
 from bot.alerts.announcements import render_announcement
 from bot.alerts.announcer import Announcer
@@ -23,6 +24,10 @@ from bot.news.review import ReviewSender
 from bot.outbox.budget import SendBudget
 from bot.reminders.sender import DMSender
 from bot.store import Store
+from bot.web.health import Health, gateway_of
+from bot.web.ops import ops_routes
+from bot.web.pages import Pages
+from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +84,28 @@ class Services:
         self.reviews = (ReviewSender(store, client, self.budget)
                         if settings.review_channel_id else None)
         self.previews = Previews(store.view, render_announcement)
+        # What /healthz judges and /metrics reads at scrape time: the client's gateway is
+        # handed over as a callable, so bot/web never imports the bot.
+        self.health = Health(store, lambda: gateway_of(client))
+        # The season pages and feeds, when WEB_PORT is set; every process may serve its own.
+        self.pages = Pages(store.view, store.catalogue, settings.public_url)
+        self.web = (WebServer(settings.web_host, settings.web_port, self.pages.routes(),
+                              extra_routes=self.operator_routes(), error_page=self.pages.error_page)
+                    if settings.web_port is not None else None)
         self._watcher: asyncio.Task[None] | None = None
 
     @property
     def holds_shard_zero(self) -> bool:
         return holds_shard_zero(self.settings)
 
+    def operator_routes(self) -> list[web.RouteDef]:
+        """What the web server serves beside the pages, for operators (`/healthz`, `/metrics`)."""
+        return ops_routes(self.health)
+
     def everywhere(self) -> list[Task]:
-        """What every process runs: each announces to the servers on its own shards."""
-        return [self.announcer]
+        """What every process runs: each announces to the servers on its own shards, and serves
+        the web pages if WEB_PORT is set."""
+        return [self.announcer, *([self.web] if self.web is not None else [])]
 
     def shard_zero_duties(self) -> list[Task]:
         """What only the process holding shard 0 runs."""

@@ -67,6 +67,12 @@ class Catalogue:
         async with self._db.lock:
             return [read_change(row) for row in await self._db.fetchall(sql, [*params, limit, offset])]
 
+    async def published_changes(self, show_id: int, limit: int = 50) -> list[Change]:
+        """A show's announced changes (silent ones left out), newest first: its web feed."""
+        sql = f"{_CHANGE_SELECT_NEWEST} AND e.show_id = ? AND c.silent = 0 ORDER BY c.id DESC LIMIT ?"
+        async with self._db.lock:
+            return [read_change(row) for row in await self._db.fetchall(sql, (show_id, limit))]
+
     async def count_changes(self, show_id: int) -> int:
         """How many changes the database holds for a show."""
         count = await self._db.value(

@@ -124,11 +124,23 @@ def test_interactions_import_neither_the_app_nor_its_configuration() -> None:
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
+def test_the_web_imports_neither_the_composition_root_nor_the_app() -> None:
+    # The server gets its pages and the operators' routes from bot/services.py, not the reverse.
+    above = ("bot.app", "bot.cli", "bot.services", "bot.sandbox", "cogs")
+    offenders = {
+        name: sorted(t for t in targets if t == "cogs" or t.startswith(above))
+        for name, targets in graph().items()
+        if name.startswith("bot.web")
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
 # Lower layers never import higher ones; the features (one layer) may use each other.
 LAYERS = {
     "bot": 0, "bot.logs": 0, "bot.metrics": 0, "bot.core": 0, "bot.i18n": 1, "bot.db": 2, "bot.outbox": 3,
     "bot.interactions": 4, "bot.catalogue": 5, "bot.alerts": 6, "bot.reminders": 6,
-    "bot.predictions": 6, "bot.news": 6, "bot.web": 6, "bot.store": 7, "bot.services": 7, "bot.config": 7,
+    "bot.predictions": 6, "bot.news": 6, "bot.store": 7, "bot.services": 7, "bot.config": 7,
+    "bot.web": 7,
     "bot.app": 8, "bot.sandbox": 9, "bot.cli": 10, "bot.__main__": 11,  # cli starts the sandbox
 }
 # A stored notice's type, named in a record: the record is the domain's, its wording is i18n's.

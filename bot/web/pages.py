@@ -1,0 +1,185 @@
+"""The pages: `/`, `/s/{slug}`, `/s/{slug}/changes.atom`, the stylesheet and the error pages.
+
+Pages are built from the in-memory view. A season's latest published changes are read from the
+database once per write to that show (kept with the show's revision), never once per request,
+and a built page is kept for its show's revision and language, so reading a page costs about as
+much as serving a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import quote
+
+import jinja2
+from aiohttp import web
+
+from bot.catalogue.store import Catalogue
+from bot.catalogue.view import View
+from bot.core.models import Change, Show
+from bot.i18n import DEFAULT, t
+from bot.web import feed, season
+from bot.web.http import cached, http_date, language
+from bot.web.words import ERROR_TITLES, ERRORS, SWITCH, labels
+
+log = logging.getLogger(__name__)
+
+HTML = "text/html"
+CACHED_PAGES = 256  # built pages kept (each is one show's page in one language)
+
+def _environment() -> jinja2.Environment:
+    loader = jinja2.PackageLoader("bot.web", "templates")
+    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+@dataclass(frozen=True)
+class Published:
+    """A show's latest published changes and when anything on its page last changed, as of one
+    revision of the show."""
+
+    revision: int
+    changes: tuple[Change, ...]
+    last_modified: str | None
+
+class Pages:
+    """The web pages of one catalogue. `public_url` is where they are served (None: nowhere,
+    so nothing links to them)."""
+
+    def __init__(self, view: View, catalogue: Catalogue, public_url: str | None) -> None:
+        self.view = view
+        self.catalogue = catalogue
+        self.public_url = public_url
+        self._env = _environment()
+        self._css = resources.files("bot.web").joinpath("static/style.css").read_bytes()
+        self._css_tag = hashlib.sha256(self._css).hexdigest()[:16]
+        self._published: dict[int, Published] = {}
+        self._built: OrderedDict[tuple[str, int, str, str], bytes] = OrderedDict()
+
+    # -- what others link to -----------------------------------------------------------------
+
+    def page_url(self, slug: str, lang: str = DEFAULT) -> str | None:
+        """The season page's public address (None when no web server is configured)."""
+        if self.public_url is None:
+            return None
+        url = f"{self.public_url}/s/{quote(slug, safe='')}"
+        return url if lang == DEFAULT else f"{url}?lang={lang}"
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self.index),
+            web.get("/s/{slug}", self.season),
+            web.get("/s/{slug}/changes.atom", self.feed),
+            web.get("/static/style.css", self.stylesheet),
+        ]
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    async def index(self, request: web.Request) -> web.Response:
+        lang = language(request)
+        shows = self.view.shows(include_archived=True)
+        state = "|".join(f"{s!r}:{self.view.change_count(s.id)}" for s in shows)
+        etag = self._etag("index", state, lang)
+
+        def build() -> web.Response:
+            rows = [(season.heading(s, lang), s.slug, s.archived) for s in shows]
+            html = self._render("index.html", lang, request.path, title=t(lang, "Tracked shows"),
+                                shows=rows, description=None)
+            return web.Response(body=html, content_type=HTML, charset="utf-8")
+
+        return cached(request, etag, None, build)
+
+    async def season(self, request: web.Request) -> web.Response:
+        show = self._show(request)
+        lang = language(request)
+        published = await self._published_of(show)
+        etag = self._etag("season", f"{show!r}:{self.view.change_count(show.id)}", lang)
+
+        def build() -> web.Response:
+            key = (etag, show.id, lang, str(published.revision))
+            html = self._built.get(key)
+            if html is None:
+                page = season.season(self.view, show, published.changes, lang)
+                html = self._render("season.html", lang, request.path, title=page.heading, page=page,
+                                    description=page.summary, feed_url=f"{request.path}/changes.atom",
+                                    url=self.page_url(show.slug, lang))
+                self._keep(key, html)
+            return web.Response(body=html, content_type=HTML, charset="utf-8")
+
+        return cached(request, etag, published.last_modified, build)
+
+    async def feed(self, request: web.Request) -> web.Response:
+        show = self._show(request)
+        lang = language(request)
+        published = await self._published_of(show)
+        etag = self._etag("feed", f"{show!r}:{self.view.change_count(show.id)}", lang)
+        base = self.public_url or f"{request.scheme}://{request.host}"
+        page_url = f"{base}/s/{quote(show.slug, safe='')}"
+
+        def build() -> web.Response:
+            body = feed.atom(show, published.changes, page_url, f"{page_url}/changes.atom", lang)
+            return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
+
+        return cached(request, etag, published.last_modified, build)
+
+    async def stylesheet(self, request: web.Request) -> web.Response:
+        def build() -> web.Response:
+            return web.Response(body=self._css, content_type="text/css", charset="utf-8")
+
+        response = cached(request, f'"{self._css_tag}"', None, build)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    def error_page(self, request: web.Request, status: int) -> web.Response:
+        """An error as a page in the reader's language, with its status (never a traceback)."""
+        try:
+            lang = language(request)
+        except Exception:  # a request too broken to read a language from
+            lang = DEFAULT
+        title = t(lang, ERROR_TITLES[status]) if status in ERROR_TITLES else str(status)
+        message = t(lang, ERRORS[status]) if status in ERRORS else title
+        html = self._render("error.html", lang, None, title=title, status=status, message=message,
+                            description=None)
+        return web.Response(status=status, body=html, content_type=HTML, charset="utf-8")
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _show(self, request: web.Request) -> Show:
+        show = self.view.show_by_slug(request.match_info["slug"])
+        if show is None:
+            raise web.HTTPNotFound()
+        return show
+
+    async def _published_of(self, show: Show) -> Published:
+        """The show's latest published changes, read again only after a write to the show."""
+        revision = self.view.revision(show.id)
+        known = self._published.get(show.id)
+        if known is None or known.revision != revision:
+            changes = tuple(await self.catalogue.published_changes(show.id, season.CHANGES_SHOWN))
+            times = [e.updated_at for e in self.view.entries(show.id)] + [c.created_at for c in changes]
+            newest = max(times, default=None)
+            known = Published(revision, changes, http_date(newest) if newest else None)
+            # The revision read before the await: a write meanwhile makes the next request read again.
+            self._published[show.id] = known
+        return known
+
+    def _etag(self, what: str, state: str, lang: str) -> str:
+        digest = zlib.crc32(f"{what}|{state}|{self._css_tag}".encode())
+        return f'W/"{what}-{digest:08x}-{lang}"'
+
+    def _keep(self, key: tuple[str, int, str, str], html: bytes) -> None:
+        self._built[key] = html
+        while len(self._built) > CACHED_PAGES:
+            self._built.popitem(last=False)
+
+    def _render(self, template: str, lang: str, path: str | None, **values: object) -> bytes:
+        other, other_name = SWITCH.get(lang, SWITCH[DEFAULT])
+        switch = f"{path}?lang={other}" if path is not None else None
+        text = self._env.get_template(template).render(
+            lang=lang, words=labels(lang), switch_url=switch, switch_name=other_name,
+            css=f"/static/style.css?v={self._css_tag}", **values)
+        return text.encode("utf-8")
