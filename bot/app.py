@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -31,6 +32,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
+OUTCOME = "seasonwatch.outcome"  # in interaction.extras: what an error made of the command
 # What the bot loads: each module's `setup` gives its cog what it needs from `bot.services`
 # (built in bot/services.py); helpers live in bot/, not here.
 EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.news", "cogs.predict",
@@ -60,13 +62,21 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
         if task is not None:
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
+            if interaction.type is discord.InteractionType.application_command:
+                # Counted as the command's task ends: `on_error` has said by then if it failed.
+                task.add_done_callback(functools.partial(count_ended, interaction))
         return True
 
     async def on_error(
         self, interaction: discord.Interaction[SeasonwatchBot], error: app_commands.AppCommandError
     ) -> None:
-        count_interaction(command_name(interaction), outcome_of(error))
+        interaction.extras[OUTCOME] = outcome_of(error)
         await reply_error(interaction, error)
+
+
+def count_ended(interaction: discord.Interaction[Any], task: asyncio.Task[object]) -> None:
+    """Count a slash command whose task ended: `ok` unless an error said otherwise."""
+    count_interaction(command_name(interaction), interaction.extras.get(OUTCOME, "ok"))
 
 
 def command_name(interaction: discord.Interaction[Any]) -> str:
@@ -170,12 +180,6 @@ class SeasonwatchBot(commands.Bot):
     async def close(self) -> None:
         await self.services.stop()
         await super().close()
-
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction[SeasonwatchBot],
-        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
-    ) -> None:
-        count_interaction(command.qualified_name, "ok")
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
