@@ -27,6 +27,8 @@ async def test_metrics_parse_and_move_with_commands_and_announcements(standin, s
                                   channel=scene.home_general)
     assert reply.content.startswith("Subscribed"), reply.content
     await standin.command(scene.fan, scene.home_general, "status", show=SHOW)
+    unknown = await standin.command(scene.fan, scene.home_general, "status", show="no such show")
+    assert unknown.ephemeral
     refused = await standin.command(scene.fan, scene.home_general, "edit cast", person="Someone",
                                     confidence="rumored", source_url="https://example.com/s")
     assert "editor" in refused.content.lower(), refused.content
@@ -41,12 +43,13 @@ async def test_metrics_parse_and_move_with_commands_and_announcements(standin, s
         return value(after, name, **labels) - value(before, name, **labels)
 
     assert moved("seasonwatch_interactions_total", command="status", outcome="ok") == 1
+    assert moved("seasonwatch_interactions_total", command="status", outcome="user_error") == 1
     assert moved("seasonwatch_interactions_total", command="edit cast", outcome="ok") == 1
     assert moved("seasonwatch_interactions_total", command="edit cast", outcome="refused") == 1
     assert moved("seasonwatch_interactions_total", command="alerts subscribe", outcome="ok") == 1
     assert moved("seasonwatch_sends_total", kind="announcement", outcome="sent") == 1
-    # Four commands and a click, each answered once: five first responses timed.
-    assert moved("seasonwatch_reply_latency_seconds_count") >= 5
+    # Five commands and a click, each answered once: six first responses timed.
+    assert moved("seasonwatch_reply_latency_seconds_count") >= 6
     assert value(after, "seasonwatch_reply_latency_seconds_bucket", le="+Inf") == \
         value(after, "seasonwatch_reply_latency_seconds_count")
     assert value(after, "seasonwatch_outbox_backlog", kind="announcement") == 0
