@@ -157,6 +157,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print("synced the slash commands")
         return 0
     if args.command == "start" and settings.token:
+        where = settings.web_address
+        print(f"season pages and feeds at {where}/" if where else
+              "no web server (set WEB_PORT to serve the season pages)", file=sys.stderr)
         args.command = "run"
         return _dispatch(args, settings)
     if args.command in ("sandbox", "start"):

@@ -49,13 +49,21 @@ class Settings:
     release_hour_utc: int = 8  # the hour premiere events start on the release day
     web_port: int | None = None  # None: no web server
     web_host: str = "127.0.0.1"
-    public_url: str | None = None  # the address pages are linked by; None: no web server
+    public_url: str | None = None  # where Discord messages link the pages; None: they do not
     driver_secrets: tuple[str, ...] = field(default=(), repr=False)  # PGPASSWORD, read by asyncpg
 
     @property
     def database(self) -> Path | str:
         """What `Store.open` opens: DATABASE_URL if set, else the SQLite file."""
         return self.database_url or self.database_path
+
+    @property
+    def web_address(self) -> str | None:
+        """Where the web server answers: PUBLIC_URL, else http://WEB_HOST:WEB_PORT; None without one."""
+        if self.web_port is None:
+            return None
+        host = f"[{self.web_host}]" if ":" in self.web_host else self.web_host
+        return self.public_url or f"http://{host}:{self.web_port}"
 
     @property
     def announce_share(self) -> float:
@@ -189,26 +197,26 @@ def _shards(env: Mapping[str, str]) -> Shards | None:
 
 
 def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:
-    """WEB_PORT, WEB_HOST and PUBLIC_URL: no port, no server (and no page to link to)."""
+    """WEB_PORT, WEB_HOST and PUBLIC_URL. No port, no server. PUBLIC_URL unset: the pages link
+    to themselves by the address they were asked at, and Discord messages do not link them
+    (http://127.0.0.1:… would lead a fan nowhere)."""
     raw = env.get("WEB_PORT", "").strip()
     host = env.get("WEB_HOST", "").strip() or "127.0.0.1"
     if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]{1,253}", host):
         raise ConfigError(f"WEB_HOST must be a host name or address such as 127.0.0.1, got {host!r}")
     public = env.get("PUBLIC_URL", "").strip()
-    if not raw:
-        if public:
-            raise ConfigError("PUBLIC_URL needs WEB_PORT: without a web server there is no page to link to")
-        return None, host, None
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= 65535):
         raise ConfigError(f"WEB_PORT must be a port number from 1 to 65535, got {raw!r}")
-    port = int(raw)
-    shown_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
-    default = f"http://{shown_host}:{port}"
-    url = _url(env, "PUBLIC_URL", default, ("http://", "https://"))
+    if public and not raw:
+        raise ConfigError("PUBLIC_URL needs WEB_PORT: without the web server there is no page to link to")
+    if not public:
+        return (int(raw) if raw else None), host, None
+    url = _url(env, "PUBLIC_URL", "", ("http://", "https://"))
     parts = urllib.parse.urlsplit(url)
-    if not parts.hostname or parts.query or parts.fragment:
-        raise ConfigError(f"PUBLIC_URL must be an http(s) address without ?query or #fragment, got {url!r}")
-    return port, host, url
+    if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigError(f"PUBLIC_URL must be an http(s) address with a host and no user, ?query or "
+                          f"#fragment, such as https://seasons.example.org, got {url!r}")
+    return int(raw), host, url
 
 
 def _log_level(env: Mapping[str, str]) -> str:

@@ -89,6 +89,7 @@ class Services:
         self.health = Health(store, lambda: gateway_of(client))
         # The season pages and feeds, when WEB_PORT is set; every process may serve its own.
         self.pages = Pages(store.view, store.catalogue, settings.public_url)
+        self.announcer.page_url = self.pages.page_url  # announcements link the page (PUBLIC_URL)
         self.web = (WebServer(settings.web_host, settings.web_port, self.pages.routes(),
                               extra_routes=self.operator_routes(), error_page=self.pages.error_page)
                     if settings.web_port is not None else None)

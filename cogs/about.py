@@ -16,6 +16,7 @@ from bot.i18n import DEFAULT, catalogue, lang_of, t
 from bot.i18n.texts import CAST_FILTER_HELP
 from bot.predictions.rules import scoring_rules
 from bot.store import Store
+from bot.web.pages import PageUrl
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,11 @@ def news_intake(tree: app_commands.CommandTree[SeasonwatchBot], lang: str = DEFA
                    "`/tip` a link.", sources=subcommands(tree, "sources", lang))
 
 
-def about_embed(shows: list[Show], version: str, lang: str = DEFAULT) -> discord.Embed:
-    """The /about card."""
-    tracked = "\n".join(f"• {heading(s, lang)}" for s in shows) or t(lang, "none yet")
+def about_embed(shows: list[Show], version: str, lang: str = DEFAULT,
+                page_url: PageUrl = lambda slug, lang: None) -> discord.Embed:
+    """The /about card; each tracked show links its web page when there is one."""
+    tracked = "\n".join(f"• {_linked(heading(s, lang), page_url(s.slug, lang))}" for s in shows)
+    tracked = tracked or t(lang, "none yet")
     embed = discord.Embed(title="seasonwatch", colour=COLOUR, description=t(
         lang, "What is known about upcoming seasons of the shows this server follows: "
               "production status, release window, cast, episodes and the news behind them. "
@@ -70,16 +73,22 @@ def about_embed(shows: list[Show], version: str, lang: str = DEFAULT) -> discord
     return embed
 
 
+def _linked(text: str, url: str | None) -> str:
+    """An escaped heading as a link to `url` (our own page's address), or as it is."""
+    return f"[{text}](<{url}>)" if url else text
+
+
 class About(commands.Cog):
     """The /about command."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, page_url: PageUrl = lambda slug, lang: None) -> None:
         self.store = store
+        self.page_url = page_url
 
     @app_commands.command(name="about", description="What this bot is and how to read it")
     async def about(self, interaction: discord.Interaction[SeasonwatchBot]) -> None:
         lang = lang_of(interaction)
-        embed = about_embed(self.store.view.shows(), bot.__version__, lang)
+        embed = about_embed(self.store.view.shows(), bot.__version__, lang, self.page_url)
         filters = (catalogue(lang).get(("choice", h), h) for h in CAST_FILTER_HELP.values())
         embed.add_field(name=t(lang, "/cast filters"), value="\n".join(filters), inline=False)
         roles = who_does_what(interaction.client.tree, lang)
@@ -88,4 +97,4 @@ class About(commands.Cog):
 
 
 async def setup(client: SeasonwatchBot) -> None:
-    await client.add_cog(About(client.services.store))
+    await client.add_cog(About(client.services.store, client.services.pages.page_url))

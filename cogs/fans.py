@@ -33,6 +33,8 @@ from bot.i18n import DEFAULT, lang_of, t
 from bot.i18n.texts import CAST_FILTER_HELP
 from bot.interactions.buttons import CogButton
 from bot.interactions.cooldown import fan_cooldown
+from bot.store import Store
+from bot.web.pages import PageUrl
 from cogs.base import CatalogueCog
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,12 @@ class Listing:
 
 
 class Fans(CatalogueCog):
-    """Read-only commands anyone may use."""
+    """Read-only commands anyone may use. `page_url` gives a season's web page (slug, language),
+    or None when PUBLIC_URL is not set: /status links it."""
+
+    def __init__(self, store: Store, page_url: PageUrl = lambda slug, lang: None) -> None:
+        super().__init__(store)
+        self.page_url = page_url
 
     async def reply(self, interaction: discord.Interaction[Any], embed: discord.Embed,
                     view: discord.ui.View | None = None) -> None:
@@ -176,8 +183,9 @@ class Fans(CatalogueCog):
         chosen = self.show_for(show)
         statuses = self.store.view.entries(chosen.id, "status")
         release = self.store.view.entry(chosen.id, "release", "release")
+        lang = lang_of(interaction)
         embed = status_embed(chosen, statuses, release, self.store.view.latest_as_of(chosen.id),
-                             lang_of(interaction))
+                             lang, self.page_url(chosen.slug, lang))
         await self.reply(interaction, embed)
 
     @app_commands.command(name="cast",
@@ -243,4 +251,4 @@ class Fans(CatalogueCog):
 
 async def setup(client: SeasonwatchBot) -> None:
     client.add_dynamic_items(PageButton)
-    await client.add_cog(Fans(client.services.store))
+    await client.add_cog(Fans(client.services.store, client.services.pages.page_url))

@@ -34,8 +34,10 @@ def mark(embed: discord.Embed, delivery_id: int | None, link: str) -> None:
 
 
 def render_announcement(show: Show, change: Change, delivery_id: int | None = None,
-                        lang: str = DEFAULT) -> discord.Embed:
-    """The announcement of one change: show, entry, each field old → new, badge, source, time."""
+                        lang: str = DEFAULT, page: str | None = None) -> discord.Embed:
+    """The announcement of one change: show, entry, each field old → new, badge, source, time.
+    With the season's web `page`, the title leads there (the Source field still links the
+    source); the delivery marker rides in that link's fragment either way."""
     fact = change.after or change.before
     assert fact is not None
     correction = change.correction_of is not None
@@ -58,7 +60,10 @@ def render_announcement(show: Show, change: Change, delivery_id: int | None = No
         embed.add_field(name=t(lang, "Why"), value=reason_text(change, lang)[:1024], inline=False)
     embed.timestamp = created
     embed.set_footer(text=t(lang, "seasonwatch · change #{id}", id=change.id))
-    mark(embed, delivery_id, fact.source_url)  # a fan who clicks the title reaches the source
+    if page is not None:
+        embed.url = page
+    # A fan who clicks the title reaches the season page, else the source.
+    mark(embed, delivery_id, page or fact.source_url)
     return embed
 
 

@@ -127,6 +127,9 @@ class Announcer(ExactlyOnce[Batch]):
         # Buttons for an announcement in this server pinging these roles, in this language
         # (`Notify me`): set by the cog that answers them.
         self.buttons: Callable[[Any, Sequence[int], str], discord.ui.View | None] | None = None
+        # The season's web page by slug and language (set by the composition root when
+        # PUBLIC_URL is); announcements link it.
+        self.page_url: Callable[[str, str], str | None] = lambda slug, lang: None
 
     # -- running -----------------------------------------------------------------------------
 
@@ -230,7 +233,9 @@ class Announcer(ExactlyOnce[Batch]):
         change = (await self._changes.get(delivery.change_id, self.store.catalogue.change)
                   if delivery.change_id is not None else None)
         show = self.store.view.show(change.show_id) if change else None
-        return render_announcement(show, change, delivery.id, lang) if change and show else None
+        if change is None or show is None:
+            return None
+        return render_announcement(show, change, delivery.id, lang, self.page_url(show.slug, lang))
 
     async def find_sent(self, job: Batch) -> Batch | None:
         """Deliveries already in the channel (an attempt that succeeded before a crash)."""

@@ -192,12 +192,13 @@ def _status_value(fact: Fact, what: str | None, lang: str) -> str:
 
 
 def status_embed(show: Show, statuses: Sequence[Entry], release: Entry | None,
-                 latest: str | None, lang: str = DEFAULT) -> discord.Embed:
+                 latest: str | None, lang: str = DEFAULT, page: str | None = None) -> discord.Embed:
     """The /status card: the production path, the release window, and the date of the latest
-    fact (`latest`, an as-of date)."""
+    fact (`latest`, an as-of date); its title links the season's web `page` when there is one."""
     by_stage = {e.key: e for e in statuses}
     now = current_stage(statuses)
     embed = base_embed(t(lang, "{heading}: where it stands", heading=heading(show, lang)), show, lang)
+    embed.url = page
     lines = [_progress(show, by_stage, now, lang), ""]
     if now:
         lines.append(t(lang, "**Now: {stage}** ({badge})", stage=stage_label(now.key, show, lang),

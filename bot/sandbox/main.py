@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import socket
 import sys
 import tempfile
 import threading
@@ -81,6 +82,8 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
         stack.push_async_callback(demo.stop)
         if scene.home.bot_role is not None:  # so that /alerts subscribe events:true works
             scene.home.bot_role.permissions |= CREATE_EVENTS
+        # The season pages on a free port (or WEB_PORT), linked from /status and announcements.
+        port = settings.web_port or free_port(settings.web_host)
         sandboxed = dataclasses.replace(
             settings,
             token=standin.token,
@@ -95,15 +98,27 @@ async def _start(settings: Settings, db_path: Path) -> tuple[Sandbox, contextlib
             review_channel_id=review.id,  # the demo feed's items are posted in #review
             feed_poll_minutes=0.1,
             feeds_allow_private=True,
+            web_port=port,
         )
-        await stack.enter_async_context(running(sandboxed))
+        # Its own address, unless PUBLIC_URL names one: the sandbox's messages link the pages.
+        sandboxed = dataclasses.replace(sandboxed, public_url=sandboxed.web_address)
+        bot = await stack.enter_async_context(running(sandboxed))
         await standin.wait_ready(timeout=10.0)
+        if bot.services.web is not None:
+            await asyncio.wait_for(bot.services.web.started.wait(), TIMEOUT)
         # Watched from the start (as an editor would add it), so its new item arrives by itself.
         await standin.command(scene.editor, scene.home_general, "sources add", url=demo.url, timeout=TIMEOUT)
     except BaseException:
         await stack.aclose()
         raise
-    return Sandbox(standin, scene), stack
+    return Sandbox(standin, scene, web=sandboxed.public_url), stack
+
+
+def free_port(host: str) -> int:
+    """A port nothing listens on now, for the sandbox's web server."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def _lines(script: Path | None) -> tuple[Iterator[str], bool]:
@@ -210,9 +225,12 @@ def main(settings: Settings, *, db: Path | None, script: Path | None) -> int:
             except Exception as exc:
                 print(f"error: the bot failed to start: {exc}", file=sys.stderr)
                 return 1
+            pages = f"Season pages: {sandbox.web}/ (while the sandbox runs)."
             if not echo:
                 print("seasonwatch sandbox: the real bot against a local stand-in for Discord.\n"
-                      f"You are {sandbox.who} in #general of Home; type help, or quit.")
+                      f"{pages}\nYou are {sandbox.who} in #general of Home; type help, or quit.")
+            else:
+                print(pages, file=sys.stderr)
             try:
                 return _repl(portal, sandbox, lines, echo)
             except BrokenPipeError:

@@ -37,9 +37,10 @@ class Quit(Exception):
 class Sandbox:
     """Who is typing where, what they have seen, and how their lines become interactions."""
 
-    def __init__(self, standin: StandIn, scene: Scene) -> None:
+    def __init__(self, standin: StandIn, scene: Scene, web: str | None = None) -> None:
         self.standin = standin
         self.scene = scene
+        self.web = web  # the season pages' address
         members = (scene.fan, scene.editor, scene.admin, scene.owner, scene.other_admin)
         self.people: dict[str, User] = {n: m.user for n, m in zip(PEOPLE, members, strict=True)}
         self.who = "fan"

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import quote
@@ -30,6 +31,8 @@ from bot.web.words import ERROR_TITLES, ERRORS, SWITCH, labels
 log = logging.getLogger(__name__)
 
 HTML = "text/html"
+# A season's page address by slug and language; None when PUBLIC_URL is not set.
+PageUrl = Callable[[str, str], str | None]
 CACHED_PAGES = 256  # built pages kept (each is one show's page in one language)
 
 def _environment() -> jinja2.Environment:
@@ -56,6 +59,7 @@ class Pages:
         self.public_url = public_url
         self._env = _environment()
         self._css = resources.files("bot.web").joinpath("static/style.css").read_bytes()
+        self._icon = resources.files("bot.web").joinpath("static/icon.svg").read_bytes()
         self._css_tag = hashlib.sha256(self._css).hexdigest()[:16]
         self._published: dict[int, Published] = {}
         self._built: OrderedDict[tuple[str, int, str, str], bytes] = OrderedDict()
@@ -75,6 +79,8 @@ class Pages:
             web.get("/s/{slug}", self.season),
             web.get("/s/{slug}/changes.atom", self.feed),
             web.get("/static/style.css", self.stylesheet),
+            web.get("/static/icon.svg", self.icon),
+            web.get("/favicon.ico", self.icon),  # asked for by browsers whatever the page says
         ]
 
     # -- handlers ------------------------------------------------------------------------------
@@ -131,6 +137,11 @@ class Pages:
             return web.Response(body=self._css, content_type="text/css", charset="utf-8")
 
         response = cached(request, f'"{self._css_tag}"', None, build)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    async def icon(self, request: web.Request) -> web.Response:
+        response = web.Response(body=self._icon, content_type="image/svg+xml")
         response.headers["Cache-Control"] = "public, max-age=86400"
         return response
 

@@ -124,3 +124,32 @@ def test_bad_shards_are_one_line_naming_the_variable(env, named):
     with pytest.raises(ConfigError, match=f"^{named} ") as caught:
         settings_from(env)
     assert "\n" not in str(caught.value)
+
+
+def test_the_web_server_is_off_without_a_port_and_listens_on_loopback_by_default():
+    off = settings_from({})
+    assert off.web_port is None and off.web_address is None and off.public_url is None
+    on = settings_from({"WEB_PORT": "8080"})
+    assert (on.web_port, on.web_host, on.public_url) == (8080, "127.0.0.1", None)
+    assert on.web_address == "http://127.0.0.1:8080"  # where `seasonwatch start` says it is
+    proxied = settings_from({"WEB_PORT": "8080", "WEB_HOST": "::1", "PUBLIC_URL": "https://seasons.example.org/"})
+    assert proxied.public_url == proxied.web_address == "https://seasons.example.org"
+    assert settings_from({"WEB_PORT": "80", "WEB_HOST": "::1"}).web_address == "http://[::1]:80"
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"WEB_PORT": "0"}, "WEB_PORT"),
+        ({"WEB_PORT": "65536"}, "WEB_PORT"),
+        ({"WEB_PORT": "http"}, "WEB_PORT"),
+        ({"WEB_PORT": "80", "WEB_HOST": "a host"}, "WEB_HOST"),
+        ({"PUBLIC_URL": "https://seasons.example.org"}, "PUBLIC_URL needs WEB_PORT"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "javascript:alert(1)"}, "PUBLIC_URL"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://seasons.example.org/?a=1"}, "PUBLIC_URL"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://user:pw@seasons.example.org"}, "PUBLIC_URL"),
+    ],
+)
+def test_a_bad_web_setting_names_its_variable(env, variable):
+    with pytest.raises(ConfigError, match=variable):
+        settings_from(env)

@@ -4,6 +4,7 @@ shard-0 duties started only in the process holding shard 0 (all stopped together
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
@@ -51,3 +52,20 @@ async def test_every_sender_spends_one_budget_and_announcements_carry_notify_me(
     assert all(sender.budget is services.budget for sender in senders)
     assert services.announcer.buttons is notify_view
     await services.stop()  # never started: stopping closes the poller's connections all the same
+
+
+async def test_the_web_server_runs_only_with_a_port_and_stops_with_the_rest(store):
+    assert services_for(store, None).web is None  # no WEB_PORT: no server
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"DISCORD_TOKEN": "x", "WEB_PORT": str(port)}
+    services = Services(settings_from(env), store, Client())  # type: ignore[arg-type]
+    assert services.web is not None and services.web in services.everywhere()
+    services.start()
+    try:
+        await asyncio.wait_for(services.web.started.wait(), 5)
+        assert services.web.address == f"http://127.0.0.1:{port}"
+    finally:
+        await services.stop()
+    assert not services.web.running
