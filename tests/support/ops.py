@@ -1,34 +1,18 @@
-"""Reading a bot's /healthz and /metrics in tests: a free port for WEB_PORT, the server's address,
-one GET, the Prometheus text parsed by prometheus-client's own parser, and waiting for /healthz
-to say a given status."""
+"""Reading a bot's /healthz and /metrics in tests: one GET, the Prometheus text parsed by
+prometheus-client's own parser, and waiting for /healthz to say a given status. The port and
+the server's address come from tests.support.web."""
 
 # ruff: noqa: ASYNC109 (`timeout=` is part of the helpers' API)
 from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
-
-
-def free_port() -> int:
-    """A port nothing listens on now (the system's choice, released for the server to take)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def web_address(bot: Any, timeout: float = 5.0) -> str:
-    """An in-process bot's web server address, once it listens."""
-    server = bot.services.web
-    assert server is not None, "the bot was started without WEB_PORT"
-    await asyncio.wait_for(server.started.wait(), timeout)
-    return str(server.address)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest_asyncio
 
-from tests.support.ops import free_port
+from tests.support.web import free_port
 
 
 @pytest_asyncio.fixture

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.ops import get, until_health, web_address
+from tests.support.ops import get, until_health
 from tests.support.pg_relay import Relay, through
+from tests.support.web import web_address
 
 
 @pytest.mark.sqlite_only

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from tests.support.ops import get, parse_metrics, scrape, value, web_address
+from tests.support.ops import get, parse_metrics, scrape, value
+from tests.support.web import web_address
 
 pytestmark = pytest.mark.sqlite_only
 
