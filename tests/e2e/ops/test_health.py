@@ -4,6 +4,7 @@ each is back."""
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from tests.support.ops import get, until_health
@@ -52,3 +53,24 @@ async def test_healthz_is_503_while_postgresql_is_gone_then_200_once_it_is_back(
     await relay.restore()
     back = await until_health(base, 200)
     assert back["database"] == {"reachable": True, "error": None}
+
+
+@pytest.mark.sqlite_only
+async def test_healthz_shows_each_shard_of_a_sharded_process(standin, scene, bot_env, monkeypatch):
+    from bot.app import running
+    from bot.config import settings_from
+
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
+                        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    standin.shard_count = 2
+    async with running(settings_from({**bot_env, "SHARD_COUNT": "2", "SHARD_IDS": "0,1"})) as bot:
+        await standin.wait_ready()
+        base = await web_address(bot)
+        shown = await until_health(base, 200)
+        assert [(s["id"], s["up"]) for s in shown["gateway"]["shards"]] == [(0, True), (1, True)]
+        await standin.gateway_outage()
+        down = await until_health(base, 503)
+        assert [s["up"] for s in down["gateway"]["shards"]] == [False, False]
+        standin.gateway_restored()
+        await until_health(base, 200, timeout=30)
