@@ -66,9 +66,13 @@ DATABASE_UP = Gauge(
     "seasonwatch_database_up", "1 if the database answered the scrape's query in time.", registry=REGISTRY)
 GUILDS = Gauge("seasonwatch_guilds", "Servers this process sees.", registry=REGISTRY)
 
-for _kind in SEND_KINDS:  # present at 0 from the start, so a rate over them is defined
+# Present at 0 from the start, so that a rate over them is defined before the first one.
+for _kind in SEND_KINDS:
     for _outcome in SEND_OUTCOMES:
         SENDS.labels(_kind, _outcome)
+for _kind in FETCH_KINDS:
+    for _outcome in FETCH_OUTCOMES:
+        FETCHES.labels(_kind, _outcome)
 
 
 def count_interaction(command: str, outcome: str) -> None:
