@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -22,7 +23,8 @@ from bot.alerts.premieres import EventSender
 from bot.config import ConfigError, Settings
 from bot.i18n import CatalogueTranslator, lang_of, t
 from bot.interactions.access import Access
-from bot.interactions.replies import NO_MENTIONS, reply, reply_error
+from bot.interactions.replies import NO_MENTIONS, outcome_of, reply, reply_error
+from bot.metrics import count_interaction, http_trace
 from bot.reminders.sender import DMSender
 from bot.services import Services, holds_shard_zero, open_store
 from bot.store import Store
@@ -30,6 +32,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
+OUTCOME = "seasonwatch.outcome"  # in interaction.extras: what an error made of the command
 # What the bot loads: each module's `setup` gives its cog what it needs from `bot.services`
 # (built in bot/services.py); helpers live in bot/, not here.
 EXTENSIONS = ("cogs.about", "cogs.alerts", "cogs.editors", "cogs.fans", "cogs.news", "cogs.predict",
@@ -50,6 +53,8 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
     async def admit(self, interaction: discord.Interaction[SeasonwatchBot]) -> bool:
         """Refuse work while shutting down; otherwise count it as in flight until it ends."""
         if self.draining:
+            if interaction.command is not None:  # buttons and forms pass this gate too
+                count_interaction(command_name(interaction), "refused")
             await reply(interaction, t(lang_of(interaction), "The bot is restarting; try again in a minute."),
                         best_effort=True)
             return False
@@ -57,12 +62,26 @@ class SeasonTree(app_commands.CommandTree["SeasonwatchBot"]):
         if task is not None:
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
+            if interaction.type is discord.InteractionType.application_command:
+                # Counted as the command's task ends: `on_error` has said by then if it failed.
+                task.add_done_callback(functools.partial(count_ended, interaction))
         return True
 
     async def on_error(
         self, interaction: discord.Interaction[SeasonwatchBot], error: app_commands.AppCommandError
     ) -> None:
+        interaction.extras[OUTCOME] = outcome_of(error)
         await reply_error(interaction, error)
+
+
+def count_ended(interaction: discord.Interaction[Any], task: asyncio.Task[object]) -> None:
+    """Count a slash command whose task ended: `ok` unless an error said otherwise."""
+    count_interaction(command_name(interaction), interaction.extras.get(OUTCOME, "ok"))
+
+
+def command_name(interaction: discord.Interaction[Any]) -> str:
+    """The command an interaction ran, as counted: `edit cast`."""
+    return interaction.command.qualified_name if interaction.command is not None else "?"
 
 
 class SeasonwatchBot(commands.Bot):
@@ -86,6 +105,7 @@ class SeasonwatchBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             guild_ready_timeout=0.5,
+            http_trace=http_trace(),  # 429s and reply latency (bot/metrics.py)
             **self.shard_options(settings),
         )
         self.settings = settings

@@ -28,6 +28,8 @@ from bot.news.review import ReviewSender
 from bot.outbox.budget import SendBudget
 from bot.reminders.sender import DMSender
 from bot.store import Store
+from bot.web.health import Health, gateway_of
+from bot.web.ops import ops_routes
 from bot.web.pages import Pages
 from bot.web.server import WebServer
 
@@ -98,6 +100,9 @@ class Services:
         self.watcher = Watcher(store, self.tvmaze, interval=settings.listings_poll_hours * 3600,
                                review_channel=settings.review_channel_id)
         self.importer.on_linked.append(self.watcher.linked)
+        # What /healthz judges and /metrics reads at scrape time: the client's gateway is
+        # handed over as a callable, so bot/web never imports the bot.
+        self.health = Health(store, lambda: gateway_of(client))
         # The season pages and feeds, when WEB_PORT is set; every process may serve its own.
         self.pages = Pages(store.view, store.catalogue, settings.public_url)
         self.announcer.page_url = self.pages.page_url  # announcements link the page (PUBLIC_URL)
@@ -112,7 +117,7 @@ class Services:
 
     def operator_routes(self) -> list[web.RouteDef]:
         """What the web server serves beside the pages, for operators (`/healthz`, `/metrics`)."""
-        return []
+        return ops_routes(self.health)
 
     def everywhere(self) -> list[Task]:
         """What every process runs: each announces to the servers on its own shards, and serves

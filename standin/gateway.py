@@ -107,11 +107,16 @@ class Gateway:
         self.connections = 0  # websocket connections accepted so far
         self.identifies = 0
         self.resumes = 0
+        self.refusing = False  # an outage: new connections are answered 503, no websocket
+        self.refused = 0  # connection attempts refused so far
         # READY and every GUILD_CREATE sent on a session of every shard
         self.ready = asyncio.Event()
         self.resumed = asyncio.Event()
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.refusing:
+            self.refused += 1
+            return web.Response(status=503, text="the gateway is down (stand-in outage)")
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
         self.connections += 1
@@ -256,6 +261,19 @@ class Gateway:
         if self.current is not None and self.current.ws is not None:
             self.resumed.clear()
             await self.current.ws.close(code=4000, message=b"dropped by test")
+
+    async def go_down(self) -> None:
+        """An outage: every open connection drops (resumable) and new ones are refused with a
+        503 until `come_back`, so the bot stays disconnected, retrying with its backoff."""
+        self.refusing = True
+        self.resumed.clear()
+        for session in self.sessions.values():
+            if session.ws is not None:
+                await session.ws.close(code=4000, message=b"gateway outage")
+
+    def come_back(self) -> None:
+        """The outage is over: the bot's next attempt connects (and resumes)."""
+        self.refusing = False
 
     async def send_reconnect(self) -> None:
         """op 7: the bot should reconnect to resume_gateway_url and RESUME."""

@@ -92,5 +92,11 @@ class WorldEvents(Server):
     async def send_reconnect(self) -> None:
         await self.gateway.send_reconnect()
 
+    async def gateway_outage(self) -> None:
+        await self.gateway.go_down()
+
+    def gateway_restored(self) -> None:
+        self.gateway.come_back()
+
     async def send_invalid_session(self, resumable: bool = False) -> None:
         await self.gateway.send_invalid_session(resumable)

@@ -110,6 +110,7 @@ class Announcer(ExactlyOnce[Batch]):
     """The one sender of announcements. `start()` after the bot is set up, `stop()` at close."""
 
     task_name = "seasonwatch-announcer"
+    kind = "announcement"
 
     def __init__(self, store: Stores, client: Client, *, rate: float,
                  concurrency: int | None = None, first_retry: float = FIRST_RETRY,

@@ -91,6 +91,7 @@ class EventSender(ExactlyOnce[Premiere]):
     """The one keeper of premiere events. `start()` after set-up, `stop()` at close."""
 
     task_name = "seasonwatch-premieres"
+    kind = "event"
 
     def __init__(self, store: Stores, client: Any, budget: SendBudget, *, hour: int = 8,
                  first_retry: float = FIRST_RETRY) -> None:

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.utils import MISSING
 
-from bot.core.errors import InvalidInput, UserError
+from bot.core.errors import InvalidInput, NotAllowed, StoreError, UserError
 from bot.core.messages import N_
 from bot.i18n import catalogue, lang_of, t
 
@@ -28,6 +28,20 @@ _MESSAGES: tuple[tuple[type[BaseException], str], ...] = (
     (app_commands.TransformerError, N_("`{value}` is not a valid value for this option.")),
     (app_commands.CheckFailure, N_("You can't use this command here.")),
 )
+
+
+def outcome_of(error: BaseException) -> str:
+    """What an error made of an interaction, as bot/metrics.py counts it: `refused` by a check
+    (permission, cooldown, DMs), a `user_error` (the input, a rule of the domain), or `failed`
+    on our side (the database, a bug)."""
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, StoreError):  # a WriteFailed is told like a UserError: still ours
+        return "failed"
+    if isinstance(original, (NotAllowed, app_commands.CheckFailure)):
+        return "refused"
+    if isinstance(original, (UserError, app_commands.TransformerError)):
+        return "user_error"
+    return "failed"
 
 
 def user_error_text(error: UserError, lang: str) -> str:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from bot.catalogue.view import View
 from bot.i18n.notices import Notice
+from bot.metrics import count_fetch
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.match import ShowNames, candidates, people_named, show_index
 from bot.news.models import Source
@@ -118,6 +119,7 @@ class Poller(Dispatcher):
         try:
             got = await self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
             if got.body is None:
+                count_fetch("feed", "unchanged")
                 await self.store.news.source_unchanged(source.id, self.next_time())
                 return 0
             # feedparser is pure Python (~0.4 ms an item): in a thread, one at a time, so the
@@ -125,8 +127,10 @@ class Poller(Dispatcher):
             async with self._parsing:
                 feed = await asyncio.to_thread(parse_feed, got.body, got.headers, got.url)
         except (FetchFailed, NotAFeed) as exc:
+            count_fetch("feed", "failed")
             await self._failed(source, exc)
             return 0
+        count_fetch("feed", "ok")
         found = [
             Candidate(item, match.show.id, tuple(people_named(item.text, match)))
             for item in feed.items

@@ -44,6 +44,7 @@ class ReviewSender(ExactlyOnce[QueueItem]):
     """The task that drains the review posts' outbox. `wake()` after committing queue items."""
 
     task_name = "seasonwatch-review"
+    kind = "review"
 
     def __init__(
         self,

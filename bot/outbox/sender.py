@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 import discord
 
+from bot.metrics import count_send
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import (
     FIRST_RETRY,
@@ -70,7 +71,10 @@ class ExactlyOnce(Dispatcher, Generic[Job]):
     A subclass supplies what differs: `tries` (how the job went so far), `claim` (take it in the
     database and render it; None: nothing to send), `find_sent` (record an earlier copy found in
     Discord; what is left to send), `send` (the request under the budget, and recording it),
-    `refused` (what a 4xx means for this kind), `retry_at` and `failed` (recording either)."""
+    `refused` (what a 4xx means for this kind), `retry_at` and `failed` (recording either).
+    `kind` names its sends in bot/metrics.py: announcement, dm, review, event."""
+
+    kind = "send"
 
     def __init__(self, client: Any, woken_by: asyncio.Event, budget: SendBudget, *,
                  first_retry: float = FIRST_RETRY, lookup_after: float = LOOKUP_AFTER,
@@ -119,6 +123,7 @@ class ExactlyOnce(Dispatcher, Generic[Job]):
             await self._attempt(job)
         except Exception as exc:  # a bug or the database: try again later, as the job was read
             log.exception("%s: %r failed unexpectedly", self.task_name, job)
+            count_send(self.kind, "retried")
             await self.retry_at(job, time.time() + self.delay(job), f"internal error: {exc!r}")
 
     async def _attempt(self, job: Job) -> None:
@@ -136,19 +141,23 @@ class ExactlyOnce(Dispatcher, Generic[Job]):
                     return
                 left = unsent
             await self.send(left)
+            count_send(self.kind, "sent")
         except TRANSIENT as exc:
             await self.retry(left, describe(exc))
         except discord.HTTPException as exc:
             if exc.status == 429:  # discord.py gave up after its own retries: it will pass
                 await self.retry(left, describe(exc))
             else:
+                count_send(self.kind, "refused")
                 await self.refused(left, exc)
 
     async def retry(self, job: Job, error: str) -> None:
         """Try the job again after a backoff, or fail it if it has been failing for a day."""
         if given_up(self.tries(job).created_at, time.time()):
+            count_send(self.kind, "given_up")
             await self.failed(job, f"gave up after 24 hours; last error: {error}")
         else:
+            count_send(self.kind, "retried")
             await self.retry_at(job, time.time() + self.delay(job), error)
 
     def delay(self, job: Job) -> float:

@@ -95,6 +95,7 @@ class DMSender(ExactlyOnce[Outgoing]):
     """The one sender of reminder DMs. `start()` after the bot is set up, `stop()` at close."""
 
     task_name = "seasonwatch-dm-sender"
+    kind = "dm"
 
     def __init__(self, store: Stores, client: Client, budget: SendBudget, *,
                  concurrency: int = 16, first_retry: float = FIRST_RETRY,

@@ -73,3 +73,17 @@ async def test_member_update_respects_intents(standin: StandIn, bot: MiniBot, sc
     guild = bot.get_guild(scene.guild.id)
     assert guild is not None
     await eventually(lambda: guild.me.get_role(scene.editors.id) is not None)
+
+
+async def test_an_outage_keeps_the_bot_out_until_the_gateway_is_back(
+    standin: StandIn, bot: MiniBot, scene: Scene
+) -> None:
+    accepted = standin.gateway.connections
+    await standin.gateway_outage()
+    await eventually(lambda: standin.gateway.refused >= 1, timeout=10)  # the bot tried, was refused
+    assert standin.gateway.connections == accepted
+    assert bot.ws is None or not bot.ws.open
+    standin.gateway_restored()
+    await asyncio.wait_for(standin.gateway.resumed.wait(), 15)
+    reply = await standin.command(scene.fan, scene.general, "ping")
+    assert reply.content == "pong"

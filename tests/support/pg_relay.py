@@ -20,10 +20,12 @@ class Relay:
         self._tcp = (host, port)
         self._server: asyncio.Server | None = None
         self._writers: list[asyncio.StreamWriter] = []
+        self.port = 0
 
     async def start(self) -> int:
-        self._server = await asyncio.start_server(self._forward, "127.0.0.1", 0)
-        return int(self._server.sockets[0].getsockname()[1])
+        self._server = await asyncio.start_server(self._forward, "127.0.0.1", self.port)
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        return self.port
 
     async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._unix:
@@ -48,6 +50,11 @@ class Relay:
         for writer in self._writers:
             writer.transport.abort()
         await self._server.wait_closed()
+
+    async def restore(self) -> None:
+        """The server back after a `cut`, on the same port: new connections go through again."""
+        self._writers = []
+        await self.start()
 
 
 def through(url: str, port: int, password: str = "") -> str:

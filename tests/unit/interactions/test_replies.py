@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import discord
 import pytest
+from discord import app_commands
 
-from bot.core.errors import UserError
-from bot.interactions.replies import MESSAGE_CHARS, reply, reply_error, think
+from bot.core.errors import InvalidInput, UserError, WriteFailed
+from bot.interactions.access import Refused
+from bot.interactions.replies import MESSAGE_CHARS, outcome_of, reply, reply_error, think
 from tests.unit.interactions.fakes import interaction
 
 
@@ -65,3 +69,21 @@ async def test_an_error_is_told_in_the_users_words_and_never_raises():
     assert [(s.content, s.ephemeral) for s in asked.channel.sent] == [("Pick one of a, b.", True)]
     asked.channel.refuse = True
     await reply_error(asked, UserError("again"))
+
+
+command = SimpleNamespace(name="edit cast")
+
+
+@pytest.mark.parametrize(("error", "outcome"), [
+    (UserError("No such show."), "user_error"),
+    (app_commands.CommandInvokeError(command, InvalidInput("when", "Not a date.")), "user_error"),
+    (app_commands.TransformerError("x", discord.AppCommandOptionType.integer, app_commands.Transformer()),
+     "user_error"),
+    (Refused("Editors only."), "refused"),
+    (app_commands.NoPrivateMessage(), "refused"),
+    (app_commands.CommandOnCooldown(app_commands.Cooldown(1, 10), 5.0), "refused"),
+    (app_commands.CommandInvokeError(command, WriteFailed("The database could not be written.")), "failed"),
+    (app_commands.CommandInvokeError(command, RuntimeError("a bug")), "failed"),
+])
+def test_outcome_of_an_error_is_what_the_interaction_counter_records(error, outcome):
+    assert outcome_of(error) == outcome

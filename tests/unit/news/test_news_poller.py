@@ -4,8 +4,10 @@ import asyncio
 import itertools
 import time
 
+from bot import metrics
 from bot.news.fetch import Fetcher
 from bot.news.poller import FIRST_BACKOFF, MAX_BACKOFF, Poller, source_backoff
+from tests.feeds import wordpress_feed, wordpress_item
 
 
 def test_backoff_doubles_from_five_minutes_to_six_hours_with_jitter():
@@ -91,3 +93,27 @@ async def test_the_poller_runs_on_the_dispatcher_loop_with_no_client_to_wait_for
     assert poller.running and poller.cycles >= 1
     await poller.stop()
     assert not poller.running
+
+
+async def test_each_fetch_is_counted_by_its_outcome(store, feeds):
+    def fetches(outcome):
+        return metrics.REGISTRY.get_sample_value(
+            "seasonwatch_fetches_total", {"kind": "feed", "outcome": outcome}) or 0.0
+
+    good = feeds.serve("/good", wordpress_feed([wordpress_item(1, "Casting news")]))
+    dead = feeds.serve("/dead", b"", trouble="500")
+    now = [1_700_000_000.0]
+    for url in (good, dead):
+        await store.news.add_source(url, url, show_id=None, keywords=(), added_by=1, seen=[],
+                                    next_poll_at=now[0])
+    poller = Poller(store, Fetcher(allow_private=True, timeout=1.0), interval=900,
+                    review_channel=None, clock=lambda: now[0], rand=lambda: 0.5)
+    before = {o: fetches(o) for o in metrics.FETCH_OUTCOMES}
+    try:
+        await poller.poll_due()
+        now[0] += 3600  # both due again: the good one answers 304 to its ETag
+        await poller.poll_due()
+    finally:
+        await poller.fetcher.close()
+    moved = {o: fetches(o) - before[o] for o in metrics.FETCH_OUTCOMES}
+    assert moved == {"ok": 1, "unchanged": 1, "failed": 2}

@@ -11,6 +11,7 @@ import aiohttp
 import discord
 import pytest
 
+from bot import metrics
 from bot.outbox.budget import SendBudget
 from bot.outbox.dispatcher import GIVE_UP_AFTER, LOOKUP_AFTER, backoff
 from bot.outbox.sender import ExactlyOnce, Recent, Tries, given_up
@@ -172,3 +173,44 @@ def test_backoff_jitter_is_between_low_and_low_plus_spread():
     assert backoff(1, lambda: 0.0, 100.0, jitter=(0.9, 0.2)) == 90.0
     assert backoff(1, lambda: 1.0, 100.0, jitter=(0.9, 0.2)) == pytest.approx(110.0)
     assert backoff(1, lambda: 0.0, 100.0) == 50.0 and backoff(1, lambda: 1.0, 100.0) == 100.0
+
+
+class Counted(Recording):
+    kind = "counted-in-tests"
+
+
+def sends(outcome: str) -> float:
+    return metrics.REGISTRY.get_sample_value(
+        "seasonwatch_sends_total", {"kind": Counted.kind, "outcome": outcome}) or 0.0
+
+
+@pytest.mark.parametrize(("sender", "job", "outcome"), [
+    (lambda: Counted(), Job(1), "sent"),
+    (lambda: Counted(error=TimeoutError()), Job(1, created_at=iso(60)), "retried"),
+    (lambda: Counted(error=http_error(discord.HTTPException, 429)), Job(1), "retried"),
+    (lambda: Counted(broken=True), Job(1), "retried"),
+    (lambda: Counted(error=TimeoutError()), Job(1, created_at=iso(GIVE_UP_AFTER + 60)), "given_up"),
+    (lambda: Counted(error=http_error(discord.Forbidden, 403, 50013)), Job(1), "refused"),
+])
+async def test_each_attempt_is_counted_once_by_its_kind_and_outcome(sender, job, outcome):
+    before = {o: sends(o) for o in metrics.SEND_OUTCOMES}
+    await sender().deliver(job)
+    moved = {o: sends(o) - before[o] for o in metrics.SEND_OUTCOMES}
+    assert moved == {o: 1.0 if o == outcome else 0.0 for o in metrics.SEND_OUTCOMES}
+
+
+async def test_nothing_is_counted_when_nothing_is_sent():
+    before = {o: sends(o) for o in metrics.SEND_OUTCOMES}
+    await Counted(claimable=False).deliver(Job(1))
+    await Counted(found=True).deliver(Job(1, last_at=time.time() - LOOKUP_AFTER - 1))
+    assert {o: sends(o) for o in metrics.SEND_OUTCOMES} == before
+
+
+def test_every_sender_names_its_kind():
+    from bot.alerts.announcer import Announcer
+    from bot.alerts.premieres import EventSender
+    from bot.news.review import ReviewSender
+    from bot.reminders.sender import DMSender
+
+    kinds = [cls.kind for cls in (Announcer, DMSender, ReviewSender, EventSender)]
+    assert kinds == list(metrics.SEND_KINDS)
