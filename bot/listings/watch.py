@@ -27,6 +27,7 @@ from bot.listings.diff import compare
 from bot.listings.mapping import map_season
 from bot.listings.provider import ListingError, Provider
 from bot.listings.store import Link, Listings
+from bot.metrics import count_fetch
 from bot.news.models import QueueItem
 from bot.news.proposals_store import Listed, Proposals
 from bot.outbox.dispatcher import Dispatcher, backoff
@@ -141,10 +142,14 @@ class Watcher(Dispatcher):
                 return []
             listing = await self.provider.listing(link.external_id, season=show.season)
             mapped = map_season(listing, show.season, dt.datetime.fromtimestamp(now, dt.UTC).date())
-            return await self._record(link, compare(self.store.view, show.id, mapped), now)
+            queued = await self._record(link, compare(self.store.view, show.id, mapped), now)
+            count_fetch("listing", "ok" if queued else "unchanged")
+            return queued
         except ListingError as exc:
+            count_fetch("listing", "failed")
             await self._failed(link, Notice.of(exc.reason, **exc.values), now)
         except Exception:
+            count_fetch("listing", "failed")
             log.exception("listings: checking show %d failed unexpectedly", link.show_id)
             await self._failed(link, Notice.of(UNEXPECTED), now)
         return []

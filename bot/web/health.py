@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot.db.connection import Database
 from bot.i18n.notices import Notice
+from bot.listings.store import Link
 from bot.news.models import Source
 from bot.outbox.backlog import Queue, backlog
 
@@ -66,7 +67,7 @@ def _seconds(value: float) -> float | None:
 
 @dataclass(frozen=True)
 class Failing:
-    """A news source whose last fetches failed."""
+    """A news feed, or a show's listing, whose last fetches failed."""
 
     id: int
     name: str
@@ -75,6 +76,7 @@ class Failing:
     failing_since: float | None
     paused: bool
     error: str
+    kind: str = "feed"  # or "listing": a linked show is a source too
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ class Report:
                 "oldest_pending_seconds": _round(self.oldest_pending()),
             },
             "failing_sources": None if self.failing is None else [
-                {"kind": "feed", "id": f.id, "name": f.name, "url": f.url, "failures": f.failures,
+                {"kind": f.kind, "id": f.id, "name": f.name, "url": f.url, "failures": f.failures,
                  "failing_since": None if f.failing_since is None else _iso(f.failing_since),
                  "paused": f.paused, "error": f.error}
                 for f in self.failing],
@@ -142,6 +144,9 @@ class Stores(Protocol):
     @property
     def news(self) -> Any: ...  # bot.news.store.News: `sources()`
 
+    @property
+    def listings(self) -> Any: ...  # bot.listings.store.Listings: `links()`
+
 
 class Health:
     """Gathers a `Report` when asked: `await health.check()`."""
@@ -162,7 +167,8 @@ class Health:
             async with asyncio.timeout(self.database_timeout):
                 await self.store.database.value("SELECT 1")
                 queues = await backlog(self.store.database)
-                failing = failing_sources(await self.store.news.sources())
+                failing = (failing_sources(await self.store.news.sources())
+                           + failing_links(await self.store.listings.links()))
         except Exception as exc:  # whatever the driver raises: the database is not answering
             # The type only: a driver's message may name the server, or worse, its password.
             if isinstance(exc, TimeoutError):
@@ -179,3 +185,11 @@ def failing_sources(sources: Sequence[Source]) -> list[Failing]:
     return [Failing(s.id, s.name, s.url, s.failures, s.failing_since, not s.active,
                     Notice.load(s.last_error).text("en") if s.last_error else "")
             for s in sources if s.failures > 0]
+
+
+def failing_links(links: Sequence[Link]) -> list[Failing]:
+    """The shows whose listing could not be read at the last check, with why in English."""
+    return [Failing(link.id, f"{link.provider} {link.external_id}", link.page_url, link.failures,
+                    link.failing_since, False,
+                    Notice.load(link.last_error).text("en") if link.last_error else "", kind="listing")
+            for link in links if link.failures > 0]

@@ -79,9 +79,3 @@ async def test_the_http_trace_sees_every_response_of_a_session_that_carries_it()
         await runner.cleanup()
     assert sample("seasonwatch_reply_latency_seconds_count") == replies + 1
     assert sample("seasonwatch_discord_rate_limited_total", scope="global") == limits + 1
-
-
-def test_count_fetch_is_what_the_listing_fetcher_calls():
-    before = sample("seasonwatch_fetches_total", kind="listing", outcome="failed")
-    metrics.count_fetch("listing", "failed")
-    assert sample("seasonwatch_fetches_total", kind="listing", outcome="failed") == before + 1

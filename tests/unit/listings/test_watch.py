@@ -96,3 +96,20 @@ async def test_check_show_checks_one_linked_show_now(store, watcher, tvmaze, clo
     assert await watcher.check_show(show.id) == []  # the same listing again: nothing new
     assert await watcher.check_show(show.id + 1) == []  # not linked: nothing fetched
     assert fetched(tvmaze, KINGDOM) == 2
+
+
+async def test_each_check_is_counted_for_metrics_by_outcome(store, watcher, tvmaze, clock):
+    from bot import metrics
+
+    def count(outcome):
+        return metrics.REGISTRY.get_sample_value(
+            "seasonwatch_fetches_total", {"kind": "listing", "outcome": outcome}) or 0.0
+
+    before = {outcome: count(outcome) for outcome in ("ok", "unchanged", "failed")}
+    show = await linked(store, "kingdom", KINGDOM, 2, 0.0)
+    await watcher.check_show(show.id)  # nothing known yet: proposals
+    await watcher.check_show(show.id)  # the same listing again: nothing new
+    tvmaze.fault("500", path=f"/shows/{KINGDOM}")
+    await watcher.check_show(show.id)
+    assert {outcome: count(outcome) - before[outcome] for outcome in before} == {
+        "ok": 1, "unchanged": 1, "failed": 1}

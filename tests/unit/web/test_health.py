@@ -72,6 +72,19 @@ async def test_a_healthy_report_from_the_database(store, show):
         "Dead feed", 1, "the server answered HTTP 500")
 
 
+async def test_a_show_whose_listing_fails_is_a_failing_source_too(store, show):
+    db = store.database
+    async with db.lock, db.transaction():
+        link = await store.listings.link(show.id, "tvmaze", "1001", "https://www.tvmaze.com/shows/1001/x", 0)
+        why = '{"message": "TVmaze answered HTTP {status}", "values": {"status": "500"}}'
+        await store.listings.failed(link.id, time.time() - 60, why, time.time() + 300)
+    shown = (await Health(store, lambda: UP).check()).as_json()
+    assert shown["status"] == "ok"
+    [failing] = shown["failing_sources"]
+    assert (failing["kind"], failing["name"], failing["failures"], failing["error"]) == (
+        "listing", "tvmaze 1001", 1, "TVmaze answered HTTP 500")
+
+
 async def test_a_database_that_does_not_answer_is_unhealthy_and_says_so_without_details(new_database):
     from bot.store import Store
 
