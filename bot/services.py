@@ -93,7 +93,8 @@ class Services:
         self.tvmaze = TVmaze(settings.tvmaze_api_base, allow_private=settings.feeds_allow_private)
         # `/shows import`; the watch adds its "check this show now" to `importer.on_linked`.
         self.importer = Importer(store.database, store.view, store.shows, store.catalogue, store.listings,
-                                 self.tvmaze, poll_seconds=settings.listings_poll_hours * 3600)
+                                 store.proposals, self.tvmaze,
+                                 poll_seconds=settings.listings_poll_hours * 3600)
         self.imports = ImportFlow(self.importer)
         # The watch: linked shows checked every LISTINGS_POLL_HOURS, differences proposed in the
         # review queue; a show linked by /shows import is checked at once.

@@ -24,9 +24,11 @@ from bot.core.facts import fold, quote
 from bot.core.messages import N_
 from bot.core.models import Change, Editor, Show
 from bot.db.connection import Database
+from bot.listings.diff import proposal, stated
 from bot.listings.mapping import MappedFact, map_season, show_for, without_names
 from bot.listings.provider import Listing, Match, Provider
 from bot.listings.store import Link, Listings
+from bot.news.proposals_store import Proposals
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +71,10 @@ class Importer:
     """Searches, plans and imports; holds the plans on screen (in memory: a restart drops them)."""
 
     def __init__(self, db: Database, view: View, shows: Shows, catalogue: Catalogue,
-                 listings: Listings, provider: Provider, *, poll_seconds: float,
+                 listings: Listings, proposals: Proposals, provider: Provider, *, poll_seconds: float,
                  today: Callable[[], dt.date] = lambda: dt.datetime.now(dt.UTC).date()) -> None:
         self._db, self._view, self._shows, self._catalogue = db, view, shows, catalogue
-        self._listings = listings
+        self._listings, self._proposals = listings, proposals
         self.provider = provider
         self.key = provider.name.lower()  # the provider's key in listing_link: "tvmaze"
         self.editor = Editor(0, provider.name)  # who the imported changes are by: "TVmaze"
@@ -148,6 +150,9 @@ class Importer:
         show, and how many facts were written."""
         plan = pending.plan
         facts = [plan.facts[i] for i in sorted(pending.chosen)]
+        # The owner left these out on purpose: the watch must not propose them right back.
+        left_out = [proposal(fact, None) for i, fact in enumerate(plan.facts)
+                    if i not in pending.chosen and stated(fact)]
         reason = f"imported from TVmaze by {by}"[:200]
         written: list[Change] = []
         async with self._db.lock:
@@ -160,6 +165,7 @@ class Importer:
                     for fact in facts:
                         written.append(await self._catalogue.write_in_transaction(
                             show.id, fact.kind, fact.key, fact.fact, 0, self.editor, reason, True, None))
+                    await self._proposals.remember_dismissed(show.id, left_out)
                     link = await self._link(show, plan.listing, time.time() + self._poll_seconds)
             except BaseException:
                 await self._view.load()  # the show was put in the view as it went

@@ -41,9 +41,11 @@ def matches_text(matches: list[Match], query: str, lang: str = DEFAULT) -> str:
     lines = [t(lang, "TVmaze shows like `{query}`: pick one to see what would be imported.",
                query=quote(query))]
     for n, match in enumerate(matches, 1):
-        facts = (str(match.year or "?"), match.network or "?", match.country or "?")
-        about = " · ".join(escape(x) for x in facts)
-        lines.append(f"{n}. **{escape(match.title)}** ({about}) <{match.page_url}>")
+        # What TVmaze leaves out is left out (a streaming service has no country).
+        facts = (str(match.year or ""), match.network or "", match.country or "")
+        about = " · ".join(escape(x) for x in facts if x)
+        lines.append(f"{n}. **{escape(match.title)}**" + (f" ({about})" if about else "")
+                     + f" <{match.page_url}>")
     return "\n".join(lines)
 
 

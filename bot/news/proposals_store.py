@@ -56,6 +56,16 @@ class Proposals:
         changed = [await self._one(show_id, fact, headline, review_channel) for fact in listed]
         return [item for item in changed if item is not None]
 
+    async def remember_dismissed(self, show_id: int, proposals: Sequence[Proposal]) -> None:
+        """Values left out of an import, as if listed and dismissed (inside the caller's
+        transaction): not proposed until the listing changes them."""
+        for proposal in proposals:
+            await self._db.execute(
+                "INSERT INTO proposal_memory (show_id, kind, key, listed, dismissed) "
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (show_id, kind, key) "
+                "DO UPDATE SET listed = excluded.listed, dismissed = 1",
+                (show_id, proposal.kind, proposal.key, proposal.value()))
+
     def committed(self, queued: Sequence[QueueItem]) -> None:
         """After the commit of `record_in_transaction`: wake the review poster."""
         if queued:

@@ -22,7 +22,7 @@ async def search(standin, who, channel, query, **options):
 async def test_import_pick_deselect_two_and_import_silently(bot, standin, scene, tvmaze):
     await standin.command(scene.admin, scene.home_general, "alerts subscribe", channel=scene.home_general)
     matches = await search(standin, scene.owner, scene.home_general, "sweet home")
-    assert "**Sweet Home** (2020 · Netflix · ?)" in matches.content
+    assert "**Sweet Home** (2020 · Netflix)" in matches.content
     assert "<https://www.tvmaze.com/shows/1002/sweet-home>" in matches.content
     assert "Sweet Home Oklahoma" in matches.content
     preview = await standin.click(scene.owner, matches, "1. Sweet Home (2020)", timeout=15)

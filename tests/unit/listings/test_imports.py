@@ -13,8 +13,8 @@ from bot.listings.tvmaze import TVmaze
 @pytest.fixture
 async def importer(store, tvmaze):
     client = TVmaze(tvmaze.base, allow_private=True, per_second=50)
-    yield Importer(store.database, store.view, store.shows, store.catalogue, store.listings, client,
-                   poll_seconds=3600, today=lambda: dt.date(2026, 12, 6))
+    yield Importer(store.database, store.view, store.shows, store.catalogue, store.listings, store.proposals,
+                   client, poll_seconds=3600, today=lambda: dt.date(2026, 12, 6))
     await client.close()
 
 
@@ -50,3 +50,18 @@ async def test_a_listing_linked_meanwhile_is_refused_and_nothing_is_written(stor
 async def test_a_season_not_listed_is_explained(importer):
     with pytest.raises(UserError, match="lists no season 9 of Sweet Home; it lists 1, 2, 3"):
         await importer.plan("1002", 9)
+
+
+async def test_facts_left_out_are_not_proposed_back_until_the_listing_changes_them(store, importer, tvmaze):
+    from bot.listings.watch import Watcher
+
+    plan = await importer.plan("1004")  # Kingdom season 2
+    token = importer.keep(plan, user_id=1)
+    importer.choose(token, [0])
+    show, _ = await importer.import_show(importer.drop(token), "owner")
+    watcher = Watcher(store, importer.provider, interval=3600.0, review_channel=None)
+    assert await watcher.check_show(show.id) == []  # the owner's choice stands
+    episodes = next(f for f in plan.facts if f.kind == "episodes")
+    tvmaze.set_episode_order(1004, 2, (episodes.fact.fields["count"] or 0) + 2)
+    [item] = await watcher.check_show(show.id)  # a new value is news again
+    assert item.proposal.kind == "episodes"
