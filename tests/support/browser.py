@@ -8,7 +8,9 @@ once for the whole web suite, lives on a worker thread, and a test hands it a jo
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -24,6 +26,21 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 def chromium_path() -> str | None:
     """Debian's Chromium, if installed (`.ci/run` installs it); never Playwright's download."""
     return CHROMIUM if shutil.which(CHROMIUM) else shutil.which("chromium")
+
+
+def ensure_chromium() -> str | None:
+    """Debian's Chromium, installed first when missing and this is root on Debian (as pgserver
+    brings PostgreSQL, so the README's test command works verbatim on a fresh machine)."""
+    found = chromium_path()
+    if found is not None or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return found
+    print("\nInstalling Debian's Chromium for the browser tests (apt-get install chromium) ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "chromium"]
+    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
+        subprocess.run(install, env=env, capture_output=True)
+    return chromium_path()
 
 
 class Browser:

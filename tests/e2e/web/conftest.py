@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import pytest_asyncio
 
-from tests.support.browser import Browser, chromium_path
+from tests.support.browser import Browser, ensure_chromium
 from tests.support.web import free_port
 
 
@@ -22,9 +22,9 @@ async def bot_env(bot_env: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    executable = chromium_path()
+    executable = ensure_chromium()
     if executable is None:
-        pytest.fail("Debian's Chromium is not installed: apt-get install chromium (.ci/run does)")
+        pytest.fail("Debian's Chromium is not installed and could not be: apt-get install chromium")
     chromium = Browser(executable)
     try:
         yield chromium
