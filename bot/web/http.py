@@ -55,6 +55,13 @@ def http_date(iso: str) -> str | None:
     return format_datetime(when.astimezone(dt.UTC).replace(microsecond=0), usegmt=True)
 
 
+def later(first: str | None, second: str | None) -> str | None:
+    """The later of two HTTP dates (either may be missing)."""
+    if first is None or second is None:
+        return first or second
+    return first if parsedate_to_datetime(first) >= parsedate_to_datetime(second) else second
+
+
 def _matches(header: str, etag: str) -> bool:
     tags = [tag.strip() for tag in header.split(",")]
     bare = etag.removeprefix("W/")
@@ -72,7 +79,7 @@ def fresh(request: web.Request, etag: str, last_modified: str | None) -> bool:
         return False
     try:
         return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a year past 9999: not a date either
         return False
 
 

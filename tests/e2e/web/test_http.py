@@ -96,6 +96,9 @@ async def test_a_page_is_not_sent_again_until_it_changes(standin, scene, bot):
     assert same.status == 304 and same.body == b"" and same.headers["ETag"] == etag
     since = await fetch(f"{base}/s/{SHOW}", headers={"If-Modified-Since": modified})
     assert since.status == 304
+    absurd = await fetch(f"{base}/s/{SHOW}",
+                         headers={"If-Modified-Since": "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"})
+    assert_safe(absurd, 200)  # a date no calendar holds: the page, not a 500
     other_language = await fetch(f"{base}/s/{SHOW}?lang=ko", headers={"If-None-Match": etag})
     assert other_language.status == 200
 

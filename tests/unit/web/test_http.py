@@ -50,3 +50,14 @@ def test_http_dates_and_freshness():
     assert not fresh(request(**{"If-Modified-Since": "Tue, 30 Jan 2024 10:00:00 GMT"}), '"b"', modified)
     assert not fresh(request(**{"If-Modified-Since": "yesterday"}), '"b"', modified)
     assert not fresh(request(), '"b"', modified)
+
+
+@pytest.mark.parametrize("since", [
+    "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",  # a year too big: OverflowError
+    "Mon, 01 Jan 0000 00:00:00 GMT",
+    "Mon, 99 Jan 2024 00:00:00 GMT",
+])
+def test_an_impossible_date_is_not_fresh_and_raises_nothing(since):
+    modified = http_date("2024-01-31T10:00:00+00:00")
+    request = make_mocked_request("GET", "/", headers={"If-Modified-Since": since})
+    assert not fresh(request, '"b"', modified)
