@@ -8,8 +8,10 @@ much as serving a file.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,12 +22,13 @@ from urllib.parse import quote
 import jinja2
 from aiohttp import web
 
+import bot
 from bot.catalogue.store import Catalogue
 from bot.catalogue.view import View
 from bot.core.models import Change, Show
-from bot.i18n import DEFAULT, t
+from bot.i18n import DEFAULT, LOCALES, t
 from bot.web import feed, season
-from bot.web.http import cached, http_date, language
+from bot.web.http import cached, http_date, language, later
 from bot.web.words import ERROR_TITLES, ERRORS, SWITCH, labels
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,23 @@ HTML = "text/html"
 # A season's page address by slug and language; None when PUBLIC_URL is not set.
 PageUrl = Callable[[str, str], str | None]
 CACHED_PAGES = 256  # built pages kept (each is one show's page in one language)
+
+def build_tag() -> str:
+    """What this build's pages are made of: the version, the templates, the stylesheet and the
+    translations. It seeds every ETag, so an upgrade that rewords a page is not answered with
+    304 to a reader holding the old words."""
+    digest = hashlib.sha256(bot.__version__.encode())
+    web_files = resources.files("bot.web")
+    files = [("templates", t) for t in sorted(web_files.joinpath("templates").iterdir(), key=str)]
+    files.append(("static", web_files.joinpath("static/style.css")))
+    for kind, file in files:
+        digest.update(f"|{kind}/{file.name}|".encode())
+        digest.update(file.read_bytes())
+    for po in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
+        digest.update(f"|{po.parent.parent.name}|".encode())
+        digest.update(po.read_bytes())
+    return digest.hexdigest()[:16]
+
 
 def _environment() -> jinja2.Environment:
     loader = jinja2.PackageLoader("bot.web", "templates")
@@ -61,6 +81,10 @@ class Pages:
         self._css = resources.files("bot.web").joinpath("static/style.css").read_bytes()
         self._icon = resources.files("bot.web").joinpath("static/icon.svg").read_bytes()
         self._css_tag = hashlib.sha256(self._css).hexdigest()[:16]
+        self._build_tag = build_tag()
+        # When this process first served each page's current state (see `_since`).
+        self._seen: dict[tuple[str, int], tuple[str, str]] = {}
+        self.clock = time.time
         self._published: dict[int, Published] = {}
         self._built: OrderedDict[tuple[str, int, str, str], bytes] = OrderedDict()
 
@@ -90,6 +114,7 @@ class Pages:
         shows = self.view.shows(include_archived=True)
         state = "|".join(f"{s!r}:{self.view.change_count(s.id)}" for s in shows)
         etag = self._etag("index", state, lang)
+        since = self._since(("index", 0), state)
 
         def build() -> web.Response:
             rows = [(season.heading(s, lang), s.slug, s.archived) for s in shows]
@@ -97,13 +122,14 @@ class Pages:
                                 shows=rows, description=None)
             return web.Response(body=html, content_type=HTML, charset="utf-8")
 
-        return cached(request, etag, None, build)
+        return cached(request, etag, since, build)
 
     async def season(self, request: web.Request) -> web.Response:
         show = self._show(request)
         lang = language(request)
         published = await self._published_of(show)
         etag = self._etag("season", f"{show!r}:{self.view.change_count(show.id)}", lang)
+        modified = self._modified(show, published)
 
         def build() -> web.Response:
             key = (etag, show.id, lang, str(published.revision))
@@ -116,13 +142,14 @@ class Pages:
                 self._keep(key, html)
             return web.Response(body=html, content_type=HTML, charset="utf-8")
 
-        return cached(request, etag, published.last_modified, build)
+        return cached(request, etag, modified, build)
 
     async def feed(self, request: web.Request) -> web.Response:
         show = self._show(request)
         lang = language(request)
         published = await self._published_of(show)
         etag = self._etag("feed", f"{show!r}:{self.view.change_count(show.id)}", lang)
+        modified = self._modified(show, published)
         base = self.public_url or f"{request.scheme}://{request.host}"
         page_url = f"{base}/s/{quote(show.slug, safe='')}"
 
@@ -134,7 +161,7 @@ class Pages:
                 self._keep(key, body)
             return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
 
-        return cached(request, etag, published.last_modified, build)
+        return cached(request, etag, modified, build)
 
     async def stylesheet(self, request: web.Request) -> web.Response:
         def build() -> web.Response:
@@ -182,8 +209,25 @@ class Pages:
             self._published[show.id] = known
         return known
 
+    def _modified(self, show: Show, published: Published) -> str | None:
+        """A season's Last-Modified: its newest entry or change, or later if the show itself
+        (title, archived, ...) changed since, which moves no entry's time."""
+        state = f"{show!r}:{published.revision}:{self.view.change_count(show.id)}"
+        return later(published.last_modified, self._since(("show", show.id), state))
+
+    def _since(self, key: tuple[str, int], state: str) -> str:
+        """When this process first saw `key` in `state`: a time no earlier than the state's
+        last change. A restart (an upgrade, say) moves it too, so a reader keeping a copy by
+        date alone asks once more and gets the new build's page."""
+        known = self._seen.get(key)
+        if known is None or known[0] != state:
+            now = dt.datetime.fromtimestamp(self.clock(), dt.UTC).isoformat()
+            known = (state, http_date(now) or "")
+            self._seen[key] = known
+        return known[1]
+
     def _etag(self, what: str, state: str, lang: str) -> str:
-        digest = zlib.crc32(f"{what}|{state}|{self._css_tag}".encode())
+        digest = zlib.crc32(f"{what}|{state}|{self._build_tag}".encode())
         return f'W/"{what}-{digest:08x}-{lang}"'
 
     def _keep(self, key: tuple[str, int, str, str], html: bytes) -> None:

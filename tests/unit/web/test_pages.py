@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+import bot
+from bot.web import pages as pages_module
 from bot.web.pages import Pages
 from bot.web.server import build_app
 from tests.support.catalogue import ALICE, cast_fact
@@ -51,3 +54,53 @@ async def test_pages_are_served_from_memory_once_built(store, show, client):
     assert again.status == 200 and await again.text() == await first.text()
     assert (await client.get("/s/test-show/changes.atom")).status == 200
     assert (await client.get("/s/test-show?lang=ko")).status == 200
+
+
+async def _served(pages: Pages, path: str, **headers: str):
+    async with TestClient(TestServer(build_app(pages.routes(), [], pages.error_page))) as client:
+        answer = await client.get(path, headers=headers)
+        return answer.status, answer.headers, await answer.text()
+
+
+async def test_an_upgrade_that_rewords_the_pages_changes_every_etag(store, show, monkeypatch, tmp_path):
+    before = Pages(store.view, store.catalogue, None)
+    _, headers, _ = await _served(before, "/s/test-show?lang=ko")
+    etag = headers["ETag"]
+    # The Korean catalogue of the next release says something differently.
+    po = tmp_path / "ko" / "LC_MESSAGES" / "seasonwatch.po"
+    po.parent.mkdir(parents=True)
+    po.write_text((pages_module.LOCALES / "ko" / "LC_MESSAGES" / "seasonwatch.po").read_text() + "\n#\n")
+    monkeypatch.setattr(pages_module, "LOCALES", tmp_path)
+    status, headers, _ = await _served(Pages(store.view, store.catalogue, None), "/s/test-show?lang=ko",
+                                       **{"If-None-Match": etag})
+    assert status == 200 and headers["ETag"] != etag
+    monkeypatch.setattr(bot, "__version__", "99.0.0")
+    status, _, _ = await _served(Pages(store.view, store.catalogue, None), "/",
+                                 **{"If-None-Match": (await _served(before, "/"))[1]["ETag"]})
+    assert status == 200
+
+
+async def test_archiving_or_renaming_a_show_moves_its_last_modified(store, show):
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    pages = Pages(store.view, store.catalogue, None)
+    now = time.time()
+    pages.clock = lambda: now
+    _, page, _ = await _served(pages, "/s/test-show")
+    _, index, _ = await _served(pages, "/")
+    _, feed, _ = await _served(pages, "/s/test-show/changes.atom")
+    assert index["Last-Modified"] and page["Last-Modified"] and feed["Last-Modified"]
+    for path, headers in (("/s/test-show", page), ("/", index), ("/s/test-show/changes.atom", feed)):
+        assert (await _served(pages, path, **{"If-Modified-Since": headers["Last-Modified"]}))[0] == 304
+
+    pages.clock = lambda: now + 60  # a minute later, the show is archived: no entry's time moves
+    await store.shows.update_show(dataclasses.replace(show, archived=True))
+    status, _, text = await _served(pages, "/s/test-show", **{"If-Modified-Since": page["Last-Modified"]})
+    assert status == 200 and "This show is archived" in text
+    status, _, text = await _served(pages, "/", **{"If-Modified-Since": index["Last-Modified"]})
+    assert status == 200 and '<span class="tag">archived</span>' in text
+    renamed = dataclasses.replace(show, title="Another Title", archived=True)
+    pages.clock = lambda: now + 120
+    await store.shows.update_show(renamed)
+    status, _, text = await _served(pages, "/s/test-show/changes.atom",
+                                    **{"If-Modified-Since": feed["Last-Modified"]})
+    assert status == 200 and "Another Title" in text
