@@ -52,12 +52,20 @@ def gateway_of(client: Any) -> Gateway:
     closed = client.is_closed()
     guilds = len(client.guilds)
     shards = getattr(client, "shards", None)
-    if isinstance(shards, dict):  # AutoShardedClient: ShardInfo by id
-        return Gateway([Shard(i, not closed and not info.is_closed(), _seconds(info.latency))
-                        for i, info in sorted(shards.items())], guilds)
+    if isinstance(shards, dict):  # AutoShardedClient: ShardInfo by id, of connected shards only
+        # A shard this process should run but never connected is not in `shards`: it is down.
+        wanted = getattr(client, "shard_ids", None) or range(getattr(client, "shard_count", None) or 0)
+        ids = sorted(set(wanted) | set(shards))
+        return Gateway([_shard(i, shards.get(i), closed) for i in ids], guilds)
     ws = client.ws
     up = ws is not None and ws.open and not closed
     return Gateway([Shard(client.shard_id or 0, up, _seconds(client.latency) if ws else None)], guilds)
+
+
+def _shard(shard_id: int, info: Any, closed: bool) -> Shard:
+    if info is None:
+        return Shard(shard_id, False)
+    return Shard(shard_id, not closed and not info.is_closed(), _seconds(info.latency))
 
 
 def _seconds(value: float) -> float | None:

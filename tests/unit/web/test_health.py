@@ -50,6 +50,22 @@ def test_the_gateway_of_one_connection_and_of_shards():
     assert gateway_of(sharded).shards == [Shard(1, True, 0.1), Shard(3, False, None)]
 
 
+def test_a_shard_that_never_connected_is_down():
+    """AutoShardedClient.shards holds only the shards that connected."""
+    def info(latency):
+        return SimpleNamespace(is_closed=lambda: False, latency=latency)
+
+    chosen = SimpleNamespace(is_closed=lambda: False, guilds=[], shard_ids=[0, 2], shard_count=4,
+                             shards={0: info(0.1)})
+    assert gateway_of(chosen).shards == [Shard(0, True, 0.1), Shard(2, False, None)]
+    assert not Report(gateway_of(chosen), True).healthy
+    every = SimpleNamespace(is_closed=lambda: False, guilds=[], shard_ids=None, shard_count=3,
+                            shards={1: info(0.2)})
+    assert [s.up for s in gateway_of(every).shards] == [False, True, False]
+    every.shards = {i: info(0.2) for i in range(3)}
+    assert Report(gateway_of(every), True).healthy
+
+
 async def test_a_healthy_report_from_the_database(store, show):
     await store.alerts.subscribe(1, 10, show_id=None, created_by=5)
     await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
