@@ -12,9 +12,9 @@ import datetime as dt
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.db.connection import Database
 from bot.i18n.notices import Notice
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # A reachable database answers a trivial query in milliseconds; a server gone may leave a
 # connection attempt hanging much longer than a health check should take.
 DATABASE_TIMEOUT = 2.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Report:
     gateway: Gateway
     database_ok: bool
     database_error: str | None = None
-    queues: Sequence[Queue] | None = None  # None: the database did not answer
+    queues: Sequence[Queue] | None = None  # None: not read (no database, or too slow to read)
     failing: Sequence[Failing] | None = None
     checked_at: float = field(default_factory=time.time)
 
@@ -168,24 +169,47 @@ class Health:
         self.clock = clock
 
     async def check(self) -> Report:
-        """The gateway as the client has it now, and the database read within the time-out."""
+        """The gateway as the client has it now, and the database read within the time-out.
+
+        Only `SELECT 1` decides whether the database answers; it takes no lock (the store's
+        reads and writes may hold `Database.lock` for a while: a writer waiting on SQLite, a
+        reload). The backlog and the failing sources are read after it, each within the
+        time-out too, and shown as unknown (null) when they take longer: the bot is no less
+        healthy for it."""
         gateway = self.gateway()
         now = self.clock()
         try:
             async with asyncio.timeout(self.database_timeout):
                 await self.store.database.value("SELECT 1")
-                queues = await backlog(self.store.database)
-                failing = (failing_sources(await self.store.news.sources())
-                           + failing_links(await self.store.listings.links()))
         except Exception as exc:  # whatever the driver raises: the database is not answering
-            # The type only: a driver's message may name the server, or worse, its password.
-            if isinstance(exc, TimeoutError):
-                why = f"no answer within {self.database_timeout:g} s"
-            else:
-                why = type(exc).__name__
+            why = self._why(exc)
             log.warning("health check: the database did not answer (%s)", why)
             return Report(gateway, False, why, checked_at=now)
+        queues, failing = await asyncio.gather(self._at_most("the outbox backlog", self._queues()),
+                                               self._at_most("the failing sources", self._failing()))
         return Report(gateway, True, None, queues, failing, checked_at=now)
+
+    async def _queues(self) -> Sequence[Queue]:
+        return await backlog(self.store.database)
+
+    async def _failing(self) -> Sequence[Failing]:
+        return (failing_sources(await self.store.news.sources())
+                + failing_links(await self.store.listings.links()))
+
+    async def _at_most(self, what: str, read: Coroutine[Any, Any, T]) -> T | None:
+        """What `read` returns within the time-out, else None (shown as unknown)."""
+        try:
+            async with asyncio.timeout(self.database_timeout):
+                return await read
+        except Exception as exc:
+            log.warning("health check: %s could not be read (%s)", what, self._why(exc))
+            return None
+
+    def _why(self, exc: Exception) -> str:
+        # The type only: a driver's message may name the server, or worse, its password.
+        if isinstance(exc, TimeoutError):
+            return f"no answer within {self.database_timeout:g} s"
+        return type(exc).__name__
 
 
 def failing_sources(sources: Sequence[Source]) -> list[Failing]:

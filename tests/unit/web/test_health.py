@@ -122,3 +122,19 @@ async def test_a_database_that_hangs_is_cut_short(store):
     report = await Health(SimpleNamespace(database=Hanging(), news=store.news), lambda: UP,
                           database_timeout=0.05).check()
     assert not report.database_ok and report.database_error == "no answer within 0.05 s"
+
+
+async def test_a_busy_lock_leaves_the_bot_healthy_with_the_details_unknown(store, show):
+    """A task holding Database.lock (a writer waiting on SQLite, a reload) is not the database
+    being down: only SELECT 1 is the verdict; what needs the lock is shown as unknown."""
+    health = Health(store, lambda: UP, database_timeout=0.3)
+    async with store.database.lock:
+        started = time.monotonic()
+        report = await health.check()
+        assert time.monotonic() - started < 3
+    assert report.healthy and report.database_ok
+    shown = report.as_json()
+    assert shown["database"] == {"reachable": True, "error": None}
+    assert shown["failing_sources"] is None
+    assert shown["outbox"] is not None  # the backlog needs no lock
+    assert (await health.check()).as_json()["failing_sources"] == []  # the lock free again
