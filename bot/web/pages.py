@@ -38,6 +38,11 @@ HTML = "text/html"
 PageUrl = Callable[[str, str], str | None]
 CACHED_PAGES = 256  # built pages kept (each is one show's page in one language)
 
+def _in(lang: str, url: str) -> str:
+    """`url` in `lang`: English needs no query, another language says itself."""
+    return url if lang == DEFAULT else f"{url}?lang={lang}"
+
+
 def build_tag() -> str:
     """What this build's pages are made of: the version, the templates, the stylesheet and the
     translations. It seeds every ETag, so an upgrade that rewords a page is not answered with
@@ -94,8 +99,7 @@ class Pages:
         """The season page's public address (None when no web server is configured)."""
         if self.public_url is None:
             return None
-        url = f"{self.public_url}/s/{quote(slug, safe='')}"
-        return url if lang == DEFAULT else f"{url}?lang={lang}"
+        return _in(lang, f"{self.public_url}/s/{quote(slug, safe='')}")
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -137,7 +141,8 @@ class Pages:
             if html is None:
                 page = season.season(self.view, show, published.changes, lang)
                 html = self._render("season.html", lang, request.path, title=page.heading, page=page,
-                                    description=page.summary, feed_url=f"{request.path}/changes.atom",
+                                    description=page.summary,
+                                    feed_url=_in(lang, f"{request.path}/changes.atom"),
                                     url=self.page_url(show.slug, lang))
                 self._keep(key, html)
             return web.Response(body=html, content_type=HTML, charset="utf-8")
@@ -151,13 +156,15 @@ class Pages:
         etag = self._etag("feed", f"{show!r}:{self.view.change_count(show.id)}", lang)
         modified = self._modified(show, published)
         base = self.public_url or f"{request.scheme}://{request.host}"
-        page_url = f"{base}/s/{quote(show.slug, safe='')}"
+        page = f"{base}/s/{quote(show.slug, safe='')}"
+        # A Korean feed links the Korean page, and names itself with its ?lang=ko.
+        page_url, feed_url = _in(lang, page), _in(lang, f"{page}/changes.atom")
 
         def build() -> web.Response:
             key = (etag, show.id, lang, f"{published.revision}:{base}")
             body = self._built.get(key)
             if body is None:  # feed readers poll: built once per write, like the page
-                body = feed.atom(show, published.changes, page_url, f"{page_url}/changes.atom", lang)
+                body = feed.atom(show, published.changes, page_url, feed_url, lang)
                 self._keep(key, body)
             return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
 

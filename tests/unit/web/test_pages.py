@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import feedparser
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -104,3 +105,18 @@ async def test_archiving_or_renaming_a_show_moves_its_last_modified(store, show)
     status, _, text = await _served(pages, "/s/test-show/changes.atom",
                                     **{"If-Modified-Since": feed["Last-Modified"]})
     assert status == 200 and "Another Title" in text
+
+
+async def test_the_korean_page_links_the_korean_feed_and_the_feed_links_back_in_korean(store, show, client):
+    await store.catalogue.write(show.id, "cast", "park ji-hu", cast_fact(), expected_version=0, editor=ALICE)
+    page = await (await client.get("/s/test-show?lang=ko")).text()
+    assert page.count('href="/s/test-show/changes.atom?lang=ko"') == 2  # the <link> and the visible link
+    feed = feedparser.parse(await (await client.get("/s/test-show/changes.atom?lang=ko")).read())
+    assert not feed.bozo
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert links == {"self": "https://seasons.example.org/s/test-show/changes.atom?lang=ko",
+                     "alternate": "https://seasons.example.org/s/test-show?lang=ko"}
+    [entry] = feed.entries
+    assert entry.link.startswith("https://seasons.example.org/s/test-show?lang=ko#change-")
+    english = await (await client.get("/s/test-show")).text()
+    assert 'href="/s/test-show/changes.atom"' in english and "changes.atom?lang" not in english
