@@ -31,7 +31,7 @@ def entry_id(slug: str, change_id: int) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {name: _text(value) for name, value in attrs.items()})
     if text is not None:
         node.text = _text(text)
     return node
@@ -72,7 +72,7 @@ def atom(show: Show, changes: Sequence[Change], page_url: str, feed_url: str, la
         fact = change.after or change.before
         url = safe_url(fact.source_url) if fact else None
         if url:
-            _sub(entry, "link", rel="related", href=url, title=_text(source_name(fact)) if fact else "")
+            _sub(entry, "link", rel="related", href=url, title=source_name(fact) if fact else "")
         who = _sub(entry, "author")
         _sub(who, "name", change.editor.name or "seasonwatch")
         _sub(entry, "content", _content(change, show, lang), type="text")

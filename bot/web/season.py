@@ -8,6 +8,7 @@ diff.py); the template lays them out and escapes them. A link is kept only when 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -33,9 +34,14 @@ log = logging.getLogger(__name__)
 CAST_SHOWN, NEWS_SHOWN, CHANGES_SHOWN = 100, 30, 20
 
 
+# Whitespace and control characters have no place in a working address (and some, such as
+# \x01, none in an XML attribute either): such a stored URL is shown as text, not linked.
+_UNLINKABLE = re.compile("[\x00-\x20\x7f\ufffe\uffff]")
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL if it may be a link (http or https with a host), else None: shown as text."""
-    if not url:
+    if not url or _UNLINKABLE.search(url.strip()):
         return None
     try:
         parts = urlsplit(url.strip())

@@ -33,6 +33,14 @@ def test_a_feed_parses_even_with_control_characters_and_markup_in_user_text():
     assert first.id == entry_id("aouad", 3) != entry_id("aouad", 2)
 
 
+def test_every_attribute_is_cleaned_of_what_xml_cannot_hold():
+    body = atom(SHOW, [change(2, "Plain")], "https://s.example/s/a\x01ouad",
+                "https://s.example/s/a\x01ouad/changes.atom", "en")
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert {link.rel: link.href for link in parsed.feed.links}["alternate"] == "https://s.example/s/aouad"
+
+
 def test_an_empty_feed_is_still_valid():
     parsed = feedparser.parse(atom(SHOW, [], "https://s.example/s/aouad", "https://s.example/f", "ko"))
     assert not parsed.bozo and parsed.entries == []

@@ -120,3 +120,16 @@ async def test_the_korean_page_links_the_korean_feed_and_the_feed_links_back_in_
     assert entry.link.startswith("https://seasons.example.org/s/test-show?lang=ko#change-")
     english = await (await client.get("/s/test-show")).text()
     assert 'href="/s/test-show/changes.atom"' in english and "changes.atom?lang" not in english
+
+
+async def test_a_stored_source_url_with_a_control_character_still_gives_a_valid_feed(store, show, client):
+    # Written straight through the store, as an old row or an import might hold it.
+    fact = dataclasses.replace(cast_fact(), source_url="https://www.teenvogue.com/a\x01b",
+                               source_name="Teen\x02 Vogue")
+    await store.catalogue.write(show.id, "cast", "park ji-hu", fact, expected_version=0, editor=ALICE)
+    body = await (await client.get("/s/test-show/changes.atom")).read()
+    feed = feedparser.parse(body)
+    assert not feed.bozo, feed.bozo_exception
+    [entry] = feed.entries
+    assert "related" not in {link.rel for link in entry.links}  # not a link that could work
+    assert (await client.get("/s/test-show")).status == 200
