@@ -20,6 +20,8 @@ from bot.web.pages import PageUrl
 
 TVMAZE = "https://www.tvmaze.com"
 CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
+FIELD_LIMIT = 1024  # characters in an embed field's value, Discord's limit
+MORE = "…"
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def news_intake(tree: app_commands.CommandTree[SeasonwatchBot], lang: str = DEFA
 def about_embed(shows: list[Show], version: str, lang: str = DEFAULT,
                 page_url: PageUrl = lambda slug, lang: None) -> discord.Embed:
     """The /about card; each tracked show links its web page when there is one."""
-    tracked = "\n".join(f"• {_linked(heading(s, lang), page_url(s.slug, lang))}" for s in shows)
+    tracked = whole_lines([f"• {_linked(heading(s, lang), page_url(s.slug, lang))}" for s in shows])
     tracked = tracked or t(lang, "none yet")
     embed = discord.Embed(title="seasonwatch", colour=COLOUR, description=t(
         lang, "What is known about upcoming seasons of the shows this server follows: "
@@ -74,9 +76,22 @@ def about_embed(shows: list[Show], version: str, lang: str = DEFAULT,
               "links its TVmaze page.", tvmaze=link("TVmaze", TVMAZE), licence=link("CC BY-SA", CC_BY_SA)))
     embed.add_field(name=t(lang, "Predictions"), inline=False,
                     value=t(lang, "`/predict`: guess, then get scored. {rules}", rules=scoring_rules(lang)))
-    embed.add_field(name=t(lang, "Tracked"), value=tracked[:1024], inline=False)
+    embed.add_field(name=t(lang, "Tracked"), value=tracked, inline=False)
     embed.set_footer(text=f"seasonwatch {version}")
     return embed
+
+
+def whole_lines(lines: list[str], limit: int = FIELD_LIMIT) -> str:
+    """As many whole lines as fit in an embed field, then "…" if some did not: a line cut
+    short could leave half a link, which Discord shows as raw markdown."""
+    if len(everything := "\n".join(lines)) <= limit:
+        return everything
+    kept: list[str] = []
+    for line in lines:
+        if len("\n".join([*kept, line, MORE])) > limit:
+            return "\n".join([*kept, MORE])
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def _linked(text: str, url: str | None) -> str:
