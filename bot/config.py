@@ -206,8 +206,9 @@ def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:
     (http://127.0.0.1:… would lead a fan nowhere)."""
     raw = env.get("WEB_PORT", "").strip()
     host = env.get("WEB_HOST", "").strip() or "127.0.0.1"
-    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]{1,253}", host):
-        raise ConfigError(f"WEB_HOST must be a host name or address such as 127.0.0.1, got {host!r}")
+    if not re.fullmatch(r"[A-Za-z0-9.:-]{1,253}", host):
+        raise ConfigError(f"WEB_HOST must be a host name or address such as 127.0.0.1 or ::1 "
+                          f"(an IPv6 address without [brackets]), got {host!r}")
     public = env.get("PUBLIC_URL", "").strip()
     if raw and (not raw.isdigit() or not 1 <= int(raw) <= 65535):
         raise ConfigError(f"WEB_PORT must be a port number from 1 to 65535, got {raw!r}")
@@ -216,6 +217,10 @@ def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:
     if not public:
         return (int(raw) if raw else None), host, None
     url = _url(env, "PUBLIC_URL", "", ("http://", "https://"))
+    # Discord refuses a link with a space, a control or a non-ASCII character in it.
+    if not re.fullmatch(r"[\x21-\x7e]+", url):
+        raise ConfigError(f"PUBLIC_URL must be written in plain ASCII with no spaces or control "
+                          f"characters (a non-ASCII host in its xn-- form, a path %-encoded), got {url!r}")
     parts = urllib.parse.urlsplit(url)
     if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
         raise ConfigError(f"PUBLIC_URL must be an http(s) address with a host and no user, ?query or "

@@ -158,6 +158,15 @@ def test_the_web_server_is_off_without_a_port_and_listens_on_loopback_by_default
         ({"WEB_PORT": "80", "PUBLIC_URL": "javascript:alert(1)"}, "PUBLIC_URL"),
         ({"WEB_PORT": "80", "PUBLIC_URL": "https://seasons.example.org/?a=1"}, "PUBLIC_URL"),
         ({"WEB_PORT": "80", "PUBLIC_URL": "https://user:pw@seasons.example.org"}, "PUBLIC_URL"),
+        # Discord refuses an embed URL with these, and a link with them leads nowhere.
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://seasons.example.org/a b"}, "PUBLIC_URL"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://seasons.example.org/\x01"}, "PUBLIC_URL"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://seasons.example.org/\tx"}, "PUBLIC_URL"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://시즌.example.org"}, "PUBLIC_URL"),
+        ({"WEB_PORT": "80", "PUBLIC_URL": "https://seasons.example.org/é"}, "PUBLIC_URL"),
+        # Brackets are the address's, not the host's: [::1] would become http://[[::1]]:80.
+        ({"WEB_PORT": "80", "WEB_HOST": "[::1]"}, "WEB_HOST"),
+        ({"WEB_PORT": "80", "WEB_HOST": "::1]"}, "WEB_HOST"),
     ],
 )
 def test_a_bad_web_setting_names_its_variable(env, variable):
