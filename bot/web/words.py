@@ -32,6 +32,7 @@ LABELS: dict[str, Msg] = {
     "ahead": N_("stage not reached yet"),
     "feed": N_("Atom feed of the changes"),
     "home": N_("All shows"),
+    "nav": N_("Site navigation"),
     "legend": N_("Every fact shows how sure it is, where it comes from and when it was last checked."),
     "credit": N_("Served by seasonwatch, the bot behind these facts."),
 }

@@ -133,3 +133,10 @@ async def test_a_stored_source_url_with_a_control_character_still_gives_a_valid_
     [entry] = feed.entries
     assert "related" not in {link.rel for link in entry.links}  # not a link that could work
     assert (await client.get("/s/test-show")).status == 200
+
+
+async def test_the_navigation_is_named_in_the_pages_language(store, show, client):
+    korean = await (await client.get("/s/test-show?lang=ko")).text()
+    assert '<nav aria-label="사이트 탐색">' in korean and 'aria-label="site"' not in korean
+    english = await (await client.get("/")).text()
+    assert '<nav aria-label="Site navigation">' in english
