@@ -46,6 +46,13 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, frozenset(labels.items())), 0.0)
 
 
+def present(samples: Samples, name: str, **labels: str) -> float:
+    """One sample's value, which must be exported (a gauge never set is not 0, it is missing)."""
+    key = (name, frozenset(labels.items()))
+    assert key in samples, f"{name}{labels} is not exported"
+    return samples[key]
+
+
 async def scrape(base: str) -> Samples:
     got = await get(f"{base}/metrics")
     assert got.status == 200, got.text
