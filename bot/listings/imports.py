@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 
+from bot.catalogue.render import escape
 from bot.catalogue.shows import Shows, check_names_free, check_show
 from bot.catalogue.store import Catalogue
 from bot.catalogue.view import View
@@ -39,6 +40,8 @@ EXPIRED = N_("This import expired (imports wait 15 minutes, and not across a res
 NO_MATCH = N_("TVmaze lists no show like `{query}`. Check the spelling, or try its English title.")
 NO_SEASON = N_("TVmaze lists no season {season} of {title}; it lists {seasons}. Pick one of those.")
 NO_SEASONS = N_("TVmaze lists no season of {title} yet, so there is nothing to import.")
+LINKED_ELSEWHERE = N_("{title} (`{slug}`) is already linked to another TVmaze show ({page}). Unlink it "
+                      "first (`/shows edit tvmaze:0`), then link it again.")
 TAKEN = N_("This TVmaze show is already linked to {title} (`{slug}`); unlink it there first "
            "(`/shows edit tvmaze:0`).")
 
@@ -175,20 +178,45 @@ class Importer:
         log.info("imported %s from TVmaze %s: %d facts", show.slug, link.external_id, len(written))
         return show, len(written)
 
+    async def linkable(self, show: Show, listing: Listing) -> None:
+        """A UserError if `show` may not be linked to `listing` (before anything is saved)."""
+        async with self._db.lock:
+            await self._refuse_linked(listing, allowed=show.id)
+            await self._refuse_relink(show, listing)
+
     async def link(self, show: Show, listing: Listing) -> Link:
         """Link a tracked show to a listing (checked at once: its differences become proposals)."""
         async with self._db.lock:
             async with self._db.transaction():
                 await self._refuse_linked(listing, allowed=show.id)
+                await self._refuse_relink(show, listing)
                 link = await self._link(show, listing, 0.0)
         for linked in self.on_linked:
             await linked(link)
         return link
 
     async def unlink(self, show: Show) -> bool:
-        """Unlink a show from TVmaze; whether it was linked."""
-        async with self._db.lock, self._db.transaction():
-            return await self._listings.unlink(show.id, self.key)
+        """Unlink a show from TVmaze, its pending proposals withdrawn and what was listed
+        forgotten (one transaction); whether it was linked."""
+        async with self._db.lock:
+            async with self._db.transaction():
+                withdrawn = await self._proposals.forget_in_transaction(show.id)
+                found = await self._listings.unlink(show.id, self.key)
+        self._proposals.committed(withdrawn)
+        return found
+
+    async def season_changed(self, show: Show) -> None:
+        """The show now follows another season: what the listing said of the old one is withdrawn
+        and forgotten, and a linked show is checked again soon (one transaction)."""
+        async with self._db.lock:
+            async with self._db.transaction():
+                withdrawn = await self._proposals.forget_in_transaction(show.id)
+                link = await self._listings.link_of(show.id, self.key)
+                if link is not None:
+                    await self._listings.check_now(link.id)
+        self._proposals.committed(withdrawn)
+        log.info("show %s follows season %d: %d proposals withdrawn", show.slug, show.season,
+                 len(withdrawn))
 
     async def link_of(self, show: Show) -> Link | None:
         """The show's TVmaze link, if any."""
@@ -200,6 +228,13 @@ class Importer:
         holder = self._view.show(link.show_id) if link else None
         if link is not None and link.show_id != allowed:
             raise UserError(TAKEN, title=holder.title if holder else "?", slug=holder.slug if holder else "?")
+
+    async def _refuse_relink(self, show: Show, listing: Listing) -> None:
+        # Replacing a link silently would keep the other listing's proposals and memory.
+        link = await self._listings.link_of(show.id, self.key)
+        if link is not None and link.external_id != listing.external_id:
+            raise UserError(LINKED_ELSEWHERE, title=escape(show.title), slug=show.slug,
+                            page="<" + link.page_url + ">")
 
     async def _link(self, show: Show, listing: Listing, next_check_at: float) -> Link:
         return await self._listings.link(show.id, self.key, listing.external_id, listing.page_url,
