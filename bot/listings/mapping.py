@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.core.errors import InvalidInput
@@ -98,7 +98,7 @@ def _episodes(listing: Listing, season: Season, basis: Basis) -> list[MappedFact
     return [_checked("episodes", _episodes_fact(known, basis))]
 
 
-def _episodes_fact(known: dict[str, object], basis: Basis) -> Fact:
+def _episodes_fact(known: Mapping[str, object], basis: Basis) -> Fact:
     return Fact(known, basis.confidence, basis.source_name, basis.source_url, basis.as_of,
                 {name: basis for name in known})
 
