@@ -213,3 +213,14 @@ async def test_unlinking_withdraws_proposals_and_a_second_link_is_refused(bot, s
         rows = await bot.store.database.fetchall("SELECT * FROM proposal_memory WHERE show_id = ?",
                                                  (seeded.id,))
     assert rows == []
+
+
+async def test_link_answers_in_time_while_tvmaze_is_slow(bot, standin, scene, tvmaze):
+    seeded = bot.store.view.show_by_slug("all-of-us-are-dead")
+    matches = await search(standin, scene.owner, scene.home_general, "all of us are dead")
+    preview = await standin.click(scene.owner, matches, "1. All of Us Are Dead (2022)", timeout=15)
+    tvmaze.slow_seconds = 4.0  # past Discord's 3 s, within the client's 10 s timeout
+    tvmaze.fault("slow", path="/shows/1001")
+    done = await standin.click(scene.owner, preview, "Link to all-of-us-are-dead", timeout=20)
+    assert "Linked **All of Us Are Dead** (`all-of-us-are-dead`) to TVmaze" in done.content
+    assert (await bot.get_cog("Shows").imports.importer.link_of(seeded)).external_id == "1001"
