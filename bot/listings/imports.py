@@ -34,6 +34,7 @@ from bot.news.proposals_store import Proposals
 log = logging.getLogger(__name__)
 
 MAX_FACTS = 25  # a select menu's limit
+MIN_SEASON, MAX_SEASON = 1, 100  # what a tracked show's season may be (check_show)
 PLAN_SECONDS = 900.0
 EXPIRED = N_("This import expired (imports wait 15 minutes, and not across a restart of the bot). "
              "Nothing was written; run /shows import again.")
@@ -42,6 +43,9 @@ NO_SEASON = N_("TVmaze lists no season {season} of {title}; it lists {seasons}. 
 NO_SEASONS = N_("TVmaze lists no season of {title} yet, so there is nothing to import.")
 LINKED_ELSEWHERE = N_("{title} (`{slug}`) is already linked to another TVmaze show ({page}). Unlink it "
                       "first (`/shows edit tvmaze:0`), then link it again.")
+YEAR_SEASON = N_("TVmaze numbers this season of {title} {season} (by year, as for some variety shows); "
+                 "a tracked season is numbered {low} to {high}. Add the show with /shows add instead, "
+                 "with the season number you use.")
 TAKEN = N_("This TVmaze show is already linked to {title} (`{slug}`); unlink it there first "
            "(`/shows edit tvmaze:0`).")
 
@@ -55,9 +59,10 @@ class Plan:
     listing: Listing
     season: int
     show: Show  # as it would be created (id 0)
-    facts: tuple[MappedFact, ...]
+    facts: tuple[MappedFact, ...]  # the first MAX_FACTS, offered to choose from
     tracked: Show | None  # the show already linked to this listing
     similar: Show | None  # a tracked show of the same title or slug, not linked
+    unshown: tuple[MappedFact, ...] = ()  # past MAX_FACTS: never imported, remembered as left out
 
 
 @dataclass
@@ -97,17 +102,21 @@ class Importer:
         """Fetch the listing and work out what importing `season` (else the latest) would write."""
         listing = await self.provider.listing(external_id, season)
         number = season if season is not None else listing.latest_season
+        title = escape(listing.title)  # TVmaze's text: never markdown in the reply
         if number is None:
-            raise UserError(NO_SEASONS, title=listing.title)
+            raise UserError(NO_SEASONS, title=title)
         if listing.season(number) is None:
             listed = ", ".join(str(s.number) for s in listing.seasons)
-            raise UserError(NO_SEASON, season=number, title=listing.title, seasons=listed)
-        facts = tuple(map_season(listing, number, self._today())[:MAX_FACTS])
+            raise UserError(NO_SEASON, season=number, title=title, seasons=listed)
+        if not MIN_SEASON <= number <= MAX_SEASON:
+            raise UserError(YEAR_SEASON, season=number, title=title, low=MIN_SEASON, high=MAX_SEASON)
+        mapped = map_season(listing, number, self._today())
         async with self._db.lock:
             link = await self._listings.linked_to(self.key, listing.external_id)
         tracked = self._view.show(link.show_id) if link else None
         show = show_for(listing, number)
-        return Plan(listing, number, show, facts, tracked, None if tracked else self._similar(show))
+        return Plan(listing, number, show, tuple(mapped[:MAX_FACTS]), tracked,
+                    None if tracked else self._similar(show), tuple(mapped[MAX_FACTS:]))
 
     def _similar(self, show: Show) -> Show | None:
         names = {fold(n) for n in (show.title, show.original_title or "") if n}
@@ -154,8 +163,9 @@ class Importer:
         plan = pending.plan
         facts = [plan.facts[i] for i in sorted(pending.chosen)]
         # The owner left these out on purpose: the watch must not propose them right back.
-        left_out = [proposal(fact, None) for i, fact in enumerate(plan.facts)
-                    if i not in pending.chosen and stated(fact)]
+        # Past the menu's limit counts as left out too: else each would be proposed at the first check.
+        unchosen = [fact for i, fact in enumerate(plan.facts) if i not in pending.chosen]
+        left_out = [proposal(fact, None) for fact in (*unchosen, *plan.unshown) if stated(fact)]
         reason = f"imported from TVmaze by {by}"[:200]
         written: list[Change] = []
         async with self._db.lock:
@@ -227,7 +237,8 @@ class Importer:
         link = await self._listings.linked_to(self.key, listing.external_id)
         holder = self._view.show(link.show_id) if link else None
         if link is not None and link.show_id != allowed:
-            raise UserError(TAKEN, title=holder.title if holder else "?", slug=holder.slug if holder else "?")
+            raise UserError(TAKEN, title=escape(holder.title) if holder else "?",
+                            slug=holder.slug if holder else "?")
 
     async def _refuse_relink(self, show: Show, listing: Listing) -> None:
         # Replacing a link silently would keep the other listing's proposals and memory.
