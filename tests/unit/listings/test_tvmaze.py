@@ -133,3 +133,24 @@ async def test_a_page_address_that_could_break_out_of_a_link_is_refused(client, 
     tvmaze.shows[1004].show["url"] = url
     with pytest.raises(ListingError, match=r"show\.url is not a web address"):
         await client.search("kingdom")
+
+
+async def test_a_429_holds_every_callers_requests(client, tvmaze):
+    tvmaze.fault("429 retry-after", path="/search")
+    tvmaze.retry_after = 1
+    started = time.monotonic()
+    searching = asyncio.create_task(client.search("kingdom"))
+    await asyncio.sleep(0.1)  # the search met its 429
+    await client.updated_since_day()  # another caller, meanwhile
+    assert time.monotonic() - started >= 1.0
+    await searching
+    updates = next(r for r in tvmaze.requests if r.path == "/updates/shows")
+    refused = next(r for r in tvmaze.requests if r.status == 429)
+    assert updates.at - refused.at >= 0.9
+
+
+def test_json_nested_past_pythons_limit_is_malformed():
+    from bot.listings.tvmaze import _parse
+
+    with pytest.raises(ListingError, match="not JSON"):
+        _parse(200, b"[" * 100_000 + b"]" * 100_000, gone=False)
