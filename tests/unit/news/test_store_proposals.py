@@ -116,3 +116,16 @@ async def test_a_pending_proposal_the_listing_no_longer_states_is_withdrawn(stor
     [other] = await check(store, show, release("2027-06-01"))
     assert await check(store, show, release("2027-06-01"), differs=False) == []
     assert (await store.news.queue_item(other.id)).pending
+
+
+async def test_a_post_edited_with_a_value_since_replaced_stays_unsynced(store, show):
+    [item] = await check(store, show, release("2027-03-14"))
+    await store.reviews.claim_review(item.id, 0.0)
+    await store.reviews.review_done(item.id, message_id=99, state="posted")
+    [shown] = await check(store, show, release("2027-04-01"))  # the post is being edited to show this
+    await check(store, show, release("2027-05-01"))  # meanwhile, a newer value
+    await store.reviews.review_synced(shown.id, shown.state, shown.proposal.dump())
+    [stale] = await store.reviews.unsynced_reviews()
+    assert stale.id == item.id and stale.proposal.fields == {"when": "2027-05-01"}
+    await store.reviews.review_synced(stale.id, stale.state, stale.proposal.dump())
+    assert await store.reviews.unsynced_reviews() == []
