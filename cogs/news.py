@@ -54,6 +54,30 @@ TIPS_PER_HOUR = 3
 GONE = N_("That queue item no longer exists.")
 
 
+
+MORE_ROOM = 60  # kept free for the "… and N more" line
+
+
+def _fitted(feeds: list[str], heading: str, links: list[str], lang: str, limit: int = 4096) -> str:
+    """Whole blocks while they fit an embed's description (never cut inside a timestamp or a
+    link), then how many were left out."""
+    blocks = [*feeds, *([heading] if links else []), *links]
+    shown: list[str] = []
+    size = 0
+    for n, block in enumerate(blocks):
+        room = limit if n == len(blocks) - 1 else limit - MORE_ROOM
+        if size + len(block) > room:
+            if n < len(feeds):
+                shown.append(t(lang, "… and {count} more sources", count=len(feeds) - n + len(links)))
+            else:
+                left = min(len(links), len(blocks) - n)
+                shown.append(t(lang, "… and {count} more linked shows", count=left))
+            break
+        shown.append(block)
+        size += len(block) + 2
+    return "\n\n".join(shown)
+
+
 class News(CatalogueCog):
     """Sources, the review queue and tips: the cog's check lets only editors in, but for /tip."""
 
@@ -150,11 +174,12 @@ class News(CatalogueCog):
         if not found and not links:
             await reply(interaction, t(lang, "No feeds are watched yet. Add one with /sources add."))
             return
-        lines = [self._source_line(s, lang) for s in found]
-        if links:  # a linked show is a source too: its listing is watched
-            lines.append(t(lang, "**Linked listings**"))
-            lines += [self._link_line(link, lang) for link in links]
-        embed = discord.Embed(title=t(lang, "News sources"), description="\n\n".join(lines)[:4096])
+        feeds = [self._source_line(s, lang) for s in found]
+        # A linked show is a source too: its listing is watched. Failing ones first.
+        links = sorted(links, key=lambda link: (link.failures == 0, link.show_id))
+        linked = [self._link_line(link, lang) for link in links]
+        text = _fitted(feeds, t(lang, "**Linked listings**"), linked, lang)
+        embed = discord.Embed(title=t(lang, "News sources"), description=text)
         await reply(interaction, embed=embed)
 
     def _link_line(self, link: Link, lang: str) -> str:
