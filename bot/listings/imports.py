@@ -166,7 +166,7 @@ class Importer:
         # Past the menu's limit counts as left out too: else each would be proposed at the first check.
         unchosen = [fact for i, fact in enumerate(plan.facts) if i not in pending.chosen]
         left_out = [proposal(fact, None) for fact in (*unchosen, *plan.unshown) if stated(fact)]
-        reason = f"imported from TVmaze by {by}"[:200]
+        reason = f"imported from {self.provider.name} by {by}"[:200]
         written: list[Change] = []
         async with self._db.lock:
             try:
@@ -185,7 +185,8 @@ class Importer:
                 raise
             for change in written:
                 self._view.remember_change(change)
-        log.info("imported %s from TVmaze %s: %d facts", show.slug, link.external_id, len(written))
+        log.info("imported %s from %s %s: %d facts", show.slug, self.provider.name, link.external_id,
+                 len(written))
         return show, len(written)
 
     async def linkable(self, show: Show, listing: Listing) -> None:
