@@ -44,6 +44,7 @@ from bot.news.views import (
     confidence_view,
     item_embed,
     item_view,
+    sources_text,
 )
 from bot.store import Store
 from cogs.base import CatalogueCog
@@ -52,30 +53,6 @@ log = logging.getLogger(__name__)
 
 TIPS_PER_HOUR = 3
 GONE = N_("That queue item no longer exists.")
-
-
-
-MORE_ROOM = 60  # kept free for the "… and N more" line
-
-
-def _fitted(feeds: list[str], heading: str, links: list[str], lang: str, limit: int = 4096) -> str:
-    """Whole blocks while they fit an embed's description (never cut inside a timestamp or a
-    link), then how many were left out."""
-    blocks = [*feeds, *([heading] if links else []), *links]
-    shown: list[str] = []
-    size = 0
-    for n, block in enumerate(blocks):
-        room = limit if n == len(blocks) - 1 else limit - MORE_ROOM
-        if size + len(block) > room:
-            if n < len(feeds):
-                shown.append(t(lang, "… and {count} more sources", count=len(feeds) - n + len(links)))
-            else:
-                left = min(len(links), len(blocks) - n)
-                shown.append(t(lang, "… and {count} more linked shows", count=left))
-            break
-        shown.append(block)
-        size += len(block) + 2
-    return "\n\n".join(shown)
 
 
 class News(CatalogueCog):
@@ -178,7 +155,7 @@ class News(CatalogueCog):
         # A linked show is a source too: its listing is watched. Failing ones first.
         links = sorted(links, key=lambda link: (link.failures == 0, link.show_id))
         linked = [self._link_line(link, lang) for link in links]
-        text = _fitted(feeds, t(lang, "**Linked listings**"), linked, lang)
+        text = sources_text(feeds, t(lang, "**Linked listings**"), linked, lang)
         embed = discord.Embed(title=t(lang, "News sources"), description=text)
         await reply(interaction, embed=embed)
 
