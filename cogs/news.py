@@ -44,6 +44,7 @@ from bot.news.views import (
     confidence_view,
     item_embed,
     item_view,
+    sources_text,
 )
 from bot.store import Store
 from cogs.base import CatalogueCog
@@ -150,11 +151,12 @@ class News(CatalogueCog):
         if not found and not links:
             await reply(interaction, t(lang, "No feeds are watched yet. Add one with /sources add."))
             return
-        lines = [self._source_line(s, lang) for s in found]
-        if links:  # a linked show is a source too: its listing is watched
-            lines.append(t(lang, "**Linked listings**"))
-            lines += [self._link_line(link, lang) for link in links]
-        embed = discord.Embed(title=t(lang, "News sources"), description="\n\n".join(lines)[:4096])
+        feeds = [self._source_line(s, lang) for s in found]
+        # A linked show is a source too: its listing is watched. Failing ones first.
+        links = sorted(links, key=lambda link: (link.failures == 0, link.show_id))
+        linked = [self._link_line(link, lang) for link in links]
+        text = sources_text(feeds, t(lang, "**Linked listings**"), linked, lang)
+        embed = discord.Embed(title=t(lang, "News sources"), description=text)
         await reply(interaction, embed=embed)
 
     def _link_line(self, link: Link, lang: str) -> str:

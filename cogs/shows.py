@@ -80,14 +80,16 @@ class Shows(CatalogueCog):
             network=_optional(network, "network", 100) or chosen.network,
             aliases=_aliases(aliases) if aliases is not None else chosen.aliases,
         )
-        linked = ""
-        if tvmaze is not None:  # the rest checked first: a refused edit links nothing either
+        listing = None
+        if tvmaze is not None:  # all checked first: a refused edit saves and links nothing
             check_names_free(check_show(updated), self.store.view.all_shows())
-            linked = " " + await self.imports.edit_link(interaction, updated, tvmaze)
+            listing = await self.imports.edit_listing(updated, tvmaze)
+        # Saved before linking: the link's first check maps the season just saved.
         await self.store.shows.update_show(updated)
+        said = await self.imports.edited(interaction, chosen, updated, tvmaze, listing)
         text = t(lang_of(interaction), "Updated **{title}** (`{slug}`).", title=escape(updated.title),
                  slug=updated.slug)
-        await reply(interaction, text + linked)
+        await reply(interaction, text + (" " + said if said else ""))
 
     @shows.command(name="import", description="Import a show's season from TVmaze (owners)")
     @app_commands.describe(query="The show's title, to search TVmaze for",

@@ -4,8 +4,8 @@ It answers the paths the bot uses, in TVmaze's documented shapes: `/search/shows
 `/shows/{id}` (with `embed[]=seasons` and `embed[]=cast`), `/shows/{id}/akas`,
 `/seasons/{id}/episodes` and `/updates/shows?since=day`. Tests change the data
 (`set_premiere`, `add_season`, `mark_updated`), switch faults on (`fault`: 429 with and without
-Retry-After, 500, a delay past the timeout, malformed JSON, JSON of the wrong shape, 404, an
-oversized body) and read what was fetched (`requests`).
+Retry-After, 500, a delay past the timeout, malformed JSON, JSON nested too deep, JSON of the
+wrong shape, 404, an oversized body) and read what was fetched (`requests`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from aiohttp import web
 
 from .tvmaze_data import DemoShow, demo_shows, season
 
-FAULTS = ("429", "429 retry-after", "500", "slow", "malformed", "unexpected", "404", "oversized")
+FAULTS = ("429", "429 retry-after", "500", "slow", "malformed", "deep", "unexpected", "404", "oversized")
+DEEP = 100_000  # arrays nested past Python's recursion limit
 OVERSIZED = 3 * 1024 * 1024
 
 
@@ -147,6 +148,8 @@ class TVmazeStandIn:
             return _not_found()
         if kind == "malformed":
             return web.Response(body=b'{"id": 1001, "name": "All of', content_type="application/json")
+        if kind == "deep":
+            return web.Response(body=b"[" * DEEP + b"]" * DEEP, content_type="application/json")
         if kind == "unexpected":
             return _json({"id": "one", "name": 5, "url": None})
         if kind == "oversized":

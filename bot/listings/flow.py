@@ -16,6 +16,7 @@ from bot.core.models import Show
 from bot.i18n import lang_of, t
 from bot.interactions.replies import reply, think
 from bot.listings.imports import Importer
+from bot.listings.provider import Listing
 from bot.listings.views import matches_text, matches_view, preview_embed, preview_view
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class ImportFlow:
     async def settle(self, interaction: discord.Interaction[Any], token: str, action: str) -> None:
         """Import, Link or Cancel: each acts once; the preview becomes the outcome."""
         pending = self.importer.drop(token)
+        # Linking checks the show at once (TVmaze at its pace): past Discord's 3 s to answer.
+        await interaction.response.defer()
         lang = lang_of(interaction)
         plan = pending.plan
         if action == "cancel":
@@ -73,18 +76,32 @@ class ImportFlow:
             text = t(lang, "Imported **{title}** season {season} as `{slug}`: {count} facts, written "
                            "silently as changes by TVmaze, and linked to TVmaze.",
                      title=escape(show.title), season=show.season, slug=show.slug, count=count)
-        await interaction.response.edit_message(content=text, embed=None, view=None)
+        await interaction.edit_original_response(content=text, embed=None, view=None)
 
-    async def edit_link(self, interaction: discord.Interaction[Any], show: Show, tvmaze: int) -> str:
-        """`/shows edit tvmaze:`: link the show to that TVmaze id (0 unlinks); what to say."""
+    async def edit_listing(self, show: Show, tvmaze: int) -> Listing | None:
+        """`/shows edit tvmaze:`, before the show is saved: the listing to link (None to unlink),
+        or a UserError saying why it cannot be linked."""
         check_int(tvmaze, "tvmaze", 0, 999_999_999)
+        if tvmaze == 0:
+            return None
+        listing = await self.importer.provider.listing(str(tvmaze))
+        await self.importer.linkable(show, listing)
+        return listing
+
+    async def edited(self, interaction: discord.Interaction[Any], before: Show, after: Show,
+                     tvmaze: int | None, listing: Listing | None) -> str:
+        """After `/shows edit` saved the show: a new season or an unlink withdraws what the listing
+        proposed; then the link (checked at once, for the season just saved). What to say."""
         lang = lang_of(interaction)
         if tvmaze == 0:
-            if await self.importer.unlink(show):
+            if await self.importer.unlink(after):
                 return t(lang, "Unlinked from TVmaze.")
             return t(lang, "It was not linked to TVmaze.")
-        listing = await self.importer.provider.listing(str(tvmaze))
-        await self.importer.link(show, listing)
+        if after.season != before.season:
+            await self.importer.season_changed(after)
+        if listing is None:
+            return ""
+        await self.importer.link(after, listing)
         page = "<" + listing.page_url + ">"  # no preview card
         return t(lang, "Linked to TVmaze's {title} ({page}); its differences from TVmaze become "
                        "proposals in /queue.", title=escape(listing.title), page=page)

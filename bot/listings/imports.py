@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 
+from bot.catalogue.render import escape
 from bot.catalogue.shows import Shows, check_names_free, check_show
 from bot.catalogue.store import Catalogue
 from bot.catalogue.view import View
@@ -33,12 +34,18 @@ from bot.news.proposals_store import Proposals
 log = logging.getLogger(__name__)
 
 MAX_FACTS = 25  # a select menu's limit
+MIN_SEASON, MAX_SEASON = 1, 100  # what a tracked show's season may be (check_show)
 PLAN_SECONDS = 900.0
 EXPIRED = N_("This import expired (imports wait 15 minutes, and not across a restart of the bot). "
              "Nothing was written; run /shows import again.")
 NO_MATCH = N_("TVmaze lists no show like `{query}`. Check the spelling, or try its English title.")
 NO_SEASON = N_("TVmaze lists no season {season} of {title}; it lists {seasons}. Pick one of those.")
 NO_SEASONS = N_("TVmaze lists no season of {title} yet, so there is nothing to import.")
+LINKED_ELSEWHERE = N_("{title} (`{slug}`) is already linked to another TVmaze show ({page}). Unlink it "
+                      "first (`/shows edit tvmaze:0`), then link it again.")
+YEAR_SEASON = N_("TVmaze numbers this season of {title} {season} (by year, as for some variety shows); "
+                 "a tracked season is numbered {low} to {high}. Add the show with /shows add instead, "
+                 "with the season number you use.")
 TAKEN = N_("This TVmaze show is already linked to {title} (`{slug}`); unlink it there first "
            "(`/shows edit tvmaze:0`).")
 
@@ -52,9 +59,10 @@ class Plan:
     listing: Listing
     season: int
     show: Show  # as it would be created (id 0)
-    facts: tuple[MappedFact, ...]
+    facts: tuple[MappedFact, ...]  # the first MAX_FACTS, offered to choose from
     tracked: Show | None  # the show already linked to this listing
     similar: Show | None  # a tracked show of the same title or slug, not linked
+    unshown: tuple[MappedFact, ...] = ()  # past MAX_FACTS: never imported, remembered as left out
 
 
 @dataclass
@@ -94,17 +102,21 @@ class Importer:
         """Fetch the listing and work out what importing `season` (else the latest) would write."""
         listing = await self.provider.listing(external_id, season)
         number = season if season is not None else listing.latest_season
+        title = escape(listing.title)  # TVmaze's text: never markdown in the reply
         if number is None:
-            raise UserError(NO_SEASONS, title=listing.title)
+            raise UserError(NO_SEASONS, title=title)
         if listing.season(number) is None:
             listed = ", ".join(str(s.number) for s in listing.seasons)
-            raise UserError(NO_SEASON, season=number, title=listing.title, seasons=listed)
-        facts = tuple(map_season(listing, number, self._today())[:MAX_FACTS])
+            raise UserError(NO_SEASON, season=number, title=title, seasons=listed)
+        if not MIN_SEASON <= number <= MAX_SEASON:
+            raise UserError(YEAR_SEASON, season=number, title=title, low=MIN_SEASON, high=MAX_SEASON)
+        mapped = map_season(listing, number, self._today())
         async with self._db.lock:
             link = await self._listings.linked_to(self.key, listing.external_id)
         tracked = self._view.show(link.show_id) if link else None
         show = show_for(listing, number)
-        return Plan(listing, number, show, facts, tracked, None if tracked else self._similar(show))
+        return Plan(listing, number, show, tuple(mapped[:MAX_FACTS]), tracked,
+                    None if tracked else self._similar(show), tuple(mapped[MAX_FACTS:]))
 
     def _similar(self, show: Show) -> Show | None:
         names = {fold(n) for n in (show.title, show.original_title or "") if n}
@@ -151,9 +163,10 @@ class Importer:
         plan = pending.plan
         facts = [plan.facts[i] for i in sorted(pending.chosen)]
         # The owner left these out on purpose: the watch must not propose them right back.
-        left_out = [proposal(fact, None) for i, fact in enumerate(plan.facts)
-                    if i not in pending.chosen and stated(fact)]
-        reason = f"imported from TVmaze by {by}"[:200]
+        # Past the menu's limit counts as left out too: else each would be proposed at the first check.
+        unchosen = [fact for i, fact in enumerate(plan.facts) if i not in pending.chosen]
+        left_out = [proposal(fact, None) for fact in (*unchosen, *plan.unshown) if stated(fact)]
+        reason = f"imported from {self.provider.name} by {by}"[:200]
         written: list[Change] = []
         async with self._db.lock:
             try:
@@ -172,23 +185,49 @@ class Importer:
                 raise
             for change in written:
                 self._view.remember_change(change)
-        log.info("imported %s from TVmaze %s: %d facts", show.slug, link.external_id, len(written))
+        log.info("imported %s from %s %s: %d facts", show.slug, self.provider.name, link.external_id,
+                 len(written))
         return show, len(written)
+
+    async def linkable(self, show: Show, listing: Listing) -> None:
+        """A UserError if `show` may not be linked to `listing` (before anything is saved)."""
+        async with self._db.lock:
+            await self._refuse_linked(listing, allowed=show.id)
+            await self._refuse_relink(show, listing)
 
     async def link(self, show: Show, listing: Listing) -> Link:
         """Link a tracked show to a listing (checked at once: its differences become proposals)."""
         async with self._db.lock:
             async with self._db.transaction():
                 await self._refuse_linked(listing, allowed=show.id)
+                await self._refuse_relink(show, listing)
                 link = await self._link(show, listing, 0.0)
         for linked in self.on_linked:
             await linked(link)
         return link
 
     async def unlink(self, show: Show) -> bool:
-        """Unlink a show from TVmaze; whether it was linked."""
-        async with self._db.lock, self._db.transaction():
-            return await self._listings.unlink(show.id, self.key)
+        """Unlink a show from TVmaze, its pending proposals withdrawn and what was listed
+        forgotten (one transaction); whether it was linked."""
+        async with self._db.lock:
+            async with self._db.transaction():
+                withdrawn = await self._proposals.forget_in_transaction(show.id)
+                found = await self._listings.unlink(show.id, self.key)
+        self._proposals.committed(withdrawn)
+        return found
+
+    async def season_changed(self, show: Show) -> None:
+        """The show now follows another season: what the listing said of the old one is withdrawn
+        and forgotten, and a linked show is checked again soon (one transaction)."""
+        async with self._db.lock:
+            async with self._db.transaction():
+                withdrawn = await self._proposals.forget_in_transaction(show.id)
+                link = await self._listings.link_of(show.id, self.key)
+                if link is not None:
+                    await self._listings.check_now(link.id)
+        self._proposals.committed(withdrawn)
+        log.info("show %s follows season %d: %d proposals withdrawn", show.slug, show.season,
+                 len(withdrawn))
 
     async def link_of(self, show: Show) -> Link | None:
         """The show's TVmaze link, if any."""
@@ -199,7 +238,15 @@ class Importer:
         link = await self._listings.linked_to(self.key, listing.external_id)
         holder = self._view.show(link.show_id) if link else None
         if link is not None and link.show_id != allowed:
-            raise UserError(TAKEN, title=holder.title if holder else "?", slug=holder.slug if holder else "?")
+            raise UserError(TAKEN, title=escape(holder.title) if holder else "?",
+                            slug=holder.slug if holder else "?")
+
+    async def _refuse_relink(self, show: Show, listing: Listing) -> None:
+        # Replacing a link silently would keep the other listing's proposals and memory.
+        link = await self._listings.link_of(show.id, self.key)
+        if link is not None and link.external_id != listing.external_id:
+            raise UserError(LINKED_ELSEWHERE, title=escape(show.title), slug=show.slug,
+                            page="<" + link.page_url + ">")
 
     async def _link(self, show: Show, listing: Listing, next_check_at: float) -> Link:
         return await self._listings.link(show.id, self.key, listing.external_id, listing.page_url,

@@ -5,8 +5,8 @@ Never more than the listing says, and nothing where it says nothing:
 | listing                                   | entry                                   | confidence  |
 | ----------------------------------------- | --------------------------------------- | ----------- |
 | the season is listed                      | status `announced` (Renewed)            | reported    |
-| premiere date in the future               | status `release_date_set` + release day | reported    |
-| premiere date today or past               | status `released` + release day         | confirmed   |
+| premiere date today or in the future      | status `release_date_set` + release day | reported    |
+| premiere date in the past                 | status `released` + release day         | confirmed   |
 | episode order; runtime                    | episodes count; runtime                 | reported    |
 | show cast, season 1                       | cast, billing main                      | reported    |
 | show cast, a later season                 | cast, state returning                   | speculation |
@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.core.errors import InvalidInput
@@ -81,7 +81,7 @@ def _premiere(season: Season, today: dt.date, make: Sourced) -> list[MappedFact 
     day = season.premiere
     if day is None or not YEARS[0] <= day.year <= YEARS[1]:
         return []
-    if day > today:
+    if day >= today:  # premiering today is not yet released (DESIGN: only a past premiere is)
         return [_fact("status", {"stage": "release_date_set", "when": None}, make("reported")),
                 _fact("release", {"when": day.isoformat()}, make("reported"))]
     return [_fact("status", {"stage": "released", "when": day.isoformat()}, make("confirmed")),
@@ -90,12 +90,17 @@ def _premiere(season: Season, today: dt.date, make: Sourced) -> list[MappedFact 
 
 def _episodes(listing: Listing, season: Season, basis: Basis) -> list[MappedFact | None]:
     values = {"count": season.episode_order, "runtime": season.runtime or listing.runtime}
-    known = {name: value for name, value in values.items() if value is not None}
+    # A value the catalogue would refuse (an order of 120 episodes) leaves out only itself.
+    known = {name: value for name, value in values.items()
+             if value is not None and _checked("episodes", _episodes_fact({name: value}, basis))}
     if not known:
         return []
-    fact = Fact(known, basis.confidence, basis.source_name, basis.source_url, basis.as_of,
+    return [_checked("episodes", _episodes_fact(known, basis))]
+
+
+def _episodes_fact(known: Mapping[str, object], basis: Basis) -> Fact:
+    return Fact(known, basis.confidence, basis.source_name, basis.source_url, basis.as_of,
                 {name: basis for name in known})
-    return [_checked("episodes", fact)]
 
 
 def _cast(listing: Listing, number: int, make: Sourced) -> list[MappedFact | None]:

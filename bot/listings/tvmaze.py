@@ -1,7 +1,8 @@
 """TVmaze's API (https://www.tvmaze.com/api), read politely and defensively.
 
 One client per process (built in bot/services.py), so the import and the watch share one pace:
-at most 2 requests a second in all. A 429 waits what Retry-After says, else 2 s, then twice as
+at most 2 requests a second in all, per process (imports run in any shard's process). A 429
+holds that shared pace (every caller waits) for what Retry-After says, else 2 s, then twice as
 long each time. Every answer is bounded (10 s, 2 MiB) and checked against the few fields used:
 whatever goes wrong is a ListingError saying why. Addresses follow the feeds' rule
 (bot/news/fetch.py): only public ones, unless FEEDS_ALLOW_PRIVATE=1 (tests, the sandbox).
@@ -67,6 +68,10 @@ class Pacer:
             if delay > 0:
                 await asyncio.sleep(delay)
             self._next = max(self._clock(), self._next) + self.gap
+
+    def hold(self, seconds: float) -> None:
+        """TVmaze asked us to slow down: no request of any caller starts for `seconds`."""
+        self._next = max(self._next, self._clock() + seconds)
 
 
 class TVmaze:
@@ -145,8 +150,8 @@ class TVmaze:
             if status != 429:
                 return _parse(status, body, gone)
             delay = retry_after if retry_after is not None else wait
-            log.info("TVmaze answered 429; waiting %.1f s", delay)
-            await asyncio.sleep(delay)
+            log.info("TVmaze answered 429; every request waits %.1f s", delay)
+            self.pacer.hold(delay)  # the next pacer.wait() sleeps it out, and every other caller's
             wait *= 2
         raise ListingError(SLOW_DOWN)
 
@@ -220,7 +225,7 @@ def _parse(status: int, body: bytes, gone: bool) -> Any:
         raise ListingError(N_("TVmaze answered HTTP {status}"), status=status)
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested past Python's limit: as malformed as broken JSON
         raise ListingError(SHAPE, problem="not JSON") from None
 
 

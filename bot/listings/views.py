@@ -72,13 +72,17 @@ def preview_embed(pending: Pending, lang: str = DEFAULT) -> discord.Embed:
     lines.append(t(lang, "Season {season} · {page}", season=plan.season,
                    page=link(t(lang, "TVmaze page"), listing.page_url)))
     lines.append(_situation(plan, lang))
-    embed = discord.Embed(title=t(lang, "Import from TVmaze: {title}", title=listing.title)[:256],
+    embed = discord.Embed(title=t(lang, "Import from TVmaze: {title}", title=escape(listing.title))[:256],
                           description="\n".join(lines), colour=COLOR)
     facts = [("✅ " if n in pending.chosen else "▫️ ") + escape(fact_text(f.kind, f.fact, show, lang))
              for n, f in enumerate(plan.facts)]
+    more = ""
+    if plan.unshown:  # past the select menu's limit: said, so the owner knows what is not imported
+        more = "\n" + t(lang, "+{count} more not shown (not imported)", count=len(plan.unshown))
     embed.add_field(name=t(lang, "Facts ({chosen} of {count} chosen)", chosen=len(pending.chosen),
                            count=len(plan.facts)),
-                    value=_fit("\n".join(facts) or t(lang, "TVmaze states nothing about this season."), 1024),
+                    value=_fit("\n".join(facts) or t(lang, "TVmaze states nothing about this season."),
+                               1024 - len(more)) + more,
                     inline=False)
     embed.set_footer(text=t(lang, "Listings from TVmaze (CC BY-SA). Imported facts are written silently, "
                                   "as changes by TVmaze."))
@@ -90,8 +94,12 @@ def _situation(plan: Plan, lang: str) -> str:
         return t(lang, "Already tracked as `{slug}` and linked to this TVmaze show: nothing to import. "
                        "Its differences from TVmaze become proposals in /queue.", slug=plan.tracked.slug)
     if plan.similar is not None:
-        return t(lang, "A tracked show, `{slug}`, has this name. Link it to this TVmaze show instead of "
+        text = t(lang, "A tracked show, `{slug}`, has this name. Link it to this TVmaze show instead of "
                        "importing a second one?", slug=plan.similar.slug)
+        if plan.similar.season != plan.season:
+            text += " " + t(lang, "Linked, it keeps following its own season {season}; change that with "
+                                  "`/shows edit season:`.", season=plan.similar.season)
+        return text
     return t(lang, "Choose the facts to import, then press Import. Nothing is written before.")
 
 

@@ -66,6 +66,18 @@ class Proposals:
                 "DO UPDATE SET listed = excluded.listed, dismissed = 1",
                 (show_id, proposal.kind, proposal.key, proposal.value()))
 
+    async def forget_in_transaction(self, show_id: int) -> list[QueueItem]:
+        """The show now follows another listing or season (inside the caller's transaction): its
+        pending proposals are settled as dismissed by the listing (their posts edited to say so)
+        and what it last listed is forgotten. Call `committed` after the commit."""
+        rows = await self._db.fetchall(
+            "UPDATE news_item SET state = 'dismissed', settled_by = 0, settled_by_name = source_name, "
+            "settled_at = ?, review_synced = CASE WHEN review_state IN ('posted', 'sending') "
+            "THEN 0 ELSE 1 END WHERE show_id = ? AND fact_kind IS NOT NULL AND state = 'pending' "
+            "RETURNING *", (now_iso(), show_id))
+        await self._db.execute("DELETE FROM proposal_memory WHERE show_id = ?", (show_id,))
+        return [read_item(row) for row in rows]
+
     def committed(self, queued: Sequence[QueueItem]) -> None:
         """After the commit of `record_in_transaction`: wake the review poster."""
         if queued:

@@ -139,7 +139,7 @@ class ReviewSender(ExactlyOnce[QueueItem]):
     async def _edit(self, item: QueueItem) -> bool:
         """Show a settled item's outcome on its post, without buttons; False to retry later."""
         if item.review_message is None:
-            await self.store.reviews.review_synced(item.id, item.state)
+            await self.store.reviews.review_synced(item.id, item.state, _rendered(item))
             return True
         channel = self._channel(item)
         message = channel.get_partial_message(item.review_message)
@@ -155,5 +155,10 @@ class ReviewSender(ExactlyOnce[QueueItem]):
         except EDIT_ERRORS as exc:
             log.warning("editing the review post of item %d failed: %s", item.id, describe(exc))
             return False
-        await self.store.reviews.review_synced(item.id, item.state)
+        await self.store.reviews.review_synced(item.id, item.state, _rendered(item))
         return True
+
+
+def _rendered(item: QueueItem) -> str | None:
+    """The proposal a post was edited to show, as stored (None for a news item)."""
+    return item.proposal.dump() if item.proposal is not None else None

@@ -80,11 +80,14 @@ class Reviews:
                 params,
             )
 
-    async def review_synced(self, item_id: int, state: str) -> None:
-        """The post now shows the item as settled in `state`."""
+    async def review_synced(self, item_id: int, state: str, proposal: str | None = None) -> None:
+        """The post now shows the item as settled in `state`, and the `proposal` it rendered (its
+        `dump()`; None for a news item). A proposal replaced while the post was being edited
+        stays unsynced, so the post is edited again with the newer value."""
         async with self._db.lock:
             await self._db.execute(
-                "UPDATE news_item SET review_synced = 1 WHERE id = ? AND state = ?", (item_id, state)
+                "UPDATE news_item SET review_synced = 1 WHERE id = ? AND state = ? "
+                "AND coalesce(proposal, '') = ?", (item_id, state, proposal or "")
             )
 
     async def resume_reviews(self, now: float) -> int:

@@ -259,3 +259,27 @@ def add_news_form(item: QueueItem, lang: str) -> discord.ui.Modal:
         required=False, max_length=1000))
     form.stop()
     return form
+
+
+MORE_ROOM = 60  # kept free for the "… and N more" line
+
+
+def sources_text(feeds: list[str], title: str, links: list[str], lang: str, limit: int = 4096) -> str:
+    """`/sources list`: the feeds, then the linked shows under `title`, in whole blocks while they
+    fit an embed's description (never cut inside a timestamp or a link), then how many were left
+    out."""
+    blocks = [*feeds, *([title] if links else []), *links]
+    shown: list[str] = []
+    size = 0
+    for n, block in enumerate(blocks):
+        room = limit if n == len(blocks) - 1 else limit - MORE_ROOM
+        if size + len(block) > room:
+            if n < len(feeds):
+                shown.append(t(lang, "… and {count} more sources", count=len(feeds) - n + len(links)))
+            else:
+                left = min(len(links), len(blocks) - n)
+                shown.append(t(lang, "… and {count} more linked shows", count=left))
+            break
+        shown.append(block)
+        size += len(block) + 2
+    return "\n\n".join(shown)

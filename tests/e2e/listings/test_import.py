@@ -171,3 +171,56 @@ async def test_about_credits_tvmaze(bot, standin, scene):
     reply = await standin.command(scene.fan, scene.home_general, "about")
     listings = next(f["value"] for f in reply.embeds[0]["fields"] if f["name"] == "Listings")
     assert "[TVmaze](<https://www.tvmaze.com>)" in listings and "CC BY-SA" in listings
+
+
+async def test_edit_season_and_link_proposes_the_new_season_withdrawing_the_old(bot, standin, scene, tvmaze):
+    importer = bot.get_cog("Shows").imports.importer
+    proposals = bot.store.proposals
+    seeded = bot.store.view.show_by_slug("all-of-us-are-dead")
+    await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                          season=1, tvmaze=1001, timeout=15)
+    first = await proposals.pending(seeded.id)
+    assert any(p.proposal.fields.get("when") == "2022-01-28" for p in first)  # season 1: released
+    reply = await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                                  season=2, tvmaze=1001, timeout=15)
+    assert "Linked to TVmaze's All of Us Are Dead" in reply.content
+    assert bot.store.view.show(seeded.id).season == 2
+    now = await proposals.pending(seeded.id)
+    assert now and not {p.id for p in now} & {p.id for p in first}
+    assert all(p.proposal.fields.get("when") != "2022-01-28" for p in now)  # season 2's facts only
+    assert all(p.proposal.fields.get("count") != 12 for p in now)
+    settled = [await bot.store.news.queue_item(p.id) for p in first]
+    assert {(i.state, i.settled_by) for i in settled} == {("dismissed", 0)}
+    assert (await importer.link_of(seeded)).external_id == "1001"
+
+
+async def test_unlinking_withdraws_proposals_and_a_second_link_is_refused(bot, standin, scene, tvmaze):
+    importer = bot.get_cog("Shows").imports.importer
+    seeded = bot.store.view.show_by_slug("all-of-us-are-dead")
+    await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                          season=1, tvmaze=1001, timeout=15)
+    assert await bot.store.proposals.pending(seeded.id)
+    refused = await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                                    season=2, tvmaze=1002, timeout=15)
+    assert refused.ephemeral and "already linked to another TVmaze show" in refused.content
+    assert "/shows edit tvmaze:0" in refused.content
+    assert bot.store.view.show(seeded.id).season == 1  # a refused edit saves nothing
+    assert (await importer.link_of(seeded)).external_id == "1001"
+    await standin.command(scene.owner, scene.home_general, "shows edit", show="all-of-us-are-dead",
+                          tvmaze=0, timeout=15)
+    assert await bot.store.proposals.pending(seeded.id) == []
+    async with bot.store.database.lock:
+        rows = await bot.store.database.fetchall("SELECT * FROM proposal_memory WHERE show_id = ?",
+                                                 (seeded.id,))
+    assert rows == []
+
+
+async def test_link_answers_in_time_while_tvmaze_is_slow(bot, standin, scene, tvmaze):
+    seeded = bot.store.view.show_by_slug("all-of-us-are-dead")
+    matches = await search(standin, scene.owner, scene.home_general, "all of us are dead")
+    preview = await standin.click(scene.owner, matches, "1. All of Us Are Dead (2022)", timeout=15)
+    tvmaze.slow_seconds = 4.0  # past Discord's 3 s, within the client's 10 s timeout
+    tvmaze.fault("slow", path="/shows/1001")
+    done = await standin.click(scene.owner, preview, "Link to all-of-us-are-dead", timeout=20)
+    assert "Linked **All of Us Are Dead** (`all-of-us-are-dead`) to TVmaze" in done.content
+    assert (await bot.get_cog("Shows").imports.importer.link_of(seeded)).external_id == "1001"

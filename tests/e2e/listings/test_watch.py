@@ -218,3 +218,24 @@ async def test_a_proposal_the_listing_takes_back_is_withdrawn(standin, scene, bo
     await wait_edited(post, "Withdrawn: TVmaze no longer lists this.")
     assert await bot.store.news.pending_items(None) == ([], 0)
     await settled(standin, review, 1)
+
+
+async def test_sources_list_keeps_whole_lines_and_lists_failing_links_first(standin, scene, bot):
+    db = bot.store.database
+    slugs = [f"show-{n:03d}" for n in range(80)]
+    for slug in slugs:
+        show = await bot.store.shows.add_show(slug, f"Show {slug}", 1)
+        async with db.lock, db.transaction():
+            link = await bot.store.listings.link(show.id, "tvmaze", str(100 + show.id),
+                                                 f"https://www.tvmaze.com/shows/{100 + show.id}/{slug}", 0.0)
+    async with db.lock, db.transaction():  # the last one linked fails
+        await bot.store.listings.failed(link.id, 1_700_000_000.0, "gone", 1_800_000_000.0)
+    listed = await standin.command(scene.editor, scene.home_general, "sources list")
+    text = listed.embeds[0]["description"]
+    assert len(text) <= 4096
+    blocks = text.split("\n\n")
+    first = blocks.index("**Linked listings**") + 1
+    assert blocks[first].startswith("**Show show-079**") and "⚠️ failing since" in blocks[first]
+    shown = [b for b in blocks if b.startswith("**Show ")]
+    assert blocks[-1] == f"… and {80 - len(shown)} more linked shows"
+    assert all(b.count("<") == b.count(">") for b in blocks)  # no timestamp or link cut in two

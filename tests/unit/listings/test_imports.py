@@ -65,3 +65,55 @@ async def test_facts_left_out_are_not_proposed_back_until_the_listing_changes_th
     tvmaze.set_episode_order(1004, 2, (episodes.fact.fields["count"] or 0) + 2)
     [item] = await watcher.check_show(show.id)  # a new value is news again
     assert item.proposal.kind == "episodes"
+
+
+async def test_facts_past_the_menus_limit_are_said_and_not_proposed_back(store, importer, tvmaze):
+    from bot.listings.views import preview_embed
+    from bot.listings.watch import Watcher
+    from standin.tvmaze_data import cast
+
+    tvmaze.shows[1004].cast += [cast(8000 + n, f"Extra Actor {n}", f"Role {n}") for n in range(30)]
+    plan = await importer.plan("1004")  # Kingdom season 2: status, episodes, 4 + 30 cast
+    assert len(plan.facts) == 25 and len(plan.unshown) > 0
+    token = importer.keep(plan, user_id=1)
+    field = preview_embed(importer.pending(token)).fields[0].value
+    assert field.endswith(f"+{len(plan.unshown)} more not shown (not imported)")
+    ko = preview_embed(importer.pending(token), "ko").fields[0].value
+    assert f"+{len(plan.unshown)}개 더 있음" in ko
+    show, count = await importer.import_show(importer.drop(token), "owner")
+    assert count == 25
+    watcher = Watcher(store, importer.provider, interval=3600.0, review_channel=None)
+    assert await watcher.check_show(show.id) == []  # what was not shown is not proposed either
+
+
+async def test_a_season_numbered_by_year_is_refused(importer, tvmaze):
+    tvmaze.add_season(1004, 2024, "2024-05-01", 10)
+    with pytest.raises(UserError, match="numbers this season of Kingdom 2024") as caught:
+        await importer.plan("1004", 2024)
+    assert "/shows add" in str(caught.value)
+
+
+async def test_tvmaze_titles_are_escaped_in_replies(importer, tvmaze):
+    from bot.listings.views import preview_embed
+
+    tvmaze.shows[1004].show["name"] = "M*A*S*H [x](https://evil.example)"
+    with pytest.raises(UserError) as caught:
+        await importer.plan("1004", 9)
+    text = str(caught.value)
+    assert "M\\*A\\*S\\*H \\[x\\]" in text and "https://evil" not in text
+    plan = await importer.plan("1004")
+    title = preview_embed(importer.pending(importer.keep(plan, user_id=1))).title
+    assert "M\\*A\\*S\\*H" in title and "https://evil" not in title
+
+
+async def test_the_link_offer_says_which_season_is_watched(store, importer):
+    from bot.listings.views import preview_embed
+
+    await store.shows.add_show("kingdom", "Kingdom", 1)
+    plan = await importer.plan("1004")  # season 2, the latest
+    assert plan.similar is not None and plan.similar.season == 1
+    text = preview_embed(importer.pending(importer.keep(plan, user_id=1))).description
+    assert "keeps following its own season 1" in text
+    same = await importer.plan("1004", 1)
+    again = preview_embed(importer.pending(importer.keep(same, user_id=1)))
+    assert "keeps following" not in again.description

@@ -50,6 +50,18 @@ def test_a_past_premiere_is_released_that_day_confirmed():
     assert ("status", "release_date_set") not in facts
 
 
+def test_a_premiere_today_is_not_yet_released():
+    facts = by_key(map_season(listing(Season(3, TODAY, None, "s3")), 3, TODAY))
+    assert facts[("status", "release_date_set")].confidence == "reported"
+    assert facts[("release", "release")].fields["when"] == TODAY.isoformat()
+    assert ("status", "released") not in facts
+
+
+def test_an_episode_order_the_catalogue_refuses_leaves_out_only_the_count():
+    facts = by_key(map_season(listing(Season(1, None, 120, "s1", runtime=45)), 1, TODAY))
+    assert facts[("episodes", "episodes")].fields == {"count": None, "runtime": 45, "rating": None}
+
+
 def test_episode_order_and_the_season_runtime_else_the_show_runtime():
     own = by_key(map_season(listing(Season(1, None, 10, "s1", runtime=55), runtime=50), 1, TODAY))
     episodes = own[("episodes", "episodes")]

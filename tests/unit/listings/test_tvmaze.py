@@ -80,6 +80,7 @@ async def test_429_for_ever_gives_up_with_a_reason(client, tvmaze):
     ("500", "TVmaze answered HTTP 500"),
     ("slow", "did not answer within 1 s"),
     ("malformed", r"expected shape \(not JSON\)"),
+    ("deep", r"expected shape \(not JSON\)"),
     ("unexpected", r"expected shape \(show\._embedded is not an object\)"),
     ("404", r"no longer lists this show \(HTTP 404\)"),
     ("oversized", "larger than 2 MiB"),
@@ -133,3 +134,18 @@ async def test_a_page_address_that_could_break_out_of_a_link_is_refused(client, 
     tvmaze.shows[1004].show["url"] = url
     with pytest.raises(ListingError, match=r"show\.url is not a web address"):
         await client.search("kingdom")
+
+
+async def test_a_429_holds_every_callers_requests(client, tvmaze):
+    tvmaze.fault("429 retry-after", path="/search")
+    tvmaze.retry_after = 1
+    started = time.monotonic()
+    searching = asyncio.create_task(client.search("kingdom"))
+    await asyncio.sleep(0.1)  # the search met its 429
+    await client.updated_since_day()  # another caller, meanwhile
+    assert time.monotonic() - started >= 1.0
+    await searching
+    updates = next(r for r in tvmaze.requests if r.path == "/updates/shows")
+    refused = next(r for r in tvmaze.requests if r.status == 429)
+    assert updates.at - refused.at >= 0.9
+

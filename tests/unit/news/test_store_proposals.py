@@ -116,3 +116,34 @@ async def test_a_pending_proposal_the_listing_no_longer_states_is_withdrawn(stor
     [other] = await check(store, show, release("2027-06-01"))
     assert await check(store, show, release("2027-06-01"), differs=False) == []
     assert (await store.news.queue_item(other.id)).pending
+
+
+async def test_a_post_edited_with_a_value_since_replaced_stays_unsynced(store, show):
+    [item] = await check(store, show, release("2027-03-14"))
+    await store.reviews.claim_review(item.id, 0.0)
+    await store.reviews.review_done(item.id, message_id=99, state="posted")
+    [shown] = await check(store, show, release("2027-04-01"))  # the post is being edited to show this
+    await check(store, show, release("2027-05-01"))  # meanwhile, a newer value
+    await store.reviews.review_synced(shown.id, shown.state, shown.proposal.dump())
+    [stale] = await store.reviews.unsynced_reviews()
+    assert stale.id == item.id and stale.proposal.fields == {"when": "2027-05-01"}
+    await store.reviews.review_synced(stale.id, stale.state, stale.proposal.dump())
+    assert await store.reviews.unsynced_reviews() == []
+
+
+async def test_forgetting_a_show_withdraws_its_proposals_and_what_was_listed(store, show):
+    count = Proposal("episodes", "episodes", {"count": 8}, "reported", "TVmaze", PAGE)
+    [posted, waiting] = await check(store, show, release("2027-03-14"), count)
+    cast = Proposal("cast", "ann", {"person": "Ann", "state": "returning"}, "speculation", "TVmaze", PAGE)
+    [dismissed] = await check(store, show, cast)
+    await store.news.dismiss_item(dismissed.id, ALICE)  # of the old season: remembered as dismissed
+    await store.reviews.claim_review(posted.id, 0.0)
+    await store.reviews.review_done(posted.id, message_id=99, state="posted")
+    async with store.database.lock, store.database.transaction():
+        withdrawn = await store.proposals.forget_in_transaction(show.id)
+    assert {(i.id, i.state, i.settled_by, i.settled_by_name) for i in withdrawn} == {
+        (posted.id, "dismissed", 0, "TVmaze"), (waiting.id, "dismissed", 0, "TVmaze")}
+    assert [i.id for i in await store.reviews.unsynced_reviews()] == [posted.id]  # its post is edited
+    assert await store.proposals.pending(show.id) == []
+    [again] = await check(store, show, cast)  # nothing remembered: proposed anew
+    assert again.id != dismissed.id and again.pending
