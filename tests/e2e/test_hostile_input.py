@@ -13,7 +13,8 @@ import pytest
 SHOW = "all-of-us-are-dead"
 SOURCE = "https://www.example.com/report"
 COMPOSED, COMBINING = "Jos\u00e9 Kim", "Jose\u0301 Kim"
-TOMORROW = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date().isoformat()
+# Two days ahead: a closing day of "tomorrow" turns into the past when a run passes midnight UTC.
+IN_TWO_DAYS = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
 
 
 async def written(bot):

@@ -284,9 +284,10 @@ async def test_the_sandbox_lists_the_choices_a_korean_client_shows(standin, scen
 # -- predictions -----------------------------------------------------------------------------------
 
 async def test_a_korean_fan_predicts_in_korean(standin, scene, bot, korean):
-    from tests.e2e.predictions.test_predict import TOMORROW, make, open_question, resolve
+    from tests.e2e.predictions.test_predict import IN_TWO_DAYS, make, open_question, resolve
 
-    prediction = await open_question(standin, scene, bot, "When does it premiere?", "date", closes=TOMORROW)
+    prediction = await open_question(standin, scene, bot, "When does it premiere?", "date",
+                                     closes=IN_TWO_DAYS)
     listed = await standin.command(korean, scene.home_general, "predict list")
     assert listed.embeds[0]["title"] == "지금 우리 학교는 시즌 2: 예측"
     [field] = [f for f in listed.embeds[0]["fields"] if f["name"].startswith(f"#{prediction.id}")]
@@ -354,7 +355,7 @@ async def test_a_paused_subscription_s_reason_is_worded_for_each_admin_s_languag
 async def test_entry_change_and_question_autocompletes_speak_the_invoker_s_language(standin, scene, bot,
                                                                                   korean):
     from tests.e2e.alerts.test_alerts import write
-    from tests.e2e.predictions.test_predict import TOMORROW, open_question
+    from tests.e2e.predictions.test_predict import IN_TWO_DAYS, open_question
 
     entries = await standin.autocomplete(korean, scene.home_general, "history", "entry", "박지후", show=SHOW)
     assert entries[0]["name"] == "출연진: 박지후 (Park Ji-hu)"
@@ -366,7 +367,8 @@ async def test_entry_change_and_question_autocompletes_speak_the_invoker_s_langu
     unknown = await standin.command(korean, scene.home_general, "history", show=SHOW, entry="출연진: 없음")
     assert unknown.ephemeral and unknown.content.startswith("`출연진: 없음`이라는 항목을 모릅니다. `출연진: ")
     assert "Cast:" not in unknown.content
-    prediction = await open_question(standin, scene, bot, "When does it premiere?", "date", closes=TOMORROW)
+    prediction = await open_question(standin, scene, bot, "When does it premiere?", "date",
+                                     closes=IN_TWO_DAYS)
     change = await write(bot)
     scene.editor.user.locale = "ko"
     changes = await standin.autocomplete(scene.editor, scene.home_general, "undo", "change", "Kim")

@@ -7,7 +7,8 @@ import re
 
 from bot.i18n.texts import CAST_FILTER_HELP
 
-TOMORROW = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date().isoformat()
+# Two days ahead: a closing day of "tomorrow" turns into the past when a run passes midnight UTC.
+IN_TWO_DAYS = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
 
 
 async def test_about_says_what_changing_a_guess_does_and_who_does_what(standin, scene, bot):
@@ -52,7 +53,7 @@ async def test_a_closing_time_reads_the_same_in_the_reply_and_the_announcement(s
     await standin.command(scene.admin, general, "alerts subscribe", channel=general,
                           topics="predictions")
     opened = await standin.command(scene.editor, general, "predict open", question="Episodes?",
-                                   kind="number", closes=TOMORROW)
+                                   kind="number", closes=IN_TWO_DAYS)
     [announcement] = await standin.wait_for_messages(general, 1)
     closing = re.search(r"\(closes (<t:\d+:f>, <t:\d+:R>)\)", opened.content)
     assert closing, opened.content

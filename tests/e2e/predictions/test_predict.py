@@ -10,7 +10,8 @@ from bot.predictions.rules import SCORING_RULES
 
 SHOW = "all-of-us-are-dead"
 SOURCE = "https://www.example.com/report"
-TOMORROW = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date().isoformat()
+# Two days ahead: a closing day of "tomorrow" turns into the past when a run passes midnight UTC.
+IN_TWO_DAYS = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
 
 
 async def open_question(standin, scene, bot, question="How many episodes?", kind="number", **options):
@@ -45,8 +46,8 @@ async def subscribe(standin, admin, channel, **options):
 
 async def test_an_editor_opens_a_choice_question_and_fans_see_it_listed(standin, scene, bot):
     prediction = await open_question(standin, scene, bot, "Will Cheong-san return?", "choice",
-                                     choices="yes, no, as a cameo", closes=TOMORROW)
-    assert prediction.choices == ("yes", "no", "as a cameo") and prediction.closes_at.startswith(TOMORROW)
+                                     choices="yes, no, as a cameo", closes=IN_TWO_DAYS)
+    assert prediction.choices == ("yes", "no", "as a cameo") and prediction.closes_at.startswith(IN_TWO_DAYS)
     listed = await standin.command(scene.fan, scene.home_general, "predict list")
     assert not listed.ephemeral
     [field] = [f for f in listed.embeds[0]["fields"] if f["name"].startswith(f"#{prediction.id}")]
@@ -131,7 +132,7 @@ async def test_a_bad_question_is_refused_naming_the_option(standin, scene, bot, 
 # -- closing -----------------------------------------------------------------------------------
 
 async def test_a_question_closes_when_its_closing_time_passes(standin, scene, bot):
-    prediction = await open_question(standin, scene, bot, closes=TOMORROW)
+    prediction = await open_question(standin, scene, bot, closes=IN_TWO_DAYS)
     await make(standin, scene.fan, scene.home_general, prediction, "10")
     bot.store.predictions.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
     reply = await make(standin, scene.fan, scene.home_general, prediction, "11")
@@ -273,7 +274,7 @@ async def test_opening_and_resolving_are_announced_under_the_predictions_topic(s
     await subscribe(standin, scene.admin, scene.home_general, topics="predictions")
     await subscribe(standin, scene.admin, scene.home_announcements, topics="cast, release")
     prediction = await open_question(standin, scene, bot, "Will Cheong-san return?", "choice",
-                                     choices="yes, no", closes=TOMORROW)
+                                     choices="yes, no", closes=IN_TWO_DAYS)
     [opened] = await standin.wait_for_messages(scene.home_general, 1)
     embed = opened.embeds[0]
     assert embed["title"] == f"All of Us Are Dead season 2 · New prediction #{prediction.id}"
