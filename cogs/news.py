@@ -30,11 +30,10 @@ from bot.listings.watch import provider_name
 from bot.news.fetch import FetchFailed
 from bot.news.links import canonical, link_headline
 from bot.news.match import keyword_list
-from bot.news.models import QueueItem, Source
+from bot.news.models import Candidate, QueueItem, Source
 from bot.news.parse import Item, NotAFeed, parse_feed
 from bot.news.poller import Poller, explain
 from bot.news.proposals import accepted_fact, proposal_text
-from bot.news.store import Candidate
 from bot.news.views import (
     AddNewsForm,
     ConfidenceButton,

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.news.parse import Item
+
 log = logging.getLogger(__name__)
 
 ITEM_STATES = ("pending", "added", "dismissed")
@@ -107,3 +109,12 @@ class QueueItem:
     @property
     def pending(self) -> bool:
         return self.state == "pending"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item found for a show, with the cast members it names."""
+
+    item: Item
+    show_id: int
+    people: tuple[str, ...]

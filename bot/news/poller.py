@@ -16,9 +16,9 @@ from bot.i18n.notices import Notice
 from bot.metrics import count_fetch
 from bot.news.fetch import Fetcher, FetchFailed
 from bot.news.match import ShowNames, candidates, people_named, show_index
-from bot.news.models import Source
+from bot.news.models import Candidate, Source
 from bot.news.parse import NotAFeed, parse_feed
-from bot.news.store import Candidate, News
+from bot.news.store import News
 from bot.outbox.dispatcher import Dispatcher, backoff
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from bot.db.connection import Database
 from bot.db.rows import now_iso
 from bot.news.models import Proposal, QueueItem
-from bot.news.store import News, read_item
+from bot.news.rows import read_item
+from bot.news.store import News
 
 log = logging.getLogger(__name__)
 

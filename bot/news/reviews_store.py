@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.db.connection import Database
 from bot.news.models import QueueItem
-from bot.news.store import read_item
+from bot.news.rows import read_item
 
 log = logging.getLogger(__name__)
 

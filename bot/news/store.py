@@ -8,11 +8,9 @@ catalogue's write path and marks the item added in the same transaction.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.alerts.store import Alerts
 from bot.catalogue.store import Catalogue
@@ -20,12 +18,12 @@ from bot.catalogue.view import View
 from bot.core.errors import UserError
 from bot.core.messages import N_
 from bot.core.models import Change, Editor, Fact
-from bot.db.connection import Database, Row
+from bot.db.connection import Database
 from bot.db.rows import json_text, now_iso
 from bot.i18n.notices import Notice
 from bot.news.links import canonical
-from bot.news.models import Proposal, QueueItem, Source
-from bot.news.parse import Item
+from bot.news.models import Candidate, Proposal, QueueItem, Source
+from bot.news.rows import read_item, read_source
 
 log = logging.getLogger(__name__)
 
@@ -50,70 +48,11 @@ SKIPPED_WAITING = N_(
 )
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An item found for a show, with the cast members it names."""
-
-    item: Item
-    show_id: int
-    people: tuple[str, ...]
-
-
 def _skipped(count: int, queued: int) -> str:
     """The stored notice of what a fetch's caps skipped, `queued` being queued."""
     if queued < QUEUE_PER_FETCH:  # the feed's waiting items stopped it
         return Notice.of(SKIPPED_WAITING, count=count, limit=PENDING_PER_SOURCE).dump()
     return Notice.of(SKIPPED_NEW, count=count, limit=QUEUE_PER_FETCH).dump()
-
-
-def read_source(row: Row) -> Source:
-    """A `news_source` row."""
-    return Source(
-        row["id"],
-        row["url"],
-        row["name"],
-        row["show_id"],
-        tuple(json.loads(row["keywords"])),
-        row["state"],
-        row["paused_reason"],
-        row["etag"],
-        row["last_modified"],
-        row["failures"],
-        row["failing_since"],
-        row["last_error"],
-        row["next_poll_at"],
-        row["last_ok_at"],
-    )
-
-
-def read_item(row: Row) -> QueueItem:
-    """A `news_item` row."""
-    return QueueItem(
-        row["id"],
-        row["show_id"],
-        row["headline"],
-        row["url"],
-        row["link"],
-        row["published"],
-        row["source_name"],
-        row["summary"],
-        tuple(json.loads(row["people"])),
-        row["source_id"],
-        row["tipper_id"],
-        row["tipper_name"],
-        row["note"],
-        row["state"],
-        row["settled_by"],
-        row["settled_by_name"],
-        row["change_id"],
-        row["created_at"],
-        row["review_state"],
-        row["review_channel"],
-        row["review_message"],
-        row["review_attempts"],
-        row["review_tried_at"],
-        Proposal.load(row["proposal"]) if row["proposal"] else None,
-    )
 
 
 class News:

@@ -18,8 +18,8 @@ from bot.core.messages import N_
 from bot.core.models import Editor
 from bot.db.connection import Database
 from bot.news.links import canonical
-from bot.news.models import QueueItem
-from bot.news.store import Candidate, News
+from bot.news.models import Candidate, QueueItem
+from bot.news.store import News
 
 log = logging.getLogger(__name__)
 

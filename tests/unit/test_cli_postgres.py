@@ -10,10 +10,9 @@ import time
 import pytest
 
 from bot.db import copy
-from bot.news.models import Proposal
+from bot.news.models import Candidate, Proposal
 from bot.news.parse import Item
 from bot.news.proposals_store import Listed
-from bot.news.store import Candidate
 from bot.store import Store
 from tests.pg import with_password
 from tests.support.catalogue import ALICE, cast_fact

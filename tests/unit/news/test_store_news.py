@@ -7,8 +7,8 @@ import pytest
 from bot.core.errors import UserError
 from bot.core.models import Editor, Fact
 from bot.i18n.notices import Notice
+from bot.news.models import Candidate
 from bot.news.parse import Item, canonical
-from bot.news.store import Candidate
 from tests.support.catalogue import ALICE
 
 FAN = Editor(555, "fan")

@@ -11,8 +11,8 @@ import pytest
 
 from bot.core.errors import InvalidInput, UserError
 from bot.news.links import canonical
+from bot.news.models import Candidate
 from bot.news.parse import Item
-from bot.news.store import Candidate
 from bot.store import Store
 from tests.support.databases import target_of
 from tests.unit.news.test_store_news import FAN
